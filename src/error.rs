@@ -1,0 +1,437 @@
+//! The crate's error type.
+
+use std::fmt;
+
+use crate::date::EventDate;
+use crate::event::EventKind;
+use crate::id::{AgreementId, EventId};
+use crate::party::PartyCode;
+use crate::policy::Rule;
+use crate::stage::Stage;
+
+/// Everything that can go wrong in this crate.
+///
+/// Each validating constructor has its own variant, so callers match on the
+/// kind of failure rather than parse messages. Messages are lower case, name
+/// the offending value and the rule it broke. A call that returns an error
+/// has changed nothing.
+///
+/// ```
+/// use bilateral::{Error, EventDate};
+/// let err = "2024-13-01".parse::<EventDate>().unwrap_err();
+/// assert!(matches!(err, Error::Date { .. }));
+/// assert_eq!(err.to_string(), "invalid date \"2024-13-01\": the month must be from 01 to 12");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A party code broke the code rules.
+    #[error("invalid party code {code:?}: {rule}")]
+    PartyCode {
+        /// The code as given.
+        code: String,
+        /// The rule it broke.
+        rule: CodeRule,
+    },
+    /// A required text field was empty or only whitespace.
+    #[error("blank {field}: it must contain a visible character")]
+    Blank {
+        /// Which field.
+        field: Field,
+    },
+    /// The same party was given as both parties of an agreement.
+    #[error("{code} is given as both parties: a bilateral agreement needs two distinct parties")]
+    SameParty {
+        /// The repeated party's code.
+        code: PartyCode,
+    },
+    /// A date could not be parsed or does not exist.
+    #[error("invalid date {input:?}: {rule}")]
+    Date {
+        /// The date as given.
+        input: String,
+        /// The rule it broke.
+        rule: DateRule,
+    },
+    /// A subject-area name could not be used.
+    #[error("invalid subject area {input:?}: {rule}")]
+    SubjectArea {
+        /// The name as given.
+        input: String,
+        /// The rule it broke.
+        rule: SubjectRule,
+    },
+    /// A name that is not in a closed vocabulary (stages, event kinds,
+    /// instrument kinds) or a malformed identifier.
+    #[error("unknown {what} {input:?}: expected {}", what.expected())]
+    Unknown {
+        /// Which vocabulary.
+        what: Vocabulary,
+        /// The text as given.
+        input: String,
+    },
+    /// An agreement was built without a subject area.
+    #[error("agreement {title:?} has no subject area: it needs at least one")]
+    NoSubjectArea {
+        /// The agreement's title.
+        title: String,
+    },
+    /// An agreement was opened with an informational event: its first event
+    /// must change the stage, so that it always has one.
+    #[error(
+        "agreement {title:?} cannot open with \"{kind}\" on {date}: its first event must be a stage change"
+    )]
+    NotAStageChange {
+        /// The agreement's title.
+        title: String,
+        /// The kind of the event given.
+        kind: EventKind,
+        /// Its date.
+        date: EventDate,
+    },
+    /// A document held an agreement without any event.
+    #[error("agreement {title:?} has no events: it must open with a stage change")]
+    NoEvents {
+        /// The agreement's title.
+        title: String,
+    },
+    /// A document was written in a newer format than this version of the
+    /// crate reads.
+    #[error(
+        "unsupported format version {found}: this version of bilateral reads versions up to {supported}"
+    )]
+    UnsupportedFormat {
+        /// The version in the document.
+        found: u32,
+        /// The newest version this crate reads.
+        supported: u32,
+    },
+    /// An event with this id is already recorded on the agreement.
+    #[error("event {id} is already recorded on agreement {title:?} ({agreement})")]
+    DuplicateEvent {
+        /// The agreement.
+        agreement: AgreementId,
+        /// The agreement's title.
+        title: String,
+        /// The repeated event id.
+        id: EventId,
+    },
+    /// A lifecycle rule refused a change; see [`Refusal`].
+    #[error(transparent)]
+    Refused(Box<Refusal>),
+}
+
+impl Error {
+    /// The refusal, when a lifecycle rule refused the change.
+    pub fn as_refusal(&self) -> Option<&Refusal> {
+        match self {
+            Error::Refused(refusal) => Some(refusal),
+            _ => None,
+        }
+    }
+}
+
+/// The rule a party code broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CodeRule {
+    /// The code was empty.
+    Empty,
+    /// The code had this many characters, outside 2 to 16.
+    Length(usize),
+    /// The code held a character other than an ASCII letter, digit, `-` or
+    /// `_`.
+    Character(char),
+}
+
+impl fmt::Display for CodeRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodeRule::Empty => f.write_str("a code must have 2 to 16 characters, and it is empty"),
+            CodeRule::Length(len) => {
+                write!(f, "a code must have 2 to 16 characters, and it has {len}")
+            }
+            CodeRule::Character(c) => write!(
+                f,
+                "{c:?} is not allowed: a code holds only ASCII letters, digits, '-' and '_'"
+            ),
+        }
+    }
+}
+
+/// The rule a date broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DateRule {
+    /// Nothing was given.
+    Empty,
+    /// The text is not `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (with an optional
+    /// trailing `?`).
+    Format,
+    /// The year is outside 0001 to 9999.
+    YearOutOfRange,
+    /// The month is outside 01 to 12.
+    MonthOutOfRange,
+    /// The day does not exist in that month.
+    NoSuchDay,
+}
+
+impl fmt::Display for DateRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateRule::Empty => "a date cannot be empty",
+            DateRule::Format => "expected YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by '?'",
+            DateRule::YearOutOfRange => "the year must be from 0001 to 9999",
+            DateRule::MonthOutOfRange => "the month must be from 01 to 12",
+            DateRule::NoSuchDay => "that day does not exist in that month",
+        })
+    }
+}
+
+/// The rule a subject-area name broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubjectRule {
+    /// The name was empty or only separators.
+    Blank,
+    /// The name held a character other than a letter, a digit, a space, `-`
+    /// or `_`.
+    Character(char),
+    /// The normalised name was longer than this many characters.
+    TooLong(usize),
+}
+
+impl fmt::Display for SubjectRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SubjectRule::Blank => f.write_str("a subject area needs a name"),
+            SubjectRule::Character(c) => write!(
+                f,
+                "{c:?} is not allowed: a name holds only letters, digits, spaces, '-' and '_'"
+            ),
+            SubjectRule::TooLong(max) => write!(f, "a name may have at most {max} characters"),
+        }
+    }
+}
+
+/// A required text field, named in [`Error::Blank`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// A party's name.
+    PartyName,
+    /// An agreement's title.
+    Title,
+    /// A representative's name.
+    RepresentativeName,
+    /// A representative's office.
+    Office,
+    /// An event's venue.
+    Venue,
+    /// An event's occasion.
+    Occasion,
+    /// A source's publisher.
+    Publisher,
+    /// A source's title.
+    SourceTitle,
+    /// A source's address.
+    Address,
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Field::PartyName => "party name",
+            Field::Title => "agreement title",
+            Field::RepresentativeName => "representative name",
+            Field::Office => "representative office",
+            Field::Venue => "event venue",
+            Field::Occasion => "event occasion",
+            Field::Publisher => "source publisher",
+            Field::SourceTitle => "source title",
+            Field::Address => "source address",
+        })
+    }
+}
+
+/// A closed vocabulary, named in [`Error::Unknown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Vocabulary {
+    /// [`Stage`] names.
+    Stage,
+    /// [`EventKind`] names.
+    EventKind,
+    /// [`InstrumentKind`](crate::InstrumentKind) names.
+    Instrument,
+    /// [`AgreementId`]s.
+    AgreementId,
+    /// [`EventId`]s.
+    EventId,
+}
+
+impl Vocabulary {
+    fn expected(self) -> &'static str {
+        match self {
+            Vocabulary::Stage => {
+                "one of proposed, deliberated, moi-signed, finalised, withdrawn, terminated"
+            }
+            Vocabulary::EventKind => {
+                "a stage (proposed, deliberated, moi-signed, finalised, withdrawn, terminated) \
+                 or one of entered-into-force, meeting, statement, note"
+            }
+            Vocabulary::Instrument => {
+                "one of agreement, memorandum-of-understanding (mou), \
+                 memorandum-of-implementation (moi), protocol, amendment, other"
+            }
+            Vocabulary::AgreementId | Vocabulary::EventId => {
+                "a UUID such as 0193592c-8a2e-7c4e-9a53-3f1d2b6c0001"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Vocabulary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Vocabulary::Stage => "stage",
+            Vocabulary::EventKind => "event kind",
+            Vocabulary::Instrument => "instrument kind",
+            Vocabulary::AgreementId => "agreement id",
+            Vocabulary::EventId => "event id",
+        })
+    }
+}
+
+/// One event of a history, as named in a [`Refusal`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Step {
+    /// The event's id.
+    pub id: EventId,
+    /// What it is.
+    pub kind: EventKind,
+    /// Its date.
+    pub date: EventDate,
+}
+
+impl Step {
+    pub(crate) fn of(event: &crate::Event) -> Self {
+        Step {
+            id: event.id(),
+            kind: event.kind(),
+            date: event.date(),
+        }
+    }
+}
+
+/// A change refused by a lifecycle rule, with everything needed to say why.
+///
+/// It names the agreement, the event being recorded, the step of the history
+/// that broke a rule (the event itself, or an existing event that would no
+/// longer fit once the new one is placed before it), the stage the agreement
+/// was in at that step, and the [`Rule`].
+///
+/// ```
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, Rule, Stage, SubjectArea};
+///
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let mut rpss = Agreement::builder("Reciprocal Provision of Supplies and Services", parties)
+///     .subject(SubjectArea::Logistics)
+///     .build(Event::new(EventKind::Proposed, "2024-06".parse()?))?;
+///
+/// let err = rpss.record(Event::new(EventKind::MoiSigned, "2024-11-20".parse()?)).unwrap_err();
+/// let refusal = err.as_refusal().unwrap();
+/// assert_eq!(refusal.stage(), Some(Stage::Proposed));
+/// assert!(matches!(refusal.rule(), Rule::Transition { to: Stage::MoiSigned, .. }));
+/// assert!(err.to_string().ends_with("it is proposed, and an MoI can only follow deliberation"));
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub(crate) agreement: AgreementId,
+    pub(crate) title: String,
+    pub(crate) attempted: Option<Step>,
+    pub(crate) refused: Step,
+    pub(crate) stage: Option<Stage>,
+    pub(crate) last: bool,
+    pub(crate) rule: Rule,
+}
+
+impl Refusal {
+    /// The agreement's id.
+    pub const fn agreement(&self) -> AgreementId {
+        self.agreement
+    }
+
+    /// The agreement's title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The event whose recording was refused; `None` when a whole history was
+    /// being checked (loading a document).
+    pub const fn attempted(&self) -> Option<Step> {
+        self.attempted
+    }
+
+    /// The step of the history that broke the rule. It is the attempted
+    /// event itself unless placing that event made a later one invalid.
+    pub const fn refused(&self) -> Step {
+        self.refused
+    }
+
+    /// The stage the agreement was in just before the refused step, or `None`
+    /// when no stage was recorded before it.
+    pub const fn stage(&self) -> Option<Stage> {
+        self.stage
+    }
+
+    /// The rule that refused it.
+    pub const fn rule(&self) -> Rule {
+        self.rule
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let refused = self.refused;
+        let conflict = match self.attempted {
+            Some(attempted) => {
+                write!(
+                    f,
+                    "cannot record \"{}\" on {} for agreement {:?} ({}): ",
+                    attempted.kind, attempted.date, self.title, self.agreement
+                )?;
+                if attempted.id == refused.id {
+                    false
+                } else {
+                    write!(
+                        f,
+                        "the \"{}\" of {} would then come ",
+                        refused.kind, refused.date
+                    )?;
+                    true
+                }
+            }
+            None => {
+                write!(
+                    f,
+                    "invalid history for agreement {:?} ({}): \"{}\" on {} (event {}) comes ",
+                    self.title, self.agreement, refused.kind, refused.date, refused.id
+                )?;
+                true
+            }
+        };
+        match (self.stage, conflict, self.last) {
+            (Some(stage), true, _) => write!(f, "when it was {}", stage.label())?,
+            (None, true, _) => f.write_str("before any recorded stage")?,
+            (Some(stage), false, true) => write!(f, "it is {}", stage.label())?,
+            (Some(stage), false, false) => write!(f, "by then it was {}", stage.label())?,
+            (None, false, true) => f.write_str("it has no recorded stage")?,
+            (None, false, false) => f.write_str("by then it had no recorded stage")?,
+        }
+        write!(f, ", and {}", self.rule)
+    }
+}
+
+impl std::error::Error for Refusal {}

@@ -1,0 +1,462 @@
+//! Dated events: stage changes and informational entries.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::EventDate;
+use crate::error::{Error, Field, Vocabulary};
+use crate::id::EventId;
+use crate::representative::Representative;
+use crate::source::Source;
+use crate::stage::Stage;
+
+/// What an event is: a stage change, or an informational entry.
+///
+/// The six stage-change kinds move an agreement to the [`Stage`] of the same
+/// name. The informational kinds leave the stage as it is; of them, only
+/// [`EventKind::EnteredIntoForce`] is constrained by the lifecycle (it can
+/// only follow finalisation, once).
+///
+/// Text form: kebab case (`moi-signed`, `entered-into-force`).
+///
+/// ```
+/// use bilateral::{EventKind, Stage};
+/// assert_eq!(EventKind::from(Stage::MoiSigned), EventKind::MoiSigned);
+/// assert_eq!(EventKind::Meeting.stage(), None);
+/// assert_eq!("entered into force".parse::<EventKind>()?, EventKind::EnteredIntoForce);
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum EventKind {
+    /// The agreement was put forward.
+    Proposed,
+    /// A round of deliberation took place.
+    Deliberated,
+    /// A memorandum of implementation was signed.
+    MoiSigned,
+    /// The agreement was concluded.
+    Finalised,
+    /// The track was abandoned.
+    Withdrawn,
+    /// The agreement was ended.
+    Terminated,
+    /// The agreement entered into force (informational; only after
+    /// finalisation).
+    EnteredIntoForce,
+    /// A meeting about the agreement that changed no stage.
+    Meeting,
+    /// A public statement about the agreement.
+    Statement,
+    /// Any other note for the record.
+    Note,
+}
+
+impl EventKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [EventKind; 10] = [
+        EventKind::Proposed,
+        EventKind::Deliberated,
+        EventKind::MoiSigned,
+        EventKind::Finalised,
+        EventKind::Withdrawn,
+        EventKind::Terminated,
+        EventKind::EnteredIntoForce,
+        EventKind::Meeting,
+        EventKind::Statement,
+        EventKind::Note,
+    ];
+
+    /// The stage this kind moves an agreement to, or `None` for an
+    /// informational kind.
+    pub const fn stage(self) -> Option<Stage> {
+        match self {
+            EventKind::Proposed => Some(Stage::Proposed),
+            EventKind::Deliberated => Some(Stage::Deliberated),
+            EventKind::MoiSigned => Some(Stage::MoiSigned),
+            EventKind::Finalised => Some(Stage::Finalised),
+            EventKind::Withdrawn => Some(Stage::Withdrawn),
+            EventKind::Terminated => Some(Stage::Terminated),
+            EventKind::EnteredIntoForce
+            | EventKind::Meeting
+            | EventKind::Statement
+            | EventKind::Note => None,
+        }
+    }
+
+    /// Whether this kind changes the stage.
+    pub const fn is_stage_change(self) -> bool {
+        self.stage().is_some()
+    }
+
+    /// The kebab-case code, as written by `Display` and serde.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EventKind::EnteredIntoForce => "entered-into-force",
+            EventKind::Meeting => "meeting",
+            EventKind::Statement => "statement",
+            EventKind::Note => "note",
+            EventKind::Proposed => Stage::Proposed.as_str(),
+            EventKind::Deliberated => Stage::Deliberated.as_str(),
+            EventKind::MoiSigned => Stage::MoiSigned.as_str(),
+            EventKind::Finalised => Stage::Finalised.as_str(),
+            EventKind::Withdrawn => Stage::Withdrawn.as_str(),
+            EventKind::Terminated => Stage::Terminated.as_str(),
+        }
+    }
+
+    /// Place among events of overlapping dates: the lifecycle order, with
+    /// entry into force after finalisation, and the purely informational
+    /// kinds after the stage changes.
+    pub(crate) const fn rank(self) -> u8 {
+        match self {
+            EventKind::Proposed => 0,
+            EventKind::Deliberated => 1,
+            EventKind::MoiSigned => 2,
+            EventKind::Finalised => 3,
+            EventKind::EnteredIntoForce => 4,
+            EventKind::Withdrawn | EventKind::Terminated => 5,
+            EventKind::Meeting | EventKind::Statement | EventKind::Note => 6,
+        }
+    }
+}
+
+impl From<Stage> for EventKind {
+    fn from(stage: Stage) -> Self {
+        match stage {
+            Stage::Proposed => EventKind::Proposed,
+            Stage::Deliberated => EventKind::Deliberated,
+            Stage::MoiSigned => EventKind::MoiSigned,
+            Stage::Finalised => EventKind::Finalised,
+            Stage::Withdrawn => EventKind::Withdrawn,
+            Stage::Terminated => EventKind::Terminated,
+        }
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EventKind {
+    type Err = Error;
+
+    fn from_str(input: &str) -> Result<Self, Error> {
+        if let Ok(stage) = input.parse::<Stage>() {
+            return Ok(stage.into());
+        }
+        let key = crate::text::kebab_key(input);
+        EventKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == key)
+            .ok_or_else(|| Error::Unknown {
+                what: Vocabulary::EventKind,
+                input: input.to_owned(),
+            })
+    }
+}
+
+crate::serde_str::serde_via_str!(
+    EventKind,
+    "an event kind such as \"deliberated\" or \"meeting\""
+);
+
+/// Something dated that happened to an agreement.
+///
+/// An event is plain, validated data: its kind and date, where and on what
+/// occasion it happened, who took part, a summary, and the sources that
+/// report it. Whether it fits an agreement's history is decided when it is
+/// recorded ([`Agreement::record`](crate::Agreement::record)).
+///
+/// Build one with [`Event::builder`], or [`Event::new`] when only the kind
+/// and date are known.
+///
+/// ```
+/// use bilateral::{Event, EventKind, Representative, Source};
+///
+/// let talks = Event::builder(EventKind::Deliberated, "2024-11-22".parse()?)
+///     .venue("Vientiane")
+///     .occasion("11th ADMM-Plus")
+///     .participant(Representative::new("Rajnath Singh", "Minister of Defence", "IND".parse()?)?)
+///     .participant(Representative::new("Gen Nakatani", "Minister of Defense", "JPN".parse()?)?)
+///     .summary("Reciprocal use of bases for repair and replenishment discussed")
+///     .source(Source::new("The Hindu", "Rajnath meets Japanese counterpart")?.published("2024-11-23".parse()?))
+///     .build()?;
+///
+/// assert_eq!(talks.venue(), Some("Vientiane"));
+/// assert_eq!(talks.participants().len(), 2);
+/// assert_eq!(talks.sources()[0].published_on().unwrap().to_string(), "2024-11-23");
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "EventDoc", into = "EventDoc")]
+pub struct Event {
+    id: EventId,
+    date: EventDate,
+    kind: EventKind,
+    venue: Option<Box<str>>,
+    occasion: Option<Box<str>>,
+    summary: Box<str>,
+    participants: Box<[Representative]>,
+    sources: Box<[Source]>,
+}
+
+impl Event {
+    /// An event with only a kind and a date, and a fresh id.
+    pub fn new(kind: EventKind, date: EventDate) -> Self {
+        Self::with_id(EventId::new(), kind, date)
+    }
+
+    /// An event with only a kind, a date and the id you give it.
+    pub fn with_id(id: EventId, kind: EventKind, date: EventDate) -> Self {
+        Self {
+            id,
+            date,
+            kind,
+            venue: None,
+            occasion: None,
+            summary: Box::default(),
+            participants: Box::default(),
+            sources: Box::default(),
+        }
+    }
+
+    /// A builder for an event of `kind` on `date`.
+    pub fn builder(kind: EventKind, date: EventDate) -> EventBuilder {
+        EventBuilder {
+            id: None,
+            date,
+            kind,
+            venue: None,
+            occasion: None,
+            summary: String::new(),
+            participants: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// The event's identifier.
+    pub const fn id(&self) -> EventId {
+        self.id
+    }
+
+    /// When it happened.
+    pub const fn date(&self) -> EventDate {
+        self.date
+    }
+
+    /// What happened.
+    pub const fn kind(&self) -> EventKind {
+        self.kind
+    }
+
+    /// The stage it moves the agreement to, if it is a stage change.
+    pub const fn stage(&self) -> Option<Stage> {
+        self.kind.stage()
+    }
+
+    /// The place it happened, such as "Vientiane".
+    pub fn venue(&self) -> Option<&str> {
+        self.venue.as_deref()
+    }
+
+    /// The occasion it happened on, such as "11th ADMM-Plus".
+    pub fn occasion(&self) -> Option<&str> {
+        self.occasion.as_deref()
+    }
+
+    /// A short summary; empty when none was given.
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
+
+    /// The people who took part, each acting for a party.
+    pub fn participants(&self) -> &[Representative] {
+        &self.participants
+    }
+
+    /// The sources that report the event.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+}
+
+impl fmt::Display for Event {
+    /// One line: `2024-11-22 deliberated at Vientiane (11th ADMM-Plus): summary`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.date, self.kind)?;
+        match (&self.venue, &self.occasion) {
+            (Some(venue), Some(occasion)) => write!(f, " at {venue} ({occasion})")?,
+            (Some(venue), None) => write!(f, " at {venue}")?,
+            (None, Some(occasion)) => write!(f, " ({occasion})")?,
+            (None, None) => {}
+        }
+        if !self.summary.is_empty() {
+            write!(f, ": {}", self.summary)?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds an [`Event`]; see [`Event::builder`].
+///
+/// Every setter takes and returns the builder by value, and the builder is
+/// `Clone`, so a partly filled builder can be kept and reused.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct EventBuilder {
+    id: Option<EventId>,
+    date: EventDate,
+    kind: EventKind,
+    venue: Option<String>,
+    occasion: Option<String>,
+    summary: String,
+    participants: Vec<Representative>,
+    sources: Vec<Source>,
+}
+
+impl EventBuilder {
+    /// Sets the id (by default a fresh one is made by `build`).
+    pub fn id(mut self, id: EventId) -> Self {
+        self.id = Some(id);
+        self
+    }
+
+    /// Sets the place.
+    pub fn venue(mut self, venue: impl Into<String>) -> Self {
+        self.venue = Some(venue.into());
+        self
+    }
+
+    /// Sets the occasion.
+    pub fn occasion(mut self, occasion: impl Into<String>) -> Self {
+        self.occasion = Some(occasion.into());
+        self
+    }
+
+    /// Sets the summary.
+    pub fn summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = summary.into();
+        self
+    }
+
+    /// Adds a participant.
+    pub fn participant(mut self, representative: Representative) -> Self {
+        self.participants.push(representative);
+        self
+    }
+
+    /// Adds participants.
+    pub fn participants(
+        mut self,
+        representatives: impl IntoIterator<Item = Representative>,
+    ) -> Self {
+        self.participants.extend(representatives);
+        self
+    }
+
+    /// Adds a source.
+    pub fn source(mut self, source: Source) -> Self {
+        self.sources.push(source);
+        self
+    }
+
+    /// Adds sources.
+    pub fn sources(mut self, sources: impl IntoIterator<Item = Source>) -> Self {
+        self.sources.extend(sources);
+        self
+    }
+
+    /// Validates and builds the event. Venue, occasion and summary are
+    /// trimmed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Blank`] when a venue or occasion was given but is empty after
+    /// trimming.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Event, EventKind};
+    /// let date = "2024-11-15".parse()?;
+    /// let signed = Event::builder(EventKind::MoiSigned, date).venue("Tokyo").build()?;
+    /// assert_eq!(signed.venue(), Some("Tokyo"));
+    /// assert!(Event::builder(EventKind::MoiSigned, date).venue("  ").build().is_err());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn build(self) -> Result<Event, Error> {
+        let optional = |text: Option<String>, field| match text {
+            None => Ok(None),
+            Some(text) => crate::text::non_blank(text)
+                .map(|text| Some(text.into_boxed_str()))
+                .ok_or(Error::Blank { field }),
+        };
+        Ok(Event {
+            id: self.id.unwrap_or_else(EventId::new),
+            date: self.date,
+            kind: self.kind,
+            venue: optional(self.venue, Field::Venue)?,
+            occasion: optional(self.occasion, Field::Occasion)?,
+            summary: self.summary.trim().into(),
+            participants: self.participants.into_boxed_slice(),
+            sources: self.sources.into_boxed_slice(),
+        })
+    }
+}
+
+/// Serde form of [`Event`]; deserialising validates through the builder.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventDoc {
+    id: EventId,
+    date: EventDate,
+    kind: EventKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    venue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    occasion: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    summary: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    participants: Vec<Representative>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<Source>,
+}
+
+impl TryFrom<EventDoc> for Event {
+    type Error = Error;
+
+    fn try_from(doc: EventDoc) -> Result<Self, Error> {
+        EventBuilder {
+            id: Some(doc.id),
+            date: doc.date,
+            kind: doc.kind,
+            venue: doc.venue,
+            occasion: doc.occasion,
+            summary: doc.summary,
+            participants: doc.participants,
+            sources: doc.sources,
+        }
+        .build()
+    }
+}
+
+impl From<Event> for EventDoc {
+    fn from(event: Event) -> Self {
+        EventDoc {
+            id: event.id,
+            date: event.date,
+            kind: event.kind,
+            venue: event.venue.map(String::from),
+            occasion: event.occasion.map(String::from),
+            summary: event.summary.into(),
+            participants: event.participants.into_vec(),
+            sources: event.sources.into_vec(),
+        }
+    }
+}
