@@ -40,7 +40,7 @@ pub enum Error {
         field: Field,
     },
     /// The same party was given as both parties of an agreement.
-    #[error("{code} is given as both parties: a bilateral agreement needs two distinct parties")]
+    #[error("party {code} is given twice: a bilateral agreement needs two distinct parties")]
     SameParty {
         /// The repeated party's code.
         code: PartyCode,

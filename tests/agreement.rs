@@ -1,0 +1,323 @@
+//! Building agreements, recording events in and out of order, atomicity.
+
+mod common;
+
+use bilateral::{
+    Agreement, Error, Event, EventKind, Field, InstrumentKind, Parties, Rule, Stage, SubjectArea,
+};
+use common::{date, event, india, india_japan, japan, kinds, opened, philippines};
+
+#[test]
+fn stage_is_the_last_stage_change_of_the_history() {
+    let mut agreement = opened(EventKind::Proposed, "2024-01-05");
+    agreement
+        .record(event(2, EventKind::Deliberated, "2024-03-01"))
+        .unwrap();
+    agreement
+        .record(event(3, EventKind::Meeting, "2024-04-01"))
+        .unwrap();
+    assert_eq!(agreement.stage(), Stage::Deliberated);
+    agreement
+        .record(event(4, EventKind::Deliberated, "2024-05-01"))
+        .unwrap();
+    agreement
+        .record(event(5, EventKind::MoiSigned, "2024-06-01"))
+        .unwrap();
+    assert_eq!(agreement.stage(), Stage::MoiSigned);
+    assert_eq!(agreement.len(), 5);
+}
+
+#[test]
+fn late_news_is_inserted_at_its_date() {
+    let mut agreement = opened(EventKind::MoiSigned, "2024-11-15");
+    agreement
+        .record(event(2, EventKind::Deliberated, "2024-06-10"))
+        .unwrap();
+    agreement
+        .record(event(3, EventKind::Proposed, "2023-02"))
+        .unwrap();
+    assert_eq!(
+        kinds(&agreement),
+        [
+            EventKind::Proposed,
+            EventKind::Deliberated,
+            EventKind::MoiSigned
+        ]
+    );
+    assert_eq!(agreement.stage(), Stage::MoiSigned);
+    // Recording order is kept too.
+    let recorded: Vec<_> = agreement.recorded().iter().map(Event::kind).collect();
+    assert_eq!(
+        recorded,
+        [
+            EventKind::MoiSigned,
+            EventKind::Deliberated,
+            EventKind::Proposed
+        ]
+    );
+}
+
+#[test]
+fn an_insertion_that_breaks_a_later_event_is_refused_and_changes_nothing() {
+    let mut agreement = opened(EventKind::Deliberated, "2024-06-10");
+    agreement
+        .record(event(2, EventKind::MoiSigned, "2024-11-15"))
+        .unwrap();
+    let before = agreement.clone();
+
+    let err = agreement
+        .record(event(3, EventKind::Withdrawn, "2024-10-01"))
+        .unwrap_err();
+    assert_eq!(agreement, before);
+    let refusal = err.as_refusal().unwrap();
+    assert_eq!(refusal.attempted().unwrap().kind, EventKind::Withdrawn);
+    assert_eq!(refusal.refused().kind, EventKind::MoiSigned);
+    assert_eq!(refusal.stage(), Some(Stage::Withdrawn));
+    assert_eq!(
+        refusal.rule(),
+        Rule::Final {
+            stage: Stage::Withdrawn
+        }
+    );
+    assert!(
+        err.to_string().ends_with(
+            "the \"moi-signed\" of 2024-11-15 would then come when it was withdrawn, and withdrawn is final"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_insertion_refused_at_its_own_place_says_so() {
+    let mut agreement = opened(EventKind::Proposed, "2024-01-01");
+    agreement
+        .record(event(2, EventKind::Deliberated, "2024-06-01"))
+        .unwrap();
+    let before = agreement.clone();
+    let err = agreement
+        .record(event(3, EventKind::MoiSigned, "2024-03-01"))
+        .unwrap_err();
+    assert_eq!(agreement, before);
+    assert!(
+        err.to_string()
+            .contains("by then it was proposed, and an MoI can only follow deliberation"),
+        "{err}"
+    );
+}
+
+#[test]
+fn same_day_events_follow_the_lifecycle_then_recording_order() {
+    // Recorded finalised first, then the MoI of the same day: the MoI comes first.
+    let mut agreement = opened(EventKind::Finalised, "2024-05-01");
+    agreement
+        .record(event(2, EventKind::MoiSigned, "2024-05-01"))
+        .unwrap();
+    agreement
+        .record(event(3, EventKind::EnteredIntoForce, "2024-05-01"))
+        .unwrap();
+    assert_eq!(
+        kinds(&agreement),
+        [
+            EventKind::MoiSigned,
+            EventKind::Finalised,
+            EventKind::EnteredIntoForce
+        ]
+    );
+
+    // Two rounds and a meeting on one day: rounds by recording order, meeting last.
+    let mut talks = opened(EventKind::Deliberated, "2024-05-01");
+    talks
+        .record(event(2, EventKind::Meeting, "2024-05-01"))
+        .unwrap();
+    talks
+        .record(event(3, EventKind::Deliberated, "2024-05-01"))
+        .unwrap();
+    let ids: Vec<u128> = talks
+        .history()
+        .map(|e| e.id().as_uuid().as_u128())
+        .collect();
+    assert_eq!(ids, [1, 3, 2]);
+}
+
+#[test]
+fn imprecise_dates_are_ordered_by_the_lifecycle_where_they_overlap() {
+    // "Deliberated in 2024" and "proposed on 2024-05-05": either could be first
+    // by date, so the lifecycle decides.
+    let mut agreement = opened(EventKind::Deliberated, "2024");
+    agreement
+        .record(event(2, EventKind::Proposed, "2024-05-05"))
+        .unwrap();
+    assert_eq!(
+        kinds(&agreement),
+        [EventKind::Proposed, EventKind::Deliberated]
+    );
+    assert_eq!(agreement.stage(), Stage::Deliberated);
+
+    // A month and a day inside it.
+    let mut signed = opened(EventKind::Finalised, "2017-06-20");
+    signed
+        .record(event(2, EventKind::MoiSigned, "2017-06"))
+        .unwrap();
+    assert_eq!(kinds(&signed), [EventKind::MoiSigned, EventKind::Finalised]);
+
+    // But a date certainly before another always comes first.
+    let mut late = opened(EventKind::Finalised, "2017-05");
+    let err = late
+        .record(event(2, EventKind::MoiSigned, "2017-06-20"))
+        .unwrap_err();
+    assert!(matches!(
+        err.as_refusal().unwrap().rule(),
+        Rule::Transition {
+            from: Stage::Finalised,
+            to: Stage::MoiSigned,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn informational_events_may_precede_the_first_stage_change() {
+    let mut agreement = opened(EventKind::MoiSigned, "2024-11-15");
+    agreement
+        .record(event(2, EventKind::Meeting, "2024-10-01"))
+        .unwrap();
+    assert_eq!(
+        kinds(&agreement),
+        [EventKind::Meeting, EventKind::MoiSigned]
+    );
+    assert_eq!(agreement.stage(), Stage::MoiSigned);
+    // Entry into force cannot: nothing is finalised by then.
+    let err = agreement
+        .record(event(3, EventKind::EnteredIntoForce, "2024-09-01"))
+        .unwrap_err();
+    assert_eq!(err.as_refusal().unwrap().stage(), None);
+    assert!(
+        err.to_string().contains("by then it had no recorded stage"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_same_event_cannot_be_recorded_twice() {
+    let mut agreement = opened(EventKind::Proposed, "2024-01-01");
+    let err = agreement
+        .record(event(1, EventKind::Deliberated, "2024-02-01"))
+        .unwrap_err();
+    assert!(matches!(err, Error::DuplicateEvent { .. }), "{err}");
+    assert_eq!(agreement.len(), 1);
+}
+
+#[test]
+fn check_validates_without_recording() {
+    let agreement = opened(EventKind::Proposed, "2024-01-01");
+    let before = agreement.clone();
+    assert!(
+        agreement
+            .check(&event(2, EventKind::Deliberated, "2024-02-01"))
+            .is_ok()
+    );
+    assert!(
+        agreement
+            .check(&event(3, EventKind::Finalised, "2024-02-01"))
+            .is_err()
+    );
+    assert_eq!(agreement, before);
+}
+
+#[test]
+fn builder_sets_every_header_field() {
+    let id = bilateral::AgreementId::from_uuid(uuid::Uuid::from_u128(42));
+    let agreement = Agreement::builder("  UNICORN mast  ", Parties::new(japan(), india()).unwrap())
+        .id(id)
+        .instrument(InstrumentKind::MemorandumOfImplementation)
+        .subjects([
+            SubjectArea::DefenceTechnology,
+            SubjectArea::CoDevelopment,
+            SubjectArea::CoDevelopment,
+        ])
+        .build(Event::new(EventKind::MoiSigned, date("2024-11-15")))
+        .unwrap();
+    assert_eq!(agreement.id(), id);
+    assert_eq!(agreement.title(), "UNICORN mast");
+    assert_eq!(
+        agreement.instrument(),
+        InstrumentKind::MemorandumOfImplementation
+    );
+    assert_eq!(agreement.parties(), &india_japan());
+    assert_eq!(
+        agreement.subjects(),
+        [SubjectArea::CoDevelopment, SubjectArea::DefenceTechnology]
+    );
+    assert!(agreement.covers(&SubjectArea::CoDevelopment));
+    assert!(!agreement.covers(&SubjectArea::Space));
+}
+
+#[test]
+fn builder_refuses_what_cannot_make_an_agreement() {
+    let builder = || {
+        Agreement::builder(
+            "India–Philippines cooperation",
+            Parties::new(india(), philippines()).unwrap(),
+        )
+    };
+    let first = || Event::new(EventKind::Proposed, date("2024-11"));
+
+    let err = Agreement::builder(" \t ", india_japan())
+        .subject(SubjectArea::Space)
+        .build(first())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Blank {
+            field: Field::Title
+        }
+    );
+
+    let err = builder().build(first()).unwrap_err();
+    assert!(matches!(err, Error::NoSubjectArea { .. }), "{err}");
+
+    let err = builder()
+        .subject(SubjectArea::Space)
+        .build(Event::new(EventKind::Meeting, date("2024-11")))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NotAStageChange {
+                kind: EventKind::Meeting,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "agreement \"India–Philippines cooperation\" cannot open with \"meeting\" on 2024-11: \
+         its first event must be a stage change"
+    );
+}
+
+#[test]
+fn display_shows_header_stage_and_dated_history() {
+    let mut agreement = opened(EventKind::Proposed, "2024-06");
+    agreement
+        .record(
+            Event::builder(EventKind::Deliberated, date("2024-11-22"))
+                .venue("Vientiane")
+                .occasion("11th ADMM-Plus")
+                .summary("use of each other's bases discussed")
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let text = agreement.to_string();
+    assert_eq!(
+        text,
+        "Reciprocal Provision of Supplies and Services\n  \
+         India (IND) and Japan (JPN), agreement\n  \
+         subjects: logistics\n  \
+         stage: deliberated\n  \
+         2024-06 proposed\n  \
+         2024-11-22 deliberated at Vientiane (11th ADMM-Plus): use of each other's bases discussed\n"
+    );
+}

@@ -1,0 +1,210 @@
+//! The value types: codes, parties, dates, subject areas and vocabularies.
+
+mod common;
+
+use std::str::FromStr;
+
+use bilateral::{
+    EventDate, EventKind, InstrumentKind, Parties, Party, PartyCode, PartyKind, Precision, Source,
+    Stage, SubjectArea,
+};
+use common::{date, india, japan};
+
+#[test]
+fn party_codes_are_upper_case_and_historical_parties_fit() {
+    assert_eq!(
+        PartyCode::new("ind").unwrap(),
+        PartyCode::new("IND").unwrap()
+    );
+    assert_eq!(PartyCode::new("ind").unwrap().as_str(), "IND");
+    let castile = Party::state("castile", "Crown of Castile").unwrap();
+    assert_eq!(castile.code().as_str(), "CASTILE");
+    let ec = Party::organisation("EC", "European Community").unwrap();
+    assert_eq!(ec.kind(), PartyKind::Organisation);
+    assert_eq!(
+        PartyCode::new("ABCDEFGHIJKLMNOP").unwrap().as_str(),
+        "ABCDEFGHIJKLMNOP"
+    );
+    assert_eq!(
+        PartyCode::new("AUSTRIA-HUNGARY").unwrap().as_str(),
+        "AUSTRIA-HUNGARY"
+    );
+    assert_eq!(PartyCode::new("x_1").unwrap().to_string(), "X_1");
+    assert_eq!(Party::state("IND", "  India ").unwrap().name(), "India");
+}
+
+#[test]
+fn parties_are_an_unordered_pair() {
+    let a = Parties::new(india(), japan()).unwrap();
+    let b = Parties::new(japan(), india()).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.first().code().as_str(), "IND");
+    assert_eq!(a.second().code().as_str(), "JPN");
+    assert_eq!(a.other(japan().code()), Some(&india()));
+    assert_eq!(a.other("PHL".parse().unwrap()), None);
+    assert_eq!(a.to_string(), "India–Japan");
+}
+
+#[test]
+fn dates_keep_their_precision() {
+    let cases = [
+        ("2024-11-22", Precision::Day, false),
+        ("2024-11", Precision::Month, false),
+        ("2024", Precision::Year, false),
+        ("2024-11-22?", Precision::Day, true),
+        ("2017-06?", Precision::Month, true),
+        ("1351", Precision::Year, false),
+        ("0800", Precision::Year, false),
+    ];
+    for (text, precision, approximate) in cases {
+        let parsed = date(text);
+        assert_eq!(parsed.precision(), precision, "{text}");
+        assert_eq!(parsed.is_approximate(), approximate, "{text}");
+        assert_eq!(parsed.to_string(), text, "round trip of {text}");
+    }
+    assert_ne!(date("2024-11"), date("2024-11-01"));
+    assert_eq!(date("2024-11").start().to_string(), "2024-11-01");
+    assert_eq!(date("2024-11").end().to_string(), "2024-11-30");
+    assert_eq!(date("2023-02").end().to_string(), "2023-02-28");
+    assert_eq!(date("2024").end().to_string(), "2024-12-31");
+    assert_eq!(date("9999-12").end().to_string(), "9999-12-31");
+    assert_eq!(date("2024-11-22").day_number(), Some(22));
+    assert_eq!(date("2024-11").day_number(), None);
+    assert_eq!(date("2024").month_number(), None);
+    assert_eq!(EventDate::month(2024, 11).unwrap(), date("2024-11"));
+    assert_eq!(EventDate::year(2024).unwrap().approximate(), date("2024?"));
+    assert_eq!(date("2024?").exact(), date("2024"));
+}
+
+#[test]
+fn dates_are_only_partly_ordered_across_precisions() {
+    use std::cmp::Ordering::*;
+    let cases = [
+        ("2024-10", "2024-11-22", Some(Less)),
+        ("2024-11", "2024-11-22", None),
+        ("2024", "2024-03", None),
+        ("2023", "2024-01-01", Some(Less)),
+        ("2024-11-23", "2024-11-22", Some(Greater)),
+        ("2024-11-22", "2024-11-22", Some(Equal)),
+        ("2024-11-22?", "2024-11-22", None),
+        ("2024-12-01", "2024-11", Some(Greater)),
+    ];
+    for (a, b, expected) in cases {
+        assert_eq!(date(a).partial_cmp(&date(b)), expected, "{a} vs {b}");
+        assert_eq!(
+            date(a).overlaps(&date(b)),
+            expected.is_none() || expected == Some(Equal),
+            "{a} ~ {b}"
+        );
+    }
+    assert!(date("2024").contains(chrono::NaiveDate::from_ymd_opt(2024, 7, 4).unwrap()));
+    assert!(!date("2024-06").contains(chrono::NaiveDate::from_ymd_opt(2024, 7, 4).unwrap()));
+}
+
+#[test]
+fn subject_areas_round_trip_as_kebab_case() {
+    for area in SubjectArea::well_known() {
+        let text = area.to_string();
+        assert_eq!(SubjectArea::from_str(&text).unwrap(), area, "{text}");
+        assert!(
+            text.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{text}"
+        );
+    }
+    assert!(SubjectArea::well_known().len() >= 12);
+    let required = [
+        "logistics",
+        "co-development",
+        "co-production",
+        "defence-technology",
+        "air-domain",
+        "maritime-security",
+        "exercises",
+        "counter-terrorism",
+        "space",
+        "defence-industry",
+        "trade",
+        "energy",
+    ];
+    for name in required {
+        assert!(
+            !SubjectArea::from_str(name).unwrap().is_custom(),
+            "{name} should be well known"
+        );
+    }
+    assert_eq!(
+        SubjectArea::from_str("Maritime Security").unwrap(),
+        SubjectArea::MaritimeSecurity
+    );
+    assert_eq!(
+        SubjectArea::from_str("reciprocal supplies and services").unwrap(),
+        SubjectArea::Logistics
+    );
+    assert_eq!(
+        SubjectArea::from_str("Defense_Industry").unwrap(),
+        SubjectArea::DefenceIndustry
+    );
+}
+
+#[test]
+fn custom_subject_areas_are_normalised() {
+    let a = SubjectArea::from_str("Cyber Security").unwrap();
+    let b = SubjectArea::from_str("  cyber_SECURITY ").unwrap();
+    let c = SubjectArea::from_str("cyber--security").unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a, c);
+    assert!(a.is_custom());
+    assert_eq!(a.to_string(), "cyber-security");
+    assert_eq!(SubjectArea::from_str(&a.to_string()).unwrap(), a);
+    assert_eq!(
+        SubjectArea::from_str("Sanitary And Veterinary Issues")
+            .unwrap()
+            .to_string(),
+        "sanitary-and-veterinary-issues"
+    );
+    assert_eq!(
+        SubjectArea::from_str("Pêcheries").unwrap().to_string(),
+        "pêcheries"
+    );
+}
+
+#[test]
+fn vocabularies_round_trip_through_text() {
+    for stage in Stage::ALL {
+        assert_eq!(stage.to_string().parse::<Stage>().unwrap(), stage);
+        assert_eq!(stage.label().parse::<Stage>().unwrap(), stage);
+    }
+    for kind in EventKind::ALL {
+        assert_eq!(kind.to_string().parse::<EventKind>().unwrap(), kind);
+        assert_eq!(kind.stage().map(EventKind::from).unwrap_or(kind), kind);
+    }
+    for kind in InstrumentKind::ALL {
+        assert_eq!(kind.to_string().parse::<InstrumentKind>().unwrap(), kind);
+    }
+    assert_eq!("finalized".parse::<Stage>().unwrap(), Stage::Finalised);
+    assert_eq!(
+        "MOU".parse::<InstrumentKind>().unwrap(),
+        InstrumentKind::MemorandumOfUnderstanding
+    );
+    assert_eq!(
+        "moi".parse::<InstrumentKind>().unwrap(),
+        InstrumentKind::MemorandumOfImplementation
+    );
+}
+
+#[test]
+fn a_report_date_differs_from_the_event_date() {
+    let report = Source::new("The Hindu", "Rajnath Singh meets Japanese counterpart")
+        .unwrap()
+        .published(date("2024-11-23"));
+    let meeting = bilateral::Event::builder(EventKind::Deliberated, date("2024-11-22"))
+        .source(report.clone())
+        .build()
+        .unwrap();
+    assert_eq!(meeting.date(), date("2024-11-22"));
+    assert_eq!(meeting.sources(), [report]);
+    assert_eq!(
+        meeting.sources()[0].published_on(),
+        Some(date("2024-11-23"))
+    );
+}

@@ -1,0 +1,23 @@
+//! Public types are `Send + Sync` (and so usable across threads).
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    assert_send_sync::<bilateral::Agreement>();
+    assert_send_sync::<bilateral::AgreementBuilder>();
+    assert_send_sync::<bilateral::Event>();
+    assert_send_sync::<bilateral::EventBuilder>();
+    assert_send_sync::<bilateral::EventDate>();
+    assert_send_sync::<bilateral::Error>();
+    assert_send_sync::<bilateral::Parties>();
+    assert_send_sync::<bilateral::Party>();
+    assert_send_sync::<bilateral::PartyCode>();
+    assert_send_sync::<bilateral::Policy>();
+    assert_send_sync::<bilateral::Refusal>();
+    assert_send_sync::<bilateral::Representative>();
+    assert_send_sync::<bilateral::Source>();
+    assert_send_sync::<bilateral::Stage>();
+    assert_send_sync::<bilateral::StageSet>();
+    assert_send_sync::<bilateral::SubjectArea>();
+}
