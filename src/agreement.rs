@@ -567,7 +567,7 @@ impl fmt::Display for Agreement {
             "  {} and {}, {}",
             self.parties.first(),
             self.parties.second(),
-            self.instrument
+            self.instrument.label()
         )?;
         f.write_str("  subjects: ")?;
         for (i, area) in self.subjects.iter().enumerate() {

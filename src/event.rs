@@ -107,6 +107,17 @@ impl EventKind {
         }
     }
 
+    /// The kind as written in prose: "MoI signed", "entered into force".
+    pub const fn label(self) -> &'static str {
+        match self {
+            EventKind::EnteredIntoForce => "entered into force",
+            other => match other.stage() {
+                Some(stage) => stage.label(),
+                None => other.as_str(),
+            },
+        }
+    }
+
     /// Place among events of overlapping dates: the lifecycle order, with
     /// entry into force after finalisation, and the purely informational
     /// kinds after the stage changes.
@@ -288,7 +299,7 @@ impl Event {
 impl fmt::Display for Event {
     /// One line: `2024-11-22 deliberated at Vientiane (11th ADMM-Plus): summary`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.date, self.kind)?;
+        write!(f, "{} {}", self.date, self.kind.label())?;
         match (&self.venue, &self.occasion) {
             (Some(venue), Some(occasion)) => write!(f, " at {venue} ({occasion})")?,
             (Some(venue), None) => write!(f, " at {venue}")?,

@@ -58,6 +58,17 @@ impl InstrumentKind {
     }
 }
 
+impl InstrumentKind {
+    /// The kind as written in prose: "memorandum of understanding".
+    pub const fn label(self) -> &'static str {
+        match self {
+            InstrumentKind::MemorandumOfUnderstanding => "memorandum of understanding",
+            InstrumentKind::MemorandumOfImplementation => "memorandum of implementation",
+            other => other.as_str(),
+        }
+    }
+}
+
 impl fmt::Display for InstrumentKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -1,4 +1,139 @@
-//! bilateral
+//! Track agreements between two parties (treaties, memoranda, policy
+//! workflows) through a validated lifecycle.
+//!
+//! `bilateral` models a bilateral agreement as a header (two parties, a
+//! title, the kind of instrument, subject areas) and a dated history of
+//! events. The agreement's [`Stage`] (proposed, deliberated, MoI signed,
+//! finalised, withdrawn, terminated) is derived from that history, and every
+//! change is checked against the lifecycle before anything is written: an
+//! impossible change is refused with an error that names the agreement, the
+//! stage it was in, the event refused, the dates and the rule.
+//!
+//! # Contents
+//!
+//! - [Quick start](#quick-start)
+//! - [The model](#the-model)
+//! - [The lifecycle](#the-lifecycle)
+//! - [Dates of different precision](#dates-of-different-precision)
+//! - [Errors](#errors)
+//! - [Serialisation](#serialisation)
+//! - [Design decisions](#design-decisions)
+//!
+//! # Quick start
+//!
+//! India and Japan deliberated a logistics agreement on the sidelines of the
+//! 11th ADMM-Plus in Vientiane on 2024-11-22 (reported the next day). It was
+//! not finalised: finalising it now, without an MoI, is refused.
+//!
+//! ```
+//! use bilateral::{Agreement, Event, EventKind, Parties, Party, Representative, Source, Stage, SubjectArea};
+//!
+//! let india = Party::state("IND", "India")?;
+//! let japan = Party::state("JPN", "Japan")?;
+//!
+//! let talks = Event::builder(EventKind::Deliberated, "2024-11-22".parse()?)
+//!     .venue("Vientiane")
+//!     .occasion("11th ADMM-Plus")
+//!     .participant(Representative::new("Rajnath Singh", "Minister of Defence", india.code())?)
+//!     .participant(Representative::new("Gen Nakatani", "Minister of Defense", japan.code())?)
+//!     .source(Source::new("The Hindu", "Rajnath Singh meets Japanese counterpart")?.published("2024-11-23".parse()?))
+//!     .build()?;
+//!
+//! let mut rpss = Agreement::builder("Reciprocal Provision of Supplies and Services", Parties::new(india, japan)?)
+//!     .subject(SubjectArea::Logistics)
+//!     .build(talks)?;
+//! assert_eq!(rpss.stage(), Stage::Deliberated);
+//!
+//! let before = rpss.clone();
+//! let err = rpss.record(Event::new(EventKind::Finalised, "2024-11-25".parse()?)).unwrap_err();
+//! assert!(err.to_string().ends_with("it is deliberated, and finalisation can only follow an MoI"));
+//! assert_eq!(rpss, before); // a refused change changes nothing
+//! # Ok::<(), bilateral::Error>(())
+//! ```
+//!
+//! The example `vientiane_2024` models the whole founding scenario:
+//! `cargo run --example vientiane_2024`.
+//!
+//! # The model
+//!
+//! | type | what it is |
+//! |---|---|
+//! | [`Party`], [`PartyCode`] | a state or organisation, with a stable code (`IND`, `JPN`, `CASTILE`, `EC`) |
+//! | [`Parties`] | the two distinct parties of an agreement; India–Japan equals Japan–India |
+//! | [`Representative`] | a person acting for a party at an event |
+//! | [`SubjectArea`] | logistics, maritime security, space…, or a user-defined area |
+//! | [`InstrumentKind`] | agreement, memorandum of understanding or of implementation, protocol… |
+//! | [`EventDate`] | a date known to the day, the month or the year, possibly approximate |
+//! | [`Source`] | where a fact came from, with its own publication date |
+//! | [`Event`], [`EventKind`] | a dated stage change or informational entry, with venue, occasion, participants, summary, sources |
+//! | [`Agreement`] | the header plus the history; its [`Stage`] is derived |
+//! | [`Policy`], [`Rule`] | the lifecycle rules as data, and the rule that refused a change |
+//!
+//! Every constructor validates, so an invalid value cannot exist: a
+//! [`PartyCode`] is always 2 to 16 ASCII letters, digits, `-` or `_`, upper
+//! case; a title is never blank; the two parties are always distinct.
+//!
+//! # The lifecycle
+//!
+//! ```text
+//! Proposed ──► Deliberated ──► MoiSigned ──► Finalised ──► Terminated
+//!    │            │  ▲ (more rounds)  │
+//!    └────────────┴──┴────────────────┴──► Withdrawn
+//! ```
+//!
+//! The [standard policy](Policy::standard) allows exactly these steps. An
+//! agreement is created with its first stage change and may enter the record
+//! at any stage (the UNICORN mast MoI enters at "MoI signed"); earlier stages
+//! stay unrecorded and nothing is invented. Withdrawn and terminated are
+//! final, though meetings, statements and notes may still be recorded after
+//! them. Entry into force can only follow finalisation.
+//!
+//! History is kept in date order. News that arrives late is inserted at its
+//! place and the whole resulting history is validated again; if it would be
+//! invalid, the call fails and nothing changes. See
+//! [`Agreement`](Agreement#history-order) for the exact order, including
+//! same-day events (by the lifecycle, then by recording order).
+//!
+//! # Dates of different precision
+//!
+//! Sources say "signed in 2017" or "in June". An [`EventDate`] keeps exactly
+//! the precision it has (`2017`, `2017-06`, `2017-06-20`, with a trailing
+//! `?` for approximate) and is never padded. A month-precision date overlaps
+//! the days of that month: it is certainly before another date only if it
+//! ends before that date starts, and `EventDate` implements only
+//! [`PartialOrd`] to say so.
+//!
+//! # Errors
+//!
+//! There is one error type, [`Error`], a `#[non_exhaustive]` enum with a
+//! variant for each kind of failure, so callers match on the kind rather
+//! than parse messages. Messages are lower case and name the offending value
+//! and the rule it broke. Lifecycle refusals carry a [`Refusal`] with the
+//! agreement, the attempted and the refused event, the stage, and the
+//! [`Rule`].
+//!
+//! # Serialisation
+//!
+//! Every public model type implements serde's `Serialize` and
+//! `Deserialize`. Codes, stages, subject areas, kinds and dates are written
+//! as their text forms (`"IND"`, `"moi-signed"`, `"maritime-security"`,
+//! `"2024-11"`), which round-trip through `Display` and `FromStr`. An
+//! agreement is written with a format version ([`FORMAT_VERSION`]) and its
+//! events in recording order; reading one re-validates everything, so a
+//! document cannot produce an invalid [`Agreement`].
+//!
+//! # Design decisions
+//!
+//! - **Why is the stage derived rather than stored?** So the stage and the
+//!   history can never disagree, and a history can be replayed and corrected.
+//! - **Why are policies data?** So they can be inspected, compared and
+//!   tested, none of which works when transitions hide in handler code.
+//! - **Why do errors carry so much context?** Generic state-machine crates
+//!   answer "invalid transition" and nothing else; a tracker's user needs to
+//!   know which agreement, which event, which date and which rule.
+//! - **No I/O, no global state.** Ids and dates are values you pass in;
+//!   [`EventId::new`] and [`AgreementId::new`] are defaults you can replace
+//!   with [`EventId::from_uuid`] and [`AgreementId::from_uuid`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -31,4 +166,6 @@ pub use representative::Representative;
 pub use source::Source;
 pub use stage::{Stage, StageSet, StageSetIter};
 pub use subject::{CustomArea, SubjectArea};
+/// The `uuid` crate, re-exported for [`AgreementId::from_uuid`] and
+/// [`EventId::from_uuid`].
 pub use uuid;
