@@ -5,7 +5,9 @@
 
 use std::hint::black_box;
 
-use bilateral::{Agreement, Event, EventDate, EventKind, Parties, Party, Policy, Stage, SubjectArea};
+use bilateral::{
+    Agreement, Event, EventDate, EventKind, Parties, Party, Policy, Stage, SubjectArea,
+};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 /// The standard rules as a hand-written `match`: the floor.
@@ -63,17 +65,20 @@ fn base() -> Agreement {
         Party::state("JPN", "Japan").expect("party"),
     )
     .expect("parties");
-    let mut agreement = Agreement::builder("Reciprocal Provision of Supplies and Services", parties)
-        .subject(SubjectArea::Logistics)
-        .build(Event::new(EventKind::Proposed, date("2023-01-10")))
-        .expect("agreement");
+    let mut agreement =
+        Agreement::builder("Reciprocal Provision of Supplies and Services", parties)
+            .subject(SubjectArea::Logistics)
+            .build(Event::new(EventKind::Proposed, date("2023-01-10")))
+            .expect("agreement");
     for (kind, on) in [
         (EventKind::Deliberated, "2023-05-02"),
         (EventKind::Meeting, "2023-09-14"),
         (EventKind::Deliberated, "2024-02-20"),
         (EventKind::Deliberated, "2024-11-22"),
     ] {
-        agreement.record(Event::new(kind, date(on))).expect("valid history");
+        agreement
+            .record(Event::new(kind, date(on)))
+            .expect("valid history");
     }
     agreement
 }
@@ -85,15 +90,17 @@ struct Floor {
 }
 
 impl Floor {
-    fn record(&mut self, stage: Stage, on: EventDate) -> Result<(), ()> {
-        let current = self.events.last().map(|(stage, _)| *stage);
-        match current {
-            Some(from) if !match_allows(from, stage) => Err(()),
-            _ => {
-                self.events.push((stage, on));
-                Ok(())
-            }
+    fn check(&self, stage: Stage) -> Result<(), ()> {
+        match self.events.last() {
+            Some((from, _)) if !match_allows(*from, stage) => Err(()),
+            _ => Ok(()),
         }
+    }
+
+    fn record(&mut self, stage: Stage, on: EventDate) -> Result<(), ()> {
+        self.check(stage)?;
+        self.events.push((stage, on));
+        Ok(())
     }
 }
 
@@ -108,6 +115,17 @@ fn record(c: &mut Criterion) {
     let signed = Event::new(EventKind::MoiSigned, date("2025-03-01"));
     let late = Event::new(EventKind::Deliberated, date("2023-12-01"));
 
+    // Validation alone: everything `record` checks, without the write.
+    let mut group = c.benchmark_group("check/append");
+    group.bench_function("agreement", |b| {
+        b.iter(|| black_box(&agreement).check(black_box(&signed)).is_ok())
+    });
+    group.bench_function("match", |b| {
+        b.iter(|| black_box(&floor).check(black_box(Stage::MoiSigned)).is_ok())
+    });
+    group.finish();
+
+    // The full write, on a clone (so both sides pay for growing a vector).
     let mut group = c.benchmark_group("record/append");
     group.bench_function("agreement", |b| {
         b.iter_batched(
@@ -146,10 +164,18 @@ fn record(c: &mut Criterion) {
     });
     group.finish();
 
-    let mut group = c.benchmark_group("record/refused");
+    // A refusal builds the full error: agreement, events, stage and rule.
+    let mut group = c.benchmark_group("check/refused");
     let finalised = Event::new(EventKind::Finalised, date("2025-03-01"));
     group.bench_function("agreement", |b| {
         b.iter(|| black_box(&agreement).check(black_box(&finalised)).is_err())
+    });
+    group.bench_function("match", |b| {
+        b.iter(|| {
+            black_box(&floor)
+                .check(black_box(Stage::Finalised))
+                .is_err()
+        })
     });
     group.finish();
 }

@@ -98,6 +98,9 @@ fn main() -> Result<(), bilateral::Error> {
         Ok(()) => println!("unexpectedly accepted"),
         Err(err) => println!("refused: {err}"),
     }
-    assert_eq!(rpss, before, "a refused change leaves the agreement as it was");
+    assert_eq!(
+        rpss, before,
+        "a refused change leaves the agreement as it was"
+    );
     Ok(())
 }
