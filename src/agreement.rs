@@ -351,19 +351,14 @@ impl Agreement {
     /// Validates a whole agreement, as loaded from a document.
     fn from_parts(policy: &Policy, header: Header, log: Vec<Event>) -> Result<Self, Error> {
         let mut agreement = header.into_agreement(log)?;
-        for (i, event) in agreement.log.iter().enumerate() {
-            if agreement
-                .log
-                .iter()
-                .skip(i + 1)
-                .any(|other| other.id() == event.id())
-            {
-                return Err(Error::DuplicateEvent {
-                    agreement: agreement.id,
-                    title: agreement.title.clone(),
-                    id: event.id(),
-                });
-            }
+        let mut ids: Vec<crate::EventId> = agreement.log.iter().map(Event::id).collect();
+        ids.sort_unstable();
+        if let Some(&[id, _]) = ids.windows(2).find(|pair| pair.first() == pair.last()) {
+            return Err(Error::DuplicateEvent {
+                agreement: agreement.id,
+                title: agreement.title.clone(),
+                id,
+            });
         }
         let keys: Vec<Key> = agreement.log.iter().map(Key::of).collect();
         agreement.order = history_order(&keys);

@@ -307,13 +307,21 @@ fn check_month(month: u32, input: impl Fn() -> String) -> Result<(), Error> {
     }
 }
 
-impl From<NaiveDate> for EventDate {
-    fn from(day: NaiveDate) -> Self {
-        Self {
+impl TryFrom<NaiveDate> for EventDate {
+    type Error = Error;
+
+    /// A date known to the day.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Date`] when the year is outside `1..=9999`.
+    fn try_from(day: NaiveDate) -> Result<Self, Error> {
+        check_year(day.year(), || day.to_string())?;
+        Ok(Self {
             start: day,
             precision: Precision::Day,
             approximate: false,
-        }
+        })
     }
 }
 

@@ -208,3 +208,17 @@ fn a_report_date_differs_from_the_event_date() {
         Some(date("2024-11-23"))
     );
 }
+
+#[test]
+fn dates_from_chrono_keep_the_year_range() {
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 11, 22).unwrap();
+    assert_eq!(EventDate::try_from(day).unwrap(), date("2024-11-22"));
+    let far = chrono::NaiveDate::from_ymd_opt(12024, 1, 1).unwrap();
+    assert!(matches!(
+        EventDate::try_from(far),
+        Err(bilateral::Error::Date {
+            rule: bilateral::DateRule::YearOutOfRange,
+            ..
+        })
+    ));
+}
