@@ -1,16 +1,23 @@
-//! The agreement: a header plus a validated, dated history.
+//! The agreement: a header plus a validated, dated, auditable history.
 
+use std::collections::HashMap;
 use std::fmt;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Field, Refusal, Step};
+use crate::clock::FixedClock;
+use crate::context::Context;
+use crate::document::{AgreementDocument, EntryDocument, RetractionDocument};
+use crate::entry::{Change, Entry};
+use crate::error::{Action, Collection, Error, Field, Refusal, Step};
 use crate::event::Event;
-use crate::id::AgreementId;
+use crate::id::{AgreementId, EventId};
 use crate::instrument::InstrumentKind;
+use crate::limits;
 use crate::order::{Key, history_order};
-use crate::party::Parties;
-use crate::policy::{Policy, STANDARD, Violation};
+use crate::party::{Parties, Party};
+use crate::policy::{Policy, Violation};
 use crate::stage::Stage;
 use crate::subject::SubjectArea;
 
@@ -45,10 +52,20 @@ pub const FORMAT_VERSION: u32 = 1;
 /// For dates known to the day this is simply: by date, then by lifecycle,
 /// then by recording order.
 ///
+/// # Corrections and the audit trail
+///
+/// Every change is an [`Entry`] stamped with the instant it was recorded.
+/// [`Agreement::correct`] and [`Agreement::retract`] add entries that refer
+/// to an earlier event; nothing is erased, so [`Agreement::entries`] (and
+/// [`Agreement::audit_trail`]) show every claim ever recorded, with its
+/// sources. The history, and so the stage, are derived from the events in
+/// force: the latest version of each event not retracted.
+///
 /// # Atomic changes
 ///
-/// [`Agreement::record`] either accepts the event and places it, or returns
-/// an error and leaves the agreement exactly as it was.
+/// [`Agreement::record`], [`Agreement::correct`] and [`Agreement::retract`]
+/// either accept the change or return an error and leave the agreement
+/// exactly as it was.
 ///
 /// # Example
 ///
@@ -82,10 +99,28 @@ pub struct Agreement {
     parties: Parties,
     /// Sorted, without duplicates.
     subjects: Vec<SubjectArea>,
-    /// Every event, in the order it was recorded.
-    log: Vec<Event>,
-    /// Positions into `log`, in history order. Derived from `log`.
+    /// Every change, in the order it was recorded.
+    log: Vec<Entry>,
+    /// Positions into `log` of the versions in force, in history order.
+    /// Derived from `log`.
     order: Vec<u32>,
+}
+
+/// Where an event id stands in the log.
+enum Status<'a> {
+    Unknown,
+    Retracted(&'a str),
+    /// In force, with the log position of its current version.
+    Live(u32),
+}
+
+/// How a validated change is applied.
+enum Plan {
+    /// The new event goes at the end of the history.
+    Append,
+    /// The history becomes this order (positions into the log, where
+    /// `log.len()` stands for the new entry).
+    Reorder(Vec<u32>),
 }
 
 impl Agreement {
@@ -136,7 +171,7 @@ impl Agreement {
     /// Where the agreement stands: the stage of the last stage-changing event
     /// of its history.
     pub fn stage(&self) -> Stage {
-        // Every agreement holds at least one stage change (it opens with one),
+        // Every change is refused that would leave no stage change in force,
         // so the fallback is never used.
         self.history()
             .rev()
@@ -144,7 +179,8 @@ impl Agreement {
             .unwrap_or(Stage::Proposed)
     }
 
-    /// The events in history order (see [the type docs](Agreement#history-order)).
+    /// The events in force, in history order (see
+    /// [the type docs](Agreement#history-order)).
     pub fn history(&self) -> History<'_> {
         History {
             log: &self.log,
@@ -152,44 +188,62 @@ impl Agreement {
         }
     }
 
-    /// The events in the order they were recorded.
-    pub fn recorded(&self) -> &[Event] {
+    /// Every entry (records, corrections, retractions), in the order they
+    /// were recorded: the audit trail.
+    pub fn entries(&self) -> &[Entry] {
         &self.log
     }
 
-    /// The number of events.
+    /// The number of events in force.
     pub fn len(&self) -> usize {
-        self.log.len()
+        self.order.len()
     }
 
-    /// Always `false`: an agreement holds at least its first event. Present
+    /// Always `false`: an agreement holds at least one stage change. Present
     /// for symmetry with [`Agreement::len`].
     pub fn is_empty(&self) -> bool {
-        self.log.is_empty()
+        self.order.is_empty()
     }
 
-    /// The event with this id.
-    pub fn event(&self, id: crate::EventId) -> Option<&Event> {
-        self.log.iter().find(|event| event.id() == id)
+    /// The version in force of the event with this id; `None` if there is no
+    /// such event or it was retracted.
+    pub fn event(&self, id: EventId) -> Option<&Event> {
+        match self.status(id) {
+            Status::Live(position) => self.entry_event(position),
+            Status::Unknown | Status::Retracted(_) => None,
+        }
     }
 
-    /// The entry-into-force event, if one is recorded.
+    /// Whether the event with this id was retracted.
+    pub fn is_retracted(&self, id: EventId) -> bool {
+        matches!(self.status(id), Status::Retracted(_))
+    }
+
+    /// Every entry about the event with this id (its record, corrections
+    /// and retraction), in recording order.
+    pub fn versions(&self, id: EventId) -> impl Iterator<Item = &Entry> + '_ {
+        self.log.iter().filter(move |entry| entry.event_id() == id)
+    }
+
+    /// The entry-into-force event in force, if any.
     pub fn entry_into_force(&self) -> Option<&Event> {
-        self.log
-            .iter()
+        self.history()
             .find(|event| event.kind() == crate::EventKind::EnteredIntoForce)
     }
 
-    /// Records `event` under the [standard policy](Policy::standard),
+    /// Records `event` under the standard policy and the system clock,
     /// placing it in the history by its date.
     ///
     /// # Errors
     ///
     /// - [`Error::DuplicateEvent`] when an event with the same id is already
     ///   recorded;
+    /// - [`Error::FutureDate`] when a stage change is dated after today;
     /// - [`Error::Refused`] when the resulting history would break a
     ///   lifecycle rule, at the event itself or at a later event that would
-    ///   no longer fit.
+    ///   no longer fit;
+    /// - [`Error::TooMany`] when the agreement already holds
+    ///   [`MAX_ENTRIES`](crate::limits::MAX_ENTRIES) entries.
     ///
     /// On error the agreement is unchanged.
     ///
@@ -208,39 +262,174 @@ impl Agreement {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn record(&mut self, event: Event) -> Result<(), Error> {
-        self.record_with(&STANDARD, event)
+        self.record_with(&Context::standard(), event)
     }
 
-    /// Records `event` under `policy`; otherwise as [`Agreement::record`].
+    /// Records `event` under the policy and clock of `context`; otherwise as
+    /// [`Agreement::record`].
     ///
     /// # Errors
     ///
-    /// As [`Agreement::record`], with the rules of `policy`.
+    /// As [`Agreement::record`], with the rules of the context's policy and
+    /// "today" from its clock.
     ///
     /// # Example
     ///
     /// ```
-    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, SubjectArea};
+    /// use bilateral::{Agreement, Context, Event, EventKind, FixedClock, Parties, Party, Policy, SubjectArea};
+    /// let policy = Policy::standard();
+    /// let clock = FixedClock::new("2024-03-01T12:00:00Z".parse()?);
+    /// let context = Context::new(&policy, &clock);
     /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
     /// let mut pact = Agreement::builder("Logistics", parties)
     ///     .subject(SubjectArea::Logistics)
-    ///     .build(Event::new(EventKind::Proposed, "2024-01".parse()?))?;
-    /// pact.record_with(&Policy::standard(), Event::new(EventKind::Deliberated, "2024-02".parse()?))?;
-    /// # Ok::<(), bilateral::Error>(())
+    ///     .build_with(&context, Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+    /// pact.record_with(&context, Event::new(EventKind::Deliberated, "2024-02".parse()?))?;
+    /// assert_eq!(pact.entries()[1].recorded_at(), clock.now());
+    /// // Deliberation dated after the clock's today is refused.
+    /// assert!(pact.record_with(&context, Event::new(EventKind::Deliberated, "2024-04".parse()?)).is_err());
+    /// # use bilateral::Clock;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn record_with(&mut self, policy: &Policy, event: Event) -> Result<(), Error> {
-        let order = self.plan(policy, &event)?;
-        let position = self.log.len() as u32;
-        self.log.push(event);
-        match order {
-            Some(order) => self.order = order,
-            None => self.order.push(position),
-        }
-        Ok(())
+    pub fn record_with(&mut self, context: &Context<'_>, event: Event) -> Result<(), Error> {
+        self.apply(context, Change::Record(event))
     }
 
-    /// Whether `event` could be recorded under the standard policy, without
-    /// recording it.
+    /// Corrects the event with the same id as `corrected` (its date, kind or
+    /// details), under the standard policy and the system clock.
+    ///
+    /// The correction is a new entry: the original version stays in the
+    /// audit trail with its sources. The whole resulting history is
+    /// validated.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::UnknownEvent`] when no event has that id;
+    /// - [`Error::AlreadyRetracted`] when the event was retracted;
+    /// - [`Error::NoStageLeft`] when the correction turns the last stage
+    ///   change in force into an informational event;
+    /// - [`Error::FutureDate`] and [`Error::Refused`] as for
+    ///   [`Agreement::record`].
+    ///
+    /// On error the agreement is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Source, SubjectArea};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let signed = Event::builder(EventKind::MoiSigned, "2017-06".parse()?)
+    ///     .source(Source::new("First report", "MoI signed in June 2017")?)
+    ///     .build()?;
+    /// let mut pact = Agreement::builder("Shipbuilding cooperation", parties)
+    ///     .subject(SubjectArea::CoProduction)
+    ///     .build(signed.clone())?;
+    ///
+    /// // A later source says 2018.
+    /// let fixed = signed.to_builder()
+    ///     .date("2018".parse()?)
+    ///     .clear_sources()
+    ///     .source(Source::new("Later report", "The MoI dates from 2018")?)
+    ///     .build()?;
+    /// pact.correct(fixed)?;
+    /// assert_eq!(pact.event(signed.id()).unwrap().date().to_string(), "2018");
+    /// assert_eq!(pact.versions(signed.id()).count(), 2); // both claims stay
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn correct(&mut self, corrected: Event) -> Result<(), Error> {
+        self.correct_with(&Context::standard(), corrected)
+    }
+
+    /// Corrects an event under the policy and clock of `context`; otherwise
+    /// as [`Agreement::correct`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Agreement::correct`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Context, Event, EventKind, Parties, Party, SubjectArea};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let first = Event::new(EventKind::Proposed, "2020".parse()?);
+    /// let mut pact = Agreement::builder("Pact", parties).subject(SubjectArea::Trade).build(first.clone())?;
+    /// pact.correct_with(&Context::standard(), first.to_builder().date("2019".parse()?).build()?)?;
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn correct_with(&mut self, context: &Context<'_>, corrected: Event) -> Result<(), Error> {
+        self.apply(context, Change::Correct(corrected))
+    }
+
+    /// Retracts the event with this id, with a reason, under the standard
+    /// policy and the system clock.
+    ///
+    /// The retraction is a new entry: the event stays in the audit trail but
+    /// is no longer in force.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::UnknownEvent`] when no event has that id;
+    /// - [`Error::AlreadyRetracted`] when it was already retracted;
+    /// - [`Error::Blank`] or [`Error::TooLong`] for the reason;
+    /// - [`Error::NoStageLeft`] when it is the last stage change in force;
+    /// - [`Error::Refused`] when a later event would no longer fit (a
+    ///   retracted deliberation leaves an MoI following a proposal).
+    ///
+    /// On error the agreement is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mut pact = Agreement::builder("Pact", parties)
+    ///     .subject(SubjectArea::Trade)
+    ///     .build(Event::new(EventKind::Proposed, "2020".parse()?))?;
+    /// let rumour = Event::new(EventKind::Meeting, "2021-03".parse()?);
+    /// pact.record(rumour.clone())?;
+    /// pact.retract(rumour.id(), "the meeting never took place")?;
+    /// assert_eq!(pact.len(), 1);
+    /// assert!(pact.is_retracted(rumour.id()));
+    /// assert!(pact.retract(rumour.id(), "again").is_err());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn retract(&mut self, id: EventId, reason: impl Into<String>) -> Result<(), Error> {
+        self.retract_with(&Context::standard(), id, reason)
+    }
+
+    /// Retracts an event under the policy and clock of `context`; otherwise
+    /// as [`Agreement::retract`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Agreement::retract`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Context, Event, EventKind, Parties, Party, SubjectArea};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mut pact = Agreement::builder("Pact", parties)
+    ///     .subject(SubjectArea::Trade)
+    ///     .build(Event::new(EventKind::Proposed, "2020".parse()?))?;
+    /// let note = Event::new(EventKind::Note, "2021".parse()?);
+    /// pact.record(note.clone())?;
+    /// pact.retract_with(&Context::standard(), note.id(), "duplicate")?;
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn retract_with(
+        &mut self,
+        context: &Context<'_>,
+        id: EventId,
+        reason: impl Into<String>,
+    ) -> Result<(), Error> {
+        let reason = crate::text::required(reason, Field::Reason, limits::MAX_REASON)?;
+        self.apply(context, Change::Retract { id, reason })
+    }
+
+    /// Whether `event` could be recorded under the standard policy and the
+    /// system clock, without recording it.
     ///
     /// # Errors
     ///
@@ -259,10 +448,10 @@ impl Agreement {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn check(&self, event: &Event) -> Result<(), Error> {
-        self.check_with(&STANDARD, event)
+        self.check_with(&Context::standard(), event)
     }
 
-    /// Whether `event` could be recorded under `policy`, without recording
+    /// Whether `event` could be recorded under `context`, without recording
     /// it.
     ///
     /// # Errors
@@ -272,101 +461,305 @@ impl Agreement {
     /// # Example
     ///
     /// ```
-    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, SubjectArea};
+    /// use bilateral::{Agreement, Context, Event, EventKind, Parties, Party, SubjectArea};
     /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
     /// let pact = Agreement::builder("Logistics", parties)
     ///     .subject(SubjectArea::Logistics)
     ///     .build(Event::new(EventKind::Proposed, "2024-01".parse()?))?;
-    /// assert!(pact.check_with(&Policy::standard(), &Event::new(EventKind::Deliberated, "2024-02".parse()?)).is_ok());
+    /// let talks = Event::new(EventKind::Deliberated, "2024-02".parse()?);
+    /// assert!(pact.check_with(&Context::standard(), &talks).is_ok());
     /// # Ok::<(), bilateral::Error>(())
     /// ```
-    pub fn check_with(&self, policy: &Policy, event: &Event) -> Result<(), Error> {
-        self.plan(policy, event).map(drop)
+    pub fn check_with(&self, context: &Context<'_>, event: &Event) -> Result<(), Error> {
+        let change = Change::Record(event.clone());
+        let today = context.clock().now().date_naive();
+        self.plan(context.policy(), &change, today).map(drop)
     }
 
-    /// Validates recording `event`: `None` when it goes at the end of the
-    /// history, or the new history order.
-    fn plan(&self, policy: &Policy, event: &Event) -> Result<Option<Vec<u32>>, Error> {
-        if self.log.iter().any(|existing| existing.id() == event.id()) {
-            return Err(Error::DuplicateEvent {
-                agreement: self.id,
-                title: self.title.clone(),
-                id: event.id(),
+    /// Validates a change and appends it to the log.
+    fn apply(&mut self, context: &Context<'_>, change: Change) -> Result<(), Error> {
+        let now = context.clock().now();
+        let plan = self.plan(context.policy(), &change, now.date_naive())?;
+        // Entries stay in recording order even if the clock steps back.
+        let recorded_at = self
+            .log
+            .last()
+            .map_or(now, |last| last.recorded_at.max(now));
+        let position = self.log.len() as u32;
+        self.log.push(Entry {
+            recorded_at,
+            change,
+        });
+        match plan {
+            Plan::Append => self.order.push(position),
+            Plan::Reorder(order) => self.order = order,
+        }
+        Ok(())
+    }
+
+    /// Validates a change against the current state: everything a change
+    /// must satisfy, and the new history order.
+    fn plan(&self, policy: &Policy, change: &Change, today: NaiveDate) -> Result<Plan, Error> {
+        if self.log.len() >= limits::MAX_ENTRIES {
+            return Err(Error::TooMany {
+                what: Collection::Entries,
+                count: self.log.len() + 1,
+                max: limits::MAX_ENTRIES,
             });
         }
-        let start = event.date().start();
-        if self
-            .log
-            .iter()
-            .all(|existing| existing.date().end() < start)
-        {
-            // Certainly after everything recorded: it goes last, and only the
-            // step into it needs checking.
-            let mut state = policy
-                .replay(self.history())
-                .map_err(|violation| self.refusal(Some(event), violation))?;
-            let stage = state.stage;
-            state.step(policy, event).map_err(|rule| {
-                let violation = Violation {
-                    position: self.log.len(),
-                    event,
-                    stage,
-                    rule,
+        let pending = self.log.len() as u32;
+        match change {
+            Change::Record(event) => {
+                if self.log.iter().any(|entry| entry.event_id() == event.id()) {
+                    return Err(Error::DuplicateEvent {
+                        agreement: self.id,
+                        title: self.title.clone(),
+                        id: event.id(),
+                    });
+                }
+                self.check_date(Action::Record, event, today)?;
+                let start = event.date().start();
+                if self.history().all(|existing| existing.date().end() < start) {
+                    // Certainly after everything in force: it goes last, and
+                    // only the step into it needs checking beyond the replay.
+                    let mut state = policy.replay(self.history()).map_err(|violation| {
+                        self.refusal(Action::Record, Some(event), violation, self.len() + 1)
+                    })?;
+                    let stage = state.stage;
+                    state.step(policy, event).map_err(|rule| {
+                        let violation = Violation {
+                            position: self.len(),
+                            event,
+                            stage,
+                            rule,
+                        };
+                        self.refusal(Action::Record, Some(event), violation, self.len() + 1)
+                    })?;
+                    return Ok(Plan::Append);
+                }
+                let mut effective = self.effective();
+                effective.push(pending);
+                self.validate(policy, Action::Record, event, &effective, Some(event))
+                    .map(Plan::Reorder)
+            }
+            Change::Correct(event) => {
+                let current = self.live(Action::Correct, event.id())?;
+                self.check_date(Action::Correct, event, today)?;
+                let effective: Vec<u32> = self
+                    .effective()
+                    .into_iter()
+                    .map(|position| {
+                        if position == current {
+                            pending
+                        } else {
+                            position
+                        }
+                    })
+                    .collect();
+                self.validate(policy, Action::Correct, event, &effective, Some(event))
+                    .map(Plan::Reorder)
+            }
+            Change::Retract { id, .. } => {
+                let current = self.live(Action::Retract, *id)?;
+                let Some(retracted) = self.entry_event(current) else {
+                    return Err(self.unknown(Action::Retract, *id));
                 };
-                self.refusal(Some(event), violation)
-            })?;
-            return Ok(None);
+                let effective: Vec<u32> = self
+                    .effective()
+                    .into_iter()
+                    .filter(|position| *position != current)
+                    .collect();
+                self.validate(policy, Action::Retract, retracted, &effective, None)
+                    .map(Plan::Reorder)
+            }
         }
-        let keys: Vec<Key> = self
-            .log
-            .iter()
-            .chain(std::iter::once(event))
-            .map(Key::of)
-            .collect();
-        let order = history_order(&keys);
-        let events = order
-            .iter()
-            .filter_map(|position| self.log.get(*position as usize).or(Some(event)));
-        policy
-            .replay(events)
-            .map_err(|violation| self.refusal(Some(event), violation))?;
-        Ok(Some(order))
     }
 
-    /// Builds the refusal for a violation in a history, where `attempted` is
-    /// the event being recorded (if any).
-    fn refusal(&self, attempted: Option<&Event>, violation: Violation<'_>) -> Error {
-        let length = self.log.len() + usize::from(attempted.is_some());
+    /// Orders the events at `effective` (log positions in original recording
+    /// order, where `log.len()` stands for `pending`) and replays them.
+    fn validate(
+        &self,
+        policy: &Policy,
+        action: Action,
+        attempted: &Event,
+        effective: &[u32],
+        pending: Option<&Event>,
+    ) -> Result<Vec<u32>, Error> {
+        let order = self.arrange(effective, pending);
+        let events = order
+            .iter()
+            .filter_map(|position| self.event_at(*position, pending));
+        if !events.clone().any(|event| event.kind().is_stage_change()) {
+            return Err(Error::NoStageLeft {
+                action,
+                agreement: self.id,
+                title: self.title.clone(),
+                id: attempted.id(),
+            });
+        }
+        policy
+            .replay(events)
+            .map_err(|violation| self.refusal(action, Some(attempted), violation, order.len()))?;
+        Ok(order)
+    }
+
+    /// The history order of the events at `effective`.
+    fn arrange(&self, effective: &[u32], pending: Option<&Event>) -> Vec<u32> {
+        let keys: Vec<Key> = effective
+            .iter()
+            .filter_map(|position| self.event_at(*position, pending))
+            .map(Key::of)
+            .collect();
+        history_order(&keys)
+            .into_iter()
+            .filter_map(|i| effective.get(i as usize).copied())
+            .collect()
+    }
+
+    /// The event at a log position, or `pending` for the position one past
+    /// the end.
+    fn event_at<'a>(&'a self, position: u32, pending: Option<&'a Event>) -> Option<&'a Event> {
+        if position as usize == self.log.len() {
+            pending
+        } else {
+            self.entry_event(position)
+        }
+    }
+
+    fn entry_event(&self, position: u32) -> Option<&Event> {
+        self.log.get(position as usize).and_then(Entry::event)
+    }
+
+    /// Log positions of the versions in force, in the order their events
+    /// were first recorded.
+    fn effective(&self) -> Vec<u32> {
+        effective_positions(&self.log)
+    }
+
+    fn status(&self, id: EventId) -> Status<'_> {
+        for (position, entry) in self.log.iter().enumerate().rev() {
+            match &entry.change {
+                Change::Retract {
+                    id: retracted,
+                    reason,
+                } if *retracted == id => {
+                    return Status::Retracted(reason);
+                }
+                Change::Record(event) | Change::Correct(event) if event.id() == id => {
+                    return Status::Live(position as u32);
+                }
+                _ => {}
+            }
+        }
+        Status::Unknown
+    }
+
+    /// The log position of the version in force of `id`, or the error for
+    /// an unknown or retracted event.
+    fn live(&self, action: Action, id: EventId) -> Result<u32, Error> {
+        match self.status(id) {
+            Status::Live(position) => Ok(position),
+            Status::Unknown => Err(self.unknown(action, id)),
+            Status::Retracted(reason) => Err(Error::AlreadyRetracted {
+                action,
+                agreement: self.id,
+                title: self.title.clone(),
+                id,
+                reason: reason.to_owned(),
+            }),
+        }
+    }
+
+    fn unknown(&self, action: Action, id: EventId) -> Error {
+        Error::UnknownEvent {
+            action,
+            agreement: self.id,
+            title: self.title.clone(),
+            id,
+        }
+    }
+
+    /// Stage changes cannot be dated after today.
+    fn check_date(&self, action: Action, event: &Event, today: NaiveDate) -> Result<(), Error> {
+        if event.kind().is_stage_change() && event.date().start() > today {
+            return Err(Error::FutureDate {
+                action,
+                agreement: self.id,
+                title: self.title.clone(),
+                kind: event.kind(),
+                date: event.date(),
+                today,
+            });
+        }
+        Ok(())
+    }
+
+    /// Builds the refusal for a violation in a history of `len` events.
+    fn refusal(
+        &self,
+        action: Action,
+        attempted: Option<&Event>,
+        violation: Violation<'_>,
+        len: usize,
+    ) -> Error {
         Error::Refused(Box::new(Refusal {
             agreement: self.id,
             title: self.title.clone(),
+            action,
             attempted: attempted.map(Step::of),
             refused: Step::of(violation.event),
             stage: violation.stage,
-            last: violation.position + 1 >= length,
+            last: violation.position + 1 >= len,
             rule: violation.rule,
         }))
     }
 
-    /// Validates a whole agreement, as loaded from a document.
-    fn from_parts(policy: &Policy, header: Header, log: Vec<Event>) -> Result<Self, Error> {
-        let mut agreement = header.into_agreement(log)?;
-        let mut ids: Vec<crate::EventId> = agreement.log.iter().map(Event::id).collect();
-        ids.sort_unstable();
-        if let Some(&[id, _]) = ids.windows(2).find(|pair| pair.first() == pair.last()) {
-            return Err(Error::DuplicateEvent {
-                agreement: agreement.id,
-                title: agreement.title.clone(),
-                id,
-            });
+    /// The agreement as it was after its first `count` entries, trusting
+    /// that they were validated when recorded.
+    pub(crate) fn prefix(&self, count: usize) -> Option<Agreement> {
+        if count == 0 {
+            return None;
         }
-        let keys: Vec<Key> = agreement.log.iter().map(Key::of).collect();
-        agreement.order = history_order(&keys);
-        if let Err(violation) = policy.replay(agreement.history()) {
-            return Err(agreement.refusal(None, violation));
-        }
-        Ok(agreement)
+        let log: Vec<Entry> = self.log.iter().take(count).cloned().collect();
+        let mut agreement = Agreement {
+            id: self.id,
+            title: self.title.clone(),
+            instrument: self.instrument,
+            parties: self.parties.clone(),
+            subjects: self.subjects.clone(),
+            log,
+            order: Vec::new(),
+        };
+        let effective = agreement.effective();
+        agreement.order = agreement.arrange(&effective, None);
+        Some(agreement)
     }
+}
+
+/// Log positions of the versions in force, in the order their events were
+/// first recorded.
+fn effective_positions(log: &[Entry]) -> Vec<u32> {
+    let mut slots: Vec<Option<u32>> = Vec::with_capacity(log.len());
+    let mut index: HashMap<EventId, usize> = HashMap::with_capacity(log.len());
+    for (position, entry) in (0u32..).zip(log) {
+        match &entry.change {
+            Change::Record(event) => {
+                index.insert(event.id(), slots.len());
+                slots.push(Some(position));
+            }
+            Change::Correct(event) => {
+                if let Some(slot) = index.get(&event.id()).and_then(|i| slots.get_mut(*i)) {
+                    *slot = Some(position);
+                }
+            }
+            Change::Retract { id, .. } => {
+                if let Some(slot) = index.get(id).and_then(|i| slots.get_mut(*i)) {
+                    *slot = None;
+                }
+            }
+        }
+    }
+    slots.into_iter().flatten().collect()
 }
 
 /// The header fields, validated.
@@ -386,11 +779,16 @@ impl Header {
         parties: Parties,
         mut subjects: Vec<SubjectArea>,
     ) -> Result<Self, Error> {
-        let title = crate::text::non_blank(title).ok_or(Error::Blank {
-            field: Field::Title,
-        })?;
+        let title = crate::text::required(title, Field::Title, limits::MAX_TITLE)?;
         if subjects.is_empty() {
             return Err(Error::NoSubjectArea { title });
+        }
+        if subjects.len() > limits::MAX_SUBJECTS {
+            return Err(Error::TooMany {
+                what: Collection::Subjects,
+                count: subjects.len(),
+                max: limits::MAX_SUBJECTS,
+            });
         }
         subjects.sort_unstable();
         subjects.dedup();
@@ -403,29 +801,40 @@ impl Header {
         })
     }
 
-    /// The agreement with this log, checking that it opens with a stage
-    /// change. The history order is left for the caller to set.
-    fn into_agreement(self, log: Vec<Event>) -> Result<Agreement, Error> {
-        match log.first() {
-            Some(first) if first.kind().is_stage_change() => {}
-            Some(first) => {
-                return Err(Error::NotAStageChange {
-                    title: self.title,
-                    kind: first.kind(),
-                    date: first.date(),
-                });
-            }
-            None => return Err(Error::NoEvents { title: self.title }),
+    /// The agreement opened with `first`, recorded at `recorded_at`.
+    fn open(
+        self,
+        context: &Context<'_>,
+        first: Event,
+        recorded_at: DateTime<Utc>,
+    ) -> Result<Agreement, Error> {
+        if !first.kind().is_stage_change() {
+            return Err(Error::NotAStageChange {
+                title: self.title,
+                kind: first.kind(),
+                date: first.date(),
+            });
         }
-        Ok(Agreement {
+        let agreement = Agreement {
             id: self.id,
             title: self.title,
             instrument: self.instrument,
             parties: self.parties,
             subjects: self.subjects,
-            log,
+            log: Vec::new(),
             order: Vec::new(),
-        })
+        };
+        agreement.check_date(Action::Record, &first, recorded_at.date_naive())?;
+        if let Err(violation) = context.policy().replay([&first]) {
+            return Err(agreement.refusal(Action::Record, Some(&first), violation, 1));
+        }
+        let mut agreement = agreement;
+        agreement.log.push(Entry {
+            recorded_at,
+            change: Change::Record(first),
+        });
+        agreement.order.push(0);
+        Ok(agreement)
     }
 }
 
@@ -466,14 +875,17 @@ impl AgreementBuilder {
     }
 
     /// Creates the agreement with its first event, under the standard
-    /// policy.
+    /// policy and the system clock.
     ///
     /// # Errors
     ///
-    /// - [`Error::Blank`] for a title that is empty after trimming;
-    /// - [`Error::NoSubjectArea`] when no subject area was given;
+    /// - [`Error::Blank`] or [`Error::TooLong`] for the title;
+    /// - [`Error::NoSubjectArea`] when no subject area was given, and
+    ///   [`Error::TooMany`] for more than
+    ///   [`MAX_SUBJECTS`](crate::limits::MAX_SUBJECTS);
     /// - [`Error::NotAStageChange`] when `first` is informational: an
-    ///   agreement opens with a stage change, so it always has a stage.
+    ///   agreement opens with a stage change, so it always has a stage;
+    /// - [`Error::FutureDate`] when `first` is dated after today.
     ///
     /// # Example
     ///
@@ -486,28 +898,28 @@ impl AgreementBuilder {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn build(self, first: Event) -> Result<Agreement, Error> {
-        self.build_with(&STANDARD, first)
+        self.build_with(&Context::standard(), first)
     }
 
-    /// Creates the agreement with its first event, under `policy` (which
-    /// decides the stages a record may open at).
+    /// Creates the agreement with its first event, under the policy (which
+    /// decides the stages a record may open at) and clock of `context`.
     ///
     /// # Errors
     ///
-    /// As [`AgreementBuilder::build`], and [`Error::Refused`] when `policy`
-    /// does not let a record open at the first event's stage.
+    /// As [`AgreementBuilder::build`], and [`Error::Refused`] when the
+    /// policy does not let a record open at the first event's stage.
     ///
     /// # Example
     ///
     /// ```
-    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, SubjectArea};
+    /// use bilateral::{Agreement, Context, Event, EventKind, Parties, Party, SubjectArea};
     /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
     /// let pact = Agreement::builder("Logistics", parties)
     ///     .subject(SubjectArea::Logistics)
-    ///     .build_with(&Policy::standard(), Event::new(EventKind::Finalised, "2024".parse()?))?;
+    ///     .build_with(&Context::standard(), Event::new(EventKind::Finalised, "2024".parse()?))?;
     /// # Ok::<(), bilateral::Error>(())
     /// ```
-    pub fn build_with(self, policy: &Policy, first: Event) -> Result<Agreement, Error> {
+    pub fn build_with(self, context: &Context<'_>, first: Event) -> Result<Agreement, Error> {
         let header = Header::new(
             self.id.unwrap_or_else(AgreementId::new),
             self.title,
@@ -515,14 +927,15 @@ impl AgreementBuilder {
             self.parties,
             self.subjects,
         )?;
-        Agreement::from_parts(policy, header, vec![first])
+        header.open(context, first, context.clock().now())
     }
 }
 
-/// The events of an agreement in history order; see [`Agreement::history`].
+/// The events in force of an agreement, in history order; see
+/// [`Agreement::history`].
 #[derive(Debug, Clone)]
 pub struct History<'a> {
-    log: &'a [Event],
+    log: &'a [Entry],
     order: std::slice::Iter<'a, u32>,
 }
 
@@ -531,7 +944,7 @@ impl<'a> Iterator for History<'a> {
 
     fn next(&mut self) -> Option<&'a Event> {
         let position = *self.order.next()?;
-        self.log.get(position as usize)
+        self.log.get(position as usize).and_then(Entry::event)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -540,14 +953,14 @@ impl<'a> Iterator for History<'a> {
 
     fn nth(&mut self, n: usize) -> Option<&'a Event> {
         let position = *self.order.nth(n)?;
-        self.log.get(position as usize)
+        self.log.get(position as usize).and_then(Entry::event)
     }
 }
 
 impl DoubleEndedIterator for History<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
         let position = *self.order.next_back()?;
-        self.log.get(position as usize)
+        self.log.get(position as usize).and_then(Entry::event)
     }
 }
 
@@ -593,56 +1006,162 @@ impl fmt::Display for Agreement {
     }
 }
 
-/// Serde form of [`Agreement`]: the header and the events in recording
-/// order, with the format version.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgreementDoc {
-    format: u32,
-    id: AgreementId,
-    title: String,
-    #[serde(default)]
-    instrument: InstrumentKind,
-    parties: Parties,
-    subjects: Vec<SubjectArea>,
-    events: Vec<Event>,
-}
-
-impl Serialize for Agreement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut doc = serializer.serialize_struct("Agreement", 7)?;
-        doc.serialize_field("format", &FORMAT_VERSION)?;
-        doc.serialize_field("id", &self.id)?;
-        doc.serialize_field("title", &self.title)?;
-        doc.serialize_field("instrument", &self.instrument)?;
-        doc.serialize_field("parties", &self.parties)?;
-        doc.serialize_field("subjects", &self.subjects)?;
-        doc.serialize_field("events", &self.log)?;
-        doc.end()
+impl From<&Agreement> for AgreementDocument {
+    fn from(agreement: &Agreement) -> Self {
+        AgreementDocument {
+            format: FORMAT_VERSION,
+            id: agreement.id.to_string(),
+            title: agreement.title.clone(),
+            instrument: agreement.instrument.to_string(),
+            parties: agreement.parties.iter().cloned().map(Into::into).collect(),
+            subjects: agreement.subjects.iter().map(ToString::to_string).collect(),
+            entries: agreement.log.iter().map(EntryDocument::from).collect(),
+        }
     }
 }
 
-impl<'de> Deserialize<'de> for Agreement {
-    /// Deserialises and re-validates the whole agreement under the standard
-    /// policy: a document that breaks any rule is refused.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let doc = AgreementDoc::deserialize(deserializer)?;
-        Agreement::try_from(doc).map_err(serde::de::Error::custom)
+impl From<&Entry> for EntryDocument {
+    fn from(entry: &Entry) -> Self {
+        let mut doc = EntryDocument {
+            recorded_at: entry
+                .recorded_at
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            record: None,
+            correct: None,
+            retract: None,
+        };
+        match &entry.change {
+            Change::Record(event) => doc.record = Some(event.clone().into()),
+            Change::Correct(event) => doc.correct = Some(event.clone().into()),
+            Change::Retract { id, reason } => {
+                doc.retract = Some(RetractionDocument {
+                    id: id.to_string(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        doc
     }
 }
 
-impl TryFrom<AgreementDoc> for Agreement {
+impl TryFrom<AgreementDocument> for Agreement {
     type Error = Error;
 
-    fn try_from(doc: AgreementDoc) -> Result<Self, Error> {
-        if doc.format > FORMAT_VERSION {
+    /// Validates a document completely: every field, then every entry in
+    /// order under the standard policy, as if recorded through the API at
+    /// its `recorded_at` instant.
+    fn try_from(doc: AgreementDocument) -> Result<Self, Error> {
+        if doc.format > FORMAT_VERSION || doc.format == 0 {
             return Err(Error::UnsupportedFormat {
                 found: doc.format,
                 supported: FORMAT_VERSION,
             });
         }
-        let header = Header::new(doc.id, doc.title, doc.instrument, doc.parties, doc.subjects)?;
-        Agreement::from_parts(&STANDARD, header, doc.events)
+        if doc.entries.len() > limits::MAX_ENTRIES {
+            return Err(Error::TooMany {
+                what: Collection::Entries,
+                count: doc.entries.len(),
+                max: limits::MAX_ENTRIES,
+            });
+        }
+        if doc.subjects.len() > limits::MAX_SUBJECTS {
+            return Err(Error::TooMany {
+                what: Collection::Subjects,
+                count: doc.subjects.len(),
+                max: limits::MAX_SUBJECTS,
+            });
+        }
+        let parties = doc
+            .parties
+            .into_iter()
+            .map(Party::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        let subjects = doc
+            .subjects
+            .iter()
+            .map(|area| area.parse())
+            .collect::<Result<Vec<_>, _>>()?;
+        let header = Header::new(
+            doc.id.parse()?,
+            doc.title,
+            doc.instrument.parse()?,
+            Parties::try_from(parties)?,
+            subjects,
+        )?;
+        let policy = Policy::standard();
+        let mut entries = doc.entries.into_iter().enumerate();
+        let Some((_, first)) = entries.next() else {
+            return Err(Error::NoEvents {
+                title: header.title,
+            });
+        };
+        let (recorded_at, change) = read_entry(&header.title, 0, first)?;
+        let Change::Record(first) = change else {
+            return Err(Error::MalformedEntry {
+                title: header.title,
+                position: 0,
+            });
+        };
+        let clock = FixedClock::new(recorded_at);
+        let mut agreement = header.open(&Context::new(&policy, &clock), first, recorded_at)?;
+        for (position, doc) in entries {
+            let (recorded_at, change) = read_entry(&agreement.title, position, doc)?;
+            if let Some(previous) = agreement.log.last().map(Entry::recorded_at)
+                && recorded_at < previous
+            {
+                return Err(Error::EntryOrder {
+                    title: agreement.title,
+                    position,
+                    recorded_at,
+                    previous,
+                });
+            }
+            let clock = FixedClock::new(recorded_at);
+            agreement.apply(&Context::new(&policy, &clock), change)?;
+        }
+        Ok(agreement)
+    }
+}
+
+/// Reads one entry of a document.
+fn read_entry(
+    title: &str,
+    position: usize,
+    doc: EntryDocument,
+) -> Result<(DateTime<Utc>, Change), Error> {
+    let recorded_at = DateTime::parse_from_rfc3339(&doc.recorded_at)
+        .map(|instant| instant.with_timezone(&Utc))
+        .map_err(|_| Error::Timestamp {
+            input: doc.recorded_at.clone(),
+        })?;
+    let change = match (doc.record, doc.correct, doc.retract) {
+        (Some(event), None, None) => Change::Record(event.try_into()?),
+        (None, Some(event), None) => Change::Correct(event.try_into()?),
+        (None, None, Some(retraction)) => Change::Retract {
+            id: retraction.id.parse()?,
+            reason: crate::text::required(retraction.reason, Field::Reason, limits::MAX_REASON)?,
+        },
+        _ => {
+            return Err(Error::MalformedEntry {
+                title: title.to_owned(),
+                position,
+            });
+        }
+    };
+    Ok((recorded_at, change))
+}
+
+impl Serialize for Agreement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        AgreementDocument::from(self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Agreement {
+    /// Deserialises an [`AgreementDocument`] and validates it completely; a
+    /// document that breaks any rule is refused with the error's message.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let doc = AgreementDocument::deserialize(deserializer)?;
+        Agreement::try_from(doc).map_err(serde::de::Error::custom)
     }
 }

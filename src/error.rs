@@ -25,6 +25,27 @@ use crate::stage::Stage;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A text field was longer than its limit (see [`limits`](crate::limits)).
+    #[error("{field} too long: it has {length} characters, and the limit is {max}")]
+    TooLong {
+        /// Which field.
+        field: Field,
+        /// Its length in characters.
+        length: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A collection held more items than its limit (see
+    /// [`limits`](crate::limits)).
+    #[error("too many {what}: {count}, and the limit is {max}")]
+    TooMany {
+        /// Which collection.
+        what: Collection,
+        /// How many were given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A party code broke the code rules.
     #[error("invalid party code {code:?}: {rule}")]
     PartyCode {
@@ -38,6 +59,18 @@ pub enum Error {
     Blank {
         /// Which field.
         field: Field,
+    },
+    /// A list of parties did not hold exactly two.
+    #[error("a bilateral agreement has exactly two parties, and {count} were given")]
+    PartyCount {
+        /// How many were given.
+        count: usize,
+    },
+    /// A timestamp could not be read.
+    #[error("invalid timestamp {input:?}: expected RFC 3339, such as 2024-11-23T09:30:00Z")]
+    Timestamp {
+        /// The text as given.
+        input: String,
     },
     /// The same party was given as both parties of an agreement.
     #[error("party {code} is given twice: a bilateral agreement needs two distinct parties")]
@@ -115,6 +148,98 @@ pub enum Error {
         title: String,
         /// The repeated event id.
         id: EventId,
+    },
+    /// A stage change was dated after the clock's current day: stage changes
+    /// record what happened, not what is planned.
+    #[error(
+        "cannot {action} \"{kind}\" on {date} for agreement {title:?} ({agreement}): \
+         the date is after today ({today}), and a stage change cannot be dated in the future"
+    )]
+    FutureDate {
+        /// What was attempted.
+        action: Action,
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The kind of the event.
+        kind: EventKind,
+        /// Its date.
+        date: EventDate,
+        /// The clock's current day.
+        today: chrono::NaiveDate,
+    },
+    /// A correction or retraction named an event the agreement does not
+    /// hold.
+    #[error(
+        "cannot {action} event {id} of agreement {title:?} ({agreement}): no such event is recorded"
+    )]
+    UnknownEvent {
+        /// What was attempted.
+        action: Action,
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event id given.
+        id: EventId,
+    },
+    /// A correction or retraction named an event already retracted.
+    #[error(
+        "cannot {action} event {id} of agreement {title:?} ({agreement}): it was retracted ({reason})"
+    )]
+    AlreadyRetracted {
+        /// What was attempted.
+        action: Action,
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event id given.
+        id: EventId,
+        /// The reason given when it was retracted.
+        reason: String,
+    },
+    /// A correction or retraction would leave the agreement without any
+    /// stage change, and so without a stage.
+    #[error(
+        "cannot {action} event {id} of agreement {title:?} ({agreement}): \
+         no stage change would be left, and an agreement always has a stage"
+    )]
+    NoStageLeft {
+        /// What was attempted.
+        action: Action,
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event id given.
+        id: EventId,
+    },
+    /// An entry of a document did not hold exactly one change.
+    #[error(
+        "entry {position} of agreement {title:?} must hold exactly one of \"record\", \"correct\" or \"retract\""
+    )]
+    MalformedEntry {
+        /// The agreement's title.
+        title: String,
+        /// The entry's position in the document, from 0.
+        position: usize,
+    },
+    /// The entries of a document were not in recording order.
+    #[error(
+        "entry {position} of agreement {title:?} was recorded at {recorded_at}, before the entry \
+         preceding it ({previous}): entries must be in the order they were recorded"
+    )]
+    EntryOrder {
+        /// The agreement's title.
+        title: String,
+        /// The entry's position in the document, from 0.
+        position: usize,
+        /// When it says it was recorded.
+        recorded_at: chrono::DateTime<chrono::Utc>,
+        /// When the entry before it was recorded.
+        previous: chrono::DateTime<chrono::Utc>,
     },
     /// A lifecycle rule refused a change; see [`Refusal`].
     #[error(transparent)]
@@ -236,6 +361,10 @@ pub enum Field {
     SourceTitle,
     /// A source's address.
     Address,
+    /// An event's summary.
+    Summary,
+    /// The reason of a retraction.
+    Reason,
 }
 
 impl fmt::Display for Field {
@@ -250,6 +379,55 @@ impl fmt::Display for Field {
             Field::Publisher => "source publisher",
             Field::SourceTitle => "source title",
             Field::Address => "source address",
+            Field::Summary => "event summary",
+            Field::Reason => "retraction reason",
+        })
+    }
+}
+
+/// A bounded collection, named in [`Error::TooMany`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Collection {
+    /// The participants of an event.
+    Participants,
+    /// The sources of an event.
+    Sources,
+    /// The subject areas of an agreement.
+    Subjects,
+    /// The entries of an agreement.
+    Entries,
+}
+
+impl fmt::Display for Collection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Collection::Participants => "participants in one event",
+            Collection::Sources => "sources for one event",
+            Collection::Subjects => "subject areas for one agreement",
+            Collection::Entries => "entries for one agreement",
+        })
+    }
+}
+
+/// What a refused call was trying to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// Recording a new event.
+    Record,
+    /// Correcting a recorded event.
+    Correct,
+    /// Retracting a recorded event.
+    Retract,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Record => "record",
+            Action::Correct => "correct",
+            Action::Retract => "retract",
         })
     }
 }
@@ -268,6 +446,8 @@ pub enum Vocabulary {
     AgreementId,
     /// [`EventId`]s.
     EventId,
+    /// [`PartyKind`](crate::PartyKind) names.
+    PartyKind,
 }
 
 impl Vocabulary {
@@ -287,6 +467,7 @@ impl Vocabulary {
             Vocabulary::AgreementId | Vocabulary::EventId => {
                 "a UUID such as 0193592c-8a2e-7c4e-9a53-3f1d2b6c0001"
             }
+            Vocabulary::PartyKind => "state or organisation",
         }
     }
 }
@@ -299,6 +480,7 @@ impl fmt::Display for Vocabulary {
             Vocabulary::Instrument => "instrument kind",
             Vocabulary::AgreementId => "agreement id",
             Vocabulary::EventId => "event id",
+            Vocabulary::PartyKind => "party kind",
         })
     }
 }
@@ -350,6 +532,7 @@ impl Step {
 pub struct Refusal {
     pub(crate) agreement: AgreementId,
     pub(crate) title: String,
+    pub(crate) action: Action,
     pub(crate) attempted: Option<Step>,
     pub(crate) refused: Step,
     pub(crate) stage: Option<Stage>,
@@ -368,8 +551,14 @@ impl Refusal {
         &self.title
     }
 
-    /// The event whose recording was refused; `None` when a whole history was
-    /// being checked (loading a document).
+    /// What the refused call was trying to do.
+    pub const fn action(&self) -> Action {
+        self.action
+    }
+
+    /// The event whose recording, correction (in its corrected form) or
+    /// retraction was refused; `None` when a whole history was being checked
+    /// (loading a document).
     pub const fn attempted(&self) -> Option<Step> {
         self.attempted
     }
@@ -399,10 +588,10 @@ impl fmt::Display for Refusal {
             Some(attempted) => {
                 write!(
                     f,
-                    "cannot record \"{}\" on {} for agreement {:?} ({}): ",
-                    attempted.kind, attempted.date, self.title, self.agreement
+                    "cannot {} \"{}\" on {} for agreement {:?} ({}): ",
+                    self.action, attempted.kind, attempted.date, self.title, self.agreement
                 )?;
-                if attempted.id == refused.id {
+                if attempted.id == refused.id && self.action != Action::Retract {
                     false
                 } else {
                     write!(

@@ -6,8 +6,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::date::EventDate;
-use crate::error::{Error, Field, Vocabulary};
+use crate::document::EventDocument;
+use crate::error::{Collection, Error, Field, Vocabulary};
 use crate::id::EventId;
+use crate::limits;
 use crate::representative::Representative;
 use crate::source::Source;
 use crate::stage::Stage;
@@ -204,7 +206,7 @@ crate::serde_str::serde_via_str!(
 /// # Ok::<(), bilateral::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "EventDoc", into = "EventDoc")]
+#[serde(try_from = "EventDocument", into = "EventDocument")]
 pub struct Event {
     id: EventId,
     date: EventDate,
@@ -294,6 +296,30 @@ impl Event {
     pub fn sources(&self) -> &[Source] {
         &self.sources
     }
+
+    /// A builder holding this event's id and every field, to make a
+    /// corrected version (see [`Agreement::correct`](crate::Agreement::correct)).
+    ///
+    /// ```
+    /// use bilateral::{Event, EventKind};
+    /// let signed = Event::new(EventKind::MoiSigned, "2017-06".parse()?);
+    /// let fixed = signed.to_builder().date("2018".parse()?).build()?;
+    /// assert_eq!(fixed.id(), signed.id());
+    /// assert_eq!(fixed.date().to_string(), "2018");
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn to_builder(&self) -> EventBuilder {
+        EventBuilder {
+            id: Some(self.id),
+            date: self.date,
+            kind: self.kind,
+            venue: self.venue.as_deref().map(String::from),
+            occasion: self.occasion.as_deref().map(String::from),
+            summary: self.summary.to_string(),
+            participants: self.participants.to_vec(),
+            sources: self.sources.to_vec(),
+        }
+    }
 }
 
 impl fmt::Display for Event {
@@ -382,13 +408,41 @@ impl EventBuilder {
         self
     }
 
+    /// Sets the date.
+    pub fn date(mut self, date: EventDate) -> Self {
+        self.date = date;
+        self
+    }
+
+    /// Sets the kind.
+    pub fn kind(mut self, kind: EventKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Removes every source added so far (useful on a builder made by
+    /// [`Event::to_builder`], for a correction that cites only the new
+    /// source).
+    pub fn clear_sources(mut self) -> Self {
+        self.sources.clear();
+        self
+    }
+
+    /// Removes every participant added so far.
+    pub fn clear_participants(mut self) -> Self {
+        self.participants.clear();
+        self
+    }
+
     /// Validates and builds the event. Venue, occasion and summary are
     /// trimmed.
     ///
     /// # Errors
     ///
-    /// [`Error::Blank`] when a venue or occasion was given but is empty after
-    /// trimming.
+    /// - [`Error::Blank`] when a venue or occasion was given but is empty
+    ///   after trimming;
+    /// - [`Error::TooLong`] or [`Error::TooMany`] when a text or a list
+    ///   exceeds its [limit](crate::limits).
     ///
     /// # Example
     ///
@@ -401,73 +455,88 @@ impl EventBuilder {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn build(self) -> Result<Event, Error> {
-        let optional = |text: Option<String>, field| match text {
-            None => Ok(None),
-            Some(text) => crate::text::non_blank(text)
-                .map(|text| Some(text.into_boxed_str()))
-                .ok_or(Error::Blank { field }),
+        let name = |text: Option<String>, field| -> Result<Option<Box<str>>, Error> {
+            text.map(|text| {
+                crate::text::required(text, field, limits::MAX_NAME).map(String::into_boxed_str)
+            })
+            .transpose()
         };
+        let count = |count: usize, what, max| {
+            if count > max {
+                Err(Error::TooMany { what, count, max })
+            } else {
+                Ok(())
+            }
+        };
+        count(
+            self.participants.len(),
+            Collection::Participants,
+            limits::MAX_PARTICIPANTS,
+        )?;
+        count(self.sources.len(), Collection::Sources, limits::MAX_SOURCES)?;
         Ok(Event {
             id: self.id.unwrap_or_else(EventId::new),
             date: self.date,
             kind: self.kind,
-            venue: optional(self.venue, Field::Venue)?,
-            occasion: optional(self.occasion, Field::Occasion)?,
-            summary: self.summary.trim().into(),
+            venue: name(self.venue, Field::Venue)?,
+            occasion: name(self.occasion, Field::Occasion)?,
+            summary: crate::text::optional(self.summary, Field::Summary, limits::MAX_SUMMARY)?
+                .into_boxed_str(),
             participants: self.participants.into_boxed_slice(),
             sources: self.sources.into_boxed_slice(),
         })
     }
 }
 
-/// Serde form of [`Event`]; deserialising validates through the builder.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EventDoc {
-    id: EventId,
-    date: EventDate,
-    kind: EventKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    venue: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    occasion: Option<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    summary: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    participants: Vec<Representative>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    sources: Vec<Source>,
-}
-
-impl TryFrom<EventDoc> for Event {
+impl TryFrom<EventDocument> for Event {
     type Error = Error;
 
-    fn try_from(doc: EventDoc) -> Result<Self, Error> {
+    fn try_from(doc: EventDocument) -> Result<Self, Error> {
+        let participants = doc
+            .participants
+            .into_iter()
+            .map(Representative::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        let sources = doc
+            .sources
+            .into_iter()
+            .map(Source::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         EventBuilder {
-            id: Some(doc.id),
-            date: doc.date,
-            kind: doc.kind,
+            id: Some(doc.id.parse()?),
+            date: doc.date.parse()?,
+            kind: doc.kind.parse()?,
             venue: doc.venue,
             occasion: doc.occasion,
             summary: doc.summary,
-            participants: doc.participants,
-            sources: doc.sources,
+            participants,
+            sources,
         }
         .build()
     }
 }
 
-impl From<Event> for EventDoc {
+impl From<Event> for EventDocument {
     fn from(event: Event) -> Self {
-        EventDoc {
-            id: event.id,
-            date: event.date,
-            kind: event.kind,
+        EventDocument {
+            id: event.id.to_string(),
+            date: event.date.to_string(),
+            kind: event.kind.to_string(),
             venue: event.venue.map(String::from),
             occasion: event.occasion.map(String::from),
             summary: event.summary.into(),
-            participants: event.participants.into_vec(),
-            sources: event.sources.into_vec(),
+            participants: event
+                .participants
+                .into_vec()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            sources: event
+                .sources
+                .into_vec()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         }
     }
 }

@@ -151,11 +151,17 @@
 )]
 
 mod agreement;
+mod clock;
+mod context;
 mod date;
+pub mod document;
+mod entry;
 mod error;
 mod event;
+mod history;
 mod id;
 mod instrument;
+pub mod limits;
 mod order;
 mod party;
 mod policy;
@@ -167,9 +173,16 @@ mod subject;
 mod text;
 
 pub use agreement::{Agreement, AgreementBuilder, FORMAT_VERSION, History};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use context::Context;
 pub use date::{EventDate, Precision};
-pub use error::{CodeRule, DateRule, Error, Field, Refusal, Step, SubjectRule, Vocabulary};
+pub use document::AgreementDocument;
+pub use entry::{Change, Entry};
+pub use error::{
+    Action, CodeRule, Collection, DateRule, Error, Field, Refusal, Step, SubjectRule, Vocabulary,
+};
 pub use event::{Event, EventBuilder, EventKind};
+pub use history::{AuditTrail, MermaidTimeline, StageOn, Timeline, TimelineEntry};
 pub use id::{AgreementId, EventId};
 pub use instrument::InstrumentKind;
 pub use party::{Parties, Party, PartyCode, PartyKind};

@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CodeRule, Error, Field};
+use crate::document::PartyDocument;
+use crate::error::{CodeRule, Error, Field, Vocabulary};
 
 const MAX_CODE_LEN: usize = 16;
 const MIN_CODE_LEN: usize = 2;
@@ -111,10 +112,9 @@ impl AsRef<str> for PartyCode {
 crate::serde_str::serde_via_str!(PartyCode, "a party code such as \"IND\"");
 
 /// What kind of body a party is.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
+///
+/// Text form: `state` or `organisation` (`organization` is accepted too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum PartyKind {
     /// A state, present or historical.
     #[default]
@@ -123,6 +123,39 @@ pub enum PartyKind {
     /// ASEAN), or any other body that is not a state.
     Organisation,
 }
+
+impl PartyKind {
+    /// The text form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PartyKind::State => "state",
+            PartyKind::Organisation => "organisation",
+        }
+    }
+}
+
+impl fmt::Display for PartyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PartyKind {
+    type Err = Error;
+
+    fn from_str(input: &str) -> Result<Self, Error> {
+        match crate::text::kebab_key(input).as_str() {
+            "state" => Ok(PartyKind::State),
+            "organisation" | "organization" => Ok(PartyKind::Organisation),
+            _ => Err(Error::Unknown {
+                what: Vocabulary::PartyKind,
+                input: input.to_owned(),
+            }),
+        }
+    }
+}
+
+crate::serde_str::serde_via_str!(PartyKind, "\"state\" or \"organisation\"");
 
 /// A state or organisation that can be party to an agreement.
 ///
@@ -136,7 +169,7 @@ pub enum PartyKind {
 /// # Ok::<(), bilateral::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "PartyDoc", into = "PartyDoc")]
+#[serde(try_from = "PartyDocument", into = "PartyDocument")]
 pub struct Party {
     code: PartyCode,
     name: String,
@@ -161,9 +194,7 @@ impl Party {
     /// ```
     pub fn new(code: &str, name: impl Into<String>, kind: PartyKind) -> Result<Self, Error> {
         let code = PartyCode::new(code)?;
-        let name = crate::text::non_blank(name).ok_or(Error::Blank {
-            field: Field::PartyName,
-        })?;
+        let name = crate::text::required(name, Field::PartyName, crate::limits::MAX_NAME)?;
         Ok(Self { code, name, kind })
     }
 
@@ -221,30 +252,20 @@ impl fmt::Display for Party {
     }
 }
 
-/// Serde form of [`Party`]; deserialising validates through [`Party::new`].
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartyDoc {
-    code: String,
-    name: String,
-    #[serde(default)]
-    kind: PartyKind,
-}
-
-impl TryFrom<PartyDoc> for Party {
+impl TryFrom<PartyDocument> for Party {
     type Error = Error;
 
-    fn try_from(doc: PartyDoc) -> Result<Self, Error> {
-        Party::new(&doc.code, doc.name, doc.kind)
+    fn try_from(doc: PartyDocument) -> Result<Self, Error> {
+        Party::new(&doc.code, doc.name, doc.kind.parse()?)
     }
 }
 
-impl From<Party> for PartyDoc {
+impl From<Party> for PartyDocument {
     fn from(party: Party) -> Self {
-        PartyDoc {
+        PartyDocument {
             code: party.code.to_string(),
             name: party.name,
-            kind: party.kind,
+            kind: party.kind.to_string(),
         }
     }
 }
@@ -269,7 +290,7 @@ impl From<Party> for PartyDoc {
 /// # Ok::<(), bilateral::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "[Party; 2]", into = "[Party; 2]")]
+#[serde(try_from = "Vec<Party>", into = "[Party; 2]")]
 pub struct Parties([Party; 2]);
 
 impl Parties {
@@ -357,6 +378,19 @@ impl<'a> IntoIterator for &'a Parties {
 impl fmt::Display for Parties {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}–{}", self.first().name, self.second().name)
+    }
+}
+
+impl TryFrom<Vec<Party>> for Parties {
+    type Error = Error;
+
+    /// The pair from a list that must hold exactly two parties.
+    fn try_from(parties: Vec<Party>) -> Result<Self, Error> {
+        let count = parties.len();
+        let [a, b]: [Party; 2] = parties
+            .try_into()
+            .map_err(|_| Error::PartyCount { count })?;
+        Parties::new(a, b)
     }
 }
 

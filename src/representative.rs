@@ -4,7 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::document::RepresentativeDocument;
 use crate::error::{Error, Field};
+use crate::limits::MAX_NAME;
 use crate::party::PartyCode;
 
 /// A person acting for one party at an event: a minister, an ambassador, a
@@ -17,7 +19,7 @@ use crate::party::PartyCode;
 /// # Ok::<(), bilateral::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "RepresentativeDoc", into = "RepresentativeDoc")]
+#[serde(try_from = "RepresentativeDocument", into = "RepresentativeDocument")]
 pub struct Representative {
     name: String,
     office: String,
@@ -44,12 +46,8 @@ impl Representative {
         office: impl Into<String>,
         party: PartyCode,
     ) -> Result<Self, Error> {
-        let name = crate::text::non_blank(name).ok_or(Error::Blank {
-            field: Field::RepresentativeName,
-        })?;
-        let office = crate::text::non_blank(office).ok_or(Error::Blank {
-            field: Field::Office,
-        })?;
+        let name = crate::text::required(name, Field::RepresentativeName, MAX_NAME)?;
+        let office = crate::text::required(office, Field::Office, MAX_NAME)?;
         Ok(Self {
             name,
             office,
@@ -79,28 +77,20 @@ impl fmt::Display for Representative {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RepresentativeDoc {
-    name: String,
-    office: String,
-    party: PartyCode,
-}
-
-impl TryFrom<RepresentativeDoc> for Representative {
+impl TryFrom<RepresentativeDocument> for Representative {
     type Error = Error;
 
-    fn try_from(doc: RepresentativeDoc) -> Result<Self, Error> {
-        Representative::new(doc.name, doc.office, doc.party)
+    fn try_from(doc: RepresentativeDocument) -> Result<Self, Error> {
+        Representative::new(doc.name, doc.office, doc.party.parse()?)
     }
 }
 
-impl From<Representative> for RepresentativeDoc {
+impl From<Representative> for RepresentativeDocument {
     fn from(rep: Representative) -> Self {
-        RepresentativeDoc {
+        RepresentativeDocument {
             name: rep.name,
             office: rep.office,
-            party: rep.party,
+            party: rep.party.to_string(),
         }
     }
 }

@@ -5,7 +5,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::date::EventDate;
+use crate::document::SourceDocument;
 use crate::error::{Error, Field};
+use crate::limits;
 
 /// Where a fact came from: a news report, a press release, a treaty database.
 ///
@@ -21,7 +23,7 @@ use crate::error::{Error, Field};
 /// # Ok::<(), bilateral::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "SourceDoc", into = "SourceDoc")]
+#[serde(try_from = "SourceDocument", into = "SourceDocument")]
 pub struct Source {
     publisher: String,
     title: String,
@@ -35,7 +37,8 @@ impl Source {
     /// # Errors
     ///
     /// [`Error::Blank`] when the publisher or the title is empty after
-    /// trimming.
+    /// trimming, [`Error::TooLong`] when one is longer than its
+    /// [limit](crate::limits).
     ///
     /// # Example
     ///
@@ -45,12 +48,8 @@ impl Source {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn new(publisher: impl Into<String>, title: impl Into<String>) -> Result<Self, Error> {
-        let publisher = crate::text::non_blank(publisher).ok_or(Error::Blank {
-            field: Field::Publisher,
-        })?;
-        let title = crate::text::non_blank(title).ok_or(Error::Blank {
-            field: Field::SourceTitle,
-        })?;
+        let publisher = crate::text::required(publisher, Field::Publisher, limits::MAX_NAME)?;
+        let title = crate::text::required(title, Field::SourceTitle, limits::MAX_SOURCE_TITLE)?;
         Ok(Self {
             publisher,
             title,
@@ -73,9 +72,11 @@ impl Source {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn with_address(mut self, address: impl Into<String>) -> Result<Self, Error> {
-        self.address = Some(crate::text::non_blank(address).ok_or(Error::Blank {
-            field: Field::Address,
-        })?);
+        self.address = Some(crate::text::required(
+            address,
+            Field::Address,
+            limits::MAX_ADDRESS,
+        )?);
         Ok(self)
     }
 
@@ -120,40 +121,29 @@ impl fmt::Display for Source {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SourceDoc {
-    publisher: String,
-    title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    published: Option<EventDate>,
-}
-
-impl TryFrom<SourceDoc> for Source {
+impl TryFrom<SourceDocument> for Source {
     type Error = Error;
 
-    fn try_from(doc: SourceDoc) -> Result<Self, Error> {
+    fn try_from(doc: SourceDocument) -> Result<Self, Error> {
         let source = Source::new(doc.publisher, doc.title)?;
         let source = match doc.address {
             Some(address) => source.with_address(address)?,
             None => source,
         };
         Ok(match doc.published {
-            Some(date) => source.published(date),
+            Some(date) => source.published(date.parse()?),
             None => source,
         })
     }
 }
 
-impl From<Source> for SourceDoc {
+impl From<Source> for SourceDocument {
     fn from(source: Source) -> Self {
-        SourceDoc {
+        SourceDocument {
             publisher: source.publisher,
             title: source.title,
             address: source.address,
-            published: source.published,
+            published: source.published.map(|date| date.to_string()),
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Small text helpers shared by the vocabularies.
+//! Small text helpers shared by the vocabularies and constructors.
+
+use crate::error::{Error, Field};
 
 /// Lower-cases `input` and joins its words with single hyphens, treating
 /// whitespace, `_` and `-` as word breaks: `" Maritime_Security "` becomes
@@ -17,15 +19,51 @@ pub(crate) fn kebab_key(input: &str) -> String {
     key
 }
 
-/// Trims `input` and returns it, or `None` when nothing visible is left.
-pub(crate) fn non_blank(input: impl Into<String>) -> Option<String> {
-    let text: String = input.into();
+/// Trims `input`; refuses it when nothing visible is left or when it is
+/// longer than `max` characters.
+pub(crate) fn required(
+    input: impl Into<String>,
+    field: Field,
+    max: usize,
+) -> Result<String, Error> {
+    let text = trimmed(input.into());
+    if text.is_empty() {
+        return Err(Error::Blank { field });
+    }
+    within(&text, field, max)?;
+    Ok(text)
+}
+
+/// Trims `input` (which may be empty); refuses it when longer than `max`
+/// characters.
+pub(crate) fn optional(
+    input: impl Into<String>,
+    field: Field,
+    max: usize,
+) -> Result<String, Error> {
+    let text = trimmed(input.into());
+    within(&text, field, max)?;
+    Ok(text)
+}
+
+fn trimmed(text: String) -> String {
     let trimmed = text.trim();
-    if trimmed.is_empty() {
-        None
-    } else if trimmed.len() == text.len() {
-        Some(text)
+    if trimmed.len() == text.len() {
+        text
     } else {
-        Some(trimmed.to_owned())
+        trimmed.to_owned()
+    }
+}
+
+fn within(text: &str, field: Field, max: usize) -> Result<(), Error> {
+    // Cheap check first: a string of at most `max` bytes has at most `max` characters.
+    if text.len() <= max {
+        return Ok(());
+    }
+    let length = text.chars().count();
+    if length > max {
+        Err(Error::TooLong { field, length, max })
+    } else {
+        Ok(())
     }
 }

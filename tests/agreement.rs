@@ -46,7 +46,12 @@ fn late_news_is_inserted_at_its_date() {
     );
     assert_eq!(agreement.stage(), Stage::MoiSigned);
     // Recording order is kept too.
-    let recorded: Vec<_> = agreement.recorded().iter().map(Event::kind).collect();
+    let recorded: Vec<_> = agreement
+        .entries()
+        .iter()
+        .filter_map(bilateral::Entry::event)
+        .map(Event::kind)
+        .collect();
     assert_eq!(
         recorded,
         [

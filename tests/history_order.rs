@@ -77,8 +77,16 @@ fn day_precision_histories_sort_by_date_then_lifecycle_then_recording() {
     let mut rng = Lcg(11);
     for _ in 0..500 {
         let agreement = random_history(&mut rng, true);
-        let recorded: Vec<_> = agreement.recorded().iter().map(Event::id).collect();
-        let mut expected: Vec<&Event> = agreement.recorded().iter().collect();
+        let recorded: Vec<_> = agreement
+            .entries()
+            .iter()
+            .map(bilateral::Entry::event_id)
+            .collect();
+        let mut expected: Vec<&Event> = agreement
+            .entries()
+            .iter()
+            .filter_map(bilateral::Entry::event)
+            .collect();
         expected.sort_by_key(|e| {
             let seq = recorded.iter().position(|id| *id == e.id()).unwrap();
             (e.date().start(), rank(e.kind()), seq)

@@ -25,9 +25,14 @@ pub fn date(text: &str) -> EventDate {
     text.parse().unwrap()
 }
 
+/// A deterministic event id.
+pub fn id(n: u128) -> EventId {
+    EventId::from_uuid(uuid::Uuid::from_u128(n))
+}
+
 /// An event with a deterministic id, so that histories compare equal.
 pub fn event(n: u128, kind: EventKind, on: &str) -> Event {
-    Event::with_id(EventId::from_uuid(uuid::Uuid::from_u128(n)), kind, date(on))
+    Event::with_id(id(n), kind, date(on))
 }
 
 /// An India–Japan logistics agreement opened with `kind` on `on`.

@@ -1,0 +1,369 @@
+//! The versioned JSON format: round trips, and one refusal per rule.
+
+mod common;
+
+use bilateral::{
+    Agreement, AgreementDocument, CodeRule, Collection, DateRule, Error, EventDate, EventKind,
+    Field, PartyCode, Rule, Stage, SubjectArea,
+};
+use common::{event, opened};
+use serde_json::{Value, json};
+
+fn sample() -> Agreement {
+    let mut agreement = opened(EventKind::Deliberated, "2024-06?");
+    agreement
+        .record(event(2, EventKind::MoiSigned, "2024-11-15"))
+        .unwrap();
+    agreement
+        .record(event(3, EventKind::Meeting, "2024-11-22"))
+        .unwrap();
+    agreement
+        .record(event(4, EventKind::Proposed, "2023"))
+        .unwrap();
+    let fixed = agreement
+        .event(common::id(3))
+        .unwrap()
+        .to_builder()
+        .summary("corrected")
+        .build()
+        .unwrap();
+    agreement.correct(fixed).unwrap();
+    agreement
+        .retract(common::id(3), "not about this agreement")
+        .unwrap();
+    agreement
+}
+
+#[test]
+fn value_types_serialise_as_their_text_form() {
+    assert_eq!(
+        serde_json::to_value("2024-11?".parse::<EventDate>().unwrap()).unwrap(),
+        json!("2024-11?")
+    );
+    assert_eq!(
+        serde_json::to_value(Stage::MoiSigned).unwrap(),
+        json!("moi-signed")
+    );
+    assert_eq!(
+        serde_json::to_value(SubjectArea::MaritimeSecurity).unwrap(),
+        json!("maritime-security")
+    );
+    assert_eq!(
+        serde_json::to_value("ind".parse::<PartyCode>().unwrap()).unwrap(),
+        json!("IND")
+    );
+    let date: EventDate = serde_json::from_value(json!("2017-06")).unwrap();
+    assert_eq!(date.to_string(), "2017-06");
+    let err = serde_json::from_value::<EventDate>(json!("2024-02-30")).unwrap_err();
+    assert!(
+        err.to_string().contains("invalid date \"2024-02-30\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_agreement_round_trips_through_json_with_its_audit_trail() {
+    let agreement = sample();
+    let text = serde_json::to_string_pretty(&agreement).unwrap();
+    let back: Agreement = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, agreement);
+    assert_eq!(back.stage(), Stage::MoiSigned);
+    assert_eq!(back.entries().len(), 6);
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["format"], json!(bilateral::FORMAT_VERSION));
+    assert_eq!(doc["parties"][0]["code"], json!("IND"));
+    assert_eq!(doc["entries"][0]["record"]["date"], json!("2024-06?"));
+    assert_eq!(doc["entries"][4]["correct"]["summary"], json!("corrected"));
+    assert_eq!(
+        doc["entries"][5]["retract"]["reason"],
+        json!("not about this agreement")
+    );
+}
+
+/// The sample's document with one change, converted with its typed error.
+fn refused(mutate: impl FnOnce(&mut Value)) -> Error {
+    let mut doc = serde_json::to_value(sample()).unwrap();
+    mutate(&mut doc);
+    let doc: AgreementDocument = serde_json::from_value(doc).unwrap();
+    let err = Agreement::try_from(doc).unwrap_err();
+    // The same document through serde is refused with the same message.
+    err
+}
+
+#[test]
+fn blank_title_is_refused() {
+    assert_eq!(
+        refused(|d| d["title"] = json!("  ")),
+        Error::Blank {
+            field: Field::Title
+        }
+    );
+}
+
+#[test]
+fn same_party_twice_is_refused() {
+    assert!(matches!(
+        refused(|d| d["parties"][1]["code"] = json!("ind")),
+        Error::SameParty { .. }
+    ));
+}
+
+#[test]
+fn three_parties_are_refused() {
+    let err = refused(|d| {
+        let third = d["parties"][0].clone();
+        d["parties"].as_array_mut().unwrap().push(third);
+    });
+    assert_eq!(err, Error::PartyCount { count: 3 });
+}
+
+#[test]
+fn invalid_party_code_is_refused() {
+    assert!(matches!(
+        refused(|d| d["parties"][0]["code"] = json!("I N")),
+        Error::PartyCode {
+            rule: CodeRule::Character(' '),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn unknown_party_kind_is_refused() {
+    assert!(matches!(
+        refused(|d| d["parties"][0]["kind"] = json!("tribe")),
+        Error::Unknown { .. }
+    ));
+}
+
+#[test]
+fn no_subject_area_is_refused() {
+    assert!(matches!(
+        refused(|d| d["subjects"] = json!([])),
+        Error::NoSubjectArea { .. }
+    ));
+}
+
+#[test]
+fn invalid_subject_area_is_refused() {
+    assert!(matches!(
+        refused(|d| d["subjects"] = json!(["R&D"])),
+        Error::SubjectArea { .. }
+    ));
+}
+
+#[test]
+fn invalid_date_is_refused() {
+    assert!(matches!(
+        refused(|d| d["entries"][1]["record"]["date"] = json!("2024-13")),
+        Error::Date {
+            rule: DateRule::MonthOutOfRange,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn invalid_ids_are_refused() {
+    assert!(matches!(
+        refused(|d| d["id"] = json!("nope")),
+        Error::Unknown { .. }
+    ));
+    assert!(matches!(
+        refused(|d| d["entries"][1]["record"]["id"] = json!("nope")),
+        Error::Unknown { .. }
+    ));
+}
+
+#[test]
+fn unknown_event_kind_is_refused() {
+    assert!(matches!(
+        refused(|d| d["entries"][1]["record"]["kind"] = json!("rumour")),
+        Error::Unknown { .. }
+    ));
+}
+
+#[test]
+fn empty_history_is_refused() {
+    assert!(matches!(
+        refused(|d| d["entries"] = json!([])),
+        Error::NoEvents { .. }
+    ));
+}
+
+#[test]
+fn a_newer_format_is_refused() {
+    assert_eq!(
+        refused(|d| d["format"] = json!(2)),
+        Error::UnsupportedFormat {
+            found: 2,
+            supported: 1
+        }
+    );
+}
+
+#[test]
+fn duplicate_event_ids_are_refused() {
+    assert!(matches!(
+        refused(|d| d["entries"][2]["record"]["id"] = d["entries"][1]["record"]["id"].clone()),
+        Error::DuplicateEvent { .. }
+    ));
+}
+
+#[test]
+fn a_correction_of_an_unknown_event_is_refused() {
+    assert!(matches!(
+        refused(|d| d["entries"][4]["correct"]["id"] = json!(common::id(99).to_string())),
+        Error::UnknownEvent { .. }
+    ));
+}
+
+#[test]
+fn a_retraction_of_an_unknown_event_is_refused() {
+    assert!(matches!(
+        refused(|d| d["entries"][5]["retract"]["id"] = json!(common::id(99).to_string())),
+        Error::UnknownEvent { .. }
+    ));
+}
+
+#[test]
+fn a_correction_after_retraction_is_refused() {
+    let err = refused(|d| {
+        let mut correction = d["entries"][4].clone();
+        correction["recorded_at"] = d["entries"][5]["recorded_at"].clone();
+        d["entries"].as_array_mut().unwrap().push(correction);
+    });
+    assert!(matches!(err, Error::AlreadyRetracted { .. }), "{err}");
+}
+
+#[test]
+fn an_entry_with_two_changes_is_refused() {
+    let err = refused(|d| d["entries"][5]["record"] = d["entries"][1]["record"].clone());
+    assert!(
+        matches!(err, Error::MalformedEntry { position: 5, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn entries_out_of_recording_order_are_refused() {
+    let err = refused(|d| d["entries"][3]["recorded_at"] = json!("2000-01-01T00:00:00Z"));
+    assert!(
+        matches!(err, Error::EntryOrder { position: 3, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_invalid_timestamp_is_refused() {
+    let err = refused(|d| d["entries"][3]["recorded_at"] = json!("yesterday"));
+    assert!(matches!(err, Error::Timestamp { .. }), "{err}");
+}
+
+#[test]
+fn a_stage_change_dated_after_its_recording_is_refused() {
+    let err = refused(|d| d["entries"][1]["record"]["date"] = json!("2999-01-01"));
+    assert!(matches!(err, Error::FutureDate { .. }), "{err}");
+}
+
+#[test]
+fn an_invalid_lifecycle_is_refused_naming_the_entry() {
+    // The MoI moved before the deliberation: an MoI following nothing is fine
+    // (a record may open there), but then deliberation follows an MoI.
+    let err = refused(|d| d["entries"][1]["record"]["date"] = json!("2024-01-01"));
+    let refusal = err.as_refusal().expect("a lifecycle refusal");
+    assert_eq!(refusal.refused().kind, EventKind::Deliberated);
+    assert!(matches!(
+        refusal.rule(),
+        Rule::Transition {
+            from: Stage::MoiSigned,
+            to: Stage::Deliberated,
+            ..
+        }
+    ));
+    assert!(
+        err.to_string()
+            .contains("Reciprocal Provision of Supplies and Services"),
+        "{err}"
+    );
+}
+
+#[test]
+fn too_many_entries_are_refused_before_any_work() {
+    let err = refused(|d| {
+        let entry = d["entries"][2].clone();
+        let entries = d["entries"].as_array_mut().unwrap();
+        entries.resize(bilateral::limits::MAX_ENTRIES + 1, entry);
+    });
+    assert!(
+        matches!(
+            err,
+            Error::TooMany {
+                what: Collection::Entries,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_overlong_text_is_refused() {
+    let err = refused(|d| d["entries"][1]["record"]["summary"] = json!("x".repeat(5_001)));
+    assert_eq!(
+        err,
+        Error::TooLong {
+            field: Field::Summary,
+            length: 5_001,
+            max: 5_000
+        }
+    );
+}
+
+#[test]
+fn unknown_fields_are_refused_by_the_deserialiser() {
+    let mut doc = serde_json::to_value(sample()).unwrap();
+    doc["surprise"] = json!(1);
+    let err = serde_json::from_value::<Agreement>(doc).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown field `surprise`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serde_reports_the_validation_message() {
+    let mut doc = serde_json::to_value(sample()).unwrap();
+    doc["format"] = json!(7);
+    let err = serde_json::from_value::<Agreement>(doc).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unsupported format version 7: this version of bilateral reads versions up to 1"
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused_without_exhausting_the_stack() {
+    // Every field has a fixed shape, so nesting is refused at the first
+    // level that does not fit; serde_json's recursion limit (128) backs
+    // that up for anything else.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let template = r#"{"format":1,"id":"x","title":"t","parties":[],"subjects":[],"entries":[]}"#;
+    for field in [
+        "\"parties\":[]",
+        "\"subjects\":[]",
+        "\"entries\":[]",
+        "\"title\":\"t\"",
+    ] {
+        let name = field.split(':').next().unwrap();
+        let text = template.replace(field, &format!("{name}:{deep}"));
+        assert_ne!(text, template);
+        let err = serde_json::from_str::<Agreement>(&text).unwrap_err();
+        assert!(!err.to_string().contains("duplicate"), "{err}");
+    }
+    let err = serde_json::from_str::<Value>(&deep).unwrap_err();
+    assert!(
+        err.to_string().contains("recursion limit exceeded"),
+        "{err}"
+    );
+}
