@@ -1,6 +1,6 @@
 //! The agreement: a header plus a validated, dated, auditable history.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,7 +17,7 @@ use crate::instrument::InstrumentKind;
 use crate::limits;
 use crate::order::{Key, history_order};
 use crate::party::{Parties, Party};
-use crate::policy::{Policy, Violation};
+use crate::policy::{Policy, Replay, Violation};
 use crate::stage::Stage;
 use crate::subject::SubjectArea;
 
@@ -112,6 +112,14 @@ enum Status<'a> {
     Retracted(&'a str),
     /// In force, with the log position of its current version.
     Live(u32),
+}
+
+/// Where a replay of the history in force ends, and the last day any of
+/// its events may stand for: enough to validate an append.
+#[derive(Debug, Clone, Copy)]
+struct Tail {
+    state: Replay,
+    max_end: Option<NaiveDate>,
 }
 
 /// How a validated change is applied.
@@ -480,6 +488,12 @@ impl Agreement {
     fn apply(&mut self, context: &Context<'_>, change: Change) -> Result<(), Error> {
         let now = context.clock().now();
         let plan = self.plan(context.policy(), &change, now.date_naive())?;
+        self.commit(change, now, plan);
+        Ok(())
+    }
+
+    /// Appends a validated change.
+    fn commit(&mut self, change: Change, now: DateTime<Utc>, plan: Plan) {
         // Entries stay in recording order even if the clock steps back.
         let recorded_at = self
             .log
@@ -494,7 +508,37 @@ impl Agreement {
             Plan::Append => self.order.push(position),
             Plan::Reorder(order) => self.order = order,
         }
-        Ok(())
+    }
+
+    /// Replays the history in force: where it ends, for validating an
+    /// append of `attempted`.
+    fn tail(&self, policy: &Policy, attempted: &Event) -> Result<Tail, Error> {
+        let state = policy.replay(self.history()).map_err(|violation| {
+            self.refusal(Action::Record, Some(attempted), violation, self.len() + 1)
+        })?;
+        Ok(Tail {
+            state,
+            max_end: self.history().map(|event| event.date().end()).max(),
+        })
+    }
+
+    /// Checks the step into `event` placed after the whole history, whose
+    /// replay ended at `tail`; gives the tail after it.
+    fn step_at_end(&self, policy: &Policy, tail: Tail, event: &Event) -> Result<Tail, Error> {
+        let mut state = tail.state;
+        state.step(policy, event).map_err(|rule| {
+            let violation = Violation {
+                position: self.len(),
+                event,
+                stage: tail.state.stage,
+                rule,
+            };
+            self.refusal(Action::Record, Some(event), violation, self.len() + 1)
+        })?;
+        Ok(Tail {
+            state,
+            max_end: tail.max_end.max(Some(event.date().end())),
+        })
     }
 
     /// Validates a change against the current state: everything a change
@@ -518,23 +562,14 @@ impl Agreement {
                     });
                 }
                 self.check_date(Action::Record, event, today)?;
-                let start = event.date().start();
-                if self.history().all(|existing| existing.date().end() < start) {
+                if self
+                    .history()
+                    .all(|existing| existing.date().end() < event.date().start())
+                {
                     // Certainly after everything in force: it goes last, and
                     // only the step into it needs checking beyond the replay.
-                    let mut state = policy.replay(self.history()).map_err(|violation| {
-                        self.refusal(Action::Record, Some(event), violation, self.len() + 1)
-                    })?;
-                    let stage = state.stage;
-                    state.step(policy, event).map_err(|rule| {
-                        let violation = Violation {
-                            position: self.len(),
-                            event,
-                            stage,
-                            rule,
-                        };
-                        self.refusal(Action::Record, Some(event), violation, self.len() + 1)
-                    })?;
+                    let tail = self.tail(policy, event)?;
+                    self.step_at_end(policy, tail, event)?;
                     return Ok(Plan::Append);
                 }
                 let mut effective = self.effective();
@@ -1104,6 +1139,11 @@ impl TryFrom<AgreementDocument> for Agreement {
         };
         let clock = FixedClock::new(recorded_at);
         let mut agreement = header.open(&Context::new(&policy, &clock), first, recorded_at)?;
+        // Entries that append to the history are validated from the tail of
+        // the previous one, so that a long document loads in linear time;
+        // everything else goes through `apply`, like any call.
+        let mut ids: HashSet<EventId> = agreement.log.iter().map(Entry::event_id).collect();
+        let mut tail: Option<Tail> = None;
         for (position, doc) in entries {
             let (recorded_at, change) = read_entry(&agreement.title, position, doc)?;
             if let Some(previous) = agreement.log.last().map(Entry::recorded_at)
@@ -1116,8 +1156,27 @@ impl TryFrom<AgreementDocument> for Agreement {
                     previous,
                 });
             }
+            if let Change::Record(event) = &change
+                && !ids.contains(&event.id())
+            {
+                agreement.check_date(Action::Record, event, recorded_at.date_naive())?;
+                let known = match tail {
+                    Some(known) => known,
+                    None => agreement.tail(&policy, event)?,
+                };
+                if known.max_end.is_none_or(|end| end < event.date().start()) {
+                    tail = Some(agreement.step_at_end(&policy, known, event)?);
+                    ids.insert(event.id());
+                    agreement.commit(change, recorded_at, Plan::Append);
+                    continue;
+                }
+            }
+            if let Change::Record(event) = &change {
+                ids.insert(event.id());
+            }
             let clock = FixedClock::new(recorded_at);
             agreement.apply(&Context::new(&policy, &clock), change)?;
+            tail = None;
         }
         Ok(agreement)
     }

@@ -238,12 +238,12 @@ impl fmt::Display for MermaidTimeline<'_> {
         let mut previous: Option<EventDate> = None;
         for TimelineEntry { event, .. } in self.timeline.entries() {
             if previous == Some(event.date()) {
-                f.write_str("        ")?;
+                f.write_str("        : ")?;
             } else {
-                write!(f, "    {}", event.date())?;
+                write!(f, "    {} : ", event.date())?;
             }
             previous = Some(event.date());
-            write!(f, " : {}", Escaped(event.kind().label()))?;
+            write!(f, "{}", Escaped(event.kind().label()))?;
             match (event.venue(), event.occasion()) {
                 (Some(venue), Some(occasion)) => {
                     write!(f, " at {} ({})", Escaped(venue), Escaped(occasion))?
