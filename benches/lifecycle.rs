@@ -6,7 +6,8 @@
 use std::hint::black_box;
 
 use bilateral::{
-    Agreement, Event, EventDate, EventKind, Parties, Party, Policy, Stage, SubjectArea,
+    Agreement, Context, Event, EventDate, EventKind, FixedClock, Parties, Party, Policy, Stage,
+    SubjectArea,
 };
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
@@ -119,6 +120,17 @@ fn record(c: &mut Criterion) {
     let mut group = c.benchmark_group("check/append");
     group.bench_function("agreement", |b| {
         b.iter(|| black_box(&agreement).check(black_box(&signed)).is_ok())
+    });
+    // The same with an injected clock: the system clock's read is the rest.
+    let policy = Policy::standard();
+    let clock = FixedClock::new("2030-01-01T00:00:00Z".parse().expect("instant"));
+    let context = Context::new(&policy, &clock);
+    group.bench_function("agreement-fixed-clock", |b| {
+        b.iter(|| {
+            black_box(&agreement)
+                .check_with(&context, black_box(&signed))
+                .is_ok()
+        })
     });
     group.bench_function("match", |b| {
         b.iter(|| black_box(&floor).check(black_box(Stage::MoiSigned)).is_ok())

@@ -122,6 +122,24 @@ struct Tail {
     max_end: Option<NaiveDate>,
 }
 
+/// A change to validate, borrowed.
+#[derive(Clone, Copy)]
+enum Proposed<'a> {
+    Record(&'a Event),
+    Correct(&'a Event),
+    Retract(EventId),
+}
+
+impl<'a> Proposed<'a> {
+    fn of(change: &'a Change) -> Self {
+        match change {
+            Change::Record(event) => Proposed::Record(event),
+            Change::Correct(event) => Proposed::Correct(event),
+            Change::Retract { id, .. } => Proposed::Retract(*id),
+        }
+    }
+}
+
 /// How a validated change is applied.
 enum Plan {
     /// The new event goes at the end of the history.
@@ -479,15 +497,15 @@ impl Agreement {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn check_with(&self, context: &Context<'_>, event: &Event) -> Result<(), Error> {
-        let change = Change::Record(event.clone());
         let today = context.clock().now().date_naive();
-        self.plan(context.policy(), &change, today).map(drop)
+        self.plan(context.policy(), Proposed::Record(event), today)
+            .map(drop)
     }
 
     /// Validates a change and appends it to the log.
     fn apply(&mut self, context: &Context<'_>, change: Change) -> Result<(), Error> {
         let now = context.clock().now();
-        let plan = self.plan(context.policy(), &change, now.date_naive())?;
+        let plan = self.plan(context.policy(), Proposed::of(&change), now.date_naive())?;
         self.commit(change, now, plan);
         Ok(())
     }
@@ -512,14 +530,16 @@ impl Agreement {
 
     /// Replays the history in force: where it ends, for validating an
     /// append of `attempted`.
-    fn tail(&self, policy: &Policy, attempted: &Event) -> Result<Tail, Error> {
+    fn tail(
+        &self,
+        policy: &Policy,
+        attempted: &Event,
+        max_end: Option<NaiveDate>,
+    ) -> Result<Tail, Error> {
         let state = policy.replay(self.history()).map_err(|violation| {
             self.refusal(Action::Record, Some(attempted), violation, self.len() + 1)
         })?;
-        Ok(Tail {
-            state,
-            max_end: self.history().map(|event| event.date().end()).max(),
-        })
+        Ok(Tail { state, max_end })
     }
 
     /// Checks the step into `event` placed after the whole history, whose
@@ -543,7 +563,7 @@ impl Agreement {
 
     /// Validates a change against the current state: everything a change
     /// must satisfy, and the new history order.
-    fn plan(&self, policy: &Policy, change: &Change, today: NaiveDate) -> Result<Plan, Error> {
+    fn plan(&self, policy: &Policy, change: Proposed<'_>, today: NaiveDate) -> Result<Plan, Error> {
         if self.log.len() >= limits::MAX_ENTRIES {
             return Err(Error::TooMany {
                 what: Collection::Entries,
@@ -553,7 +573,7 @@ impl Agreement {
         }
         let pending = self.log.len() as u32;
         match change {
-            Change::Record(event) => {
+            Proposed::Record(event) => {
                 if self.log.iter().any(|entry| entry.event_id() == event.id()) {
                     return Err(Error::DuplicateEvent {
                         agreement: self.id,
@@ -562,13 +582,11 @@ impl Agreement {
                     });
                 }
                 self.check_date(Action::Record, event, today)?;
-                if self
-                    .history()
-                    .all(|existing| existing.date().end() < event.date().start())
-                {
+                let max_end = self.history().map(|existing| existing.date().end()).max();
+                if max_end.is_none_or(|end| end < event.date().start()) {
                     // Certainly after everything in force: it goes last, and
                     // only the step into it needs checking beyond the replay.
-                    let tail = self.tail(policy, event)?;
+                    let tail = self.tail(policy, event, max_end)?;
                     self.step_at_end(policy, tail, event)?;
                     return Ok(Plan::Append);
                 }
@@ -577,7 +595,7 @@ impl Agreement {
                 self.validate(policy, Action::Record, event, &effective, Some(event))
                     .map(Plan::Reorder)
             }
-            Change::Correct(event) => {
+            Proposed::Correct(event) => {
                 let current = self.live(Action::Correct, event.id())?;
                 self.check_date(Action::Correct, event, today)?;
                 let effective: Vec<u32> = self
@@ -594,10 +612,10 @@ impl Agreement {
                 self.validate(policy, Action::Correct, event, &effective, Some(event))
                     .map(Plan::Reorder)
             }
-            Change::Retract { id, .. } => {
-                let current = self.live(Action::Retract, *id)?;
+            Proposed::Retract(id) => {
+                let current = self.live(Action::Retract, id)?;
                 let Some(retracted) = self.entry_event(current) else {
-                    return Err(self.unknown(Action::Retract, *id));
+                    return Err(self.unknown(Action::Retract, id));
                 };
                 let effective: Vec<u32> = self
                     .effective()
@@ -1162,7 +1180,10 @@ impl TryFrom<AgreementDocument> for Agreement {
                 agreement.check_date(Action::Record, event, recorded_at.date_naive())?;
                 let known = match tail {
                     Some(known) => known,
-                    None => agreement.tail(&policy, event)?,
+                    None => {
+                        let max_end = agreement.history().map(|e| e.date().end()).max();
+                        agreement.tail(&policy, event, max_end)?
+                    }
                 };
                 if known.max_end.is_none_or(|end| end < event.date().start()) {
                     tail = Some(agreement.step_at_end(&policy, known, event)?);

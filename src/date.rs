@@ -230,6 +230,7 @@ impl EventDate {
     /// assert_eq!(date.start().to_string(), "2024-11-01");
     /// # Ok::<(), bilateral::Error>(())
     /// ```
+    #[inline]
     pub const fn start(&self) -> NaiveDate {
         self.start
     }
@@ -241,6 +242,7 @@ impl EventDate {
     /// assert_eq!(date.end().to_string(), "2024-02-29");
     /// # Ok::<(), bilateral::Error>(())
     /// ```
+    #[inline]
     pub fn end(&self) -> NaiveDate {
         match self.precision {
             Precision::Day => self.start,

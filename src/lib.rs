@@ -15,6 +15,9 @@
 //! - [The model](#the-model)
 //! - [The lifecycle](#the-lifecycle)
 //! - [Dates of different precision](#dates-of-different-precision)
+//! - [Corrections and the audit trail](#corrections-and-the-audit-trail)
+//! - [Two kinds of time](#two-kinds-of-time)
+//! - [Timelines](#timelines)
 //! - [Errors](#errors)
 //! - [Serialisation](#serialisation)
 //! - [Design decisions](#design-decisions)
@@ -51,8 +54,10 @@
 //! # Ok::<(), bilateral::Error>(())
 //! ```
 //!
-//! The example `vientiane_2024` models the whole founding scenario:
-//! `cargo run --example vientiane_2024`.
+//! The examples model the whole founding scenario
+//! (`cargo run --example vientiane_2024`) and a corrected history with its
+//! audit trail, timeline and JSON form
+//! (`cargo run --example corrected_history`).
 //!
 //! # The model
 //!
@@ -67,7 +72,10 @@
 //! | [`Source`] | where a fact came from, with its own publication date |
 //! | [`Event`], [`EventKind`] | a dated stage change or informational entry, with venue, occasion, participants, summary, sources |
 //! | [`Agreement`] | the header plus the history; its [`Stage`] is derived |
+//! | [`Entry`], [`Change`] | one recorded change (record, correction, retraction) of the audit trail |
 //! | [`Policy`], [`Rule`] | the lifecycle rules as data, and the rule that refused a change |
+//! | [`Context`], [`Clock`] | the policy and the clock a change is made under |
+//! | [`Timeline`], [`AuditTrail`], [`StageOn`] | views of a history |
 //!
 //! Every constructor validates, so an invalid value cannot exist: a
 //! [`PartyCode`] is always 2 to 16 ASCII letters, digits, `-` or `_`, upper
@@ -103,6 +111,59 @@
 //! ends before that date starts, and `EventDate` implements only
 //! [`PartialOrd`] to say so.
 //!
+//! # Corrections and the audit trail
+//!
+//! News arrives late, disagrees and gets corrected. Every change to an
+//! agreement is an [`Entry`] stamped with the instant it was recorded;
+//! [`Agreement::correct`] (a new date, kind or details) and
+//! [`Agreement::retract`] (with a reason) add entries that refer to the
+//! original event, which stays in the trail with its sources. The history
+//! and the stage are derived from the events in force. A correction or
+//! retraction that would leave an invalid history is refused, and nothing
+//! changes.
+//!
+//! ```
+//! use bilateral::{Agreement, Event, EventKind, Parties, Party, Source, SubjectArea};
+//!
+//! let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+//! let signed = Event::builder(EventKind::MoiSigned, "2017-06".parse()?)
+//!     .source(Source::new("First report", "MoI signed")?)
+//!     .build()?;
+//! let mut moi = Agreement::builder("Naval cooperation", parties)
+//!     .subject(SubjectArea::MaritimeSecurity)
+//!     .build(signed.clone())?;
+//!
+//! moi.correct(signed.to_builder().date("2018".parse()?).clear_sources()
+//!     .source(Source::new("Later report", "The MoI dates from 2018")?).build()?)?;
+//! assert_eq!(moi.event(signed.id()).unwrap().date().to_string(), "2018");
+//! assert_eq!(moi.entries().len(), 2); // both claims, with their sources
+//! # Ok::<(), bilateral::Error>(())
+//! ```
+//!
+//! # Two kinds of time
+//!
+//! - **Valid time**: [`Agreement::stage_on`] gives the stage on a date.
+//!   Where imprecise dates make the answer uncertain it says so: the last
+//!   stage certainly reached, and the furthest possibly reached
+//!   ([`StageOn`]).
+//! - **Recorded time**: [`Agreement::as_recorded_at`] gives the agreement as
+//!   it was known at an instant, before a correction say, from the same
+//!   entries.
+//!
+//! Time comes from a [`Clock`] passed in a [`Context`]; the plain methods use
+//! the system clock, the `_with` methods yours ([`FixedClock`], or any type
+//! implementing the trait). A stage change dated after the clock's day is
+//! refused: stage changes record what happened. Informational events
+//! (meetings, statements, notes, entry into force) may be dated in the
+//! future, to plan them; they change no stage.
+//!
+//! # Timelines
+//!
+//! [`Agreement::timeline`] lists the events in force with the stage after
+//! each; its `Display` is readable text and [`Timeline::mermaid`] a Mermaid
+//! `timeline` diagram to paste into Markdown. [`Agreement::audit_trail`]
+//! displays every entry with its instant and sources.
+//!
 //! # Errors
 //!
 //! There is one error type, [`Error`], a `#[non_exhaustive]` enum with a
@@ -119,8 +180,11 @@
 //! as their text forms (`"IND"`, `"moi-signed"`, `"maritime-security"`,
 //! `"2024-11"`), which round-trip through `Display` and `FromStr`. An
 //! agreement is written with a format version ([`FORMAT_VERSION`]) and its
-//! events in recording order; reading one re-validates everything, so a
-//! document cannot produce an invalid [`Agreement`].
+//! entries in recording order; reading one replays them under the standard
+//! policy, so a document cannot produce an invalid [`Agreement`]. The
+//! [`document`] module holds the plain mirrors of every type, for typed
+//! errors on refused documents; `FORMAT.md` in the repository documents every
+//! field, and [`limits`] the limits enforced against hostile input.
 //!
 //! # Design decisions
 //!
@@ -131,9 +195,11 @@
 //! - **Why do errors carry so much context?** Generic state-machine crates
 //!   answer "invalid transition" and nothing else; a tracker's user needs to
 //!   know which agreement, which event, which date and which rule.
-//! - **No I/O, no global state.** Ids and dates are values you pass in;
-//!   [`EventId::new`] and [`AgreementId::new`] are defaults you can replace
-//!   with [`EventId::from_uuid`] and [`AgreementId::from_uuid`].
+//! - **No I/O, no global state.** Ids, dates and the current time are
+//!   values you pass in: [`EventId::new`] and [`AgreementId::new`] are
+//!   defaults you can replace with [`EventId::from_uuid`] and
+//!   [`AgreementId::from_uuid`], and the system clock is a default you can
+//!   replace with any [`Clock`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]

@@ -89,6 +89,7 @@ impl Policy {
     }
 
     /// The stages that may directly follow `from`.
+    #[inline]
     pub fn allowed_after(&self, from: Stage) -> StageSet {
         self.next.get(from.index()).copied().unwrap_or_default()
     }
@@ -132,6 +133,7 @@ impl Policy {
     ///     Err(Rule::Final { stage: Stage::Withdrawn }),
     /// );
     /// ```
+    #[inline]
     pub fn check(&self, from: Option<Stage>, to: Stage) -> Result<(), Rule> {
         match from {
             None if self.entry.contains(to) => Ok(()),
@@ -190,6 +192,7 @@ pub(crate) struct Replay {
 
 impl Replay {
     /// Applies one event, or says which rule refuses it.
+    #[inline]
     pub(crate) fn step(&mut self, policy: &Policy, event: &Event) -> Result<(), Rule> {
         match event.kind().stage() {
             Some(to) => {

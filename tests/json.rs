@@ -367,3 +367,21 @@ fn deep_nesting_is_refused_without_exhausting_the_stack() {
         "{err}"
     );
 }
+
+#[test]
+fn the_example_in_format_md_is_a_valid_document() {
+    let text = include_str!("../FORMAT.md");
+    let start = text.find("```json").unwrap() + "```json".len();
+    let end = start + text[start..].find("```").unwrap();
+    let agreement: Agreement = serde_json::from_str(&text[start..end]).unwrap();
+    assert_eq!(agreement.title(), "Naval cooperation");
+    assert_eq!(agreement.entries().len(), 2);
+    assert_eq!(
+        agreement.history().next().unwrap().date().to_string(),
+        "2018"
+    );
+    // And writing it back gives the same document.
+    let written: Value = serde_json::to_value(&agreement).unwrap();
+    let read: Value = serde_json::from_str(&text[start..end]).unwrap();
+    assert_eq!(written, read);
+}
