@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::FixedClock;
 use crate::context::Context;
-use crate::document::{AgreementDocument, EntryDocument, RetractionDocument};
+use crate::document::{AgreementDocument, EntryDocument};
 use crate::entry::{Change, Entry};
 use crate::error::{Action, Collection, Error, Field, Refusal, Step};
 use crate::event::Event;
@@ -1073,30 +1073,6 @@ impl From<&Agreement> for AgreementDocument {
     }
 }
 
-impl From<&Entry> for EntryDocument {
-    fn from(entry: &Entry) -> Self {
-        let mut doc = EntryDocument {
-            recorded_at: entry
-                .recorded_at
-                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            record: None,
-            correct: None,
-            retract: None,
-        };
-        match &entry.change {
-            Change::Record(event) => doc.record = Some(event.clone().into()),
-            Change::Correct(event) => doc.correct = Some(event.clone().into()),
-            Change::Retract { id, reason } => {
-                doc.retract = Some(RetractionDocument {
-                    id: id.to_string(),
-                    reason: reason.clone(),
-                });
-            }
-        }
-        doc
-    }
-}
-
 impl TryFrom<AgreementDocument> for Agreement {
     type Error = Error;
 
@@ -1148,11 +1124,10 @@ impl TryFrom<AgreementDocument> for Agreement {
                 title: header.title,
             });
         };
-        let (recorded_at, change) = read_entry(&header.title, 0, first)?;
+        let (recorded_at, change) = read_entry(first)?;
         let Change::Record(first) = change else {
-            return Err(Error::MalformedEntry {
+            return Err(Error::FirstEntryNotRecord {
                 title: header.title,
-                position: 0,
             });
         };
         let clock = FixedClock::new(recorded_at);
@@ -1163,7 +1138,7 @@ impl TryFrom<AgreementDocument> for Agreement {
         let mut ids: HashSet<EventId> = agreement.log.iter().map(Entry::event_id).collect();
         let mut tail: Option<Tail> = None;
         for (position, doc) in entries {
-            let (recorded_at, change) = read_entry(&agreement.title, position, doc)?;
+            let (recorded_at, change) = read_entry(doc)?;
             if let Some(previous) = agreement.log.last().map(Entry::recorded_at)
                 && recorded_at < previous
             {
@@ -1204,31 +1179,9 @@ impl TryFrom<AgreementDocument> for Agreement {
 }
 
 /// Reads one entry of a document.
-fn read_entry(
-    title: &str,
-    position: usize,
-    doc: EntryDocument,
-) -> Result<(DateTime<Utc>, Change), Error> {
-    let recorded_at = DateTime::parse_from_rfc3339(&doc.recorded_at)
-        .map(|instant| instant.with_timezone(&Utc))
-        .map_err(|_| Error::Timestamp {
-            input: doc.recorded_at.clone(),
-        })?;
-    let change = match (doc.record, doc.correct, doc.retract) {
-        (Some(event), None, None) => Change::Record(event.try_into()?),
-        (None, Some(event), None) => Change::Correct(event.try_into()?),
-        (None, None, Some(retraction)) => Change::Retract {
-            id: retraction.id.parse()?,
-            reason: crate::text::required(retraction.reason, Field::Reason, limits::MAX_REASON)?,
-        },
-        _ => {
-            return Err(Error::MalformedEntry {
-                title: title.to_owned(),
-                position,
-            });
-        }
-    };
-    Ok((recorded_at, change))
+fn read_entry(doc: EntryDocument) -> Result<(DateTime<Utc>, Change), Error> {
+    let entry = Entry::try_from(doc)?;
+    Ok((entry.recorded_at, entry.change))
 }
 
 impl Serialize for Agreement {

@@ -3,9 +3,13 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
+use crate::document::{EntryDocument, RetractionDocument};
+use crate::error::{Error, Field};
 use crate::event::Event;
 use crate::id::EventId;
+use crate::limits;
 
 /// One change to an agreement, as recorded: the audit trail of an agreement
 /// is its list of entries, in the order they were recorded.
@@ -13,7 +17,12 @@ use crate::id::EventId;
 /// Entries are never removed or rewritten. A correction or a retraction is
 /// a new entry that refers to the event it changes, so the original claim,
 /// with its sources, stays in the trail.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Entries serialise as [`EntryDocument`]; reading one validates its event
+/// (or the reason of a retraction) but, on its own, cannot check it against
+/// an agreement: read whole agreements for that.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "EntryDocument", into = "EntryDocument")]
 pub struct Entry {
     pub(crate) recorded_at: DateTime<Utc>,
     pub(crate) change: Change,
@@ -81,5 +90,68 @@ impl fmt::Display for Entry {
             }
         }
         Ok(())
+    }
+}
+
+impl From<&Entry> for EntryDocument {
+    fn from(entry: &Entry) -> Self {
+        let mut doc = EntryDocument {
+            recorded_at: entry
+                .recorded_at
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            record: None,
+            correct: None,
+            retract: None,
+        };
+        match &entry.change {
+            Change::Record(event) => doc.record = Some(event.clone().into()),
+            Change::Correct(event) => doc.correct = Some(event.clone().into()),
+            Change::Retract { id, reason } => {
+                doc.retract = Some(RetractionDocument {
+                    id: id.to_string(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        doc
+    }
+}
+
+impl From<Entry> for EntryDocument {
+    fn from(entry: Entry) -> Self {
+        EntryDocument::from(&entry)
+    }
+}
+
+impl TryFrom<EntryDocument> for Entry {
+    type Error = Error;
+
+    fn try_from(doc: EntryDocument) -> Result<Self, Error> {
+        let recorded_at = DateTime::parse_from_rfc3339(&doc.recorded_at)
+            .map(|instant| instant.with_timezone(&Utc))
+            .map_err(|_| Error::Timestamp {
+                input: doc.recorded_at.clone(),
+            })?;
+        let change = match (doc.record, doc.correct, doc.retract) {
+            (Some(event), None, None) => Change::Record(event.try_into()?),
+            (None, Some(event), None) => Change::Correct(event.try_into()?),
+            (None, None, Some(retraction)) => Change::Retract {
+                id: retraction.id.parse()?,
+                reason: crate::text::required(
+                    retraction.reason,
+                    Field::Reason,
+                    limits::MAX_REASON,
+                )?,
+            },
+            _ => {
+                return Err(Error::MalformedEntry {
+                    recorded_at: doc.recorded_at,
+                });
+            }
+        };
+        Ok(Entry {
+            recorded_at,
+            change,
+        })
     }
 }

@@ -218,13 +218,19 @@ pub enum Error {
     },
     /// An entry of a document did not hold exactly one change.
     #[error(
-        "entry {position} of agreement {title:?} must hold exactly one of \"record\", \"correct\" or \"retract\""
+        "entry recorded at {recorded_at} must hold exactly one of \"record\", \"correct\" or \"retract\""
     )]
     MalformedEntry {
+        /// The entry's `recorded_at`, as written.
+        recorded_at: String,
+    },
+    /// The first entry of a document was a correction or a retraction.
+    #[error(
+        "agreement {title:?} must open with the record of an event, not a correction or retraction"
+    )]
+    FirstEntryNotRecord {
         /// The agreement's title.
         title: String,
-        /// The entry's position in the document, from 0.
-        position: usize,
     },
     /// The entries of a document were not in recording order.
     #[error(

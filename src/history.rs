@@ -18,7 +18,7 @@ use crate::stage::Stage;
 /// is the last stage certainly reached on the date, `possible` the furthest
 /// stage possibly reached; they are equal when the answer is certain.
 /// `None` means no stage was (certainly, or possibly) recorded by then.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct StageOn {
     /// The last stage certainly reached on the date.
     pub certain: Option<Stage>,
