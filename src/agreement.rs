@@ -12,9 +12,11 @@ use crate::document::{AgreementDocument, EntryDocument};
 use crate::entry::{Change, Entry};
 use crate::error::{Action, Collection, Error, Field, Refusal, Step};
 use crate::event::Event;
+use crate::guard::Proposal;
 use crate::id::{AgreementId, EventId};
 use crate::instrument::InstrumentKind;
 use crate::limits;
+use crate::observer::StageChange;
 use crate::order::{Key, history_order};
 use crate::party::{Parties, Party};
 use crate::policy::{Policy, Replay, Violation};
@@ -131,6 +133,21 @@ enum Proposed<'a> {
 }
 
 impl<'a> Proposed<'a> {
+    fn id(self) -> EventId {
+        match self {
+            Proposed::Record(event) | Proposed::Correct(event) => event.id(),
+            Proposed::Retract(id) => id,
+        }
+    }
+
+    fn action(self) -> Action {
+        match self {
+            Proposed::Record(_) => Action::Record,
+            Proposed::Correct(_) => Action::Correct,
+            Proposed::Retract(_) => Action::Retract,
+        }
+    }
+
     fn of(change: &'a Change) -> Self {
         match change {
             Change::Record(event) => Proposed::Record(event),
@@ -506,7 +523,36 @@ impl Agreement {
     fn apply(&mut self, context: &Context<'_>, change: Change) -> Result<(), Error> {
         let now = context.clock().now();
         let plan = self.plan(context.policy(), Proposed::of(&change), now.date_naive())?;
+        let Some(observer) = context.observer() else {
+            self.commit(change, now, plan);
+            return Ok(());
+        };
+        let before = self.stage();
+        let id = Proposed::of(&change).id();
+        let was_stage_change = self
+            .event(id)
+            .is_some_and(|event| event.kind().is_stage_change());
+        let action = Proposed::of(&change).action();
         self.commit(change, now, plan);
+        // The event the entry is about: the version recorded or corrected, or
+        // the version that was in force when retracted.
+        let event = self
+            .log
+            .iter()
+            .rev()
+            .filter_map(Entry::event)
+            .find(|event| event.id() == id);
+        if let Some(event) = event
+            && (was_stage_change || event.kind().is_stage_change())
+        {
+            observer.stage_changed(&StageChange {
+                agreement: self,
+                action,
+                event,
+                before: Some(before),
+                after: self.stage(),
+            });
+        }
         Ok(())
     }
 
@@ -537,7 +583,13 @@ impl Agreement {
         max_end: Option<NaiveDate>,
     ) -> Result<Tail, Error> {
         let state = policy.replay(self.history()).map_err(|violation| {
-            self.refusal(Action::Record, Some(attempted), violation, self.len() + 1)
+            self.refusal(
+                policy,
+                Action::Record,
+                Some(attempted),
+                violation,
+                self.len() + 1,
+            )
         })?;
         Ok(Tail { state, max_end })
     }
@@ -553,8 +605,23 @@ impl Agreement {
                 stage: tail.state.stage,
                 rule,
             };
-            self.refusal(Action::Record, Some(event), violation, self.len() + 1)
+            self.refusal(
+                policy,
+                Action::Record,
+                Some(event),
+                violation,
+                self.len() + 1,
+            )
         })?;
+        self.guard(
+            policy,
+            Action::Record,
+            event,
+            tail.state.stage,
+            self.len(),
+            self.len() + 1,
+            true,
+        )?;
         Ok(Tail {
             state,
             max_end: tail.max_end.max(Some(event.date().end())),
@@ -650,9 +717,20 @@ impl Agreement {
                 id: attempted.id(),
             });
         }
-        policy
-            .replay(events)
-            .map_err(|violation| self.refusal(action, Some(attempted), violation, order.len()))?;
+        policy.replay(events.clone()).map_err(|violation| {
+            self.refusal(policy, action, Some(attempted), violation, order.len())
+        })?;
+        if pending.is_some() {
+            // The guards judge the new or corrected event at its place.
+            let pending_position = self.log.len() as u32;
+            if let Some(position) = order.iter().position(|p| *p == pending_position) {
+                let from = events
+                    .take(position)
+                    .filter_map(Event::stage)
+                    .fold(None, |_, stage| Some(stage));
+                self.guard(policy, action, attempted, from, position, order.len(), true)?;
+            }
+        }
         Ok(order)
     }
 
@@ -750,6 +828,7 @@ impl Agreement {
     /// Builds the refusal for a violation in a history of `len` events.
     fn refusal(
         &self,
+        policy: &Policy,
         action: Action,
         attempted: Option<&Event>,
         violation: Violation<'_>,
@@ -763,8 +842,47 @@ impl Agreement {
             refused: Step::of(violation.event),
             stage: violation.stage,
             last: violation.position + 1 >= len,
+            policy: policy.name().to_owned(),
             rule: violation.rule,
         }))
+    }
+
+    /// Runs the policy's guards for `event` (a stage change being recorded
+    /// or corrected) at `position` of a history of `len` events, where the
+    /// stage before it is `from`. `history` is false when the change opens
+    /// the record.
+    #[allow(clippy::too_many_arguments)]
+    fn guard(
+        &self,
+        policy: &Policy,
+        action: Action,
+        event: &Event,
+        from: Option<Stage>,
+        position: usize,
+        len: usize,
+        history: bool,
+    ) -> Result<(), Error> {
+        let Some(to) = event.stage() else {
+            return Ok(());
+        };
+        let proposal = Proposal {
+            title: &self.title,
+            parties: &self.parties,
+            subjects: &self.subjects,
+            agreement: history.then_some(self),
+            event,
+            from,
+            to,
+        };
+        policy.run_guards(&proposal).map_err(|rule| {
+            let violation = Violation {
+                position,
+                event,
+                stage: from,
+                rule,
+            };
+            self.refusal(policy, action, Some(event), violation, len)
+        })
     }
 
     /// The agreement as it was after its first `count` entries, trusting
@@ -878,15 +996,26 @@ impl Header {
             order: Vec::new(),
         };
         agreement.check_date(Action::Record, &first, recorded_at.date_naive())?;
-        if let Err(violation) = context.policy().replay([&first]) {
-            return Err(agreement.refusal(Action::Record, Some(&first), violation, 1));
+        let policy = context.policy();
+        if let Err(violation) = policy.replay([&first]) {
+            return Err(agreement.refusal(policy, Action::Record, Some(&first), violation, 1));
         }
+        agreement.guard(policy, Action::Record, &first, None, 0, 1, false)?;
         let mut agreement = agreement;
         agreement.log.push(Entry {
             recorded_at,
             change: Change::Record(first),
         });
         agreement.order.push(0);
+        if let (Some(observer), Some(event)) = (context.observer(), agreement.entry_event(0)) {
+            observer.stage_changed(&StageChange {
+                agreement: &agreement,
+                action: Action::Record,
+                event,
+                before: None,
+                after: agreement.stage(),
+            });
+        }
         Ok(agreement)
     }
 }

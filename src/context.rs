@@ -3,13 +3,15 @@
 use std::fmt;
 
 use crate::clock::{Clock, SystemClock};
+use crate::observer::Observer;
 use crate::policy::{Policy, STANDARD};
 
 static STANDARD_POLICY: Policy = STANDARD;
 static SYSTEM_CLOCK: SystemClock = SystemClock;
 
 /// What a change to an agreement is checked against and stamped with: a
-/// [`Policy`] and a [`Clock`].
+/// [`Policy`] and a [`Clock`], and optionally an [`Observer`] told of every
+/// accepted stage change.
 ///
 /// The plain methods ([`Agreement::record`](crate::Agreement::record) and
 /// friends) use [`Context::standard`]: the standard policy and the system
@@ -28,6 +30,7 @@ static SYSTEM_CLOCK: SystemClock = SystemClock;
 pub struct Context<'a> {
     policy: &'a Policy,
     clock: &'a dyn Clock,
+    observer: Option<&'a dyn Observer>,
 }
 
 impl Context<'static> {
@@ -36,6 +39,7 @@ impl Context<'static> {
         Context {
             policy: &STANDARD_POLICY,
             clock: &SYSTEM_CLOCK,
+            observer: None,
         }
     }
 }
@@ -43,7 +47,11 @@ impl Context<'static> {
 impl<'a> Context<'a> {
     /// A context of your own.
     pub fn new(policy: &'a Policy, clock: &'a dyn Clock) -> Self {
-        Context { policy, clock }
+        Context {
+            policy,
+            clock,
+            observer: None,
+        }
     }
 
     /// The same context with another policy.
@@ -55,6 +63,7 @@ impl<'a> Context<'a> {
         Context {
             policy,
             clock: self.clock,
+            observer: self.observer,
         }
     }
 
@@ -67,7 +76,27 @@ impl<'a> Context<'a> {
         Context {
             policy: self.policy,
             clock,
+            observer: self.observer,
         }
+    }
+
+    /// The same context with an observer, told of every accepted stage
+    /// change made under it.
+    #[must_use]
+    pub fn with_observer<'b>(self, observer: &'b dyn Observer) -> Context<'b>
+    where
+        'a: 'b,
+    {
+        Context {
+            policy: self.policy,
+            clock: self.clock,
+            observer: Some(observer),
+        }
+    }
+
+    /// The observer, if any.
+    pub const fn observer(&self) -> Option<&'a dyn Observer> {
+        self.observer
     }
 
     /// The policy.
@@ -92,6 +121,7 @@ impl fmt::Debug for Context<'_> {
         f.debug_struct("Context")
             .field("policy", &self.policy.name())
             .field("now", &self.clock.now())
+            .field("observer", &self.observer.is_some())
             .finish()
     }
 }

@@ -162,3 +162,65 @@ pub struct AgreementDocument {
 fn agreement() -> String {
     "agreement".to_owned()
 }
+
+/// The serialised form of a [`Policy`](crate::Policy): guards by name.
+///
+/// `Policy` deserialises through this document with the built-in guards
+/// only; [`PolicyDocument::into_policy`] resolves names in a registry of
+/// your own.
+///
+/// ```
+/// use bilateral::{Policy, PolicyDocument};
+/// let json = r#"{
+///   "name": "think-tank",
+///   "entry": ["proposed"],
+///   "transitions": [
+///     {"from": "proposed", "to": "deliberated"},
+///     {"from": "deliberated", "to": "finalised"},
+///     {"from": "proposed", "to": "withdrawn"},
+///     {"from": "deliberated", "to": "withdrawn"},
+///     {"from": "finalised", "to": "terminated"},
+///     {"from": "deliberated", "to": "moi-signed"},
+///     {"from": "moi-signed", "to": "finalised"}
+///   ],
+///   "guards": [{"on": "*", "guard": "cites-source"}]
+/// }"#;
+/// let policy: Policy = serde_json::from_str(json)?;
+/// assert_eq!(policy.name(), "think-tank");
+/// assert_eq!(PolicyDocument::from(&policy).guards.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDocument {
+    /// The policy's name.
+    pub name: String,
+    /// The stages a record may open at.
+    pub entry: Vec<String>,
+    /// The allowed transitions.
+    pub transitions: Vec<TransitionDocument>,
+    /// The guards, by trigger and name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guards: Vec<GuardDocument>,
+}
+
+/// One allowed transition of a [`PolicyDocument`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionDocument {
+    /// The stage before.
+    pub from: String,
+    /// The stage after.
+    pub to: String,
+}
+
+/// One guard of a [`PolicyDocument`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardDocument {
+    /// Where it applies: `*`, a stage, or `from->to`; see
+    /// [`Trigger`](crate::Trigger).
+    pub on: String,
+    /// The guard's name.
+    pub guard: String,
+}

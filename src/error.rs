@@ -247,6 +247,64 @@ pub enum Error {
         /// When the entry before it was recorded.
         previous: chrono::DateTime<chrono::Utc>,
     },
+    /// A policy would let no record open.
+    #[error("policy {policy:?} has no entry stage: a record must be able to open somewhere")]
+    NoEntryStage {
+        /// The policy's name.
+        policy: String,
+    },
+    /// A policy lets a stage follow a final stage.
+    #[error("policy {policy:?} lets {to} follow {from}, but {from} is final")]
+    TransitionFromFinal {
+        /// The policy's name.
+        policy: String,
+        /// The final stage.
+        from: Stage,
+        /// The stage it would lead to.
+        to: Stage,
+    },
+    /// A policy has a stage no record can ever reach.
+    #[error(
+        "policy {policy:?} never reaches {stage}: no record can open there, \
+         and no chain of transitions from an entry stage leads there"
+    )]
+    UnreachableStage {
+        /// The policy's name.
+        policy: String,
+        /// The stage.
+        stage: Stage,
+    },
+    /// A guard name broke the naming rule, or is taken.
+    #[error("invalid guard name {name:?}: {rule}")]
+    GuardName {
+        /// The name.
+        name: String,
+        /// The rule it broke.
+        rule: &'static str,
+    },
+    /// A guard is attached to a transition the policy does not allow.
+    #[error(
+        "policy {policy:?} attaches guard {guard:?} to {on}, a transition the policy does not allow"
+    )]
+    GuardOnForbiddenStep {
+        /// The policy's name.
+        policy: String,
+        /// The guard's name.
+        guard: String,
+        /// Where it is attached.
+        on: crate::policy::Trigger,
+    },
+    /// A policy document names a guard that is not registered.
+    #[error(
+        "unknown guard {name:?}: the known guards are {known}; \
+         register your own in a Guards registry and load the policy with PolicyDocument::into_policy"
+    )]
+    UnknownGuard {
+        /// The name in the document.
+        name: String,
+        /// The registered names, comma-separated.
+        known: String,
+    },
     /// A lifecycle rule refused a change; see [`Refusal`].
     #[error(transparent)]
     Refused(Box<Refusal>),
@@ -371,6 +429,8 @@ pub enum Field {
     Summary,
     /// The reason of a retraction.
     Reason,
+    /// A policy's name.
+    PolicyName,
 }
 
 impl fmt::Display for Field {
@@ -387,6 +447,7 @@ impl fmt::Display for Field {
             Field::Address => "source address",
             Field::Summary => "event summary",
             Field::Reason => "retraction reason",
+            Field::PolicyName => "policy name",
         })
     }
 }
@@ -403,6 +464,10 @@ pub enum Collection {
     Subjects,
     /// The entries of an agreement.
     Entries,
+    /// The transitions of a policy.
+    Transitions,
+    /// The guards of a policy.
+    Guards,
 }
 
 impl fmt::Display for Collection {
@@ -412,6 +477,8 @@ impl fmt::Display for Collection {
             Collection::Sources => "sources for one event",
             Collection::Subjects => "subject areas for one agreement",
             Collection::Entries => "entries for one agreement",
+            Collection::Transitions => "transitions for one policy",
+            Collection::Guards => "guards for one policy",
         })
     }
 }
@@ -531,7 +598,7 @@ impl Step {
 /// let refusal = err.as_refusal().unwrap();
 /// assert_eq!(refusal.stage(), Some(Stage::Proposed));
 /// assert!(matches!(refusal.rule(), Rule::Transition { to: Stage::MoiSigned, .. }));
-/// assert!(err.to_string().ends_with("it is proposed, and an MoI can only follow deliberation"));
+/// assert!(err.to_string().ends_with("it is proposed, and under policy \"standard\" an MoI can only follow deliberation"));
 /// # Ok::<(), bilateral::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -543,6 +610,7 @@ pub struct Refusal {
     pub(crate) refused: Step,
     pub(crate) stage: Option<Stage>,
     pub(crate) last: bool,
+    pub(crate) policy: String,
     pub(crate) rule: Rule,
 }
 
@@ -581,9 +649,14 @@ impl Refusal {
         self.stage
     }
 
+    /// The name of the policy whose rule or guard refused it.
+    pub fn policy(&self) -> &str {
+        &self.policy
+    }
+
     /// The rule that refused it.
-    pub const fn rule(&self) -> Rule {
-        self.rule
+    pub const fn rule(&self) -> &Rule {
+        &self.rule
     }
 }
 
@@ -625,7 +698,7 @@ impl fmt::Display for Refusal {
             (None, false, true) => f.write_str("it has no recorded stage")?,
             (None, false, false) => f.write_str("by then it had no recorded stage")?,
         }
-        write!(f, ", and {}", self.rule)
+        write!(f, ", and under policy {:?} {}", self.policy, self.rule)
     }
 }
 

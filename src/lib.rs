@@ -49,7 +49,7 @@
 //!
 //! let before = rpss.clone();
 //! let err = rpss.record(Event::new(EventKind::Finalised, "2024-11-25".parse()?)).unwrap_err();
-//! assert!(err.to_string().ends_with("it is deliberated, and finalisation can only follow an MoI"));
+//! assert!(err.to_string().ends_with("it is deliberated, and under policy \"standard\" finalisation can only follow an MoI"));
 //! assert_eq!(rpss, before); // a refused change changes nothing
 //! # Ok::<(), bilateral::Error>(())
 //! ```
@@ -220,14 +220,17 @@ mod agreement;
 mod clock;
 mod context;
 mod date;
+mod diagram;
 pub mod document;
 mod entry;
 mod error;
 mod event;
+mod guard;
 mod history;
 mod id;
 mod instrument;
 pub mod limits;
+mod observer;
 mod order;
 mod party;
 mod policy;
@@ -242,17 +245,23 @@ pub use agreement::{Agreement, AgreementBuilder, FORMAT_VERSION, History};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use context::Context;
 pub use date::{EventDate, Precision};
-pub use document::AgreementDocument;
+pub use diagram::{PolicyDot, PolicyMermaid};
+pub use document::{AgreementDocument, PolicyDocument};
 pub use entry::{Change, Entry};
 pub use error::{
     Action, CodeRule, Collection, DateRule, Error, Field, Refusal, Step, SubjectRule, Vocabulary,
 };
 pub use event::{Event, EventBuilder, EventKind};
+pub use guard::{
+    BothPartiesRepresented, CitesSource, ExactDate, FnGuard, Guard, Guards, Proposal, Veto,
+    guard_fn,
+};
 pub use history::{AuditTrail, MermaidTimeline, StageOn, Timeline, TimelineEntry};
 pub use id::{AgreementId, EventId};
 pub use instrument::InstrumentKind;
+pub use observer::{Observer, StageChange};
 pub use party::{Parties, Party, PartyCode, PartyKind};
-pub use policy::{Policy, Rule};
+pub use policy::{Policy, PolicyBuilder, Rule, Trigger};
 pub use representative::Representative;
 pub use source::Source;
 pub use stage::{Stage, StageSet, StageSetIter};

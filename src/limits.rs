@@ -33,3 +33,5 @@ pub const MAX_SUBJECTS: usize = 100;
 /// time that grows with the square of its entries in the worst case; the
 /// limit keeps that bounded (well under a second).
 pub const MAX_ENTRIES: usize = 10_000;
+/// Guards attached to one policy.
+pub const MAX_GUARDS: usize = 100;

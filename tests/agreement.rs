@@ -80,13 +80,13 @@ fn an_insertion_that_breaks_a_later_event_is_refused_and_changes_nothing() {
     assert_eq!(refusal.stage(), Some(Stage::Withdrawn));
     assert_eq!(
         refusal.rule(),
-        Rule::Final {
+        &Rule::Final {
             stage: Stage::Withdrawn
         }
     );
     assert!(
         err.to_string().ends_with(
-            "the \"moi-signed\" of 2024-11-15 would then come when it was withdrawn, and withdrawn is final"
+            "the \"moi-signed\" of 2024-11-15 would then come when it was withdrawn, and under policy \"standard\" withdrawn is final"
         ),
         "{err}"
     );
@@ -105,7 +105,7 @@ fn an_insertion_refused_at_its_own_place_says_so() {
     assert_eq!(agreement, before);
     assert!(
         err.to_string()
-            .contains("by then it was proposed, and an MoI can only follow deliberation"),
+            .contains("by then it was proposed, and under policy \"standard\" an MoI can only follow deliberation"),
         "{err}"
     );
 }

@@ -447,7 +447,7 @@ fn cases() -> Vec<Case> {
                 e.as_refusal()
                     .is_some_and(|r| r.stage() == Some(Stage::MoiSigned))
             },
-            message: "it is MoI signed, and a proposal can only open a record",
+            message: "it is MoI signed, and under policy \"standard\" a proposal can only open a record",
         },
         Case {
             input: "an event id already recorded",

@@ -46,11 +46,11 @@ fn every_transition_of_the_matrix() {
                             is_final,
                             "{from} -> {to}: only final stages refuse as final"
                         );
-                        assert_eq!(stage, from);
+                        assert_eq!(*stage, from);
                     }
                     Rule::Transition { from: f, to: t, .. } => {
                         assert!(!is_final);
-                        assert_eq!((f, t), (from, to));
+                        assert_eq!((*f, *t), (from, to));
                     }
                     other => panic!("{from} -> {to}: unexpected rule {other:?}"),
                 }
@@ -142,7 +142,7 @@ fn the_refusal_message_names_agreement_stage_event_date_and_rule() {
         err.to_string(),
         "cannot record \"moi-signed\" on 2024-11-20 for agreement \
          \"Reciprocal Provision of Supplies and Services\" (00000000-0000-0000-0000-00000000000a): \
-         it is proposed, and an MoI can only follow deliberation"
+         it is proposed, and under policy \"standard\" an MoI can only follow deliberation"
     );
     let refusal = err.as_refusal().unwrap();
     assert_eq!(
@@ -177,7 +177,7 @@ fn entry_into_force_only_follows_finalisation_and_only_once() {
     let err = deliberated
         .record(event(2, EventKind::EnteredIntoForce, "2020-02-01"))
         .unwrap_err();
-    assert_eq!(err.as_refusal().unwrap().rule(), Rule::EntryIntoForce);
+    assert_eq!(err.as_refusal().unwrap().rule(), &Rule::EntryIntoForce);
 
     // After finalisation, even on the same day: accepted.
     let mut finalised = opened(EventKind::Finalised, "2020-01-01");
@@ -195,7 +195,7 @@ fn entry_into_force_only_follows_finalisation_and_only_once() {
         .unwrap_err();
     assert_eq!(
         err.as_refusal().unwrap().rule(),
-        Rule::AlreadyInForce {
+        &Rule::AlreadyInForce {
             since: common::date("2020-01-01")
         }
     );
@@ -208,6 +208,6 @@ fn entry_into_force_only_follows_finalisation_and_only_once() {
     let err = terminated
         .record(event(3, EventKind::EnteredIntoForce, "2022-01-01"))
         .unwrap_err();
-    assert_eq!(err.as_refusal().unwrap().rule(), Rule::EntryIntoForce);
+    assert_eq!(err.as_refusal().unwrap().rule(), &Rule::EntryIntoForce);
     assert!(matches!(err, Error::Refused(_)));
 }
