@@ -85,7 +85,34 @@ pub struct Proposal<'a> {
     pub to: Stage,
 }
 
-impl Proposal<'_> {
+impl<'a> Proposal<'a> {
+    /// The proposal of recording `event` after the whole history of
+    /// `agreement`, from its current stage: what a guard would be asked.
+    /// `None` when `event` is not a stage change. Handy to unit-test a guard.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, CitesSource, Event, EventKind, Guard, Parties, Party, Proposal, SubjectArea};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let pact = Agreement::builder("Pact", parties)
+    ///     .subject(SubjectArea::Trade)
+    ///     .build(Event::new(EventKind::Proposed, "2024".parse()?))?;
+    /// let talks = Event::new(EventKind::Deliberated, "2025".parse()?);
+    /// let proposal = Proposal::new(&pact, &talks).unwrap();
+    /// assert!(CitesSource.check(&proposal).is_err());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn new(agreement: &'a Agreement, event: &'a Event) -> Option<Self> {
+        Some(Proposal {
+            title: agreement.title(),
+            parties: agreement.parties(),
+            subjects: agreement.subjects(),
+            agreement: Some(agreement),
+            event,
+            from: Some(agreement.stage()),
+            to: event.stage()?,
+        })
+    }
+
     /// Whether the agreement covers `area`.
     pub fn covers(&self, area: &SubjectArea) -> bool {
         self.subjects.binary_search(area).is_ok()
