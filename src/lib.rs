@@ -14,6 +14,7 @@
 //! - [Quick start](#quick-start)
 //! - [The model](#the-model)
 //! - [The lifecycle](#the-lifecycle)
+//! - [Custom lifecycles](#custom-lifecycles)
 //! - [Dates of different precision](#dates-of-different-precision)
 //! - [Corrections and the audit trail](#corrections-and-the-audit-trail)
 //! - [Two kinds of time](#two-kinds-of-time)
@@ -74,7 +75,8 @@
 //! | [`Agreement`] | the header plus the history; its [`Stage`] is derived |
 //! | [`Entry`], [`Change`] | one recorded change (record, correction, retraction) of the audit trail |
 //! | [`Policy`], [`Rule`] | the lifecycle rules as data, and the rule that refused a change |
-//! | [`Context`], [`Clock`] | the policy and the clock a change is made under |
+//! | [`Guard`], [`Trigger`], [`Observer`] | vetoes attached to a policy, and listeners told of accepted stage changes |
+//! | [`Context`], [`Clock`] | the policy, the clock and the observer a change is made under |
 //! | [`Timeline`], [`AuditTrail`], [`StageOn`] | views of a history |
 //!
 //! Every constructor validates, so an invalid value cannot exist: a
@@ -101,6 +103,57 @@
 //! invalid, the call fails and nothing changes. See
 //! [`Agreement`](Agreement#history-order) for the exact order, including
 //! same-day events (by the lifecycle, then by recording order).
+//!
+//! # Custom lifecycles
+//!
+//! A [`Policy`] is a value: a transition table, the stages a record may
+//! open at, and [`Guard`]s that may veto a change, each attached where a
+//! [`Trigger`] says. Start from [`Policy::standard`] or [`Policy::strict`],
+//! allow or forbid transitions, attach guards (the built-in
+//! [`BothPartiesRepresented`], [`CitesSource`], [`ExactDate`], or your own
+//! type implementing [`Guard`], or a closure through [`guard_fn`]); an
+//! inconsistent policy is refused when built. Pass it in a [`Context`],
+//! with an [`Observer`] if you want to hear of every accepted stage change.
+//!
+//! ```
+//! use bilateral::{
+//!     Agreement, BothPartiesRepresented, Context, Event, EventKind, Parties, Party, Policy,
+//!     Stage, SubjectArea, Trigger, guard_fn, Veto,
+//! };
+//!
+//! // Logistics agreements may skip the MoI; finalising needs both parties.
+//! let ministry = Policy::standard()
+//!     .to_builder()
+//!     .name("ministry")
+//!     .allow(Stage::Deliberated, Stage::Finalised)
+//!     .guard(
+//!         Trigger::Transition { from: Stage::Deliberated, to: Stage::Finalised },
+//!         guard_fn("logistics-only", |proposal| {
+//!             if proposal.covers(&SubjectArea::Logistics) { Ok(()) }
+//!             else { Err(Veto::new("only logistics agreements may skip the MoI")) }
+//!         }),
+//!     )
+//!     .guard(Trigger::Into(Stage::Finalised), BothPartiesRepresented)
+//!     .build()?;
+//! let context = Context::standard().with_policy(&ministry);
+//!
+//! let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+//! let mut mast = Agreement::builder("UNICORN mast", parties)
+//!     .subject(SubjectArea::CoDevelopment)
+//!     .build_with(&context, Event::new(EventKind::Deliberated, "2024-06".parse()?))?;
+//! let err = mast.record_with(&context, Event::new(EventKind::Finalised, "2024-11-15".parse()?)).unwrap_err();
+//! assert!(err.to_string().contains(
+//!     "under policy \"ministry\" guard \"logistics-only\" refused it: only logistics agreements may skip the MoI"
+//! ));
+//! # Ok::<(), bilateral::Error>(())
+//! ```
+//!
+//! Policies serialise with serde, guards by name ([`PolicyDocument`];
+//! register your own guards in [`Guards`] to load them), and draw themselves
+//! as Mermaid ([`Policy::mermaid`]) and Graphviz DOT ([`Policy::dot`]); the
+//! standard policy's diagram is in [`Policy`]'s documentation. The example
+//! `custom_tracker` puts it all together:
+//! `cargo run --example custom_tracker`.
 //!
 //! # Dates of different precision
 //!
