@@ -1209,6 +1209,45 @@ impl TryFrom<AgreementDocument> for Agreement {
     /// order under the standard policy, as if recorded through the API at
     /// its `recorded_at` instant.
     fn try_from(doc: AgreementDocument) -> Result<Self, Error> {
+        doc.into_agreement(&Policy::standard())
+    }
+}
+
+impl AgreementDocument {
+    /// The agreement, validated under `policy`: every field, then every
+    /// entry in order, as if recorded through the API at its `recorded_at`
+    /// instant.
+    ///
+    /// The policy's transition table and entry stages apply; its guards do
+    /// not. Guards judge changes as they are made, and a document records
+    /// changes already judged: a guard added to a policy later must not make
+    /// yesterday's records unreadable.
+    ///
+    /// # Errors
+    ///
+    /// Every error listed in `FORMAT.md`: the first rule the document
+    /// breaks, naming the value or entry.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, AgreementDocument, Event, EventKind, Parties, Party, Policy, Stage, SubjectArea};
+    /// let skip_moi = Policy::standard().to_builder().name("skip-moi").allow(Stage::Deliberated, Stage::Finalised).build()?;
+    /// let context = bilateral::Context::standard().with_policy(&skip_moi);
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mut pact = Agreement::builder("Logistics", parties)
+    ///     .subject(SubjectArea::Logistics)
+    ///     .build_with(&context, Event::new(EventKind::Deliberated, "2024-01".parse()?))?;
+    /// pact.record_with(&context, Event::new(EventKind::Finalised, "2024-03".parse()?))?;
+    ///
+    /// let doc = AgreementDocument::from(&pact);
+    /// assert!(doc.clone().into_agreement(&skip_moi).is_ok());
+    /// assert!(Agreement::try_from(doc).is_err()); // the standard policy wants an MoI
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn into_agreement(self, policy: &Policy) -> Result<Agreement, Error> {
+        let doc = self;
+        let policy = policy.without_guards();
         if doc.format > FORMAT_VERSION || doc.format == 0 {
             return Err(Error::UnsupportedFormat {
                 found: doc.format,
@@ -1246,7 +1285,6 @@ impl TryFrom<AgreementDocument> for Agreement {
             Parties::try_from(parties)?,
             subjects,
         )?;
-        let policy = Policy::standard();
         let mut entries = doc.entries.into_iter().enumerate();
         let Some((_, first)) = entries.next() else {
             return Err(Error::NoEvents {

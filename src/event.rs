@@ -211,11 +211,28 @@ pub struct Event {
     id: EventId,
     date: EventDate,
     kind: EventKind,
+    summary: Box<str>,
+    /// Venue, occasion, participants and sources, boxed together so that an
+    /// event without them stays small (trackers hold millions).
+    details: Option<Box<Details>>,
+}
+
+/// The optional parts of an [`Event`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+struct Details {
     venue: Option<Box<str>>,
     occasion: Option<Box<str>>,
-    summary: Box<str>,
     participants: Box<[Representative]>,
     sources: Box<[Source]>,
+}
+
+impl Details {
+    fn is_empty(&self) -> bool {
+        self.venue.is_none()
+            && self.occasion.is_none()
+            && self.participants.is_empty()
+            && self.sources.is_empty()
+    }
 }
 
 impl Event {
@@ -230,11 +247,8 @@ impl Event {
             id,
             date,
             kind,
-            venue: None,
-            occasion: None,
             summary: Box::default(),
-            participants: Box::default(),
-            sources: Box::default(),
+            details: None,
         }
     }
 
@@ -274,12 +288,12 @@ impl Event {
 
     /// The place it happened, such as "Vientiane".
     pub fn venue(&self) -> Option<&str> {
-        self.venue.as_deref()
+        self.details.as_ref()?.venue.as_deref()
     }
 
     /// The occasion it happened on, such as "11th ADMM-Plus".
     pub fn occasion(&self) -> Option<&str> {
-        self.occasion.as_deref()
+        self.details.as_ref()?.occasion.as_deref()
     }
 
     /// A short summary; empty when none was given.
@@ -289,12 +303,16 @@ impl Event {
 
     /// The people who took part, each acting for a party.
     pub fn participants(&self) -> &[Representative] {
-        &self.participants
+        self.details
+            .as_ref()
+            .map_or(&[], |details| &details.participants)
     }
 
     /// The sources that report the event.
     pub fn sources(&self) -> &[Source] {
-        &self.sources
+        self.details
+            .as_ref()
+            .map_or(&[], |details| &details.sources)
     }
 
     /// A builder holding this event's id and every field, to make a
@@ -313,11 +331,11 @@ impl Event {
             id: Some(self.id),
             date: self.date,
             kind: self.kind,
-            venue: self.venue.as_deref().map(String::from),
-            occasion: self.occasion.as_deref().map(String::from),
+            venue: self.venue().map(String::from),
+            occasion: self.occasion().map(String::from),
             summary: self.summary.to_string(),
-            participants: self.participants.to_vec(),
-            sources: self.sources.to_vec(),
+            participants: self.participants().to_vec(),
+            sources: self.sources().to_vec(),
         }
     }
 }
@@ -326,7 +344,7 @@ impl fmt::Display for Event {
     /// One line: `2024-11-22 deliberated at Vientiane (11th ADMM-Plus): summary`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.date, self.kind.label())?;
-        match (&self.venue, &self.occasion) {
+        match (self.venue(), self.occasion()) {
             (Some(venue), Some(occasion)) => write!(f, " at {venue} ({occasion})")?,
             (Some(venue), None) => write!(f, " at {venue}")?,
             (None, Some(occasion)) => write!(f, " ({occasion})")?,
@@ -474,16 +492,19 @@ impl EventBuilder {
             limits::MAX_PARTICIPANTS,
         )?;
         count(self.sources.len(), Collection::Sources, limits::MAX_SOURCES)?;
+        let details = Details {
+            venue: name(self.venue, Field::Venue)?,
+            occasion: name(self.occasion, Field::Occasion)?,
+            participants: self.participants.into_boxed_slice(),
+            sources: self.sources.into_boxed_slice(),
+        };
         Ok(Event {
             id: self.id.unwrap_or_else(EventId::new),
             date: self.date,
             kind: self.kind,
-            venue: name(self.venue, Field::Venue)?,
-            occasion: name(self.occasion, Field::Occasion)?,
             summary: crate::text::optional(self.summary, Field::Summary, limits::MAX_SUMMARY)?
                 .into_boxed_str(),
-            participants: self.participants.into_boxed_slice(),
-            sources: self.sources.into_boxed_slice(),
+            details: (!details.is_empty()).then(|| Box::new(details)),
         })
     }
 }
@@ -518,20 +539,21 @@ impl TryFrom<EventDocument> for Event {
 
 impl From<Event> for EventDocument {
     fn from(event: Event) -> Self {
+        let details = event.details.map(|details| *details).unwrap_or_default();
         EventDocument {
             id: event.id.to_string(),
             date: event.date.to_string(),
             kind: event.kind.to_string(),
-            venue: event.venue.map(String::from),
-            occasion: event.occasion.map(String::from),
+            venue: details.venue.map(String::from),
+            occasion: details.occasion.map(String::from),
             summary: event.summary.into(),
-            participants: event
+            participants: details
                 .participants
                 .into_vec()
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            sources: event
+            sources: details
                 .sources
                 .into_vec()
                 .into_iter()

@@ -170,6 +170,16 @@ impl Policy {
         }
     }
 
+    /// The same rules without any guard.
+    pub(crate) fn without_guards(&self) -> Policy {
+        Policy {
+            name: self.name.clone(),
+            next: self.next,
+            entry: self.entry,
+            guards: Vec::new(),
+        }
+    }
+
     /// The guards, with the trigger each is attached to, in the order they
     /// were attached.
     pub fn guards(&self) -> impl Iterator<Item = (Trigger, &Arc<dyn Guard>)> + '_ {

@@ -21,3 +21,20 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<bilateral::StageSet>();
     assert_send_sync::<bilateral::SubjectArea>();
 }
+
+#[test]
+fn values_held_by_the_million_stay_small() {
+    // Trackers hold millions of these: keep them compact.
+    assert!(
+        std::mem::size_of::<bilateral::Event>() <= 56,
+        "{}",
+        std::mem::size_of::<bilateral::Event>()
+    );
+    assert!(
+        std::mem::size_of::<bilateral::Entry>() <= 72,
+        "{}",
+        std::mem::size_of::<bilateral::Entry>()
+    );
+    assert_eq!(std::mem::size_of::<bilateral::EventDate>(), 8);
+    assert_eq!(std::mem::size_of::<bilateral::PartyCode>(), 16);
+}
