@@ -519,8 +519,32 @@ impl Agreement {
             .map(drop)
     }
 
+    /// Checks the history in force against `policy`'s table and entry
+    /// stages.
+    pub(crate) fn check_history(&self, policy: &Policy) -> Result<(), Error> {
+        policy
+            .replay(self.history())
+            .map(drop)
+            .map_err(|violation| self.refusal(policy, Action::Record, None, violation, self.len()))
+    }
+
+    /// The events in force with their log positions, in history order.
+    pub(crate) fn history_positions(&self) -> impl Iterator<Item = (u32, &Event)> + '_ {
+        self.order
+            .iter()
+            .filter_map(|position| Some((*position, self.entry_event(*position)?)))
+    }
+
+    /// The log position and version in force of the event with this id.
+    pub(crate) fn live_event(&self, id: EventId) -> Option<(u32, &Event)> {
+        match self.status(id) {
+            Status::Live(position) => Some((position, self.entry_event(position)?)),
+            Status::Unknown | Status::Retracted(_) => None,
+        }
+    }
+
     /// Validates a change and appends it to the log.
-    fn apply(&mut self, context: &Context<'_>, change: Change) -> Result<(), Error> {
+    pub(crate) fn apply(&mut self, context: &Context<'_>, change: Change) -> Result<(), Error> {
         let now = context.clock().now();
         let plan = self.plan(context.policy(), Proposed::of(&change), now.date_naive())?;
         let Some(observer) = context.observer() else {

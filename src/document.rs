@@ -224,3 +224,29 @@ pub struct GuardDocument {
     /// The guard's name.
     pub guard: String,
 }
+
+/// The serialised form of a [`Tracker`](crate::Tracker): its policy and
+/// every agreement with its version.
+///
+/// Reading one validates every agreement under the document's policy; if
+/// any is invalid, the error says which, and nothing is loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackerDocument {
+    /// The format version; see [`FORMAT_VERSION`](crate::FORMAT_VERSION).
+    pub format: u32,
+    /// The tracker's policy.
+    pub policy: PolicyDocument,
+    /// Every agreement, in insertion order.
+    pub agreements: Vec<TrackedDocument>,
+}
+
+/// One agreement of a [`TrackerDocument`], with its version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackedDocument {
+    /// The agreement's version in the tracker, from 1.
+    pub version: u64,
+    /// The agreement.
+    pub agreement: AgreementDocument,
+}

@@ -305,6 +305,49 @@ pub enum Error {
         /// The registered names, comma-separated.
         known: String,
     },
+    /// A tracker holds no agreement with this id.
+    #[error("no agreement {id} in the tracker")]
+    UnknownAgreement {
+        /// The id given.
+        id: AgreementId,
+    },
+    /// A tracker already holds an agreement with this id.
+    #[error("agreement {title:?} ({id}) is already in the tracker")]
+    DuplicateAgreement {
+        /// The id.
+        id: AgreementId,
+        /// The title of the agreement given.
+        title: String,
+    },
+    /// A change expected a version the agreement has moved on from.
+    #[error(
+        "agreement {agreement} is at version {actual}, not {expected}: \
+         it changed since it was read, so the change was not applied"
+    )]
+    Conflict {
+        /// The agreement.
+        agreement: AgreementId,
+        /// The version the change expected.
+        expected: u64,
+        /// The version the agreement is at.
+        actual: u64,
+    },
+    /// One agreement of a tracker document is invalid, so nothing was
+    /// loaded.
+    #[error(
+        "agreement {position} ({id}) of the document is invalid, so nothing was loaded: {source}"
+    )]
+    InvalidAgreement {
+        /// Its position in the document, from 0.
+        position: usize,
+        /// Its id, as written.
+        id: String,
+        /// Why.
+        source: Box<Error>,
+    },
+    /// A document gave an agreement version 0; versions start at 1.
+    #[error("version 0 is not a version: versions start at 1")]
+    ZeroVersion,
     /// A lifecycle rule refused a change; see [`Refusal`].
     #[error(transparent)]
     Refused(Box<Refusal>),
@@ -468,6 +511,8 @@ pub enum Collection {
     Transitions,
     /// The guards of a policy.
     Guards,
+    /// The agreements of a tracker document.
+    Agreements,
 }
 
 impl fmt::Display for Collection {
@@ -479,6 +524,7 @@ impl fmt::Display for Collection {
             Collection::Entries => "entries for one agreement",
             Collection::Transitions => "transitions for one policy",
             Collection::Guards => "guards for one policy",
+            Collection::Agreements => "agreements for one document",
         })
     }
 }

@@ -287,19 +287,21 @@ mod observer;
 mod order;
 mod party;
 mod policy;
+mod query;
 mod representative;
 mod serde_str;
 mod source;
 mod stage;
 mod subject;
 mod text;
+mod tracker;
 
 pub use agreement::{Agreement, AgreementBuilder, FORMAT_VERSION, History};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use context::Context;
 pub use date::{EventDate, Precision};
 pub use diagram::{PolicyDot, PolicyMermaid};
-pub use document::{AgreementDocument, PolicyDocument};
+pub use document::{AgreementDocument, PolicyDocument, TrackerDocument};
 pub use entry::{Change, Entry};
 pub use error::{
     Action, CodeRule, Collection, DateRule, Error, Field, Refusal, Step, SubjectRule, Vocabulary,
@@ -315,10 +317,12 @@ pub use instrument::InstrumentKind;
 pub use observer::{Observer, StageChange};
 pub use party::{Parties, Party, PartyCode, PartyKind};
 pub use policy::{Policy, PolicyBuilder, Rule, Trigger};
+pub use query::Query;
 pub use representative::Representative;
 pub use source::Source;
 pub use stage::{Stage, StageSet, StageSetIter};
 pub use subject::{CustomArea, SubjectArea};
+pub use tracker::Tracker;
 /// The `uuid` crate, re-exported for [`AgreementId::from_uuid`] and
 /// [`EventId::from_uuid`].
 pub use uuid;

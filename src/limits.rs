@@ -35,3 +35,5 @@ pub const MAX_SUBJECTS: usize = 100;
 pub const MAX_ENTRIES: usize = 10_000;
 /// Guards attached to one policy.
 pub const MAX_GUARDS: usize = 100;
+/// Agreements in one tracker document.
+pub const MAX_AGREEMENTS: usize = 10_000_000;
