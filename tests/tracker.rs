@@ -1,0 +1,496 @@
+//! The tracker: versions, queries, counts, timelines, import and export.
+
+mod common;
+
+use bilateral::{
+    Agreement, AgreementId, Change, Error, EventKind, InstrumentKind, Parties, Party, PartyCode,
+    Policy, Stage, SubjectArea, Tracker, TrackerDocument,
+};
+use common::{date, event, id};
+
+fn code(text: &str) -> PartyCode {
+    text.parse().unwrap()
+}
+
+fn party(text: &str) -> Party {
+    Party::state(text, format!("State {text}")).unwrap()
+}
+
+fn agreement_id(n: u128) -> AgreementId {
+    AgreementId::from_uuid(uuid::Uuid::from_u128(n))
+}
+
+/// Five agreements with known answers.
+#[allow(clippy::type_complexity)]
+fn sample() -> Tracker {
+    let mut tracker = Tracker::new();
+    let specs: [(
+        u128,
+        &str,
+        &str,
+        &str,
+        &[SubjectArea],
+        InstrumentKind,
+        &[(EventKind, &str)],
+    ); 5] = [
+        (
+            1,
+            "Reciprocal Provision of Supplies and Services",
+            "IND",
+            "JPN",
+            &[SubjectArea::Logistics],
+            InstrumentKind::Agreement,
+            &[
+                (EventKind::Proposed, "2023-05-01"),
+                (EventKind::Deliberated, "2024-11-22"),
+            ],
+        ),
+        (
+            2,
+            "UNICORN mast",
+            "JPN",
+            "IND",
+            &[SubjectArea::CoDevelopment, SubjectArea::DefenceTechnology],
+            InstrumentKind::MemorandumOfImplementation,
+            &[(EventKind::MoiSigned, "2024-11-15")],
+        ),
+        (
+            3,
+            "Defence cooperation",
+            "IND",
+            "PHL",
+            &[SubjectArea::MaritimeSecurity, SubjectArea::Space],
+            InstrumentKind::MemorandumOfUnderstanding,
+            &[(EventKind::Proposed, "2024-11")],
+        ),
+        (
+            4,
+            "Fisheries treaty",
+            "NOR",
+            "ISL",
+            &[SubjectArea::Fisheries],
+            InstrumentKind::Agreement,
+            &[
+                (EventKind::Finalised, "1990"),
+                (EventKind::EnteredIntoForce, "1991-01-01"),
+                (EventKind::Terminated, "2005-06-30"),
+            ],
+        ),
+        (
+            5,
+            "Logistics support",
+            "IND",
+            "FRA",
+            &[SubjectArea::Logistics],
+            InstrumentKind::Agreement,
+            &[
+                (EventKind::Deliberated, "2017-03"),
+                (EventKind::MoiSigned, "2018-01-10"),
+                (EventKind::Finalised, "2018-03-10"),
+            ],
+        ),
+    ];
+    for (n, title, a, b, subjects, instrument, events) in specs {
+        let mut builder = Agreement::builder(title, Parties::new(party(a), party(b)).unwrap())
+            .id(agreement_id(n))
+            .instrument(instrument)
+            .subjects(subjects.iter().cloned());
+        let (first_kind, first_date) = events[0];
+        builder = builder.clone();
+        let id = tracker
+            .create(builder, event(n * 100, first_kind, first_date))
+            .unwrap();
+        for (i, (kind, on)) in events.iter().enumerate().skip(1) {
+            tracker
+                .record(id, event(n * 100 + i as u128, *kind, on))
+                .unwrap();
+        }
+    }
+    tracker
+}
+
+fn titles<'a>(agreements: impl Iterator<Item = &'a Agreement>) -> Vec<&'a str> {
+    agreements.map(Agreement::title).collect()
+}
+
+#[test]
+fn insert_get_iterate_and_remove() {
+    let mut tracker = sample();
+    assert_eq!(tracker.len(), 5);
+    assert_eq!(
+        tracker.get(agreement_id(2)).unwrap().title(),
+        "UNICORN mast"
+    );
+    assert_eq!(tracker.version(agreement_id(4)), Some(3));
+    assert_eq!(tracker.iter().count(), 5);
+    let removed = tracker.remove(agreement_id(2)).unwrap();
+    assert_eq!(removed.title(), "UNICORN mast");
+    assert_eq!(tracker.len(), 4);
+    assert!(tracker.get(agreement_id(2)).is_none());
+    assert_eq!(tracker.query().party(code("JPN")).count(), 1);
+    assert_eq!(tracker.query().stage(Stage::MoiSigned).count(), 0);
+    assert!(tracker.remove(agreement_id(2)).is_none());
+    // It can come back, at version 1.
+    assert_eq!(tracker.insert(removed).unwrap(), 1);
+    assert_eq!(tracker.query().party(code("JPN")).count(), 2);
+}
+
+#[test]
+fn inserting_twice_or_against_the_policy_is_refused_and_changes_nothing() {
+    let mut tracker = sample();
+    let before = tracker.clone();
+    let again = tracker.get(agreement_id(1)).unwrap().clone();
+    assert!(matches!(
+        tracker.insert(again),
+        Err(Error::DuplicateAgreement { .. })
+    ));
+    let mut strict = Tracker::with_policy(Policy::strict());
+    let moi = tracker.get(agreement_id(2)).unwrap().clone();
+    let err = strict.insert(moi).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("under policy \"strict\" a record can only open at proposed"),
+        "{err}"
+    );
+    assert!(strict.is_empty());
+    assert_eq!(tracker, before);
+}
+
+#[test]
+fn versions_increase_with_each_accepted_change_and_stale_writes_conflict() {
+    let mut tracker = sample();
+    let id1 = agreement_id(1);
+    assert_eq!(tracker.version(id1), Some(2));
+    assert_eq!(
+        tracker
+            .record_expecting(id1, 2, event(150, EventKind::Deliberated, "2025-01-10"))
+            .unwrap(),
+        3
+    );
+    let before = tracker.clone();
+    let err = tracker
+        .record_expecting(id1, 2, event(151, EventKind::Withdrawn, "2025-02-01"))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Conflict {
+            agreement: id1,
+            expected: 2,
+            actual: 3
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "agreement {id1} is at version 3, not 2: it changed since it was read, so the change was not applied"
+        )
+    );
+    assert_eq!(tracker, before);
+    // A refused change does not bump the version either.
+    assert!(
+        tracker
+            .record(id1, event(152, EventKind::Terminated, "2025-03-01"))
+            .is_err()
+    );
+    assert_eq!(tracker, before);
+    // Corrections and retractions are versioned changes too.
+    let fixed = tracker
+        .get(id1)
+        .unwrap()
+        .event(id(150))
+        .unwrap()
+        .to_builder()
+        .date(date("2025-01-11"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        tracker.apply(id1, Some(3), Change::Correct(fixed)).unwrap(),
+        4
+    );
+    assert_eq!(
+        tracker
+            .apply(
+                id1,
+                Some(4),
+                Change::Retract {
+                    id: id(150),
+                    reason: "duplicate".into()
+                }
+            )
+            .unwrap(),
+        5
+    );
+    assert!(matches!(
+        tracker.record(agreement_id(99), event(1, EventKind::Note, "2025")),
+        Err(Error::UnknownAgreement { .. })
+    ));
+}
+
+#[test]
+fn each_filter_answers_as_expected() {
+    let tracker = sample();
+    let q = || tracker.query();
+    assert_eq!(
+        titles(q().party(code("IND")).iter()),
+        [
+            "Reciprocal Provision of Supplies and Services",
+            "UNICORN mast",
+            "Defence cooperation",
+            "Logistics support"
+        ]
+    );
+    assert_eq!(
+        titles(q().pair(code("JPN"), code("IND")).iter()),
+        [
+            "Reciprocal Provision of Supplies and Services",
+            "UNICORN mast"
+        ]
+    );
+    assert_eq!(
+        titles(q().subject(SubjectArea::Logistics).iter()),
+        [
+            "Reciprocal Provision of Supplies and Services",
+            "Logistics support"
+        ]
+    );
+    assert_eq!(
+        titles(q().stage(Stage::Terminated).iter()),
+        ["Fisheries treaty"]
+    );
+    assert_eq!(
+        titles(
+            q().instrument(InstrumentKind::MemorandumOfUnderstanding)
+                .iter()
+        ),
+        ["Defence cooperation"]
+    );
+    assert_eq!(
+        titles(q().title_contains("LOGISTICS").iter()),
+        ["Logistics support"]
+    );
+    assert_eq!(
+        titles(q().title_contains("supplies and").iter()),
+        ["Reciprocal Provision of Supplies and Services"]
+    );
+    assert_eq!(
+        titles(
+            q().events_between(date("2024-11-14"), date("2024-11-16"))
+                .iter()
+        ),
+        ["UNICORN mast", "Defence cooperation"] // the MoI on the 15th, and the proposal "in November"
+    );
+    assert_eq!(
+        titles(q().stage_on(date("2000-06-01"), Stage::Finalised).iter()),
+        ["Fisheries treaty"]
+    );
+    assert_eq!(
+        titles(q().stage_on(date("2018-02-01"), Stage::MoiSigned).iter()),
+        ["Logistics support"]
+    );
+    assert_eq!(q().count(), 5);
+}
+
+#[test]
+fn filters_compose() {
+    let tracker = sample();
+    let found = titles(
+        tracker
+            .query()
+            .party(code("IND"))
+            .subject(SubjectArea::Logistics)
+            .stage(Stage::Finalised)
+            .events_between(date("2018"), date("2018"))
+            .iter(),
+    );
+    assert_eq!(found, ["Logistics support"]);
+    assert_eq!(
+        tracker
+            .query()
+            .party(code("NOR"))
+            .stage(Stage::Proposed)
+            .count(),
+        0
+    );
+    assert_eq!(
+        tracker
+            .query()
+            .pair(code("IND"), code("PHL"))
+            .title_contains("defence")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn counts_by_stage_subject_and_party() {
+    let tracker = sample();
+    assert_eq!(
+        tracker.count_by_stage(),
+        [
+            (Stage::Proposed, 1),
+            (Stage::Deliberated, 1),
+            (Stage::MoiSigned, 1),
+            (Stage::Finalised, 1),
+            (Stage::Withdrawn, 0),
+            (Stage::Terminated, 1),
+        ]
+    );
+    let subjects = tracker.count_by_subject();
+    assert_eq!(subjects.get(&SubjectArea::Logistics), Some(&2));
+    assert_eq!(subjects.get(&SubjectArea::Space), Some(&1));
+    assert_eq!(subjects.values().sum::<usize>(), 7);
+    let parties = tracker.count_by_party();
+    assert_eq!(parties[0], (code("IND"), 4));
+    assert_eq!(parties[1], (code("JPN"), 2));
+}
+
+#[test]
+fn the_timeline_across_agreements_is_in_date_order() {
+    let tracker = sample();
+    let lines: Vec<String> = tracker
+        .timeline(date("2017"), date("2018"))
+        .map(|(agreement, event)| {
+            format!("{} {} {}", event.date(), event.kind(), agreement.title())
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "2017-03 deliberated Logistics support",
+            "2018-01-10 moi-signed Logistics support",
+            "2018-03-10 finalised Logistics support",
+        ]
+    );
+    let november: Vec<String> = tracker
+        .timeline(date("2024-11"), date("2024-11"))
+        .map(|(_, event)| format!("{} {}", event.date(), event.kind()))
+        .collect();
+    assert_eq!(
+        november,
+        [
+            "2024-11 proposed",
+            "2024-11-15 moi-signed",
+            "2024-11-22 deliberated"
+        ]
+    );
+    // A reversed range is empty, not a panic.
+    assert_eq!(tracker.timeline(date("2025"), date("2024")).count(), 0);
+    assert_eq!(
+        tracker
+            .query()
+            .events_between(date("2025"), date("2024"))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn a_tracker_round_trips_through_json() {
+    let tracker = sample();
+    let text = serde_json::to_string(&tracker).unwrap();
+    let back: Tracker = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, tracker);
+    assert_eq!(back.version(agreement_id(4)), Some(3));
+    assert_eq!(back.query().stage(Stage::Terminated).count(), 1);
+}
+
+#[test]
+fn a_document_with_an_invalid_agreement_loads_nothing_and_says_which() {
+    let mut doc: TrackerDocument =
+        serde_json::from_str(&serde_json::to_string(&sample()).unwrap()).unwrap();
+    doc.agreements[3].agreement.parties[0].code = "nor".into();
+    let err = Tracker::try_from(doc.clone()).unwrap_err();
+    match &err {
+        Error::InvalidAgreement {
+            position,
+            id,
+            source,
+        } => {
+            assert_eq!(*position, 3);
+            assert_eq!(*id, agreement_id(4).to_string());
+            assert!(matches!(**source, Error::SameParty { .. }));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(err.to_string().starts_with("agreement 3 ("), "{err}");
+
+    doc.agreements[3] = doc.agreements[0].clone();
+    let err = Tracker::try_from(doc.clone()).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidAgreement { position: 3, source, .. } if matches!(**source, Error::DuplicateAgreement { .. })),
+        "{err}"
+    );
+
+    doc.agreements[3].agreement.id = agreement_id(44).to_string();
+    doc.agreements[3].version = 0;
+    let err = Tracker::try_from(doc.clone()).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidAgreement { source, .. } if **source == Error::ZeroVersion),
+        "{err}"
+    );
+
+    doc.agreements[3].version = 1;
+    doc.format = 9;
+    assert!(matches!(
+        Tracker::try_from(doc),
+        Err(Error::UnsupportedFormat { found: 9, .. })
+    ));
+}
+
+#[test]
+fn a_custom_policy_travels_with_the_tracker() {
+    let skip = Policy::standard()
+        .to_builder()
+        .name("skip-moi")
+        .allow(Stage::Deliberated, Stage::Finalised)
+        .build()
+        .unwrap();
+    let mut tracker = Tracker::with_policy(skip);
+    let id = tracker
+        .create(
+            Agreement::builder(
+                "Logistics",
+                Parties::new(party("IND"), party("JPN")).unwrap(),
+            )
+            .subject(SubjectArea::Logistics),
+            event(1, EventKind::Deliberated, "2024-01-01"),
+        )
+        .unwrap();
+    tracker
+        .record(id, event(2, EventKind::Finalised, "2024-02-01"))
+        .unwrap();
+    let back: Tracker = serde_json::from_str(&serde_json::to_string(&tracker).unwrap()).unwrap();
+    assert_eq!(back.policy().name(), "skip-moi");
+    assert_eq!(back, tracker);
+}
+
+#[test]
+fn observers_of_a_tracker_hear_its_stage_changes() {
+    use std::sync::{Arc, Mutex};
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let mut tracker = Tracker::new();
+    let sink = Arc::clone(&heard);
+    tracker.observe(move |change: &bilateral::StageChange<'_>| {
+        sink.lock().unwrap().push(change.after)
+    });
+    let id = tracker
+        .create(
+            Agreement::builder(
+                "Logistics",
+                Parties::new(party("IND"), party("JPN")).unwrap(),
+            )
+            .subject(SubjectArea::Logistics),
+            event(1, EventKind::Proposed, "2024-01-01"),
+        )
+        .unwrap();
+    tracker
+        .record(id, event(2, EventKind::Deliberated, "2024-02-01"))
+        .unwrap();
+    tracker
+        .record(id, event(3, EventKind::Note, "2024-03-01"))
+        .unwrap();
+    assert_eq!(
+        *heard.lock().unwrap(),
+        [Stage::Proposed, Stage::Deliberated]
+    );
+}

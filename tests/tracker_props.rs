@@ -1,0 +1,272 @@
+//! Property tests: after any sequence of changes (accepted or refused), every
+//! query through the indexes answers exactly what a brute-force scan does.
+//!
+//! `PROPTEST_CASES=100000 cargo test --test tracker_props` runs many more
+//! cases than the default.
+
+use bilateral::{
+    Agreement, AgreementId, Change, Event, EventDate, EventId, EventKind, FixedClock,
+    InstrumentKind, Parties, Party, PartyCode, Stage, SubjectArea, Tracker,
+};
+use proptest::prelude::*;
+
+const CODES: [&str; 5] = ["IND", "JPN", "PHL", "FRA", "NOR"];
+const AREAS: [SubjectArea; 4] = [
+    SubjectArea::Logistics,
+    SubjectArea::Space,
+    SubjectArea::Trade,
+    SubjectArea::Energy,
+];
+const TITLES: [&str; 4] = [
+    "Logistics pact",
+    "Space MoU",
+    "Trade AGREEMENT",
+    "Énergie partagée",
+];
+
+/// A generated date: years from 2000, month 0 for a year, day 0 for a month.
+type Ymd = (u8, u8, u8);
+
+fn date_of((year, month, day): Ymd) -> EventDate {
+    let year = 2000 + i32::from(year);
+    match (month, day) {
+        (0, _) => EventDate::year(year),
+        (m, 0) => EventDate::month(year, u32::from(m)),
+        (m, d) => EventDate::day(year, u32::from(m), u32::from(d)),
+    }
+    .unwrap()
+}
+
+fn date_strategy() -> impl Strategy<Value = (u8, u8, u8)> {
+    (0u8..12, 0u8..=12, 0u8..=28)
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Create {
+        a: usize,
+        b: usize,
+        areas: Vec<usize>,
+        title: usize,
+        instrument: usize,
+        kind: usize,
+        date: (u8, u8, u8),
+    },
+    Record {
+        target: usize,
+        kind: usize,
+        date: (u8, u8, u8),
+        stale: bool,
+    },
+    Correct {
+        target: usize,
+        event: usize,
+        kind: usize,
+        date: (u8, u8, u8),
+    },
+    Retract {
+        target: usize,
+        event: usize,
+    },
+    Remove {
+        target: usize,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (0..5usize, 0..5usize, prop::collection::vec(0..4usize, 1..3), 0..4usize, 0..3usize, 0..6usize, date_strategy())
+            .prop_map(|(a, b, areas, title, instrument, kind, date)| Op::Create { a, b, areas, title, instrument, kind, date }),
+        6 => (any::<usize>(), 0..EventKind::ALL.len(), date_strategy(), any::<bool>())
+            .prop_map(|(target, kind, date, stale)| Op::Record { target, kind, date, stale }),
+        2 => (any::<usize>(), any::<usize>(), 0..EventKind::ALL.len(), date_strategy())
+            .prop_map(|(target, event, kind, date)| Op::Correct { target, event, kind, date }),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(target, event)| Op::Retract { target, event }),
+        1 => any::<usize>().prop_map(|target| Op::Remove { target }),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Q {
+    party: Option<usize>,
+    pair: Option<(usize, usize)>,
+    area: Option<usize>,
+    stage: Option<usize>,
+    stage_on: Option<(Ymd, usize)>,
+    between: Option<(Ymd, Ymd)>,
+    instrument: Option<usize>,
+    title: Option<&'static str>,
+}
+
+fn query() -> impl Strategy<Value = Q> {
+    (
+        prop::option::of(0..5usize),
+        prop::option::of((0..5usize, 0..5usize)),
+        prop::option::of(0..4usize),
+        prop::option::of(0..6usize),
+        prop::option::weighted(0.2, (date_strategy(), 0..6usize)),
+        prop::option::of((date_strategy(), date_strategy())),
+        prop::option::weighted(0.3, 0..3usize),
+        prop::option::weighted(
+            0.3,
+            prop::sample::select(vec!["pact", "MOU", "agreement", "énergie", "x"]),
+        ),
+    )
+        .prop_map(
+            |(party, pair, area, stage, stage_on, between, instrument, title)| Q {
+                party,
+                pair,
+                area,
+                stage,
+                stage_on,
+                between,
+                instrument,
+                title,
+            },
+        )
+}
+
+fn code(i: usize) -> PartyCode {
+    CODES[i % CODES.len()].parse().unwrap()
+}
+
+fn instrument(i: usize) -> InstrumentKind {
+    [
+        InstrumentKind::Agreement,
+        InstrumentKind::MemorandumOfUnderstanding,
+        InstrumentKind::Protocol,
+    ][i % 3]
+}
+
+/// The brute-force answer.
+fn matches(a: &Agreement, q: &Q) -> bool {
+    q.party.is_none_or(|p| a.parties().contains(code(p)))
+        && q.pair.is_none_or(|(x, y)| {
+            let (x, y) = (code(x), code(y));
+            let pair = if x <= y { (x, y) } else { (y, x) };
+            a.parties().codes() == pair
+        })
+        && q.area.is_none_or(|i| a.subjects().contains(&AREAS[i]))
+        && q.stage.is_none_or(|s| a.stage() == Stage::ALL[s])
+        && q.stage_on
+            .is_none_or(|(d, s)| a.stage_on(date_of(d)).certain == Some(Stage::ALL[s]))
+        && q.between.is_none_or(|(from, to)| {
+            let (first, last) = (date_of(from).start(), date_of(to).end());
+            a.history()
+                .any(|e| e.date().start() <= last && e.date().end() >= first)
+        })
+        && q.instrument.is_none_or(|i| a.instrument() == instrument(i))
+        && q.title
+            .is_none_or(|t| a.title().to_lowercase().contains(&t.to_lowercase()))
+}
+
+fn run(tracker: &Tracker, q: &Q) -> Vec<AgreementId> {
+    let mut query = tracker.query();
+    if let Some(p) = q.party {
+        query = query.party(code(p));
+    }
+    if let Some((x, y)) = q.pair {
+        query = query.pair(code(x), code(y));
+    }
+    if let Some(i) = q.area {
+        query = query.subject(AREAS[i].clone());
+    }
+    if let Some(s) = q.stage {
+        query = query.stage(Stage::ALL[s]);
+    }
+    if let Some((d, s)) = q.stage_on {
+        query = query.stage_on(date_of(d), Stage::ALL[s]);
+    }
+    if let Some((from, to)) = q.between {
+        query = query.events_between(date_of(from), date_of(to));
+    }
+    if let Some(i) = q.instrument {
+        query = query.instrument(instrument(i));
+    }
+    if let Some(t) = q.title {
+        query = query.title_contains(t);
+    }
+    query.iter().map(Agreement::id).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn queries_equal_a_brute_force_scan(ops in prop::collection::vec(op(), 1..60), queries in prop::collection::vec(query(), 1..20)) {
+        let clock = FixedClock::new("2030-01-01T00:00:00Z".parse().unwrap());
+        let mut tracker = Tracker::new().with_clock(clock);
+        let mut ids: Vec<AgreementId> = Vec::new();
+        let mut events: Vec<(AgreementId, EventId)> = Vec::new();
+        let mut n = 0u128;
+        for op in &ops {
+            n += 1;
+            let before = tracker.clone();
+            let accepted = match op.clone() {
+                Op::Create { a, b, areas, title, instrument: i, kind, date } => {
+                    let Ok(parties) = Parties::new(Party::state(CODES[a], CODES[a]).unwrap(), Party::state(CODES[b], CODES[b]).unwrap()) else { continue };
+                    let first = Event::with_id(EventId::from_uuid(uuid::Uuid::from_u128(n)), EventKind::from(Stage::ALL[kind]), date_of(date));
+                    let builder = Agreement::builder(TITLES[title], parties)
+                        .id(AgreementId::from_uuid(uuid::Uuid::from_u128(n)))
+                        .instrument(instrument(i))
+                        .subjects(areas.iter().map(|i| AREAS[*i].clone()));
+                    let result = tracker.create(builder, first.clone());
+                    if let Ok(id) = result { ids.push(id); events.push((id, first.id())); }
+                    result.is_ok()
+                }
+                Op::Record { target, kind, date, stale } => {
+                    if ids.is_empty() { continue }
+                    let id = ids[target % ids.len()];
+                    let event = Event::with_id(EventId::from_uuid(uuid::Uuid::from_u128(n)), EventKind::ALL[kind], date_of(date));
+                    let result = match tracker.version(id) {
+                        Some(version) if stale => tracker.record_expecting(id, version.saturating_sub(1), event.clone()),
+                        Some(version) => tracker.record_expecting(id, version, event.clone()),
+                        None => tracker.record(id, event.clone()),
+                    };
+                    if result.is_ok() { events.push((id, event.id())); }
+                    result.is_ok()
+                }
+                Op::Correct { target, event, kind, date } => {
+                    if events.is_empty() { continue }
+                    let (id, event_id) = events[(target ^ event) % events.len()];
+                    let corrected = Event::with_id(event_id, EventKind::ALL[kind], date_of(date));
+                    tracker.apply(id, None, Change::Correct(corrected)).is_ok()
+                }
+                Op::Retract { target, event } => {
+                    if events.is_empty() { continue }
+                    let (id, event_id) = events[(target ^ event) % events.len()];
+                    tracker.apply(id, None, Change::Retract { id: event_id, reason: "generated".into() }).is_ok()
+                }
+                Op::Remove { target } => {
+                    if ids.is_empty() { continue }
+                    let id = ids[target % ids.len()];
+                    tracker.remove(id).is_some()
+                }
+            };
+            if !accepted {
+                prop_assert_eq!(&tracker, &before, "a refused {:?} changed the tracker", op);
+            }
+        }
+        for q in &queries {
+            let expected: Vec<AgreementId> = tracker.iter().filter(|a| matches(a, q)).map(Agreement::id).collect();
+            prop_assert_eq!(run(&tracker, q), expected, "query {:?}", q);
+        }
+        let mut by_stage = [0usize; 6];
+        for agreement in tracker.iter() {
+            by_stage[Stage::ALL.iter().position(|s| *s == agreement.stage()).unwrap()] += 1;
+        }
+        prop_assert_eq!(tracker.count_by_stage().map(|(_, n)| n), by_stage);
+        // The cross-agreement timeline equals every event in force in range.
+        let (from, to) = (date_of((3, 0, 0)), date_of((6, 6, 0)));
+        let mut expected: Vec<(AgreementId, EventId)> = tracker
+            .iter()
+            .flat_map(|a| a.history().filter(|e| e.date().start() <= to.end() && e.date().end() >= from.start()).map(move |e| (a.id(), e.id())))
+            .collect();
+        let mut actual: Vec<(AgreementId, EventId)> = tracker.timeline(from, to).map(|(a, e)| (a.id(), e.id())).collect();
+        let starts: Vec<_> = tracker.timeline(from, to).map(|(_, e)| e.date().start()).collect();
+        prop_assert!(starts.windows(2).all(|w| w[0] <= w[1]), "timeline out of order");
+        expected.sort();
+        actual.sort();
+        prop_assert_eq!(actual, expected);
+    }
+}
