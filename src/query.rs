@@ -204,25 +204,49 @@ impl<'t> Query<'t> {
                 best = Some((size, candidates));
             }
         }
-        if let Some((_, candidates)) = best {
-            return candidates;
+        // A party and a stage together have an index of their own.
+        for filter in &self.filters {
+            let Filter::Party(code) = filter else {
+                continue;
+            };
+            for other in &self.filters {
+                let Filter::Stage(stage) = other else {
+                    continue;
+                };
+                let set = index.party_stage.get(&(*code, *stage));
+                let size = set.map_or(0, BTreeSet::len);
+                if best.as_ref().is_none_or(|(smallest, _)| size < *smallest) {
+                    best = Some((
+                        size,
+                        match set {
+                            Some(set) => Candidates::Set(set.iter()),
+                            None => Candidates::List(EMPTY.iter()),
+                        },
+                    ));
+                }
+            }
         }
-        // No list-backed filter: a date range is the next best driver.
-        if let Some(Filter::EventsBetween(first, last)) = self
-            .filters
-            .iter()
-            .find(|filter| matches!(filter, Filter::EventsBetween(..)))
-        {
-            let mut slots: Vec<u32> = self
-                .tracker
-                .events_between(*first, *last)
-                .map(|(slot, _)| slot)
-                .collect();
-            slots.sort_unstable();
-            slots.dedup();
-            return Candidates::Owned(slots.into_iter());
+        // A date range drives when it is expected to be the smaller.
+        for filter in &self.filters {
+            let Filter::EventsBetween(first, last) = filter else {
+                continue;
+            };
+            let size = index.events.estimate(*first, *last);
+            if best.as_ref().is_none_or(|(smallest, _)| size < *smallest) {
+                let mut slots: Vec<u32> = self
+                    .tracker
+                    .events_between(*first, *last)
+                    .map(|(slot, _)| slot)
+                    .collect();
+                slots.sort_unstable();
+                slots.dedup();
+                best = Some((size, Candidates::Owned(slots.into_iter())));
+            }
         }
-        Candidates::All(0..self.tracker.slot_count())
+        match best {
+            Some((_, candidates)) => candidates,
+            None => Candidates::All(0..self.tracker.slot_count()),
+        }
     }
 
     /// The matching agreements, in insertion order.

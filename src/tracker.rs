@@ -4,13 +4,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use crate::agreement::FORMAT_VERSION;
 use crate::agreement::{Agreement, AgreementBuilder};
 use crate::clock::{Clock, SystemClock};
 use crate::context::Context;
-use crate::date::EventDate;
+use crate::date::{EventDate, Precision};
 use crate::document::{AgreementDocument, PolicyDocument, TrackedDocument, TrackerDocument};
 use crate::entry::Change;
 use crate::error::{Collection, Error, Field};
@@ -137,9 +137,98 @@ pub(crate) struct Index {
     pub(crate) subject: HashMap<SubjectArea, Vec<u32>>,
     pub(crate) instrument: HashMap<InstrumentKind, Vec<u32>>,
     pub(crate) stage: [BTreeSet<u32>; 6],
-    /// Events in force by the first day they may stand for: (start, slot,
-    /// log position).
-    pub(crate) events: BTreeSet<(NaiveDate, u32, u32)>,
+    /// Agreements by party and current stage: "IND's agreements at MoI
+    /// signed" without looking at IND's other agreements.
+    pub(crate) party_stage: HashMap<(PartyCode, Stage), BTreeSet<u32>>,
+    pub(crate) events: EventIndex,
+}
+
+/// Events in force by the first day they may stand for, one set per
+/// precision, so that a date range looks back only as far as the longest
+/// date of each set can reach (nothing for days, a month for months, a year
+/// for years).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct EventIndex {
+    /// (start, slot, log position), for days, months and years.
+    sets: [BTreeSet<(NaiveDate, u32, u32)>; 3],
+}
+
+fn precision_index(precision: Precision) -> usize {
+    match precision {
+        Precision::Day => 0,
+        Precision::Month => 1,
+        Precision::Year => 2,
+    }
+}
+
+/// The last day a date of this precision starting on `start` may stand for.
+fn span_end(start: NaiveDate, set: usize) -> NaiveDate {
+    let date = match set {
+        0 => return start,
+        1 => EventDate::month(start.year(), start.month()),
+        _ => EventDate::year(start.year()),
+    };
+    date.map_or(start, |date| date.end())
+}
+
+impl EventIndex {
+    fn insert(&mut self, date: EventDate, slot: u32, position: u32) {
+        if let Some(set) = self.sets.get_mut(precision_index(date.precision())) {
+            set.insert((date.start(), slot, position));
+        }
+    }
+
+    fn remove(&mut self, date: EventDate, slot: u32, position: u32) {
+        if let Some(set) = self.sets.get_mut(precision_index(date.precision())) {
+            set.remove(&(date.start(), slot, position));
+        }
+    }
+
+    /// (start, slot, log position) of every indexed event overlapping
+    /// `first ..= last`, in that order.
+    pub(crate) fn overlapping(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Vec<(NaiveDate, u32, u32)> {
+        let mut found = Vec::new();
+        if first > last {
+            return found;
+        }
+        for (set_index, set) in self.sets.iter().enumerate() {
+            let lookback = [0, 30, 365].get(set_index).copied().unwrap_or(365);
+            let from = first
+                .checked_sub_days(Days::new(lookback))
+                .unwrap_or(NaiveDate::MIN);
+            found.extend(
+                set.range((from, 0, 0)..=(last, u32::MAX, u32::MAX))
+                    .filter(|(start, _, _)| span_end(*start, set_index) >= first)
+                    .copied(),
+            );
+        }
+        found.sort_unstable();
+        found
+    }
+
+    /// About how many events `overlapping` would look at, without looking.
+    pub(crate) fn estimate(&self, first: NaiveDate, last: NaiveDate) -> usize {
+        self.sets
+            .iter()
+            .zip([1, 31, 366])
+            .map(|(set, reach)| {
+                let (Some(low), Some(high)) = (set.first(), set.last()) else {
+                    return 0;
+                };
+                let span = (high.0 - low.0).num_days().max(1) as f64;
+                let wanted = ((last - first).num_days().max(0) + reach) as f64;
+                (set.len() as f64 * (wanted / span).min(1.0)) as usize
+            })
+            .sum()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.sets.iter().map(BTreeSet::len).sum()
+    }
 }
 
 /// Every index list is in slot order; a new slot is the largest.
@@ -173,11 +262,32 @@ impl Index {
             self.instrument.entry(agreement.instrument()).or_default(),
             slot,
         );
-        if let Some(set) = self.stage.get_mut(agreement.stage().index()) {
+        self.enter_stage(slot, agreement, agreement.stage());
+        for (position, event) in agreement.history_positions() {
+            self.events.insert(event.date(), slot, position);
+        }
+    }
+
+    fn enter_stage(&mut self, slot: u32, agreement: &Agreement, stage: Stage) {
+        if let Some(set) = self.stage.get_mut(stage.index()) {
             set.insert(slot);
         }
-        for (position, event) in agreement.history_positions() {
-            self.events.insert((event.date().start(), slot, position));
+        for party in agreement.parties() {
+            self.party_stage
+                .entry((party.code(), stage))
+                .or_default()
+                .insert(slot);
+        }
+    }
+
+    fn leave_stage(&mut self, slot: u32, agreement: &Agreement, stage: Stage) {
+        if let Some(set) = self.stage.get_mut(stage.index()) {
+            set.remove(&slot);
+        }
+        for party in agreement.parties() {
+            if let Some(set) = self.party_stage.get_mut(&(party.code(), stage)) {
+                set.remove(&slot);
+            }
         }
     }
 
@@ -199,11 +309,9 @@ impl Index {
         if let Some(list) = self.instrument.get_mut(&agreement.instrument()) {
             remove_sorted(list, slot);
         }
-        if let Some(set) = self.stage.get_mut(agreement.stage().index()) {
-            set.remove(&slot);
-        }
+        self.leave_stage(slot, agreement, agreement.stage());
         for (position, event) in agreement.history_positions() {
-            self.events.remove(&(event.date().start(), slot, position));
+            self.events.remove(event.date(), slot, position);
         }
     }
 }
@@ -541,35 +649,27 @@ impl Tracker {
             Change::Correct(event) => slot.agreement.live_event(event.id()),
             Change::Retract { id, .. } => slot.agreement.live_event(*id),
         }
-        .map(|(position, event)| (event.date().start(), position));
+        .map(|(position, event)| (event.date(), position));
         let before = slot.agreement.stage();
         slot.agreement.apply(&context, change)?;
         slot.version += 1;
         let version = slot.version;
-        let after = slot.agreement.stage();
+        let agreement = &slot.agreement;
+        let after = agreement.stage();
         // The new entry, if it holds an event, is in force (it was accepted).
-        let arriving = slot
-            .agreement
-            .entries()
-            .len()
-            .checked_sub(1)
-            .and_then(|last| {
-                let entry = slot.agreement.entries().get(last)?;
-                Some((entry.event()?.date().start(), last as u32))
-            });
-        if let Some((start, position)) = leaving {
-            self.index.events.remove(&(start, slot_number, position));
+        let arriving = agreement.entries().len().checked_sub(1).and_then(|last| {
+            let entry = agreement.entries().get(last)?;
+            Some((entry.event()?.date(), last as u32))
+        });
+        if let Some((date, position)) = leaving {
+            self.index.events.remove(date, slot_number, position);
         }
-        if let Some((start, position)) = arriving {
-            self.index.events.insert((start, slot_number, position));
+        if let Some((date, position)) = arriving {
+            self.index.events.insert(date, slot_number, position);
         }
         if before != after {
-            if let Some(set) = self.index.stage.get_mut(before.index()) {
-                set.remove(&slot_number);
-            }
-            if let Some(set) = self.index.stage.get_mut(after.index()) {
-                set.insert(slot_number);
-            }
+            self.index.leave_stage(slot_number, agreement, before);
+            self.index.enter_stage(slot_number, agreement, after);
         }
         Ok(version)
     }
@@ -638,35 +738,22 @@ impl Tracker {
     }
 
     /// (slot, log position) of the events in force overlapping
-    /// `first ..= last`, by start date. A date spans at most a year, so the
-    /// scan starts a year before `first`.
+    /// `first ..= last`, by start date.
     pub(crate) fn events_between(
         &self,
         first: NaiveDate,
         last: NaiveDate,
     ) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let lookback = first
-            .checked_sub_days(Days::new(366))
-            .unwrap_or(NaiveDate::MIN);
-        // An empty or reversed range yields nothing (and must not reach
-        // `BTreeSet::range`, which panics on one).
-        let range = (lookback <= last).then(|| {
-            self.index
-                .events
-                .range((lookback, 0, 0)..=(last, u32::MAX, u32::MAX))
-        });
-        range
+        self.index
+            .events
+            .overlapping(first, last)
             .into_iter()
-            .flatten()
-            .filter(move |(start, slot, position)| {
-                *start >= first
-                    || self
-                        .at(*slot)
-                        .and_then(|a| a.entries().get(*position as usize))
-                        .and_then(|entry| entry.event())
-                        .is_some_and(|event| event.date().end() >= first)
-            })
-            .map(|(_, slot, position)| (*slot, *position))
+            .map(|(_, slot, position)| (slot, position))
+    }
+
+    /// How many events in force the tracker indexes.
+    pub fn event_count(&self) -> usize {
+        self.index.events.len()
     }
 }
 
