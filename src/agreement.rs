@@ -96,7 +96,7 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agreement {
     id: AgreementId,
-    title: String,
+    title: Box<str>,
     instrument: InstrumentKind,
     parties: Parties,
     /// Sorted, without duplicates.
@@ -156,6 +156,9 @@ impl<'a> Proposed<'a> {
         }
     }
 }
+
+/// Below this many entries, logs grow one entry at a time.
+const SMALL: usize = 16;
 
 /// How a validated change is applied.
 enum Plan {
@@ -468,7 +471,13 @@ impl Agreement {
         reason: impl Into<String>,
     ) -> Result<(), Error> {
         let reason = crate::text::required(reason, Field::Reason, limits::MAX_REASON)?;
-        self.apply(context, Change::Retract { id, reason })
+        self.apply(
+            context,
+            Change::Retract {
+                id,
+                reason: reason.into_boxed_str(),
+            },
+        )
     }
 
     /// Whether `event` could be recorded under the standard policy and the
@@ -588,12 +597,23 @@ impl Agreement {
             .last()
             .map_or(now, |last| last.recorded_at.max(now));
         let position = self.log.len() as u32;
+        // Most agreements hold a handful of entries, and trackers hold
+        // millions of agreements: while a log is small it grows by exactly
+        // what it needs, so it holds no spare room.
+        if self.log.len() == self.log.capacity() && self.log.len() < SMALL {
+            self.log.reserve_exact(1);
+        }
         self.log.push(Entry {
             recorded_at,
             change,
         });
         match plan {
-            Plan::Append => self.order.push(position),
+            Plan::Append => {
+                if self.order.len() == self.order.capacity() && self.order.len() < SMALL {
+                    self.order.reserve_exact(1);
+                }
+                self.order.push(position);
+            }
             Plan::Reorder(order) => self.order = order,
         }
     }
@@ -668,7 +688,7 @@ impl Agreement {
                 if self.log.iter().any(|entry| entry.event_id() == event.id()) {
                     return Err(Error::DuplicateEvent {
                         agreement: self.id,
-                        title: self.title.clone(),
+                        title: self.title.to_string(),
                         id: event.id(),
                     });
                 }
@@ -737,7 +757,7 @@ impl Agreement {
             return Err(Error::NoStageLeft {
                 action,
                 agreement: self.id,
-                title: self.title.clone(),
+                title: self.title.to_string(),
                 id: attempted.id(),
             });
         }
@@ -818,7 +838,7 @@ impl Agreement {
             Status::Retracted(reason) => Err(Error::AlreadyRetracted {
                 action,
                 agreement: self.id,
-                title: self.title.clone(),
+                title: self.title.to_string(),
                 id,
                 reason: reason.to_owned(),
             }),
@@ -829,7 +849,7 @@ impl Agreement {
         Error::UnknownEvent {
             action,
             agreement: self.id,
-            title: self.title.clone(),
+            title: self.title.to_string(),
             id,
         }
     }
@@ -840,7 +860,7 @@ impl Agreement {
             return Err(Error::FutureDate {
                 action,
                 agreement: self.id,
-                title: self.title.clone(),
+                title: self.title.to_string(),
                 kind: event.kind(),
                 date: event.date(),
                 today,
@@ -860,7 +880,7 @@ impl Agreement {
     ) -> Error {
         Error::Refused(Box::new(Refusal {
             agreement: self.id,
-            title: self.title.clone(),
+            title: self.title.to_string(),
             action,
             attempted: attempted.map(Step::of),
             refused: Step::of(violation.event),
@@ -1012,7 +1032,7 @@ impl Header {
         }
         let agreement = Agreement {
             id: self.id,
-            title: self.title,
+            title: self.title.into(),
             instrument: self.instrument,
             parties: self.parties,
             subjects: self.subjects,
@@ -1217,7 +1237,7 @@ impl From<&Agreement> for AgreementDocument {
         AgreementDocument {
             format: FORMAT_VERSION,
             id: agreement.id.to_string(),
-            title: agreement.title.clone(),
+            title: agreement.title.to_string(),
             instrument: agreement.instrument.to_string(),
             parties: agreement.parties.iter().cloned().map(Into::into).collect(),
             subjects: agreement.subjects.iter().map(ToString::to_string).collect(),
@@ -1334,7 +1354,7 @@ impl AgreementDocument {
                 && recorded_at < previous
             {
                 return Err(Error::EntryOrder {
-                    title: agreement.title,
+                    title: agreement.title.to_string(),
                     position,
                     recorded_at,
                     previous,

@@ -42,7 +42,7 @@ pub enum Change {
         /// The retracted event.
         id: EventId,
         /// Why.
-        reason: String,
+        reason: Box<str>,
     },
 }
 
@@ -109,7 +109,7 @@ impl From<&Entry> for EntryDocument {
             Change::Retract { id, reason } => {
                 doc.retract = Some(RetractionDocument {
                     id: id.to_string(),
-                    reason: reason.clone(),
+                    reason: reason.to_string(),
                 });
             }
         }
@@ -141,7 +141,8 @@ impl TryFrom<EntryDocument> for Entry {
                     retraction.reason,
                     Field::Reason,
                     limits::MAX_REASON,
-                )?,
+                )?
+                .into_boxed_str(),
             },
             _ => {
                 return Err(Error::MalformedEntry {

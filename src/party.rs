@@ -172,7 +172,7 @@ crate::serde_str::serde_via_str!(PartyKind, "\"state\" or \"organisation\"");
 #[serde(try_from = "PartyDocument", into = "PartyDocument")]
 pub struct Party {
     code: PartyCode,
-    name: String,
+    name: Box<str>,
     kind: PartyKind,
 }
 
@@ -195,7 +195,11 @@ impl Party {
     pub fn new(code: &str, name: impl Into<String>, kind: PartyKind) -> Result<Self, Error> {
         let code = PartyCode::new(code)?;
         let name = crate::text::required(name, Field::PartyName, crate::limits::MAX_NAME)?;
-        Ok(Self { code, name, kind })
+        Ok(Self {
+            code,
+            name: name.into(),
+            kind,
+        })
     }
 
     /// A state.
@@ -264,7 +268,7 @@ impl From<Party> for PartyDocument {
     fn from(party: Party) -> Self {
         PartyDocument {
             code: party.code.to_string(),
-            name: party.name,
+            name: party.name.into(),
             kind: party.kind.to_string(),
         }
     }

@@ -619,7 +619,8 @@ impl Tracker {
         let change = match change {
             Change::Retract { id, reason } => Change::Retract {
                 id,
-                reason: crate::text::required(reason, Field::Reason, limits::MAX_REASON)?,
+                reason: crate::text::required(reason, Field::Reason, limits::MAX_REASON)?
+                    .into_boxed_str(),
             },
             other => other,
         };
