@@ -19,6 +19,7 @@
 //! - [Corrections and the audit trail](#corrections-and-the-audit-trail)
 //! - [Two kinds of time](#two-kinds-of-time)
 //! - [Timelines](#timelines)
+//! - [Trackers](#trackers)
 //! - [Errors](#errors)
 //! - [Serialisation](#serialisation)
 //! - [Design decisions](#design-decisions)
@@ -78,6 +79,7 @@
 //! | [`Guard`], [`Trigger`], [`Observer`] | vetoes attached to a policy, and listeners told of accepted stage changes |
 //! | [`Context`], [`Clock`] | the policy, the clock and the observer a change is made under |
 //! | [`Timeline`], [`AuditTrail`], [`StageOn`] | views of a history |
+//! | [`Tracker`], [`Query`] | many agreements, versioned and indexed, and queries over them |
 //!
 //! Every constructor validates, so an invalid value cannot exist: a
 //! [`PartyCode`] is always 2 to 16 ASCII letters, digits, `-` or `_`, upper
@@ -216,6 +218,40 @@
 //! each; its `Display` is readable text and [`Timeline::mermaid`] a Mermaid
 //! `timeline` diagram to paste into Markdown. [`Agreement::audit_trail`]
 //! displays every entry with its instant and sources.
+//!
+//! # Trackers
+//!
+//! A [`Tracker`] holds many agreements under one policy: an application's
+//! whole collection. Every agreement carries a version for optimistic
+//! concurrency ([`Tracker::record_expecting`] refuses a stale write with
+//! [`Error::Conflict`]); indexes by party, pair, subject area, stage,
+//! instrument and event date make a selective [`Query`] cost in proportion
+//! to its answer; counts by stage, subject and party, and a timeline across
+//! agreements, come from the same indexes. A tracker is `Send + Sync`: share
+//! it as `Arc<RwLock<Tracker>>`. It imports and exports as JSON
+//! ([`TrackerDocument`]), refusing a whole document if any agreement in it
+//! is invalid.
+//!
+//! ```
+//! use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea, Tracker};
+//!
+//! let mut tracker = Tracker::new();
+//! let india = Party::state("IND", "India")?;
+//! let id = tracker.create(
+//!     Agreement::builder("Reciprocal Provision of Supplies and Services", Parties::new(india.clone(), Party::state("JPN", "Japan")?)?)
+//!         .subject(SubjectArea::Logistics),
+//!     Event::new(EventKind::Deliberated, "2024-11-22".parse()?),
+//! )?;
+//! let version = tracker.version(id).unwrap();
+//! tracker.record_expecting(id, version, Event::new(EventKind::MoiSigned, "2025-02-03".parse()?))?;
+//!
+//! let signed = tracker.query().party(india.code()).stage(Stage::MoiSigned).count();
+//! assert_eq!(signed, 1);
+//! # Ok::<(), bilateral::Error>(())
+//! ```
+//!
+//! `cargo run --example import_treaties` loads 368 real treaties, with their
+//! messy dates, into a tracker.
 //!
 //! # Errors
 //!

@@ -1,6 +1,6 @@
 //! Composable queries over a tracker.
 
-use std::collections::{BTreeSet, btree_set};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
@@ -78,9 +78,12 @@ impl Filter {
             Filter::Subject(area) => agreement.covers(area),
             Filter::Stage(stage) => agreement.stage() == *stage,
             Filter::StageOn(date, stage) => agreement.stage_on(*date).certain == Some(*stage),
-            Filter::EventsBetween(first, last) => agreement
-                .history()
-                .any(|event| event.date().start() <= *last && event.date().end() >= *first),
+            Filter::EventsBetween(first, last) => {
+                first <= last
+                    && agreement
+                        .history()
+                        .any(|event| event.date().start() <= *last && event.date().end() >= *first)
+            }
             Filter::Instrument(kind) => agreement.instrument() == *kind,
             Filter::Title(needle) => title_contains(agreement.title(), needle),
         }
@@ -100,25 +103,45 @@ fn title_contains(title: &str, needle: &str) -> bool {
     }
 }
 
-/// Where the candidates of a query come from.
-enum Candidates<'t> {
-    List(std::slice::Iter<'t, u32>),
-    Set(btree_set::Iter<'t, u32>),
-    Owned(std::vec::IntoIter<u32>),
-    All(std::ops::Range<u32>),
+/// A sorted set of slots an index gives for one or more filters.
+enum Source<'t> {
+    List(&'t [u32]),
+    Set(&'t BTreeSet<u32>),
+    Slots(Vec<u32>),
 }
 
-impl Iterator for Candidates<'_> {
-    type Item = u32;
-
-    fn next(&mut self) -> Option<u32> {
+impl Source<'_> {
+    fn len(&self) -> usize {
         match self {
-            Candidates::List(iter) => iter.next().copied(),
-            Candidates::Set(iter) => iter.next().copied(),
-            Candidates::Owned(iter) => iter.next(),
-            Candidates::All(range) => range.next(),
+            Source::List(list) => list.len(),
+            Source::Set(set) => set.len(),
+            Source::Slots(slots) => slots.len(),
         }
     }
+
+    fn contains(&self, slot: u32) -> bool {
+        match self {
+            Source::List(list) => list.binary_search(&slot).is_ok(),
+            Source::Set(set) => set.contains(&slot),
+            Source::Slots(slots) => slots.binary_search(&slot).is_ok(),
+        }
+    }
+
+    fn slots(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+        match self {
+            Source::List(list) => Box::new(list.iter().copied()),
+            Source::Set(set) => Box::new(set.iter().copied()),
+            Source::Slots(slots) => Box::new(slots.iter().copied()),
+        }
+    }
+}
+
+/// How a query is answered: the slots that pass every index, and the
+/// filters no index covered, to check on each agreement.
+struct Plan<'q> {
+    slots: Vec<u32>,
+    residual: Vec<&'q Filter>,
+    scan: bool,
 }
 
 impl<'t> Query<'t> {
@@ -162,7 +185,8 @@ impl<'t> Query<'t> {
     }
 
     /// Agreements with an event in force whose date overlaps `from ..= to`
-    /// (from the first day of `from` to the last day of `to`).
+    /// (from the first day of `from` to the last day of `to`). A reversed
+    /// range matches nothing.
     pub fn events_between(self, from: EventDate, to: EventDate) -> Self {
         self.with(Filter::EventsBetween(from.start(), to.end()))
     }
@@ -177,84 +201,117 @@ impl<'t> Query<'t> {
         self.with(Filter::Title(text.to_lowercase()))
     }
 
-    /// The candidates from the smallest index the filters name.
-    fn candidates(&self) -> Candidates<'t> {
+    /// Intersects the indexes the filters name, smallest first, so that
+    /// only agreements that pass every indexed filter are ever looked at.
+    fn plan(&self) -> Plan<'_> {
         let index = &self.tracker.index;
         const EMPTY: &[u32] = &[];
-        let list = |list: Option<&'t Vec<u32>>| {
-            let list = list.map_or(EMPTY, Vec::as_slice);
-            Some((list.len(), Candidates::List(list.iter())))
-        };
-        let mut best: Option<(usize, Candidates<'t>)> = None;
-        for filter in &self.filters {
-            let option = match filter {
-                Filter::Party(code) => list(index.party.get(code)),
-                Filter::Pair(a, b) => list(index.pair.get(&(*a, *b))),
-                Filter::Subject(area) => list(index.subject.get(area)),
-                Filter::Instrument(kind) => list(index.instrument.get(kind)),
-                Filter::Stage(stage) => index
-                    .stage
-                    .get(stage.index())
-                    .map(|set: &'t BTreeSet<u32>| (set.len(), Candidates::Set(set.iter()))),
-                Filter::StageOn(..) | Filter::EventsBetween(..) | Filter::Title(_) => None,
-            };
-            if let Some((size, candidates)) = option
-                && best.as_ref().is_none_or(|(smallest, _)| size < *smallest)
-            {
-                best = Some((size, candidates));
-            }
-        }
+        let list = |list: Option<&'t Vec<u32>>| Source::List(list.map_or(EMPTY, Vec::as_slice));
+        let mut covered = vec![false; self.filters.len()];
+        let mut sources: Vec<Source<'t>> = Vec::new();
         // A party and a stage together have an index of their own.
-        for filter in &self.filters {
+        for (i, filter) in self.filters.iter().enumerate() {
             let Filter::Party(code) = filter else {
                 continue;
             };
-            for other in &self.filters {
+            for (j, other) in self.filters.iter().enumerate() {
                 let Filter::Stage(stage) = other else {
                     continue;
                 };
-                let set = index.party_stage.get(&(*code, *stage));
-                let size = set.map_or(0, BTreeSet::len);
-                if best.as_ref().is_none_or(|(smallest, _)| size < *smallest) {
-                    best = Some((
-                        size,
-                        match set {
-                            Some(set) => Candidates::Set(set.iter()),
-                            None => Candidates::List(EMPTY.iter()),
-                        },
-                    ));
+                sources.push(match index.party_stage.get(&(*code, *stage)) {
+                    Some(set) => Source::Set(set),
+                    None => Source::List(EMPTY),
+                });
+                for k in [i, j] {
+                    if let Some(flag) = covered.get_mut(k) {
+                        *flag = true;
+                    }
                 }
             }
         }
-        // A date range drives when it is expected to be the smaller.
-        for filter in &self.filters {
+        for (i, filter) in self.filters.iter().enumerate() {
+            if covered.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let source = match filter {
+                Filter::Party(code) => Some(list(index.party.get(code))),
+                Filter::Pair(a, b) => Some(list(index.pair.get(&(*a, *b)))),
+                Filter::Subject(area) => Some(list(index.subject.get(area))),
+                Filter::Instrument(kind) => Some(list(index.instrument.get(kind))),
+                Filter::Stage(stage) => index.stage.get(stage.index()).map(Source::Set),
+                Filter::StageOn(..) | Filter::EventsBetween(..) | Filter::Title(_) => None,
+            };
+            if let Some(source) = source {
+                sources.push(source);
+                if let Some(flag) = covered.get_mut(i) {
+                    *flag = true;
+                }
+            }
+        }
+        // A date range is worth materialising when it is expected to be no
+        // bigger than the smallest list; otherwise it is checked per agreement.
+        let smallest = sources.iter().map(Source::len).min();
+        for (i, filter) in self.filters.iter().enumerate() {
             let Filter::EventsBetween(first, last) = filter else {
                 continue;
             };
-            let size = index.events.estimate(*first, *last);
-            if best.as_ref().is_none_or(|(smallest, _)| size < *smallest) {
-                let mut slots: Vec<u32> = self
-                    .tracker
-                    .events_between(*first, *last)
-                    .map(|(slot, _)| slot)
-                    .collect();
-                slots.sort_unstable();
-                slots.dedup();
-                best = Some((size, Candidates::Owned(slots.into_iter())));
+            if smallest.is_some_and(|smallest| index.events.estimate(*first, *last) > smallest) {
+                continue;
+            }
+            let mut slots: Vec<u32> = self
+                .tracker
+                .events_between(*first, *last)
+                .map(|(slot, _)| slot)
+                .collect();
+            slots.sort_unstable();
+            slots.dedup();
+            sources.push(Source::Slots(slots));
+            if let Some(flag) = covered.get_mut(i) {
+                *flag = true;
             }
         }
-        match best {
-            Some((_, candidates)) => candidates,
-            None => Candidates::All(0..self.tracker.slot_count()),
+        let residual: Vec<&Filter> = self
+            .filters
+            .iter()
+            .zip(&covered)
+            .filter(|(_, covered)| !**covered)
+            .map(|(filter, _)| filter)
+            .collect();
+        sources.sort_by_key(Source::len);
+        let Some((driver, others)) = sources.split_first() else {
+            return Plan {
+                slots: Vec::new(),
+                residual,
+                scan: true,
+            };
+        };
+        let slots = driver
+            .slots()
+            .filter(|slot| others.iter().all(|source| source.contains(*slot)))
+            .collect();
+        Plan {
+            slots,
+            residual,
+            scan: false,
         }
     }
 
     /// The matching agreements, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = &'t Agreement> + '_ {
         let tracker = self.tracker;
-        self.candidates().filter_map(move |slot| {
+        let Plan {
+            slots,
+            residual,
+            scan,
+        } = self.plan();
+        let slots: Box<dyn Iterator<Item = u32>> = if scan {
+            Box::new(0..tracker.slot_count())
+        } else {
+            Box::new(slots.into_iter())
+        };
+        slots.filter_map(move |slot| {
             let agreement = tracker.at(slot)?;
-            self.filters
+            residual
                 .iter()
                 .all(|filter| filter.matches(agreement))
                 .then_some(agreement)

@@ -152,8 +152,10 @@ fn matches(a: &Agreement, q: &Q) -> bool {
             .is_none_or(|(d, s)| a.stage_on(date_of(d)).certain == Some(Stage::ALL[s]))
         && q.between.is_none_or(|(from, to)| {
             let (first, last) = (date_of(from).start(), date_of(to).end());
-            a.history()
-                .any(|e| e.date().start() <= last && e.date().end() >= first)
+            // A reversed range matches nothing.
+            first <= last
+                && a.history()
+                    .any(|e| e.date().start() <= last && e.date().end() >= first)
         })
         && q.instrument.is_none_or(|i| a.instrument() == instrument(i))
         && q.title
