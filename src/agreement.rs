@@ -595,7 +595,7 @@ impl Agreement {
         let recorded_at = self
             .log
             .last()
-            .map_or(now, |last| last.recorded_at.max(now));
+            .map_or(now, |last| last.recorded_at().max(now));
         let position = self.log.len() as u32;
         // Most agreements hold a handful of entries, and trackers hold
         // millions of agreements: while a log is small it grows by exactly
@@ -603,10 +603,7 @@ impl Agreement {
         if self.log.len() == self.log.capacity() && self.log.len() < SMALL {
             self.log.reserve_exact(1);
         }
-        self.log.push(Entry {
-            recorded_at,
-            change,
-        });
+        self.log.push(Entry::new(recorded_at, change));
         match plan {
             Plan::Append => {
                 if self.order.len() == self.order.capacity() && self.order.len() < SMALL {
@@ -1046,10 +1043,9 @@ impl Header {
         }
         agreement.guard(policy, Action::Record, &first, None, 0, 1, false)?;
         let mut agreement = agreement;
-        agreement.log.push(Entry {
-            recorded_at,
-            change: Change::Record(first),
-        });
+        agreement
+            .log
+            .push(Entry::new(recorded_at, Change::Record(first)));
         agreement.order.push(0);
         if let (Some(observer), Some(event)) = (context.observer(), agreement.entry_event(0)) {
             observer.stage_changed(&StageChange {
@@ -1392,7 +1388,7 @@ impl AgreementDocument {
 /// Reads one entry of a document.
 fn read_entry(doc: EntryDocument) -> Result<(DateTime<Utc>, Change), Error> {
     let entry = Entry::try_from(doc)?;
-    Ok((entry.recorded_at, entry.change))
+    Ok((entry.recorded_at(), entry.change))
 }
 
 impl Serialize for Agreement {

@@ -119,19 +119,52 @@ impl Source<'_> {
         }
     }
 
-    fn contains(&self, slot: u32) -> bool {
-        match self {
-            Source::List(list) => list.binary_search(&slot).is_ok(),
-            Source::Set(set) => set.contains(&slot),
-            Source::Slots(slots) => slots.binary_search(&slot).is_ok(),
-        }
-    }
-
     fn slots(&self) -> Box<dyn Iterator<Item = u32> + '_> {
         match self {
             Source::List(list) => Box::new(list.iter().copied()),
             Source::Set(set) => Box::new(set.iter().copied()),
             Source::Slots(slots) => Box::new(slots.iter().copied()),
+        }
+    }
+}
+
+/// Membership tests against a source for rising slots.
+struct Cursor<'s> {
+    source: &'s Source<'s>,
+    position: usize,
+}
+
+impl<'s> Cursor<'s> {
+    fn new(source: &'s Source<'s>) -> Self {
+        Cursor {
+            source,
+            position: 0,
+        }
+    }
+
+    /// Whether `slot` is in the source; slots must be asked in rising order.
+    fn contains(&mut self, slot: u32) -> bool {
+        let list: &[u32] = match self.source {
+            Source::List(list) => list,
+            Source::Slots(slots) => slots,
+            Source::Set(set) => return set.contains(&slot),
+        };
+        let rest = list.get(self.position..).unwrap_or_default();
+        // Gallop to a window holding `slot`, then search it.
+        let mut step = 1;
+        while rest.get(step - 1).is_some_and(|value| *value < slot) {
+            step *= 2;
+        }
+        let window = rest.get(..step.min(rest.len())).unwrap_or_default();
+        match window.binary_search(&slot) {
+            Ok(found) => {
+                self.position += found;
+                true
+            }
+            Err(insert) => {
+                self.position += insert;
+                false
+            }
         }
     }
 }
@@ -285,9 +318,12 @@ impl<'t> Query<'t> {
                 scan: true,
             };
         };
+        // The driver's slots rise, so each other list is walked once, with a
+        // cursor that gallops forward.
+        let mut cursors: Vec<Cursor<'_>> = others.iter().map(Cursor::new).collect();
         let slots = driver
             .slots()
-            .filter(|slot| others.iter().all(|source| source.contains(*slot)))
+            .filter(|slot| cursors.iter_mut().all(|cursor| cursor.contains(*slot)))
             .collect();
         Plan {
             slots,

@@ -35,7 +35,7 @@ fn values_held_by_the_million_stay_small() {
         std::mem::size_of::<bilateral::Event>()
     );
     assert!(
-        std::mem::size_of::<bilateral::Entry>() <= 80,
+        std::mem::size_of::<bilateral::Entry>() <= 72,
         "{}",
         std::mem::size_of::<bilateral::Entry>()
     );
