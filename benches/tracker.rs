@@ -90,7 +90,8 @@ const INSTRUMENTS: [InstrumentKind; 3] = [
     InstrumentKind::Protocol,
 ];
 
-/// Five-event paths through the standard lifecycle, one per final stage.
+/// Five-event paths through the standard lifecycle, one ending at each
+/// stage, in the order of `Stage::ALL`.
 const PATHS: [[EventKind; 5]; 6] = {
     use EventKind::*;
     [
@@ -215,17 +216,6 @@ fn stage_number(stage: Stage) -> i64 {
     Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0) as i64
 }
 
-fn final_stage(path: usize) -> Stage {
-    [
-        Stage::Proposed,
-        Stage::Deliberated,
-        Stage::MoiSigned,
-        Stage::Finalised,
-        Stage::Withdrawn,
-        Stage::Terminated,
-    ][path]
-}
-
 fn build_sqlite(specs: &[Spec]) -> Connection {
     let db = Connection::open_in_memory().expect("sqlite");
     db.execute_batch(
@@ -254,7 +244,7 @@ fn build_sqlite(specs: &[Spec]) -> Connection {
                     n as i64,
                     format!("Agreement {n}"),
                     spec.instrument as i64,
-                    stage_number(final_stage(spec.path)),
+                    stage_number(Stage::ALL[spec.path]),
                     a.as_str(),
                     b.as_str()
                 ])
