@@ -348,6 +348,26 @@ pub enum Error {
     /// A document gave an agreement version 0; versions start at 1.
     #[error("version 0 is not a version: versions start at 1")]
     ZeroVersion,
+    /// A typed handle was asked to note a stage change, which only its
+    /// moves may make.
+    #[error(
+        "cannot note \"{kind}\" on a typed {stage} agreement: it is a stage change, so use the typed move for it"
+    )]
+    NotInformational {
+        /// The kind given.
+        kind: EventKind,
+        /// The handle's stage.
+        stage: Stage,
+    },
+    /// A typed move left the agreement at another stage than its type (a
+    /// move dated into the past, before later stage changes).
+    #[error("the move was expected to leave the agreement {expected}, but it is {actual}")]
+    WrongStage {
+        /// The stage the move's type promised.
+        expected: Stage,
+        /// The stage the agreement is at.
+        actual: Stage,
+    },
     /// A lifecycle rule refused a change; see [`Refusal`].
     #[error(transparent)]
     Refused(Box<Refusal>),

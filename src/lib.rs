@@ -331,6 +331,7 @@ mod stage;
 mod subject;
 mod text;
 mod tracker;
+pub mod typed;
 
 pub use agreement::{Agreement, AgreementBuilder, FORMAT_VERSION, History};
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -359,6 +360,7 @@ pub use source::Source;
 pub use stage::{Stage, StageSet, StageSetIter};
 pub use subject::{CustomArea, SubjectArea};
 pub use tracker::Tracker;
+pub use typed::{AnyTyped, Typed};
 /// The `uuid` crate, re-exported for [`AgreementId::from_uuid`] and
 /// [`EventId::from_uuid`].
 pub use uuid;

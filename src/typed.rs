@@ -1,0 +1,503 @@
+//! A typed lifecycle: moves the standard lifecycle forbids do not compile.
+//!
+//! [`Typed<S>`] wraps an [`Agreement`] whose current stage is `S`, one of
+//! the marker types of this module. Its methods are exactly the moves the
+//! [standard policy](crate::Policy::standard) allows from `S`: a proposal
+//! can be deliberated or withdrawn, not finalised; a finalised agreement can
+//! be terminated; a withdrawn one has no stage-changing method at all. Each
+//! move consumes the handle and returns the next one. Dates and every other
+//! runtime rule still apply, so a move returns a `Result`; on failure the
+//! (boxed) [`Refused`] error gives back the unchanged handle with the
+//! [`Error`].
+//!
+//! The runtime [`Agreement`] stays the truth: a typed handle is a view of
+//! one, converts into it for free, and can be made from one whose stage
+//! matches.
+//!
+//! # When to use which
+//!
+//! Use the runtime API where stages come from data (a tracker loading
+//! records, a form a user fills in): only a runtime check can help there.
+//! Use the typed API where code drives an agreement through known steps (a
+//! workflow service, a test): the compiler then rejects an impossible step
+//! before it runs.
+//!
+//! The same workflow both ways:
+//!
+//! ```
+//! use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea, Typed};
+//! use bilateral::typed::Proposed;
+//!
+//! let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+//! let builder = Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics);
+//!
+//! // Runtime: every step is checked when it runs.
+//! let mut runtime = builder.clone().build(Event::new(EventKind::Proposed, "2024-01-10".parse()?))?;
+//! runtime.record(Event::new(EventKind::Deliberated, "2024-03-05".parse()?))?;
+//! runtime.record(Event::new(EventKind::MoiSigned, "2024-11-15".parse()?))?;
+//! assert_eq!(runtime.stage(), Stage::MoiSigned);
+//!
+//! // Typed: impossible steps do not compile; dates are still checked.
+//! let proposal: Typed<Proposed> = Typed::propose(builder, "2024-01-10".parse::<bilateral::EventDate>()?)?;
+//! let signed = proposal
+//!     .deliberate("2024-03-05".parse::<bilateral::EventDate>()?)?
+//!     .sign_moi("2024-11-15".parse::<bilateral::EventDate>()?)?;
+//! assert_eq!(signed.stage(), Stage::MoiSigned);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Finalising a proposal is not a runtime error but a compile error:
+//!
+//! ```compile_fail
+//! use bilateral::{Agreement, Parties, Party, SubjectArea, Typed};
+//! let parties = Parties::new(Party::state("IND", "India").unwrap(), Party::state("JPN", "Japan").unwrap()).unwrap();
+//! let builder = Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics);
+//! let proposal = Typed::propose(builder, "2024-01-10".parse::<bilateral::EventDate>().unwrap()).unwrap();
+//! let finalised = proposal.finalise("2024-02-01".parse::<bilateral::EventDate>().unwrap()); // no such method
+//! ```
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::agreement::{Agreement, AgreementBuilder};
+use crate::clock::{Clock, SystemClock};
+use crate::context::Context;
+use crate::date::EventDate;
+use crate::error::Error;
+use crate::event::{Event, EventBuilder, EventKind};
+use crate::policy::Policy;
+use crate::stage::Stage;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A stage as a type: the parameter of [`Typed`]. Sealed: the six markers
+/// of this module are the only ones.
+pub trait StageMarker: sealed::Sealed {
+    /// The runtime stage this type stands for.
+    const STAGE: Stage;
+}
+
+macro_rules! markers {
+    ($($(#[$doc:meta])* $name:ident,)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct $name;
+
+        impl sealed::Sealed for $name {}
+
+        impl StageMarker for $name {
+            const STAGE: Stage = Stage::$name;
+        }
+    )*};
+}
+
+markers! {
+    /// The agreement has been proposed.
+    Proposed,
+    /// The agreement has been deliberated.
+    Deliberated,
+    /// A memorandum of implementation has been signed.
+    MoiSigned,
+    /// The agreement has been finalised.
+    Finalised,
+    /// The agreement was withdrawn (final).
+    Withdrawn,
+    /// The agreement was terminated (final).
+    Terminated,
+}
+
+/// What a typed move records: a date (the event gets nothing else), or an
+/// [`EventBuilder`] with the details (venue, participants, sources…). The
+/// move sets the builder's kind to its own.
+#[derive(Debug, Clone)]
+pub struct Occurrence(OccurrenceInner);
+
+#[derive(Debug, Clone)]
+enum OccurrenceInner {
+    Date(EventDate),
+    Builder(Box<EventBuilder>),
+}
+
+impl From<EventDate> for Occurrence {
+    fn from(date: EventDate) -> Self {
+        Occurrence(OccurrenceInner::Date(date))
+    }
+}
+
+impl From<EventBuilder> for Occurrence {
+    fn from(builder: EventBuilder) -> Self {
+        Occurrence(OccurrenceInner::Builder(Box::new(builder)))
+    }
+}
+
+impl Occurrence {
+    fn event(self, kind: EventKind) -> Result<Event, Error> {
+        match self.0 {
+            OccurrenceInner::Date(date) => Ok(Event::new(kind, date)),
+            OccurrenceInner::Builder(builder) => builder.kind(kind).build(),
+        }
+    }
+}
+
+/// An [`Agreement`] whose current stage is the type `S`.
+pub struct Typed<S: StageMarker> {
+    agreement: Agreement,
+    clock: Arc<dyn Clock>,
+    stage: PhantomData<S>,
+}
+
+/// A refused typed move: the handle, unchanged, and why.
+pub struct Refused<S: StageMarker> {
+    /// The handle as it was before the move.
+    pub handle: Typed<S>,
+    /// Why the move was refused.
+    pub error: Error,
+}
+
+impl<S: StageMarker> fmt::Debug for Refused<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Refused")
+            .field("stage", &S::STAGE)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+impl<S: StageMarker> fmt::Display for Refused<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl<S: StageMarker> std::error::Error for Refused<S> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl<S: StageMarker> From<Refused<S>> for Error {
+    fn from(refused: Refused<S>) -> Self {
+        refused.error
+    }
+}
+
+impl<S: StageMarker> From<Box<Refused<S>>> for Error {
+    fn from(refused: Box<Refused<S>>) -> Self {
+        refused.error
+    }
+}
+
+impl<S: StageMarker> fmt::Debug for Typed<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Typed")
+            .field("stage", &S::STAGE)
+            .field("agreement", &self.agreement)
+            .finish()
+    }
+}
+
+impl<S: StageMarker> Clone for Typed<S> {
+    fn clone(&self) -> Self {
+        Typed {
+            agreement: self.agreement.clone(),
+            clock: Arc::clone(&self.clock),
+            stage: PhantomData,
+        }
+    }
+}
+
+impl<S: StageMarker> PartialEq for Typed<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.agreement == other.agreement
+    }
+}
+
+impl<S: StageMarker> Typed<S> {
+    fn wrap(agreement: Agreement, clock: Arc<dyn Clock>) -> Self {
+        Typed {
+            agreement,
+            clock,
+            stage: PhantomData,
+        }
+    }
+
+    /// The agreement.
+    pub const fn agreement(&self) -> &Agreement {
+        &self.agreement
+    }
+
+    /// The agreement, unwrapped.
+    pub fn into_agreement(self) -> Agreement {
+        self.agreement
+    }
+
+    /// The stage, `S` at run time.
+    pub const fn stage(&self) -> Stage {
+        S::STAGE
+    }
+
+    /// The same handle reading time from `clock` for its moves (the system
+    /// clock by default).
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Records an informational event (meeting, statement, note, entry into
+    /// force): the stage, and so the type, do not change.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotInformational`] for a stage-changing event (use the move
+    /// for it), and every error of [`Agreement::record_with`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Typed};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let builder = Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics);
+    /// let mut proposal = Typed::propose(builder, "2024-01-10".parse::<bilateral::EventDate>()?)?;
+    /// proposal.note(Event::new(EventKind::Meeting, "2024-02-01".parse()?))?;
+    /// assert!(proposal.note(Event::new(EventKind::Finalised, "2024-03-01".parse()?)).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn note(&mut self, event: Event) -> Result<(), Error> {
+        if event.kind().is_stage_change() {
+            return Err(Error::NotInformational {
+                kind: event.kind(),
+                stage: S::STAGE,
+            });
+        }
+        let policy = Policy::standard();
+        let context = Context::new(&policy, &*self.clock);
+        self.agreement.record_with(&context, event)
+    }
+
+    /// Records the stage change to `T` and retypes the handle.
+    fn advance<T: StageMarker>(
+        self,
+        occurrence: impl Into<Occurrence>,
+    ) -> Result<Typed<T>, Box<Refused<S>>> {
+        let event = match occurrence.into().event(EventKind::from(T::STAGE)) {
+            Ok(event) => event,
+            Err(error) => {
+                return Err(Box::new(Refused {
+                    handle: self,
+                    error,
+                }));
+            }
+        };
+        let Typed {
+            mut agreement,
+            clock,
+            ..
+        } = self;
+        let policy = Policy::standard();
+        let result = agreement.record_with(&Context::new(&policy, &*clock), event);
+        // A move that lands elsewhere (a late event placed in the past) is
+        // refused too, so the type always tells the truth.
+        let landed = agreement.stage();
+        match result {
+            Ok(()) if landed == T::STAGE => Ok(Typed::wrap(agreement, clock)),
+            Ok(()) => Err(Box::new(Refused {
+                handle: Typed::wrap(agreement, clock),
+                error: Error::WrongStage {
+                    expected: T::STAGE,
+                    actual: landed,
+                },
+            })),
+            Err(error) => Err(Box::new(Refused {
+                handle: Typed::wrap(agreement, clock),
+                error,
+            })),
+        }
+    }
+}
+
+impl Typed<Proposed> {
+    /// Opens a record with a proposal, under the standard policy and the
+    /// system clock.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`AgreementBuilder::build`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Parties, Party, SubjectArea, Typed};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("PHL", "Philippines")?)?;
+    /// let proposal = Typed::propose(
+    ///     Agreement::builder("Cooperation", parties).subject(SubjectArea::Space),
+    ///     "2024-11".parse::<bilateral::EventDate>()?,
+    /// )?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn propose(
+        builder: AgreementBuilder,
+        occurrence: impl Into<Occurrence>,
+    ) -> Result<Self, Error> {
+        let first = occurrence.into().event(EventKind::Proposed)?;
+        Ok(Typed::wrap(builder.build(first)?, Arc::new(SystemClock)))
+    }
+}
+
+macro_rules! moves {
+    ($from:ident { $($(#[$doc:meta])* $method:ident => $to:ident,)* }) => {
+        impl Typed<$from> {
+            $(
+                $(#[$doc])*
+                ///
+                /// # Errors
+                ///
+                /// A boxed [`Refused`] holding the unchanged handle and the
+                /// error: a date in the future or that would reorder the
+                /// history into an invalid one, or invalid event details.
+                pub fn $method(self, occurrence: impl Into<Occurrence>) -> Result<Typed<$to>, Box<Refused<$from>>> {
+                    self.advance(occurrence)
+                }
+            )*
+        }
+    };
+}
+
+moves!(Proposed {
+    /// Deliberates the proposal.
+    deliberate => Deliberated,
+    /// Withdraws the proposal.
+    withdraw => Withdrawn,
+});
+
+moves!(Deliberated {
+    /// Holds another round of deliberation.
+    deliberate => Deliberated,
+    /// Signs a memorandum of implementation.
+    sign_moi => MoiSigned,
+    /// Withdraws the agreement.
+    withdraw => Withdrawn,
+});
+
+moves!(MoiSigned {
+    /// Finalises the agreement.
+    finalise => Finalised,
+    /// Withdraws the agreement.
+    withdraw => Withdrawn,
+});
+
+moves!(Finalised {
+    /// Terminates the agreement.
+    terminate => Terminated,
+});
+
+impl<S: StageMarker> From<Typed<S>> for Agreement {
+    fn from(typed: Typed<S>) -> Self {
+        typed.agreement
+    }
+}
+
+impl<S: StageMarker> TryFrom<Agreement> for Typed<S> {
+    type Error = Mismatch;
+
+    /// The typed handle of an agreement whose current stage is `S`.
+    fn try_from(agreement: Agreement) -> Result<Self, Mismatch> {
+        if agreement.stage() == S::STAGE {
+            Ok(Typed::wrap(agreement, Arc::new(SystemClock)))
+        } else {
+            Err(Mismatch {
+                expected: S::STAGE,
+                agreement,
+            })
+        }
+    }
+}
+
+/// An agreement that is not at the stage a typed handle wanted; it gives
+/// the agreement back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The stage wanted.
+    pub expected: Stage,
+    /// The agreement, unchanged.
+    pub agreement: Agreement,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "agreement {:?} ({}) is {}, not {}",
+            self.agreement.title(),
+            self.agreement.id(),
+            self.agreement.stage().label(),
+            self.expected.label()
+        )
+    }
+}
+
+impl std::error::Error for Mismatch {}
+
+/// A typed handle of whichever stage an agreement is at; see
+/// [`AnyTyped::from`].
+///
+/// ```
+/// use bilateral::{Agreement, AnyTyped, Event, EventKind, Parties, Party, SubjectArea};
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let agreement = Agreement::builder("UNICORN mast", parties)
+///     .subject(SubjectArea::CoDevelopment)
+///     .build(Event::new(EventKind::MoiSigned, "2024-11-15".parse()?))?;
+/// match AnyTyped::from(agreement) {
+///     AnyTyped::MoiSigned(signed) => {
+///         let finalised = signed.finalise("2025-01-20".parse::<bilateral::EventDate>()?)?;
+///         assert_eq!(finalised.stage(), bilateral::Stage::Finalised);
+///     }
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub enum AnyTyped {
+    /// At proposed.
+    Proposed(Typed<Proposed>),
+    /// At deliberated.
+    Deliberated(Typed<Deliberated>),
+    /// At MoI signed.
+    MoiSigned(Typed<MoiSigned>),
+    /// At finalised.
+    Finalised(Typed<Finalised>),
+    /// At withdrawn.
+    Withdrawn(Typed<Withdrawn>),
+    /// At terminated.
+    Terminated(Typed<Terminated>),
+}
+
+impl From<Agreement> for AnyTyped {
+    fn from(agreement: Agreement) -> Self {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        match agreement.stage() {
+            Stage::Proposed => AnyTyped::Proposed(Typed::wrap(agreement, clock)),
+            Stage::Deliberated => AnyTyped::Deliberated(Typed::wrap(agreement, clock)),
+            Stage::MoiSigned => AnyTyped::MoiSigned(Typed::wrap(agreement, clock)),
+            Stage::Finalised => AnyTyped::Finalised(Typed::wrap(agreement, clock)),
+            Stage::Withdrawn => AnyTyped::Withdrawn(Typed::wrap(agreement, clock)),
+            Stage::Terminated => AnyTyped::Terminated(Typed::wrap(agreement, clock)),
+        }
+    }
+}
+
+impl From<AnyTyped> for Agreement {
+    fn from(any: AnyTyped) -> Self {
+        match any {
+            AnyTyped::Proposed(typed) => typed.agreement,
+            AnyTyped::Deliberated(typed) => typed.agreement,
+            AnyTyped::MoiSigned(typed) => typed.agreement,
+            AnyTyped::Finalised(typed) => typed.agreement,
+            AnyTyped::Withdrawn(typed) => typed.agreement,
+            AnyTyped::Terminated(typed) => typed.agreement,
+        }
+    }
+}
