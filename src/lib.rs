@@ -15,6 +15,7 @@
 //! - [The model](#the-model)
 //! - [The lifecycle](#the-lifecycle)
 //! - [Custom lifecycles](#custom-lifecycles)
+//! - [A typed lifecycle](#a-typed-lifecycle)
 //! - [Dates of different precision](#dates-of-different-precision)
 //! - [Corrections and the audit trail](#corrections-and-the-audit-trail)
 //! - [Two kinds of time](#two-kinds-of-time)
@@ -80,6 +81,7 @@
 //! | [`Context`], [`Clock`] | the policy, the clock and the observer a change is made under |
 //! | [`Timeline`], [`AuditTrail`], [`StageOn`] | views of a history |
 //! | [`Tracker`], [`Query`] | many agreements, versioned and indexed, and queries over them |
+//! | [`Typed`], [`AnyTyped`] | an agreement typed by its stage, whose methods are the legal moves |
 //!
 //! Every constructor validates, so an invalid value cannot exist: a
 //! [`PartyCode`] is always 2 to 16 ASCII letters, digits, `-` or `_`, upper
@@ -156,6 +158,26 @@
 //! standard policy's diagram is in [`Policy`]'s documentation. The example
 //! `custom_tracker` puts it all together:
 //! `cargo run --example custom_tracker`.
+//!
+//! # A typed lifecycle
+//!
+//! Code that drives an agreement through known steps can make impossible
+//! steps fail to compile: a [`Typed<S>`](Typed) handle, typed by its stage,
+//! has exactly the moves the standard lifecycle allows from there, each
+//! consuming the handle and returning the next. The [`typed`] module shows
+//! the same workflow in both APIs and says when to use which.
+//!
+//! ```
+//! use bilateral::{Agreement, EventDate, Parties, Party, Stage, SubjectArea, Typed};
+//! let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+//! let builder = Agreement::builder("UNICORN mast", parties).subject(SubjectArea::CoDevelopment);
+//! let signed = Typed::propose(builder, "2024-01".parse::<EventDate>()?)?
+//!     .deliberate("2024-06".parse::<EventDate>()?)?
+//!     .sign_moi("2024-11-15".parse::<EventDate>()?)?;
+//! assert_eq!(signed.stage(), Stage::MoiSigned);
+//! // signed.deliberate(...) would not compile: no more rounds after an MoI.
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Dates of different precision
 //!
