@@ -145,7 +145,8 @@ impl Occurrence {
 /// An [`Agreement`] whose current stage is the type `S`.
 pub struct Typed<S: StageMarker> {
     agreement: Agreement,
-    clock: Arc<dyn Clock>,
+    /// `None`: the system clock, without allocating for it.
+    clock: Option<Arc<dyn Clock>>,
     stage: PhantomData<S>,
 }
 
@@ -203,7 +204,7 @@ impl<S: StageMarker> Clone for Typed<S> {
     fn clone(&self) -> Self {
         Typed {
             agreement: self.agreement.clone(),
-            clock: Arc::clone(&self.clock),
+            clock: self.clock.clone(),
             stage: PhantomData,
         }
     }
@@ -216,7 +217,7 @@ impl<S: StageMarker> PartialEq for Typed<S> {
 }
 
 impl<S: StageMarker> Typed<S> {
-    fn wrap(agreement: Agreement, clock: Arc<dyn Clock>) -> Self {
+    fn wrap(agreement: Agreement, clock: Option<Arc<dyn Clock>>) -> Self {
         Typed {
             agreement,
             clock,
@@ -243,8 +244,16 @@ impl<S: StageMarker> Typed<S> {
     /// clock by default).
     #[must_use]
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Arc::new(clock);
+        self.clock = Some(Arc::new(clock));
         self
+    }
+
+    /// The policy and clock the handle's changes are made under.
+    fn context<'a>(clock: &'a Option<Arc<dyn Clock>>, policy: &'a Policy) -> Context<'a> {
+        match clock {
+            Some(clock) => Context::new(policy, &**clock),
+            None => Context::new(policy, &SystemClock),
+        }
     }
 
     /// Records an informational event (meeting, statement, note, entry into
@@ -274,7 +283,7 @@ impl<S: StageMarker> Typed<S> {
             });
         }
         let policy = Policy::standard();
-        let context = Context::new(&policy, &*self.clock);
+        let context = Self::context(&self.clock, &policy);
         self.agreement.record_with(&context, event)
     }
 
@@ -298,7 +307,7 @@ impl<S: StageMarker> Typed<S> {
             ..
         } = self;
         let policy = Policy::standard();
-        let result = agreement.record_with(&Context::new(&policy, &*clock), event);
+        let result = agreement.record_with(&Self::context(&clock, &policy), event);
         // A move that lands elsewhere (a late event placed in the past) is
         // refused too, so the type always tells the truth.
         let landed = agreement.stage();
@@ -343,7 +352,7 @@ impl Typed<Proposed> {
         occurrence: impl Into<Occurrence>,
     ) -> Result<Self, Error> {
         let first = occurrence.into().event(EventKind::Proposed)?;
-        Ok(Typed::wrap(builder.build(first)?, Arc::new(SystemClock)))
+        Ok(Typed::wrap(builder.build(first)?, None))
     }
 }
 
@@ -406,7 +415,7 @@ impl<S: StageMarker> TryFrom<Agreement> for Typed<S> {
     /// The typed handle of an agreement whose current stage is `S`.
     fn try_from(agreement: Agreement) -> Result<Self, Mismatch> {
         if agreement.stage() == S::STAGE {
-            Ok(Typed::wrap(agreement, Arc::new(SystemClock)))
+            Ok(Typed::wrap(agreement, None))
         } else {
             Err(Mismatch {
                 expected: S::STAGE,
@@ -477,7 +486,7 @@ pub enum AnyTyped {
 
 impl From<Agreement> for AnyTyped {
     fn from(agreement: Agreement) -> Self {
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock = None;
         match agreement.stage() {
             Stage::Proposed => AnyTyped::Proposed(Typed::wrap(agreement, clock)),
             Stage::Deliberated => AnyTyped::Deliberated(Typed::wrap(agreement, clock)),
