@@ -23,6 +23,7 @@
 //! - [Trackers](#trackers)
 //! - [Errors](#errors)
 //! - [Serialisation](#serialisation)
+//! - [Crate features](#crate-features)
 //! - [Design decisions](#design-decisions)
 //!
 //! # Quick start
@@ -297,6 +298,16 @@
 //! errors on refused documents; `FORMAT.md` in the repository documents every
 //! field, and [`limits`] the limits enforced against hostile input.
 //!
+//! # Crate features
+//!
+//! - `testing` (off by default): the `bilateral::testing` module, support
+//!   for unit-testing policy workflows: a fixed and a manual clock,
+//!   sequential ids, the founding scenario's agreements as fixtures,
+//!   one-line builders for agreements and events, and a `Scenario` harness
+//!   (`given`, `when`, `then_*`) whose failures print the policy's rule and
+//!   the agreement's timeline. It exists as a feature so that applications
+//!   do not compile test helpers they do not use.
+//!
 //! # Design decisions
 //!
 //! - **Why is the stage derived rather than stored?** So the stage and the
@@ -351,6 +362,8 @@ mod serde_str;
 mod source;
 mod stage;
 mod subject;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod text;
 mod tracker;
 pub mod typed;
@@ -383,6 +396,11 @@ pub use stage::{Stage, StageSet, StageSetIter};
 pub use subject::{CustomArea, SubjectArea};
 pub use tracker::Tracker;
 pub use typed::{AnyTyped, Typed};
+// The README's examples are compiled and run as doctests.
+#[cfg(all(doctest, feature = "testing"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The `uuid` crate, re-exported for [`AgreementId::from_uuid`] and
 /// [`EventId::from_uuid`].
 pub use uuid;
