@@ -279,19 +279,9 @@ impl AgreementSpec {
     ///
     /// The errors of [`AgreementBuilder::build_with`] and of the parties.
     pub fn try_build(self) -> Result<Agreement, Error> {
-        let ((a_code, a_name), (b_code, b_name)) = self.parties;
-        let parties = Parties::new(Party::state(a_code, a_name)?, Party::state(b_code, b_name)?)?;
-        let subjects = if self.subjects.is_empty() {
-            vec![SubjectArea::Logistics]
-        } else {
-            self.subjects
-        };
         let clock = FixedClock::new(fixture_now());
-        Agreement::builder(self.title, parties)
-            .id(self.id)
-            .instrument(self.instrument)
-            .subjects(subjects)
-            .build_with(&Context::new(&self.policy, &clock), self.first)
+        let header = self.header()?;
+        header.build_with(&Context::new(&self.policy, &clock), self.first)
     }
 
     fn header(&self) -> Result<AgreementBuilder, Error> {
