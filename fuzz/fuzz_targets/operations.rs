@@ -73,7 +73,11 @@ fuzz_target!(|data: &[u8]| {
                     .apply(id, None, Change::Retract { id: target, reason: "fuzz".into() })
                     .is_ok()
             }
-            5 if !ids.is_empty() => tracker.remove(ids[usize::from(b(5)) % ids.len()]).is_some(),
+            5 if !ids.is_empty() => {
+                let id = ids.swap_remove(usize::from(b(5)) % ids.len());
+                events.retain(|(agreement, _)| *agreement != id);
+                tracker.remove(id).is_some()
+            }
             _ => continue,
         };
         if !accepted {
