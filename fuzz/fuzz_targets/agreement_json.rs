@@ -6,7 +6,9 @@ use bilateral::Agreement;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(agreement) = serde_json::from_str::<Agreement>(text) {
         let written = serde_json::to_string(&agreement).expect("an agreement always serialises");
         let back: Agreement = serde_json::from_str(&written).expect("what was written reads back");

@@ -42,9 +42,14 @@ fuzz_target!(|data: &[u8]| {
             0 => {
                 let stage = Stage::ALL[usize::from(b(1)) % 6];
                 let builder = Agreement::builder(format!("Agreement {n}"), parties.clone())
-                    .id(AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(n as u128 + 1)))
+                    .id(AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(
+                        n as u128 + 1,
+                    )))
                     .subject(SubjectArea::Logistics);
-                match tracker.create(builder, Event::with_id(event_id, EventKind::from(stage), when)) {
+                match tracker.create(
+                    builder,
+                    Event::with_id(event_id, EventKind::from(stage), when),
+                ) {
                     Ok(id) => {
                         ids.push(id);
                         events.push((id, event_id));
@@ -56,8 +61,14 @@ fuzz_target!(|data: &[u8]| {
             1 | 2 if !ids.is_empty() => {
                 let id = ids[usize::from(b(5)) % ids.len()];
                 let version = tracker.version(id).expect("known");
-                let expected = if b(0) % 6 == 2 { version.saturating_sub(1) } else { version };
-                let ok = tracker.record_expecting(id, expected, Event::with_id(event_id, kind, when)).is_ok();
+                let expected = if b(0) % 6 == 2 {
+                    version.saturating_sub(1)
+                } else {
+                    version
+                };
+                let ok = tracker
+                    .record_expecting(id, expected, Event::with_id(event_id, kind, when))
+                    .is_ok();
                 if ok {
                     events.push((id, event_id));
                 }
@@ -65,12 +76,25 @@ fuzz_target!(|data: &[u8]| {
             }
             3 if !events.is_empty() => {
                 let (id, target) = events[usize::from(b(5)) % events.len()];
-                tracker.apply(id, None, Change::Correct(Event::with_id(target, kind, when))).is_ok()
+                tracker
+                    .apply(
+                        id,
+                        None,
+                        Change::Correct(Event::with_id(target, kind, when)),
+                    )
+                    .is_ok()
             }
             4 if !events.is_empty() => {
                 let (id, target) = events[usize::from(b(5)) % events.len()];
                 tracker
-                    .apply(id, None, Change::Retract { id: target, reason: "fuzz".into() })
+                    .apply(
+                        id,
+                        None,
+                        Change::Retract {
+                            id: target,
+                            reason: "fuzz".into(),
+                        },
+                    )
                     .is_ok()
             }
             5 if !ids.is_empty() => {

@@ -17,7 +17,9 @@ where
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     round_trip::<EventDate>(text);
     round_trip::<PartyCode>(text);
     round_trip::<SubjectArea>(text);

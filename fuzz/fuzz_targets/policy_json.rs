@@ -6,7 +6,9 @@ use bilateral::{Policy, Stage};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(policy) = serde_json::from_str::<Policy>(text) {
         let written = serde_json::to_string(&policy).expect("a policy always serialises");
         let back: Policy = serde_json::from_str(&written).expect("what was written reads back");

@@ -6,7 +6,9 @@ use bilateral::{Stage, Tracker};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(tracker) = serde_json::from_str::<Tracker>(text) {
         let written = serde_json::to_string(&tracker).expect("a tracker always serialises");
         let back: Tracker = serde_json::from_str(&written).expect("what was written reads back");
