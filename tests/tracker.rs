@@ -494,3 +494,34 @@ fn observers_of_a_tracker_hear_its_stage_changes() {
         [Stage::Proposed, Stage::Deliberated]
     );
 }
+
+/// Regression from fuzzing (`operations`): a removed agreement has no
+/// version, and changes to it are refused as unknown rather than panicking.
+#[test]
+fn a_removed_agreement_has_no_version_and_refuses_changes() {
+    let mut tracker = sample();
+    let id = agreement_id(1);
+    tracker.remove(id).unwrap();
+    assert_eq!(tracker.version(id), None);
+    let before = tracker.clone();
+    assert!(matches!(
+        tracker.record_expecting(id, 2, common::event(999, EventKind::Note, "2025")),
+        Err(Error::UnknownAgreement { .. })
+    ));
+    assert!(matches!(
+        tracker.apply(
+            id,
+            None,
+            Change::Retract {
+                id: id_event(100),
+                reason: "gone".into()
+            }
+        ),
+        Err(Error::UnknownAgreement { .. })
+    ));
+    assert_eq!(tracker, before);
+}
+
+fn id_event(n: u128) -> bilateral::EventId {
+    common::id(n)
+}
