@@ -198,7 +198,11 @@ impl FromStr for SubjectArea {
         {
             return Err(fail(SubjectRule::Character(bad)));
         }
-        let key = crate::text::kebab_key(input);
+        let mut key = crate::text::kebab_key(input);
+        // Lower-casing can add combining marks (`İ` becomes `i` and a dot
+        // above); keep only letters, digits and hyphens, so that the name
+        // prints back to text that parses to the same area.
+        key.retain(|c| c.is_alphanumeric() || c == '-');
         if key.is_empty() {
             return Err(fail(SubjectRule::Blank));
         }

@@ -222,3 +222,22 @@ fn dates_from_chrono_keep_the_year_range() {
         })
     ));
 }
+
+/// Regression from fuzzing (`parse`): lower-casing `İ` adds a combining dot,
+/// which made the printed name unparsable.
+#[test]
+fn subject_names_that_lower_case_into_combining_marks_round_trip() {
+    for input in ["-İ", "İstanbul trade", "İ"] {
+        let area: SubjectArea = input.parse().unwrap();
+        let printed = area.to_string();
+        assert_eq!(
+            printed.parse::<SubjectArea>().unwrap(),
+            area,
+            "{input:?} -> {printed:?}"
+        );
+    }
+    assert_eq!(
+        "İstanbul trade".parse::<SubjectArea>().unwrap().to_string(),
+        "istanbul-trade"
+    );
+}
