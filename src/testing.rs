@@ -278,6 +278,16 @@ impl AgreementSpec {
     /// # Errors
     ///
     /// The errors of [`AgreementBuilder::build_with`] and of the parties.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::testing::agreement;
+    /// assert!(agreement().parties(("IND", "India"), ("IND", "India")).try_build().is_err());
+    /// let pact = agreement().title("Trade pact").try_build()?;
+    /// assert_eq!(pact.title(), "Trade pact");
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
     pub fn try_build(self) -> Result<Agreement, Error> {
         let clock = FixedClock::new(fixture_now());
         let header = self.header()?;

@@ -367,6 +367,22 @@ macro_rules! moves {
                 /// A boxed [`Refused`] holding the unchanged handle and the
                 /// error: a date in the future or that would reorder the
                 /// history into an invalid one, or invalid event details.
+                ///
+                /// # Example
+                ///
+                #[doc = concat!(
+                    "```\n",
+                    "use bilateral::{Agreement, Event, EventDate, EventKind, Parties, Party, Stage, SubjectArea, Typed};\n",
+                    "let parties = Parties::new(Party::state(\"IND\", \"India\")?, Party::state(\"JPN\", \"Japan\")?)?;\n",
+                    "let agreement = Agreement::builder(\"Pact\", parties)\n",
+                    "    .subject(SubjectArea::Trade)\n",
+                    "    .build(Event::new(EventKind::from(Stage::", stringify!($from), "), \"2024-01-10\".parse()?))?;\n",
+                    "let handle = Typed::<bilateral::typed::", stringify!($from), ">::try_from(agreement)?;\n",
+                    "let moved = handle.", stringify!($method), "(\"2024-02-01\".parse::<EventDate>()?)?;\n",
+                    "assert_eq!(moved.stage(), Stage::", stringify!($to), ");\n",
+                    "# Ok::<(), Box<dyn std::error::Error>>(())\n",
+                    "```",
+                )]
                 pub fn $method(self, occurrence: impl Into<Occurrence>) -> Result<Typed<$to>, Box<Refused<$from>>> {
                     self.advance(occurrence)
                 }
