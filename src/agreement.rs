@@ -254,10 +254,7 @@ impl Agreement {
     /// The version in force of the event with this id; `None` if there is no
     /// such event or it was retracted.
     pub fn event(&self, id: EventId) -> Option<&Event> {
-        match self.status(id) {
-            Status::Live(position) => self.entry_event(position),
-            Status::Unknown | Status::Retracted(_) => None,
-        }
+        self.live_event(id).map(|(_, event)| event)
     }
 
     /// Whether the event with this id was retracted.
@@ -672,13 +669,7 @@ impl Agreement {
     /// Validates a change against the current state: everything a change
     /// must satisfy, and the new history order.
     fn plan(&self, policy: &Policy, change: Proposed<'_>, today: NaiveDate) -> Result<Plan, Error> {
-        if self.log.len() >= limits::MAX_ENTRIES {
-            return Err(Error::TooMany {
-                what: Collection::Entries,
-                count: self.log.len() + 1,
-                max: limits::MAX_ENTRIES,
-            });
-        }
+        limits::at_most(Collection::Entries, self.log.len() + 1, limits::MAX_ENTRIES)?;
         let pending = self.log.len() as u32;
         match change {
             Proposed::Record(event) => {
@@ -995,13 +986,7 @@ impl Header {
         if subjects.is_empty() {
             return Err(Error::NoSubjectArea { title });
         }
-        if subjects.len() > limits::MAX_SUBJECTS {
-            return Err(Error::TooMany {
-                what: Collection::Subjects,
-                count: subjects.len(),
-                max: limits::MAX_SUBJECTS,
-            });
-        }
+        limits::at_most(Collection::Subjects, subjects.len(), limits::MAX_SUBJECTS)?;
         subjects.sort_unstable();
         subjects.dedup();
         Ok(Header {
@@ -1288,26 +1273,13 @@ impl AgreementDocument {
     pub fn into_agreement(self, policy: &Policy) -> Result<Agreement, Error> {
         let doc = self;
         let policy = policy.without_guards();
-        if doc.format > FORMAT_VERSION || doc.format == 0 {
-            return Err(Error::UnsupportedFormat {
-                found: doc.format,
-                supported: FORMAT_VERSION,
-            });
-        }
-        if doc.entries.len() > limits::MAX_ENTRIES {
-            return Err(Error::TooMany {
-                what: Collection::Entries,
-                count: doc.entries.len(),
-                max: limits::MAX_ENTRIES,
-            });
-        }
-        if doc.subjects.len() > limits::MAX_SUBJECTS {
-            return Err(Error::TooMany {
-                what: Collection::Subjects,
-                count: doc.subjects.len(),
-                max: limits::MAX_SUBJECTS,
-            });
-        }
+        limits::readable_format(doc.format)?;
+        limits::at_most(Collection::Entries, doc.entries.len(), limits::MAX_ENTRIES)?;
+        limits::at_most(
+            Collection::Subjects,
+            doc.subjects.len(),
+            limits::MAX_SUBJECTS,
+        )?;
         let parties = doc
             .parties
             .into_iter()

@@ -479,19 +479,12 @@ impl EventBuilder {
             })
             .transpose()
         };
-        let count = |count: usize, what, max| {
-            if count > max {
-                Err(Error::TooMany { what, count, max })
-            } else {
-                Ok(())
-            }
-        };
-        count(
-            self.participants.len(),
+        limits::at_most(
             Collection::Participants,
+            self.participants.len(),
             limits::MAX_PARTICIPANTS,
         )?;
-        count(self.sources.len(), Collection::Sources, limits::MAX_SOURCES)?;
+        limits::at_most(Collection::Sources, self.sources.len(), limits::MAX_SOURCES)?;
         let details = Details {
             venue: name(self.venue, Field::Venue)?,
             occasion: name(self.occasion, Field::Occasion)?,

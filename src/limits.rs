@@ -37,3 +37,28 @@ pub const MAX_ENTRIES: usize = 10_000;
 pub const MAX_GUARDS: usize = 100;
 /// Agreements in one tracker document.
 pub const MAX_AGREEMENTS: usize = 10_000_000;
+
+/// Refuses more than `max` items of `what`.
+pub(crate) fn at_most(
+    what: crate::Collection,
+    count: usize,
+    max: usize,
+) -> Result<(), crate::Error> {
+    if count > max {
+        Err(crate::Error::TooMany { what, count, max })
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuses a document format this crate cannot read.
+pub(crate) fn readable_format(found: u32) -> Result<(), crate::Error> {
+    if found == 0 || found > crate::FORMAT_VERSION {
+        Err(crate::Error::UnsupportedFormat {
+            found,
+            supported: crate::FORMAT_VERSION,
+        })
+    } else {
+        Ok(())
+    }
+}

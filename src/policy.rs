@@ -793,20 +793,8 @@ impl PolicyDocument {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn into_policy(self, guards: &Guards) -> Result<Policy, Error> {
-        if self.transitions.len() > 36 {
-            return Err(Error::TooMany {
-                what: Collection::Transitions,
-                count: self.transitions.len(),
-                max: 36,
-            });
-        }
-        if self.guards.len() > limits::MAX_GUARDS {
-            return Err(Error::TooMany {
-                what: Collection::Guards,
-                count: self.guards.len(),
-                max: limits::MAX_GUARDS,
-            });
-        }
+        limits::at_most(Collection::Transitions, self.transitions.len(), 36)?;
+        limits::at_most(Collection::Guards, self.guards.len(), limits::MAX_GUARDS)?;
         let entry = self
             .entry
             .iter()

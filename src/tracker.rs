@@ -422,9 +422,16 @@ impl Tracker {
         self.slots.get(slot as usize)?.as_ref()
     }
 
-    fn context<'a>(&'a self, fanout: &'a Fanout<'a>) -> Context<'a> {
-        let context = Context::new(&self.policy, &*self.clock);
-        if self.observers.is_empty() {
+    /// The policy, clock and observers changes are made under. It takes
+    /// the fields rather than `&self`, so that a slot can be borrowed
+    /// mutably beside it.
+    fn context<'a>(
+        policy: &'a Policy,
+        clock: &'a dyn Clock,
+        fanout: &'a Fanout<'a>,
+    ) -> Context<'a> {
+        let context = Context::new(policy, clock);
+        if fanout.0.is_empty() {
             context
         } else {
             context.with_observer(fanout)
@@ -459,7 +466,8 @@ impl Tracker {
         first: Event,
     ) -> Result<AgreementId, Error> {
         let fanout = Fanout(&self.observers);
-        let agreement = builder.build_with(&self.context(&fanout), first)?;
+        let agreement =
+            builder.build_with(&Self::context(&self.policy, &*self.clock, &fanout), first)?;
         let id = agreement.id();
         self.insert(agreement)?;
         Ok(id)
@@ -625,12 +633,7 @@ impl Tracker {
             other => other,
         };
         let fanout = Fanout(&self.observers);
-        let context = Context::new(&self.policy, &*self.clock);
-        let context = if self.observers.is_empty() {
-            context
-        } else {
-            context.with_observer(&fanout)
-        };
+        let context = Self::context(&self.policy, &*self.clock, &fanout);
         let Some(Some(slot)) = self.slots.get_mut(slot_number as usize) else {
             return Err(Error::UnknownAgreement { id });
         };
@@ -847,19 +850,12 @@ impl TrackerDocument {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn into_tracker(self, guards: &Guards) -> Result<Tracker, Error> {
-        if self.format > FORMAT_VERSION || self.format == 0 {
-            return Err(Error::UnsupportedFormat {
-                found: self.format,
-                supported: FORMAT_VERSION,
-            });
-        }
-        if self.agreements.len() > limits::MAX_AGREEMENTS {
-            return Err(Error::TooMany {
-                what: Collection::Agreements,
-                count: self.agreements.len(),
-                max: limits::MAX_AGREEMENTS,
-            });
-        }
+        limits::readable_format(self.format)?;
+        limits::at_most(
+            Collection::Agreements,
+            self.agreements.len(),
+            limits::MAX_AGREEMENTS,
+        )?;
         let policy = self.policy.into_policy(guards)?;
         let mut tracker = Tracker::with_policy(policy);
         for (position, tracked) in self.agreements.into_iter().enumerate() {
