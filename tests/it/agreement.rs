@@ -1,11 +1,9 @@
 //! Building agreements, recording events in and out of order, atomicity.
 
-mod common;
-
+use crate::common::{date, event, india, india_japan, japan, kinds, opened, philippines};
 use bilateral::{
     Agreement, Error, Event, EventKind, Field, InstrumentKind, Parties, Rule, Stage, SubjectArea,
 };
-use common::{date, event, india, india_japan, japan, kinds, opened, philippines};
 
 #[test]
 fn stage_is_the_last_stage_change_of_the_history() {

@@ -1,10 +1,8 @@
 //! The history order, checked on many generated histories against its
 //! definition.
 
-mod common;
-
+use crate::common::{event, opened};
 use bilateral::{Agreement, Event, EventKind, Stage};
-use common::{event, opened};
 
 /// A small deterministic generator, so failures reproduce.
 struct Lcg(u64);

@@ -1,14 +1,12 @@
 //! One table of bad inputs: each gives a clear error that names the value and
 //! the rule, and changes nothing.
 
-mod common;
-
+use crate::common::{date, event, id, india, india_japan, opened};
 use bilateral::{
     Agreement, AgreementDocument, CitesSource, CodeRule, Collection, DateRule, Error, Event,
     EventDate, EventKind, Field, InstrumentKind, Parties, Party, PartyCode, Policy, PolicyDocument,
     Representative, Source, Stage, StageSet, SubjectArea, SubjectRule, Tracker, Trigger, guard_fn,
 };
-use common::{date, event, id, india, india_japan, opened};
 
 /// Everything a bad input could change.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,9 +1,7 @@
 //! The standard lifecycle: every stage-to-stage step, accepted or refused.
 
-mod common;
-
+use crate::common::{event, opened};
 use bilateral::{Error, EventKind, Policy, Rule, Stage, StageSet};
-use common::{event, opened};
 
 /// The standard rules written out by hand, independently of `Policy`.
 fn expected(from: Stage, to: Stage) -> bool {
@@ -196,7 +194,7 @@ fn entry_into_force_only_follows_finalisation_and_only_once() {
     assert_eq!(
         err.as_refusal().unwrap().rule(),
         &Rule::AlreadyInForce {
-            since: common::date("2020-01-01")
+            since: crate::common::date("2020-01-01")
         }
     );
 

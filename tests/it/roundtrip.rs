@@ -4,13 +4,11 @@
 //! `PROPTEST_CASES=100000 cargo test --test roundtrip` runs many more cases
 //! than the default 256.
 
-mod common;
-
+use crate::common::{id, india_japan};
 use bilateral::{
     Agreement, Context, Event, EventDate, EventKind, FixedClock, Policy, Source, SubjectArea,
 };
 use chrono::{DateTime, Duration, Utc};
-use common::{id, india_japan};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]

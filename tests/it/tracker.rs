@@ -1,12 +1,10 @@
 //! The tracker: versions, queries, counts, timelines, import and export.
 
-mod common;
-
+use crate::common::{date, event, id};
 use bilateral::{
     Agreement, AgreementId, Change, Error, EventKind, InstrumentKind, Parties, Party, PartyCode,
     Policy, Stage, SubjectArea, Tracker, TrackerDocument,
 };
-use common::{date, event, id};
 
 fn code(text: &str) -> PartyCode {
     text.parse().unwrap()
@@ -505,7 +503,7 @@ fn a_removed_agreement_has_no_version_and_refuses_changes() {
     assert_eq!(tracker.version(id), None);
     let before = tracker.clone();
     assert!(matches!(
-        tracker.record_expecting(id, 2, common::event(999, EventKind::Note, "2025")),
+        tracker.record_expecting(id, 2, crate::common::event(999, EventKind::Note, "2025")),
         Err(Error::UnknownAgreement { .. })
     ));
     assert!(matches!(
@@ -523,5 +521,5 @@ fn a_removed_agreement_has_no_version_and_refuses_changes() {
 }
 
 fn id_event(n: u128) -> bilateral::EventId {
-    common::id(n)
+    crate::common::id(n)
 }

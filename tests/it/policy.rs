@@ -1,15 +1,13 @@
 //! Custom lifecycles: policies as data, guards, observers and diagrams.
 
-mod common;
-
 use std::sync::Mutex;
 
+use crate::common::{date, event, id, india_japan, opened};
 use bilateral::{
     Action, Agreement, BothPartiesRepresented, CitesSource, Context, Error, Event, EventKind,
     ExactDate, FixedClock, Guards, Policy, PolicyDocument, Representative, Rule, Source, Stage,
     StageChange, StageSet, SubjectArea, Trigger, Veto, guard_fn,
 };
-use common::{date, event, id, india_japan, opened};
 
 fn singh() -> Representative {
     Representative::new(
@@ -612,7 +610,7 @@ fn diagrams_of_the_standard_policy() {
          }\n"
     );
     // The crate docs show the same diagram.
-    let source = include_str!("../src/policy.rs");
+    let source = include_str!("../../src/policy.rs");
     let start = source.find("/// ```mermaid\n").unwrap() + "/// ```mermaid\n".len();
     let end = start + source[start..].find("/// ```").unwrap();
     let documented: String = source[start..end]

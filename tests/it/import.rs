@@ -1,14 +1,15 @@
 //! The real-data import of `examples/import_treaties.rs`: counts checked
 //! against figures computed independently from the CSV.
 
-#[path = "../examples/import_treaties/importer.rs"]
+#[path = "../../examples/import_treaties/importer.rs"]
 mod importer;
 
 use bilateral::{EventKind, Precision, Stage};
 
 #[test]
 fn the_treaty_sample_loads_with_its_problems_reported() {
-    let (tracker, report) = importer::import(include_str!("../examples/data/treaties-sample.csv"));
+    let (tracker, report) =
+        importer::import(include_str!("../../examples/data/treaties-sample.csv"));
     assert_eq!(report.rows, 368);
     assert_eq!(tracker.len(), 368);
     // Every row has a signature; 100 have a termination, one of them malformed
@@ -30,7 +31,7 @@ fn the_treaty_sample_loads_with_its_problems_reported() {
 
 #[test]
 fn the_ten_parties_with_most_agreements() {
-    let (tracker, _) = importer::import(include_str!("../examples/data/treaties-sample.csv"));
+    let (tracker, _) = importer::import(include_str!("../../examples/data/treaties-sample.csv"));
     let top: Vec<(String, usize)> = tracker
         .count_by_party()
         .into_iter()
@@ -69,7 +70,7 @@ fn the_ten_parties_with_most_agreements() {
 
 #[test]
 fn dates_keep_their_real_precision() {
-    let (tracker, _) = importer::import(include_str!("../examples/data/treaties-sample.csv"));
+    let (tracker, _) = importer::import(include_str!("../../examples/data/treaties-sample.csv"));
     let precisions: Vec<Precision> = tracker
         .iter()
         .flat_map(|a| a.history())

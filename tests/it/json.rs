@@ -1,12 +1,10 @@
 //! The versioned JSON format: round trips, and one refusal per rule.
 
-mod common;
-
+use crate::common::{event, opened};
 use bilateral::{
     Agreement, AgreementDocument, CodeRule, Collection, DateRule, Error, EventDate, EventKind,
     Field, PartyCode, Rule, Stage, SubjectArea,
 };
-use common::{event, opened};
 use serde_json::{Value, json};
 
 fn sample() -> Agreement {
@@ -21,7 +19,7 @@ fn sample() -> Agreement {
         .record(event(4, EventKind::Proposed, "2023"))
         .unwrap();
     let fixed = agreement
-        .event(common::id(3))
+        .event(crate::common::id(3))
         .unwrap()
         .to_builder()
         .summary("corrected")
@@ -29,7 +27,7 @@ fn sample() -> Agreement {
         .unwrap();
     agreement.correct(fixed).unwrap();
     agreement
-        .retract(common::id(3), "not about this agreement")
+        .retract(crate::common::id(3), "not about this agreement")
         .unwrap();
     agreement
 }
@@ -215,7 +213,7 @@ fn duplicate_event_ids_are_refused() {
 #[test]
 fn a_correction_of_an_unknown_event_is_refused() {
     assert!(matches!(
-        refused(|d| d["entries"][4]["correct"]["id"] = json!(common::id(99).to_string())),
+        refused(|d| d["entries"][4]["correct"]["id"] = json!(crate::common::id(99).to_string())),
         Error::UnknownEvent { .. }
     ));
 }
@@ -223,7 +221,7 @@ fn a_correction_of_an_unknown_event_is_refused() {
 #[test]
 fn a_retraction_of_an_unknown_event_is_refused() {
     assert!(matches!(
-        refused(|d| d["entries"][5]["retract"]["id"] = json!(common::id(99).to_string())),
+        refused(|d| d["entries"][5]["retract"]["id"] = json!(crate::common::id(99).to_string())),
         Error::UnknownEvent { .. }
     ));
 }
@@ -369,7 +367,7 @@ fn deep_nesting_is_refused_without_exhausting_the_stack() {
 
 #[test]
 fn the_example_in_format_md_is_a_valid_document() {
-    let text = include_str!("../FORMAT.md");
+    let text = include_str!("../../FORMAT.md");
     let start = text.find("```json").unwrap() + "```json".len();
     let end = start + text[start..].find("```").unwrap();
     let agreement: Agreement = serde_json::from_str(&text[start..end]).unwrap();

@@ -1,13 +1,11 @@
 //! Two kinds of time: valid time (the stage on a date) and recorded time
 //! (the agreement as known at an instant), and the future-date rule.
 
-mod common;
-
+use crate::common::{date, event, id, india_japan, opened};
 use bilateral::{
     Agreement, Clock, Context, Error, EventKind, FixedClock, Policy, Stage, StageOn, SubjectArea,
 };
 use chrono::{DateTime, Utc};
-use common::{date, event, id, india_japan, opened};
 
 fn instant(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()

@@ -159,9 +159,3 @@ fn conversions_between_runtime_and_typed() {
         agreement
     );
 }
-
-#[test]
-fn impossible_moves_do_not_compile() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("tests/ui/*.rs");
-}

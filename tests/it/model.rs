@@ -1,14 +1,12 @@
 //! The value types: codes, parties, dates, subject areas and vocabularies.
 
-mod common;
-
 use std::str::FromStr;
 
+use crate::common::{date, india, japan};
 use bilateral::{
     EventDate, EventKind, InstrumentKind, Parties, Party, PartyCode, PartyKind, Precision, Source,
     Stage, SubjectArea,
 };
-use common::{date, india, japan};
 
 #[test]
 fn party_codes_are_upper_case_and_historical_parties_fit() {

@@ -1,12 +1,10 @@
 //! Timelines as text and as Mermaid, and the audit trail.
 
-mod common;
-
+use crate::common::{date, id, india_japan};
 use bilateral::{
     Agreement, Context, Event, EventKind, FixedClock, Policy, Representative, Source, Stage,
     SubjectArea,
 };
-use common::{date, id, india_japan};
 
 fn scenario() -> Agreement {
     let policy = Policy::standard();

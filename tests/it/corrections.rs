@@ -1,10 +1,8 @@
 //! Corrections and retractions: new entries that refer to the original,
 //! nothing erased, every refusal atomic.
 
-mod common;
-
+use crate::common::{date, event, id, kinds, opened};
 use bilateral::{Action, Change, Error, Event, EventKind, Rule, Source, Stage};
-use common::{date, event, id, kinds, opened};
 
 fn source(publisher: &str, title: &str) -> Source {
     Source::new(publisher, title).unwrap()
@@ -17,7 +15,7 @@ fn a_misdated_moi_is_corrected_and_both_claims_stay_with_their_sources() {
         .source(source("First report", "MoI signed in June 2017"))
         .build()
         .unwrap();
-    let mut agreement = bilateral::Agreement::builder("Shipbuilding", common::india_japan())
+    let mut agreement = bilateral::Agreement::builder("Shipbuilding", crate::common::india_japan())
         .subject(bilateral::SubjectArea::CoProduction)
         .build(signed.clone())
         .unwrap();

@@ -1,0 +1,21 @@
+//! The integration tests, in one binary so that they link once.
+
+mod agreement;
+mod bad_input;
+mod common;
+mod concurrency;
+mod corrections;
+mod history_order;
+mod import;
+mod json;
+mod lifecycle;
+mod model;
+mod policy;
+mod roundtrip;
+mod test_autotrait;
+mod testing;
+mod time;
+mod timeline;
+mod tracker;
+mod tracker_props;
+mod typed;
