@@ -5,6 +5,7 @@ mod bad_input;
 mod common;
 mod concurrency;
 mod corrections;
+mod equality;
 mod history_order;
 mod import;
 mod json;
