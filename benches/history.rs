@@ -6,9 +6,10 @@
 
 use std::hint::black_box;
 
+use bilateral::document::AgreementDocument;
 use bilateral::{
-    Agreement, AgreementDocument, Context, Event, EventDate, EventKind, FixedClock, Parties, Party,
-    Policy, Source, SubjectArea,
+    Agreement, Context, Event, EventDate, EventKind, FixedClock, Parties, Party, Policy, Source,
+    SubjectArea,
 };
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

@@ -5,9 +5,10 @@
 //!
 //! Run it with `cargo run --example custom_tracker`.
 
+use bilateral::lifecycle::BothPartiesRepresented;
 use bilateral::{
-    Agreement, BothPartiesRepresented, Context, Event, EventKind, Guard, Parties, Party, Policy,
-    Proposal, Representative, Stage, StageChange, SubjectArea, Trigger, Veto,
+    Agreement, Context, Event, EventKind, Guard, Parties, Party, Policy, Proposal, Representative,
+    Stage, StageChange, SubjectArea, Trigger, Veto,
 };
 
 /// Only logistics agreements may go from deliberation straight to
@@ -54,12 +55,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // An observer sees every accepted stage change; it only gets shared
     // references, so it cannot change anything.
     let print = |change: &StageChange<'_>| {
-        let before = change.before.map_or("(no record)", Stage::label);
+        let before = change.receipt.before.map_or("(no record)", Stage::label);
         println!(
             "[observer] {}: {} -> {} ({} on {})",
             change.agreement.title(),
             before,
-            change.after.label(),
+            change.receipt.after.label(),
             change.event.kind().label(),
             change.event.date()
         );

@@ -95,7 +95,7 @@ fn main() -> Result<(), bilateral::Error> {
     let before = rpss.clone();
     let attempt = Event::new(EventKind::Finalised, "2024-11-25".parse()?);
     match rpss.record(attempt) {
-        Ok(()) => println!("unexpectedly accepted"),
+        Ok(_) => println!("unexpectedly accepted"),
         Err(err) => println!("refused: {err}"),
     }
     assert_eq!(

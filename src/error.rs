@@ -1,771 +1,427 @@
-//! The crate's error type.
+//! The crate's error facade: one type for applications that want one.
 
 use std::fmt;
 
-use crate::date::EventDate;
-use crate::event::EventKind;
-use crate::id::{AgreementId, EventId};
-use crate::party::PartyCode;
-use crate::policy::Rule;
-use crate::stage::Stage;
+use crate::agreement::AgreementError;
+use crate::document::DocumentError;
+use crate::lifecycle::{PolicyError, Refusal};
+use crate::model::{AgreementId, ValueError};
+use crate::tracker::TrackerError;
+use crate::typed::{Mismatch, MoveError, StageMarker, TypedError};
 
-/// Everything that can go wrong in this crate.
+/// Any error of this crate.
 ///
-/// Each validating constructor has its own variant, so callers match on the
-/// kind of failure rather than parse messages. Messages are lower case, name
-/// the offending value and the rule it broke. A call that returns an error
-/// has changed nothing.
+/// Each layer of the crate returns its own error
+/// ([`ValueError`](crate::model::ValueError) for an invalid value,
+/// [`PolicyError`](crate::lifecycle::PolicyError),
+/// [`AgreementError`](crate::agreement::AgreementError),
+/// [`DocumentError`](crate::document::DocumentError),
+/// [`TrackerError`](crate::tracker::TrackerError),
+/// [`TypedError`](crate::typed::TypedError)), and every one converts into
+/// this type, so `?` gathers them in an application. Match on
+/// [`Error::kind`] rather than on the message; the accessors reach the
+/// context ([`Error::refusal`], [`Error::value`], [`Error::path`],
+/// [`Error::agreement`]). The fields are private, so context can grow
+/// without breaking callers.
 ///
 /// ```
-/// use bilateral::{Error, EventDate};
-/// let err = "2024-13-01".parse::<EventDate>().unwrap_err();
-/// assert!(matches!(err, Error::Date { .. }));
-/// assert_eq!(err.to_string(), "invalid date \"2024-13-01\": the month must be from 01 to 12");
+/// use bilateral::{Agreement, ErrorKind, Event, EventKind, Parties, Party, SubjectArea};
+///
+/// fn run() -> Result<(), bilateral::Error> {
+///     let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+///     let mut pact = Agreement::builder("Pact", parties)
+///         .subject(SubjectArea::Trade)
+///         .build(Event::new(EventKind::Proposed, "2024".parse()?))?;
+///     pact.record(Event::new(EventKind::Finalised, "2025".parse()?))?;
+///     Ok(())
+/// }
+///
+/// let err = run().unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Refused);
+/// assert!(err.refusal().is_some());
+/// assert_eq!(
+///     "2024-13".parse::<bilateral::EventDate>().map_err(bilateral::Error::from).unwrap_err().kind(),
+///     ErrorKind::Date,
+/// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Inner {
+    Value(ValueError),
+    Policy(PolicyError),
+    Agreement(AgreementError),
+    Document(DocumentError),
+    Tracker(TrackerError),
+    Typed(TypedError),
+}
+
+/// The kind of an [`Error`], to match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Error {
-    /// A text field was longer than its limit (see [`limits`](crate::limits)).
-    #[error("{field} too long: it has {length} characters, and the limit is {max}")]
-    TooLong {
-        /// Which field.
-        field: Field,
-        /// Its length in characters.
-        length: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// A collection held more items than its limit (see
-    /// [`limits`](crate::limits)).
-    #[error("too many {what}: {count}, and the limit is {max}")]
-    TooMany {
-        /// Which collection.
-        what: Collection,
-        /// How many were given.
-        count: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// A party code broke the code rules.
-    #[error("invalid party code {code:?}: {rule}")]
-    PartyCode {
-        /// The code as given.
-        code: String,
-        /// The rule it broke.
-        rule: CodeRule,
-    },
-    /// A required text field was empty or only whitespace.
-    #[error("blank {field}: it must contain a visible character")]
-    Blank {
-        /// Which field.
-        field: Field,
-    },
-    /// A list of parties did not hold exactly two.
-    #[error("a bilateral agreement has exactly two parties, and {count} were given")]
-    PartyCount {
-        /// How many were given.
-        count: usize,
-    },
-    /// A timestamp could not be read.
-    #[error("invalid timestamp {input:?}: expected RFC 3339, such as 2024-11-23T09:30:00Z")]
-    Timestamp {
-        /// The text as given.
-        input: String,
-    },
-    /// The same party was given as both parties of an agreement.
-    #[error("party {code} is given twice: a bilateral agreement needs two distinct parties")]
-    SameParty {
-        /// The repeated party's code.
-        code: PartyCode,
-    },
-    /// A date could not be parsed or does not exist.
-    #[error("invalid date {input:?}: {rule}")]
-    Date {
-        /// The date as given.
-        input: String,
-        /// The rule it broke.
-        rule: DateRule,
-    },
-    /// A subject-area name could not be used.
-    #[error("invalid subject area {input:?}: {rule}")]
-    SubjectArea {
-        /// The name as given.
-        input: String,
-        /// The rule it broke.
-        rule: SubjectRule,
-    },
-    /// A name that is not in a closed vocabulary (stages, event kinds,
-    /// instrument kinds) or a malformed identifier.
-    #[error("unknown {what} {input:?}: expected {}", what.expected())]
-    Unknown {
-        /// Which vocabulary.
-        what: Vocabulary,
-        /// The text as given.
-        input: String,
-    },
-    /// An agreement was built without a subject area.
-    #[error("agreement {title:?} has no subject area: it needs at least one")]
-    NoSubjectArea {
-        /// The agreement's title.
-        title: String,
-    },
-    /// An agreement was opened with an informational event: its first event
-    /// must change the stage, so that it always has one.
-    #[error(
-        "agreement {title:?} cannot open with \"{kind}\" on {date}: its first event must be a stage change"
-    )]
-    NotAStageChange {
-        /// The agreement's title.
-        title: String,
-        /// The kind of the event given.
-        kind: EventKind,
-        /// Its date.
-        date: EventDate,
-    },
-    /// A document held an agreement without any event.
-    #[error("agreement {title:?} has no events: it must open with a stage change")]
-    NoEvents {
-        /// The agreement's title.
-        title: String,
-    },
-    /// A document was written in a newer format than this version of the
-    /// crate reads.
-    #[error(
-        "unsupported format version {found}: this version of bilateral reads versions up to {supported}"
-    )]
-    UnsupportedFormat {
-        /// The version in the document.
-        found: u32,
-        /// The newest version this crate reads.
-        supported: u32,
-    },
-    /// An event with this id is already recorded on the agreement.
-    #[error("event {id} is already recorded on agreement {title:?} ({agreement})")]
-    DuplicateEvent {
-        /// The agreement.
-        agreement: AgreementId,
-        /// The agreement's title.
-        title: String,
-        /// The repeated event id.
-        id: EventId,
-    },
-    /// A stage change was dated after the clock's current day: stage changes
-    /// record what happened, not what is planned.
-    #[error(
-        "cannot {action} \"{kind}\" on {date} for agreement {title:?} ({agreement}): \
-         the date is after today ({today}), and a stage change cannot be dated in the future"
-    )]
-    FutureDate {
-        /// What was attempted.
-        action: Action,
-        /// The agreement.
-        agreement: AgreementId,
-        /// Its title.
-        title: String,
-        /// The kind of the event.
-        kind: EventKind,
-        /// Its date.
-        date: EventDate,
-        /// The clock's current day.
-        today: chrono::NaiveDate,
-    },
-    /// A correction or retraction named an event the agreement does not
-    /// hold.
-    #[error(
-        "cannot {action} event {id} of agreement {title:?} ({agreement}): no such event is recorded"
-    )]
-    UnknownEvent {
-        /// What was attempted.
-        action: Action,
-        /// The agreement.
-        agreement: AgreementId,
-        /// Its title.
-        title: String,
-        /// The event id given.
-        id: EventId,
-    },
-    /// A correction or retraction named an event already retracted.
-    #[error(
-        "cannot {action} event {id} of agreement {title:?} ({agreement}): it was retracted ({reason})"
-    )]
-    AlreadyRetracted {
-        /// What was attempted.
-        action: Action,
-        /// The agreement.
-        agreement: AgreementId,
-        /// Its title.
-        title: String,
-        /// The event id given.
-        id: EventId,
-        /// The reason given when it was retracted.
-        reason: String,
-    },
-    /// A correction or retraction would leave the agreement without any
-    /// stage change, and so without a stage.
-    #[error(
-        "cannot {action} event {id} of agreement {title:?} ({agreement}): \
-         no stage change would be left, and an agreement always has a stage"
-    )]
-    NoStageLeft {
-        /// What was attempted.
-        action: Action,
-        /// The agreement.
-        agreement: AgreementId,
-        /// Its title.
-        title: String,
-        /// The event id given.
-        id: EventId,
-    },
-    /// An entry of a document did not hold exactly one change.
-    #[error(
-        "entry recorded at {recorded_at} must hold exactly one of \"record\", \"correct\" or \"retract\""
-    )]
-    MalformedEntry {
-        /// The entry's `recorded_at`, as written.
-        recorded_at: String,
-    },
-    /// The first entry of a document was a correction or a retraction.
-    #[error(
-        "agreement {title:?} must open with the record of an event, not a correction or retraction"
-    )]
-    FirstEntryNotRecord {
-        /// The agreement's title.
-        title: String,
-    },
-    /// The entries of a document were not in recording order.
-    #[error(
-        "entry {position} of agreement {title:?} was recorded at {recorded_at}, before the entry \
-         preceding it ({previous}): entries must be in the order they were recorded"
-    )]
-    EntryOrder {
-        /// The agreement's title.
-        title: String,
-        /// The entry's position in the document, from 0.
-        position: usize,
-        /// When it says it was recorded.
-        recorded_at: chrono::DateTime<chrono::Utc>,
-        /// When the entry before it was recorded.
-        previous: chrono::DateTime<chrono::Utc>,
-    },
-    /// A policy would let no record open.
-    #[error("policy {policy:?} has no entry stage: a record must be able to open somewhere")]
-    NoEntryStage {
-        /// The policy's name.
-        policy: String,
-    },
-    /// A policy lets a stage follow a final stage.
-    #[error("policy {policy:?} lets {to} follow {from}, but {from} is final")]
-    TransitionFromFinal {
-        /// The policy's name.
-        policy: String,
-        /// The final stage.
-        from: Stage,
-        /// The stage it would lead to.
-        to: Stage,
-    },
-    /// A policy has a stage no record can ever reach.
-    #[error(
-        "policy {policy:?} never reaches {stage}: no record can open there, \
-         and no chain of transitions from an entry stage leads there"
-    )]
-    UnreachableStage {
-        /// The policy's name.
-        policy: String,
-        /// The stage.
-        stage: Stage,
-    },
-    /// A guard name broke the naming rule, or is taken.
-    #[error("invalid guard name {name:?}: {rule}")]
-    GuardName {
-        /// The name.
-        name: String,
-        /// The rule it broke.
-        rule: &'static str,
-    },
-    /// A guard is attached to a transition the policy does not allow.
-    #[error(
-        "policy {policy:?} attaches guard {guard:?} to {on}, a transition the policy does not allow"
-    )]
-    GuardOnForbiddenStep {
-        /// The policy's name.
-        policy: String,
-        /// The guard's name.
-        guard: String,
-        /// Where it is attached.
-        on: crate::policy::Trigger,
-    },
-    /// A policy document names a guard that is not registered.
-    #[error(
-        "unknown guard {name:?}: the known guards are {known}; \
-         register your own in a Guards registry and load the policy with PolicyDocument::into_policy"
-    )]
-    UnknownGuard {
-        /// The name in the document.
-        name: String,
-        /// The registered names, comma-separated.
-        known: String,
-    },
-    /// A tracker holds no agreement with this id.
-    #[error("no agreement {id} in the tracker")]
-    UnknownAgreement {
-        /// The id given.
-        id: AgreementId,
-    },
-    /// A tracker already holds an agreement with this id.
-    #[error("agreement {title:?} ({id}) is already in the tracker")]
-    DuplicateAgreement {
-        /// The id.
-        id: AgreementId,
-        /// The title of the agreement given.
-        title: String,
-    },
-    /// A change expected a version the agreement has moved on from.
-    #[error(
-        "agreement {agreement} is at version {actual}, not {expected}: \
-         it changed since it was read, so the change was not applied"
-    )]
-    Conflict {
-        /// The agreement.
-        agreement: AgreementId,
-        /// The version the change expected.
-        expected: u64,
-        /// The version the agreement is at.
-        actual: u64,
-    },
-    /// One agreement of a tracker document is invalid, so nothing was
-    /// loaded.
-    #[error(
-        "agreement {position} ({id}) of the document is invalid, so nothing was loaded: {source}"
-    )]
-    InvalidAgreement {
-        /// Its position in the document, from 0.
-        position: usize,
-        /// Its id, as written.
-        id: String,
-        /// Why.
-        source: Box<Error>,
-    },
-    /// A document gave an agreement version 0; versions start at 1.
-    #[error("version 0 is not a version: versions start at 1")]
-    ZeroVersion,
-    /// A typed handle was asked to note a stage change, which only its
-    /// moves may make.
-    #[error(
-        "cannot note \"{kind}\" on a typed {stage} agreement: it is a stage change, so use the typed move for it"
-    )]
-    NotInformational {
-        /// The kind given.
-        kind: EventKind,
-        /// The handle's stage.
-        stage: Stage,
-    },
-    /// A typed move left the agreement at another stage than its type (a
-    /// move dated into the past, before later stage changes).
-    #[error("the move was expected to leave the agreement {expected}, but it is {actual}")]
-    WrongStage {
-        /// The stage the move's type promised.
-        expected: Stage,
-        /// The stage the agreement is at.
-        actual: Stage,
-    },
-    /// A lifecycle rule refused a change; see [`Refusal`].
-    #[error(transparent)]
-    Refused(Box<Refusal>),
+pub enum ErrorKind {
+    /// A text field longer than its limit.
+    TooLong,
+    /// A collection larger than its limit.
+    TooMany,
+    /// An invalid party code.
+    PartyCode,
+    /// A blank required text field.
+    Blank,
+    /// Not exactly two parties.
+    PartyCount,
+    /// The same party twice.
+    SameParty,
+    /// An unreadable timestamp.
+    Timestamp,
+    /// An invalid date.
+    Date,
+    /// An invalid subject area.
+    SubjectArea,
+    /// A name outside a closed vocabulary, or a malformed id.
+    Unknown,
+    /// A policy no record may open under.
+    NoEntryStage,
+    /// A policy with a transition out of a final stage.
+    TransitionFromFinal,
+    /// A policy with a stage nothing reaches.
+    UnreachableStage,
+    /// An invalid or taken guard name.
+    GuardName,
+    /// A guard on a transition the policy does not allow.
+    GuardOnForbiddenStep,
+    /// A guard name no registry holds.
+    UnknownGuard,
+    /// An agreement without a subject area.
+    NoSubjectArea,
+    /// An agreement opened with an informational event.
+    NotAStageChange,
+    /// An event id recorded twice.
+    DuplicateEvent,
+    /// A stage change dated after today.
+    FutureDate,
+    /// A correction or retraction of an event not recorded.
+    UnknownEvent,
+    /// A correction or retraction of a retracted event.
+    AlreadyRetracted,
+    /// A change that would leave no stage change.
+    NoStageLeft,
+    /// A change refused by a lifecycle rule or a guard.
+    Refused,
+    /// A document in a newer format.
+    UnsupportedFormat,
+    /// A document entry holding not exactly one change.
+    MalformedEntry,
+    /// A document agreement without entries.
+    NoEvents,
+    /// A document agreement opening with a correction or retraction.
+    FirstEntryNotRecord,
+    /// Document entries out of recording order.
+    EntryOrder,
+    /// A version outside 1 to [`MAX_VERSION`](crate::limits::MAX_VERSION)
+    /// in a document.
+    Version,
+    /// An agreement id the tracker or the document already holds.
+    DuplicateAgreement,
+    /// An agreement id the tracker does not hold.
+    UnknownAgreement,
+    /// A change expecting a version the agreement moved on from.
+    Conflict,
+    /// An agreement at the largest version a tracker gives.
+    VersionLimit,
+    /// A typed handle asked to note a stage change.
+    NotInformational,
+    /// An agreement at another stage than a typed handle's.
+    Mismatch,
 }
 
 impl Error {
-    /// The refusal, when a lifecycle rule refused the change.
-    pub fn as_refusal(&self) -> Option<&Refusal> {
-        match self {
-            Error::Refused(refusal) => Some(refusal),
+    /// The kind of error, to match on.
+    pub fn kind(&self) -> ErrorKind {
+        match &*self.inner {
+            Inner::Value(error) => value_kind(error),
+            Inner::Policy(error) => policy_kind(error),
+            Inner::Agreement(error) => agreement_kind(error),
+            Inner::Document(error) => document_kind(error),
+            Inner::Tracker(error) => tracker_kind(error),
+            Inner::Typed(error) => match error {
+                TypedError::Value(error) => value_kind(error),
+                TypedError::Agreement(error) => agreement_kind(error),
+                TypedError::NotInformational { .. } => ErrorKind::NotInformational,
+                TypedError::Mismatch { .. } => ErrorKind::Mismatch,
+            },
+        }
+    }
+
+    /// The refusal, when a lifecycle rule or a guard refused a change.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        self.agreement_error().and_then(AgreementError::refusal)
+    }
+
+    /// The invalid value behind the error, if one is.
+    pub fn value(&self) -> Option<&ValueError> {
+        match &*self.inner {
+            Inner::Value(error) => Some(error),
+            Inner::Policy(PolicyError::Value(error)) | Inner::Typed(TypedError::Value(error)) => {
+                Some(error)
+            }
+            Inner::Document(error) => error.value(),
+            _ => match self.agreement_error() {
+                Some(AgreementError::Value(error)) => Some(error),
+                _ => None,
+            },
+        }
+    }
+
+    /// The path of the offending field, when a document was refused.
+    pub fn path(&self) -> Option<&str> {
+        match &*self.inner {
+            Inner::Document(error) => error.path(),
+            _ => None,
+        }
+    }
+
+    /// The agreement the error is about, when it names one.
+    pub fn agreement(&self) -> Option<AgreementId> {
+        if let Inner::Tracker(
+            TrackerError::UnknownAgreement { id, .. }
+            | TrackerError::DuplicateAgreement { id, .. }
+            | TrackerError::Conflict { agreement: id, .. }
+            | TrackerError::VersionLimit { agreement: id, .. },
+        ) = &*self.inner
+        {
+            return Some(*id);
+        }
+        match self.agreement_error()? {
+            AgreementError::DuplicateEvent { agreement, .. }
+            | AgreementError::FutureDate { agreement, .. }
+            | AgreementError::UnknownEvent { agreement, .. }
+            | AgreementError::AlreadyRetracted { agreement, .. }
+            | AgreementError::NoStageLeft { agreement, .. } => Some(*agreement),
+            AgreementError::Refused(refusal) => Some(refusal.agreement()),
+            _ => None,
+        }
+    }
+
+    /// Whether a change expected a version the agreement moved on from.
+    pub fn is_conflict(&self) -> bool {
+        self.kind() == ErrorKind::Conflict
+    }
+
+    /// Whether a lifecycle rule or a guard refused a change.
+    pub fn is_refused(&self) -> bool {
+        self.kind() == ErrorKind::Refused
+    }
+
+    /// The policy error behind the error, to match on its fields.
+    pub fn policy_error(&self) -> Option<&PolicyError> {
+        match &*self.inner {
+            Inner::Policy(error) => Some(error),
+            Inner::Document(error) => document_policy(error),
+            _ => None,
+        }
+    }
+
+    /// The document error behind the error, to match on its fields.
+    pub fn document_error(&self) -> Option<&DocumentError> {
+        match &*self.inner {
+            Inner::Document(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The tracker error behind the error, to match on its fields.
+    pub fn tracker_error(&self) -> Option<&TrackerError> {
+        match &*self.inner {
+            Inner::Tracker(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The typed-handle error behind the error, to match on its fields.
+    pub fn typed_error(&self) -> Option<&TypedError> {
+        match &*self.inner {
+            Inner::Typed(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The agreement error behind the error, wherever it was raised (by an
+    /// agreement, a tracker, a typed handle or a document), to match on its
+    /// fields.
+    pub fn agreement_error(&self) -> Option<&AgreementError> {
+        match &*self.inner {
+            Inner::Agreement(error)
+            | Inner::Tracker(TrackerError::Agreement(error))
+            | Inner::Typed(TypedError::Agreement(error)) => Some(error),
+            Inner::Document(error) => document_agreement(error),
             _ => None,
         }
     }
 }
 
-/// The rule a party code broke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CodeRule {
-    /// The code was empty.
-    Empty,
-    /// The code had this many characters, outside 2 to 16.
-    Length(usize),
-    /// The code held a character other than an ASCII letter, digit, `-` or
-    /// `_`.
-    Character(char),
+fn document_policy(error: &DocumentError) -> Option<&PolicyError> {
+    match error {
+        DocumentError::Policy { source, .. } => Some(source),
+        DocumentError::InvalidAgreement { source, .. } => document_policy(source),
+        _ => None,
+    }
 }
 
-impl fmt::Display for CodeRule {
+fn document_agreement(error: &DocumentError) -> Option<&AgreementError> {
+    match error {
+        DocumentError::Agreement { source, .. } => Some(source),
+        DocumentError::InvalidAgreement { source, .. } => document_agreement(source),
+        _ => None,
+    }
+}
+
+fn value_kind(error: &ValueError) -> ErrorKind {
+    match error {
+        ValueError::TooLong { .. } => ErrorKind::TooLong,
+        ValueError::TooMany { .. } => ErrorKind::TooMany,
+        ValueError::PartyCode { .. } => ErrorKind::PartyCode,
+        ValueError::Blank { .. } => ErrorKind::Blank,
+        ValueError::PartyCount { .. } => ErrorKind::PartyCount,
+        ValueError::SameParty { .. } => ErrorKind::SameParty,
+        ValueError::Timestamp { .. } => ErrorKind::Timestamp,
+        ValueError::Date { .. } => ErrorKind::Date,
+        ValueError::SubjectArea { .. } => ErrorKind::SubjectArea,
+        ValueError::Unknown { .. } => ErrorKind::Unknown,
+    }
+}
+
+fn policy_kind(error: &PolicyError) -> ErrorKind {
+    match error {
+        PolicyError::Value(error) => value_kind(error),
+        PolicyError::NoEntryStage { .. } => ErrorKind::NoEntryStage,
+        PolicyError::TransitionFromFinal { .. } => ErrorKind::TransitionFromFinal,
+        PolicyError::UnreachableStage { .. } => ErrorKind::UnreachableStage,
+        PolicyError::GuardName { .. } => ErrorKind::GuardName,
+        PolicyError::GuardOnForbiddenStep { .. } => ErrorKind::GuardOnForbiddenStep,
+        PolicyError::UnknownGuard { .. } => ErrorKind::UnknownGuard,
+    }
+}
+
+fn agreement_kind(error: &AgreementError) -> ErrorKind {
+    match error {
+        AgreementError::Value(error) => value_kind(error),
+        AgreementError::NoSubjectArea { .. } => ErrorKind::NoSubjectArea,
+        AgreementError::NotAStageChange { .. } => ErrorKind::NotAStageChange,
+        AgreementError::DuplicateEvent { .. } => ErrorKind::DuplicateEvent,
+        AgreementError::FutureDate { .. } => ErrorKind::FutureDate,
+        AgreementError::UnknownEvent { .. } => ErrorKind::UnknownEvent,
+        AgreementError::AlreadyRetracted { .. } => ErrorKind::AlreadyRetracted,
+        AgreementError::NoStageLeft { .. } => ErrorKind::NoStageLeft,
+        AgreementError::Refused(_) => ErrorKind::Refused,
+    }
+}
+
+fn document_kind(error: &DocumentError) -> ErrorKind {
+    match error {
+        DocumentError::UnsupportedFormat { .. } => ErrorKind::UnsupportedFormat,
+        DocumentError::Value { source, .. } => value_kind(source),
+        DocumentError::MalformedEntry { .. } => ErrorKind::MalformedEntry,
+        DocumentError::NoEvents { .. } => ErrorKind::NoEvents,
+        DocumentError::FirstEntryNotRecord { .. } => ErrorKind::FirstEntryNotRecord,
+        DocumentError::EntryOrder { .. } => ErrorKind::EntryOrder,
+        DocumentError::Agreement { source, .. } => agreement_kind(source),
+        DocumentError::Policy { source, .. } => policy_kind(source),
+        DocumentError::Version { .. } => ErrorKind::Version,
+        DocumentError::DuplicateAgreement { .. } => ErrorKind::DuplicateAgreement,
+        DocumentError::InvalidAgreement { source, .. } => document_kind(source),
+    }
+}
+
+fn tracker_kind(error: &TrackerError) -> ErrorKind {
+    match error {
+        TrackerError::Agreement(error) => agreement_kind(error),
+        TrackerError::UnknownAgreement { .. } => ErrorKind::UnknownAgreement,
+        TrackerError::DuplicateAgreement { .. } => ErrorKind::DuplicateAgreement,
+        TrackerError::Conflict { .. } => ErrorKind::Conflict,
+        TrackerError::VersionLimit { .. } => ErrorKind::VersionLimit,
+    }
+}
+
+impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CodeRule::Empty => f.write_str("a code must have 2 to 16 characters, and it is empty"),
-            CodeRule::Length(len) => {
-                write!(f, "a code must have 2 to 16 characters, and it has {len}")
-            }
-            CodeRule::Character(c) => write!(
-                f,
-                "{c:?} is not allowed: a code holds only ASCII letters, digits, '-' and '_'"
-            ),
+        match &*self.inner {
+            Inner::Value(error) => fmt::Display::fmt(error, f),
+            Inner::Policy(error) => fmt::Display::fmt(error, f),
+            Inner::Agreement(error) => fmt::Display::fmt(error, f),
+            Inner::Document(error) => fmt::Display::fmt(error, f),
+            Inner::Tracker(error) => fmt::Display::fmt(error, f),
+            Inner::Typed(error) => fmt::Display::fmt(error, f),
         }
     }
 }
 
-/// The rule a date broke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DateRule {
-    /// Nothing was given.
-    Empty,
-    /// The text is not `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (with an optional
-    /// trailing `?`).
-    Format,
-    /// The year is outside 0001 to 9999.
-    YearOutOfRange,
-    /// The month is outside 01 to 12.
-    MonthOutOfRange,
-    /// The day does not exist in that month.
-    NoSuchDay,
-}
-
-impl fmt::Display for DateRule {
+impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            DateRule::Empty => "a date cannot be empty",
-            DateRule::Format => "expected YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by '?'",
-            DateRule::YearOutOfRange => "the year must be from 0001 to 9999",
-            DateRule::MonthOutOfRange => "the month must be from 01 to 12",
-            DateRule::NoSuchDay => "that day does not exist in that month",
-        })
-    }
-}
-
-/// The rule a subject-area name broke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubjectRule {
-    /// The name was empty or only separators.
-    Blank,
-    /// The name held a character other than a letter, a digit, a space, `-`
-    /// or `_`.
-    Character(char),
-    /// The normalised name was longer than this many characters.
-    TooLong(usize),
-}
-
-impl fmt::Display for SubjectRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SubjectRule::Blank => f.write_str("a subject area needs a name"),
-            SubjectRule::Character(c) => write!(
-                f,
-                "{c:?} is not allowed: a name holds only letters, digits, spaces, '-' and '_'"
-            ),
-            SubjectRule::TooLong(max) => write!(f, "a name may have at most {max} characters"),
+        match &*self.inner {
+            Inner::Value(error) => fmt::Debug::fmt(error, f),
+            Inner::Policy(error) => fmt::Debug::fmt(error, f),
+            Inner::Agreement(error) => fmt::Debug::fmt(error, f),
+            Inner::Document(error) => fmt::Debug::fmt(error, f),
+            Inner::Tracker(error) => fmt::Debug::fmt(error, f),
+            Inner::Typed(error) => fmt::Debug::fmt(error, f),
         }
     }
 }
 
-/// A required text field, named in [`Error::Blank`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Field {
-    /// A party's name.
-    PartyName,
-    /// An agreement's title.
-    Title,
-    /// A representative's name.
-    RepresentativeName,
-    /// A representative's office.
-    Office,
-    /// An event's venue.
-    Venue,
-    /// An event's occasion.
-    Occasion,
-    /// A source's publisher.
-    Publisher,
-    /// A source's title.
-    SourceTitle,
-    /// A source's address.
-    Address,
-    /// An event's summary.
-    Summary,
-    /// The reason of a retraction.
-    Reason,
-    /// A policy's name.
-    PolicyName,
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Field::PartyName => "party name",
-            Field::Title => "agreement title",
-            Field::RepresentativeName => "representative name",
-            Field::Office => "representative office",
-            Field::Venue => "event venue",
-            Field::Occasion => "event occasion",
-            Field::Publisher => "source publisher",
-            Field::SourceTitle => "source title",
-            Field::Address => "source address",
-            Field::Summary => "event summary",
-            Field::Reason => "retraction reason",
-            Field::PolicyName => "policy name",
-        })
-    }
-}
-
-/// A bounded collection, named in [`Error::TooMany`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Collection {
-    /// The participants of an event.
-    Participants,
-    /// The sources of an event.
-    Sources,
-    /// The subject areas of an agreement.
-    Subjects,
-    /// The entries of an agreement.
-    Entries,
-    /// The transitions of a policy.
-    Transitions,
-    /// The guards of a policy.
-    Guards,
-    /// The agreements of a tracker document.
-    Agreements,
-}
-
-impl fmt::Display for Collection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Collection::Participants => "participants in one event",
-            Collection::Sources => "sources for one event",
-            Collection::Subjects => "subject areas for one agreement",
-            Collection::Entries => "entries for one agreement",
-            Collection::Transitions => "transitions for one policy",
-            Collection::Guards => "guards for one policy",
-            Collection::Agreements => "agreements for one document",
-        })
-    }
-}
-
-/// What a refused call was trying to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Action {
-    /// Recording a new event.
-    Record,
-    /// Correcting a recorded event.
-    Correct,
-    /// Retracting a recorded event.
-    Retract,
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Action::Record => "record",
-            Action::Correct => "correct",
-            Action::Retract => "retract",
-        })
-    }
-}
-
-/// A closed vocabulary, named in [`Error::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Vocabulary {
-    /// [`Stage`] names.
-    Stage,
-    /// [`EventKind`] names.
-    EventKind,
-    /// [`InstrumentKind`](crate::InstrumentKind) names.
-    Instrument,
-    /// [`AgreementId`]s.
-    AgreementId,
-    /// [`EventId`]s.
-    EventId,
-    /// [`PartyKind`](crate::PartyKind) names.
-    PartyKind,
-}
-
-impl Vocabulary {
-    fn expected(self) -> &'static str {
-        match self {
-            Vocabulary::Stage => {
-                "one of proposed, deliberated, moi-signed, finalised, withdrawn, terminated"
-            }
-            Vocabulary::EventKind => {
-                "a stage (proposed, deliberated, moi-signed, finalised, withdrawn, terminated) \
-                 or one of entered-into-force, meeting, statement, note"
-            }
-            Vocabulary::Instrument => {
-                "one of agreement, memorandum-of-understanding (mou), \
-                 memorandum-of-implementation (moi), protocol, amendment, other"
-            }
-            Vocabulary::AgreementId | Vocabulary::EventId => {
-                "a UUID such as 0193592c-8a2e-7c4e-9a53-3f1d2b6c0001"
-            }
-            Vocabulary::PartyKind => "state or organisation",
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.inner {
+            Inner::Value(error) => error.source(),
+            Inner::Policy(error) => error.source(),
+            Inner::Agreement(error) => error.source(),
+            Inner::Document(error) => error.source(),
+            Inner::Tracker(error) => error.source(),
+            Inner::Typed(error) => error.source(),
         }
     }
 }
 
-impl fmt::Display for Vocabulary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Vocabulary::Stage => "stage",
-            Vocabulary::EventKind => "event kind",
-            Vocabulary::Instrument => "instrument kind",
-            Vocabulary::AgreementId => "agreement id",
-            Vocabulary::EventId => "event id",
-            Vocabulary::PartyKind => "party kind",
-        })
-    }
-}
-
-/// One event of a history, as named in a [`Refusal`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Step {
-    /// The event's id.
-    pub id: EventId,
-    /// What it is.
-    pub kind: EventKind,
-    /// Its date.
-    pub date: EventDate,
-}
-
-impl Step {
-    pub(crate) fn of(event: &crate::Event) -> Self {
-        Step {
-            id: event.id(),
-            kind: event.kind(),
-            date: event.date(),
-        }
-    }
-}
-
-/// A change refused by a lifecycle rule, with everything needed to say why.
-///
-/// It names the agreement, the event being recorded, the step of the history
-/// that broke a rule (the event itself, or an existing event that would no
-/// longer fit once the new one is placed before it), the stage the agreement
-/// was in at that step, and the [`Rule`].
-///
-/// ```
-/// use bilateral::{Agreement, Event, EventKind, Parties, Party, Rule, Stage, SubjectArea};
-///
-/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
-/// let mut rpss = Agreement::builder("Reciprocal Provision of Supplies and Services", parties)
-///     .subject(SubjectArea::Logistics)
-///     .build(Event::new(EventKind::Proposed, "2024-06".parse()?))?;
-///
-/// let err = rpss.record(Event::new(EventKind::MoiSigned, "2024-11-20".parse()?)).unwrap_err();
-/// let refusal = err.as_refusal().unwrap();
-/// assert_eq!(refusal.stage(), Some(Stage::Proposed));
-/// assert!(matches!(refusal.rule(), Rule::Transition { to: Stage::MoiSigned, .. }));
-/// assert!(err.to_string().ends_with("it is proposed, and under policy \"standard\" an MoI can only follow deliberation"));
-/// # Ok::<(), bilateral::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub(crate) agreement: AgreementId,
-    pub(crate) title: String,
-    pub(crate) action: Action,
-    pub(crate) attempted: Option<Step>,
-    pub(crate) refused: Step,
-    pub(crate) stage: Option<Stage>,
-    pub(crate) last: bool,
-    pub(crate) policy: String,
-    pub(crate) rule: Rule,
-}
-
-impl Refusal {
-    /// The agreement's id.
-    pub const fn agreement(&self) -> AgreementId {
-        self.agreement
-    }
-
-    /// The agreement's title.
-    pub fn title(&self) -> &str {
-        &self.title
-    }
-
-    /// What the refused call was trying to do.
-    pub const fn action(&self) -> Action {
-        self.action
-    }
-
-    /// The event whose recording, correction (in its corrected form) or
-    /// retraction was refused; `None` when a whole history was being checked
-    /// (loading a document).
-    pub const fn attempted(&self) -> Option<Step> {
-        self.attempted
-    }
-
-    /// The step of the history that broke the rule. It is the attempted
-    /// event itself unless placing that event made a later one invalid.
-    pub const fn refused(&self) -> Step {
-        self.refused
-    }
-
-    /// The stage the agreement was in just before the refused step, or `None`
-    /// when no stage was recorded before it.
-    pub const fn stage(&self) -> Option<Stage> {
-        self.stage
-    }
-
-    /// The name of the policy whose rule or guard refused it.
-    pub fn policy(&self) -> &str {
-        &self.policy
-    }
-
-    /// The rule that refused it.
-    pub const fn rule(&self) -> &Rule {
-        &self.rule
-    }
-}
-
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let refused = self.refused;
-        let conflict = match self.attempted {
-            Some(attempted) => {
-                write!(
-                    f,
-                    "cannot {} \"{}\" on {} for agreement {:?} ({}): ",
-                    self.action, attempted.kind, attempted.date, self.title, self.agreement
-                )?;
-                if attempted.id == refused.id && self.action != Action::Retract {
-                    false
-                } else {
-                    write!(
-                        f,
-                        "the \"{}\" of {} would then come ",
-                        refused.kind, refused.date
-                    )?;
-                    true
-                }
+macro_rules! from_layer {
+    ($($ty:ty => $variant:ident,)*) => {$(
+        impl From<$ty> for Error {
+            fn from(error: $ty) -> Self {
+                Error { inner: Box::new(Inner::$variant(error)) }
             }
-            None => {
-                write!(
-                    f,
-                    "invalid history for agreement {:?} ({}): \"{}\" on {} (event {}) comes ",
-                    self.title, self.agreement, refused.kind, refused.date, refused.id
-                )?;
-                true
-            }
-        };
-        match (self.stage, conflict, self.last) {
-            (Some(stage), true, _) => write!(f, "when it was {}", stage.label())?,
-            (None, true, _) => f.write_str("before any recorded stage")?,
-            (Some(stage), false, true) => write!(f, "it is {}", stage.label())?,
-            (Some(stage), false, false) => write!(f, "by then it was {}", stage.label())?,
-            (None, false, true) => f.write_str("it has no recorded stage")?,
-            (None, false, false) => f.write_str("by then it had no recorded stage")?,
         }
-        write!(f, ", and under policy {:?} {}", self.policy, self.rule)
+    )*};
+}
+
+from_layer! {
+    ValueError => Value,
+    PolicyError => Policy,
+    AgreementError => Agreement,
+    DocumentError => Document,
+    TrackerError => Tracker,
+    TypedError => Typed,
+}
+
+impl<S: StageMarker> From<Box<MoveError<S>>> for Error {
+    fn from(error: Box<MoveError<S>>) -> Self {
+        error.error.into()
     }
 }
 
-impl std::error::Error for Refusal {}
+impl<S: StageMarker> From<MoveError<S>> for Error {
+    fn from(error: MoveError<S>) -> Self {
+        error.error.into()
+    }
+}
+
+impl From<Mismatch> for Error {
+    fn from(mismatch: Mismatch) -> Self {
+        TypedError::Mismatch {
+            expected: mismatch.expected,
+            actual: mismatch.agreement.stage(),
+        }
+        .into()
+    }
+}

@@ -122,9 +122,10 @@
 //!
 //! ```
 //! use bilateral::{
-//!     Agreement, BothPartiesRepresented, Context, Event, EventKind, Parties, Party, Policy,
-//!     Stage, SubjectArea, Trigger, guard_fn, Veto,
+//!     Agreement, Context, Event, EventKind, Parties, Party, Policy, Stage, SubjectArea, Trigger,
+//!     Veto,
 //! };
+//! use bilateral::lifecycle::{BothPartiesRepresented, guard_fn};
 //!
 //! // Logistics agreements may skip the MoI; finalising needs both parties.
 //! let ministry = Policy::standard()
@@ -322,6 +323,7 @@
 //!   defaults you can replace with [`EventId::from_uuid`] and
 //!   [`AgreementId::from_uuid`], and the system clock is a default you can
 //!   replace with any [`Clock`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -338,64 +340,31 @@
     )
 )]
 
-mod agreement;
+pub mod agreement;
 mod clock;
-mod context;
-mod date;
-mod diagram;
 pub mod document;
-mod entry;
 mod error;
-mod event;
-mod guard;
-mod history;
-mod id;
-mod instrument;
-pub mod limits;
-mod observer;
-mod order;
-mod party;
-mod policy;
-mod query;
-mod representative;
-mod serde_str;
-mod source;
-mod stage;
-mod subject;
+pub mod lifecycle;
+pub mod model;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
-mod text;
-mod tracker;
+pub mod tracker;
 pub mod typed;
 
-pub use agreement::{Agreement, AgreementBuilder, FORMAT_VERSION, History};
+pub use agreement::{
+    Agreement, AgreementBuilder, Change, Context, Entry, Observer, Receipt, StageChange, Timeline,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use context::Context;
-pub use date::{EventDate, Precision};
-pub use diagram::{PolicyDot, PolicyMermaid};
-pub use document::{AgreementDocument, PolicyDocument, TrackerDocument};
-pub use entry::{Change, Entry};
-pub use error::{
-    Action, CodeRule, Collection, DateRule, Error, Field, Refusal, Step, SubjectRule, Vocabulary,
+pub use error::{Error, ErrorKind};
+pub use lifecycle::{Guard, Policy, Proposal, Refusal, Rule, Trigger, Veto};
+pub use model::{
+    AgreementId, Event, EventBuilder, EventDate, EventId, EventKind, InstrumentKind, Parties,
+    Party, PartyCode, Precision, Representative, Source, Stage, StageSet, SubjectArea, limits,
 };
-pub use event::{Event, EventBuilder, EventKind};
-pub use guard::{
-    BothPartiesRepresented, CitesSource, ExactDate, FnGuard, Guard, Guards, Proposal, Veto,
-    guard_fn,
-};
-pub use history::{AuditTrail, MermaidTimeline, StageOn, Timeline, TimelineEntry};
-pub use id::{AgreementId, EventId};
-pub use instrument::InstrumentKind;
-pub use observer::{Observer, StageChange};
-pub use party::{Parties, Party, PartyCode, PartyKind};
-pub use policy::{Policy, PolicyBuilder, Rule, Trigger};
-pub use query::Query;
-pub use representative::Representative;
-pub use source::Source;
-pub use stage::{Stage, StageSet, StageSetIter};
-pub use subject::{CustomArea, SubjectArea};
 pub use tracker::Tracker;
 pub use typed::{AnyTyped, Typed};
+
 // The README's examples are compiled and run as doctests.
 #[cfg(all(doctest, feature = "testing"))]
 #[doc = include_str!("../README.md")]

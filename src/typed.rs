@@ -7,8 +7,8 @@
 //! be terminated; a withdrawn one has no stage-changing method at all. Each
 //! move consumes the handle and returns the next one. Dates and every other
 //! runtime rule still apply, so a move returns a `Result`; on failure the
-//! (boxed) [`Refused`] error gives back the unchanged handle with the
-//! [`Error`].
+//! (boxed) [`MoveError`] gives back the unchanged handle with the
+//! [`TypedError`].
 //!
 //! The runtime [`Agreement`] stays the truth: a typed handle is a view of
 //! one, converts into it for free, and can be made from one whose stage
@@ -60,14 +60,10 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::agreement::{Agreement, AgreementBuilder};
+use crate::agreement::{Agreement, AgreementBuilder, AgreementError, Change};
 use crate::clock::{Clock, SystemClock};
-use crate::context::Context;
-use crate::date::EventDate;
-use crate::error::Error;
-use crate::event::{Event, EventBuilder, EventKind};
-use crate::policy::Policy;
-use crate::stage::Stage;
+use crate::lifecycle::Policy;
+use crate::model::{Event, EventBuilder, EventDate, EventKind, Stage, ValueError};
 
 mod sealed {
     pub trait Sealed {}
@@ -134,7 +130,7 @@ impl From<EventBuilder> for Occurrence {
 }
 
 impl Occurrence {
-    fn event(self, kind: EventKind) -> Result<Event, Error> {
+    fn event(self, kind: EventKind) -> Result<Event, ValueError> {
         match self.0 {
             OccurrenceInner::Date(date) => Ok(Event::new(kind, date)),
             OccurrenceInner::Builder(builder) => builder.kind(kind).build(),
@@ -151,44 +147,80 @@ pub struct Typed<S: StageMarker> {
 }
 
 /// A refused typed move: the handle, unchanged, and why.
-pub struct Refused<S: StageMarker> {
+pub struct MoveError<S: StageMarker> {
     /// The handle as it was before the move.
     pub handle: Typed<S>,
     /// Why the move was refused.
-    pub error: Error,
+    pub error: TypedError,
 }
 
-impl<S: StageMarker> fmt::Debug for Refused<S> {
+impl TypedError {
+    /// The refusal, when a lifecycle rule or a guard refused the move.
+    pub fn refusal(&self) -> Option<&crate::lifecycle::Refusal> {
+        match self {
+            TypedError::Agreement(error) => error.refusal(),
+            _ => None,
+        }
+    }
+}
+
+impl<S: StageMarker> fmt::Debug for MoveError<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Refused")
+        f.debug_struct("MoveError")
             .field("stage", &S::STAGE)
             .field("error", &self.error)
             .finish()
     }
 }
 
-impl<S: StageMarker> fmt::Display for Refused<S> {
+impl<S: StageMarker> fmt::Display for MoveError<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.error, f)
     }
 }
 
-impl<S: StageMarker> std::error::Error for Refused<S> {
+impl<S: StageMarker> std::error::Error for MoveError<S> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.error)
     }
 }
 
-impl<S: StageMarker> From<Refused<S>> for Error {
-    fn from(refused: Refused<S>) -> Self {
-        refused.error
-    }
-}
-
-impl<S: StageMarker> From<Box<Refused<S>>> for Error {
-    fn from(refused: Box<Refused<S>>) -> Self {
-        refused.error
-    }
+/// Why a typed handle refused a move or a note. Variants are
+/// `#[non_exhaustive]`: match them with `..`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TypedError {
+    /// The event is invalid.
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    /// The agreement refused the change: a lifecycle rule, a date, a guard.
+    #[error(transparent)]
+    Agreement(#[from] AgreementError),
+    /// A typed handle was asked to note a stage change, which only its
+    /// moves may make.
+    #[error(
+        "cannot note \"{kind}\" on a typed {stage} agreement: it is a stage change, so use the typed move for it"
+    )]
+    #[non_exhaustive]
+    NotInformational {
+        /// The kind given.
+        kind: EventKind,
+        /// The handle's stage.
+        stage: Stage,
+    },
+    /// The move would leave the agreement at another stage than its type:
+    /// dated into the past, before later stage changes, it would not be
+    /// the last.
+    #[error(
+        "the move would leave the agreement {actual}, not {expected}: dated before its last stage change, it would not be the last"
+    )]
+    #[non_exhaustive]
+    Mismatch {
+        /// The stage the move's type promises.
+        expected: Stage,
+        /// The stage the agreement would be at.
+        actual: Stage,
+    },
 }
 
 impl<S: StageMarker> fmt::Debug for Typed<S> {
@@ -248,11 +280,11 @@ impl<S: StageMarker> Typed<S> {
         self
     }
 
-    /// The policy and clock the handle's changes are made under.
-    fn context<'a>(clock: &'a Option<Arc<dyn Clock>>, policy: &'a Policy) -> Context<'a> {
-        match clock {
-            Some(clock) => Context::new(policy, &**clock),
-            None => Context::new(policy, &SystemClock),
+    /// Now, by the handle's clock.
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        match &self.clock {
+            Some(clock) => clock.now(),
+            None => SystemClock.now(),
         }
     }
 
@@ -261,8 +293,8 @@ impl<S: StageMarker> Typed<S> {
     ///
     /// # Errors
     ///
-    /// [`Error::NotInformational`] for a stage-changing event (use the move
-    /// for it), and every error of [`Agreement::record_with`].
+    /// [`TypedError::NotInformational`] for a stage-changing event (use the
+    /// move for it), and every error of [`Agreement::record_with`].
     ///
     /// # Example
     ///
@@ -275,56 +307,54 @@ impl<S: StageMarker> Typed<S> {
     /// assert!(proposal.note(Event::new(EventKind::Finalised, "2024-03-01".parse()?)).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn note(&mut self, event: Event) -> Result<(), Error> {
+    pub fn note(&mut self, event: Event) -> Result<(), TypedError> {
         if event.kind().is_stage_change() {
-            return Err(Error::NotInformational {
+            return Err(TypedError::NotInformational {
                 kind: event.kind(),
                 stage: S::STAGE,
             });
         }
-        let policy = Policy::standard();
-        let context = Self::context(&self.clock, &policy);
-        self.agreement.record_with(&context, event)
+        let now = self.now();
+        self.agreement
+            .apply_change(&Policy::standard(), now, Change::Record(event), true)?;
+        Ok(())
     }
 
-    /// Records the stage change to `T` and retypes the handle.
+    /// Records the stage change to `T` and retypes the handle. The change
+    /// is checked, and its landing place too, before anything is written.
     fn advance<T: StageMarker>(
-        self,
+        mut self,
         occurrence: impl Into<Occurrence>,
-    ) -> Result<Typed<T>, Box<Refused<S>>> {
+    ) -> Result<Typed<T>, Box<MoveError<S>>> {
+        let refuse = |handle, error| Err(Box::new(MoveError { handle, error }));
         let event = match occurrence.into().event(EventKind::from(T::STAGE)) {
             Ok(event) => event,
-            Err(error) => {
-                return Err(Box::new(Refused {
-                    handle: self,
-                    error,
-                }));
-            }
+            Err(error) => return refuse(self, error.into()),
         };
-        let Typed {
-            mut agreement,
-            clock,
-            ..
-        } = self;
+        let now = self.now();
         let policy = Policy::standard();
-        let result = agreement.record_with(&Self::context(&clock, &policy), event);
-        // A move that lands elsewhere (a late event placed in the past) is
-        // refused too, so the type always tells the truth.
-        let landed = agreement.stage();
-        match result {
-            Ok(()) if landed == T::STAGE => Ok(Typed::wrap(agreement, clock)),
-            Ok(()) => Err(Box::new(Refused {
-                handle: Typed::wrap(agreement, clock),
-                error: Error::WrongStage {
+        let change = Change::Record(event);
+        let plan = match self
+            .agreement
+            .plan(&policy, &change, now.date_naive(), true)
+        {
+            Ok(plan) => plan,
+            Err(error) => return refuse(self, error.into()),
+        };
+        // A move that would land elsewhere (a late event placed in the past)
+        // is refused too, so the type always tells the truth.
+        let landed = plan.stage();
+        if landed != T::STAGE {
+            return refuse(
+                self,
+                TypedError::Mismatch {
                     expected: T::STAGE,
                     actual: landed,
                 },
-            })),
-            Err(error) => Err(Box::new(Refused {
-                handle: Typed::wrap(agreement, clock),
-                error,
-            })),
+            );
         }
+        self.agreement.commit(change, now, plan);
+        Ok(Typed::wrap(self.agreement, self.clock))
     }
 }
 
@@ -350,7 +380,7 @@ impl Typed<Proposed> {
     pub fn propose(
         builder: AgreementBuilder,
         occurrence: impl Into<Occurrence>,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, TypedError> {
         let first = occurrence.into().event(EventKind::Proposed)?;
         Ok(Typed::wrap(builder.build(first)?, None))
     }
@@ -364,7 +394,7 @@ macro_rules! moves {
                 ///
                 /// # Errors
                 ///
-                /// A boxed [`Refused`] holding the unchanged handle and the
+                /// A boxed [`MoveError`] holding the unchanged handle and the
                 /// error: a date in the future or that would reorder the
                 /// history into an invalid one, or invalid event details.
                 ///
@@ -383,7 +413,7 @@ macro_rules! moves {
                     "# Ok::<(), Box<dyn std::error::Error>>(())\n",
                     "```",
                 )]
-                pub fn $method(self, occurrence: impl Into<Occurrence>) -> Result<Typed<$to>, Box<Refused<$from>>> {
+                pub fn $method(self, occurrence: impl Into<Occurrence>) -> Result<Typed<$to>, Box<MoveError<$from>>> {
                     self.advance(occurrence)
                 }
             )*

@@ -51,7 +51,7 @@ impl Codes {
     pub fn party(&mut self, name: &str) -> Result<Party, Error> {
         let name = name.trim();
         if let Some(code) = self.by_name.get(name) {
-            return Party::state(code.as_str(), name);
+            return Ok(Party::state(code.as_str(), name)?);
         }
         let initials: String = name
             .split(|c: char| !c.is_ascii_alphanumeric())
@@ -86,11 +86,11 @@ impl Codes {
         ]
         .iter()
         .any(|word| name.contains(word) && !name.contains("Soviet"));
-        if organisation {
-            Party::organisation(code.as_str(), name)
+        Ok(if organisation {
+            Party::organisation(code.as_str(), name)?
         } else {
-            Party::state(code.as_str(), name)
-        }
+            Party::state(code.as_str(), name)?
+        })
     }
 }
 
@@ -135,7 +135,7 @@ pub fn import(csv: &str) -> (Tracker, Report) {
         let signed = date(row, "signature", signature, &mut report);
         let in_force = date(row, "force", force, &mut report);
         let ended = date(row, "term", term, &mut report);
-        let built = (|| -> Result<Agreement, Error> {
+        let built = (|| -> Result<Agreement, Box<dyn std::error::Error>> {
             let parties = Parties::new(codes.party(a)?, codes.party(b)?)?;
             let instrument: InstrumentKind = kind.parse().unwrap_or(InstrumentKind::Other);
             // The model needs a subject area: "NA" becomes an explicit "unclassified".
@@ -145,9 +145,10 @@ pub fn import(csv: &str) -> (Tracker, Report) {
                 subject.parse()?
             };
             let Some(signed) = signed else {
-                return Err(Error::NoEvents {
-                    title: title.clone(),
-                });
+                return Err(format!(
+                    "agreement {title:?} has no events: it must open with a stage change"
+                )
+                .into());
             };
             // Ids from the row number, so that reports are reproducible.
             let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(row as u128));
@@ -174,7 +175,7 @@ pub fn import(csv: &str) -> (Tracker, Report) {
             }
             Ok(agreement)
         })();
-        match built.and_then(|agreement| tracker.insert(agreement)) {
+        match built.and_then(|agreement| Ok(tracker.insert(agreement)?)) {
             Ok(_) => {}
             Err(err) => report.problems.push(format!("row {row}: skipped: {err}")),
         }

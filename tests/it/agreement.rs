@@ -1,9 +1,10 @@
 //! Building agreements, recording events in and out of order, atomicity.
 
 use crate::common::{date, event, india, india_japan, japan, kinds, opened, philippines};
-use bilateral::{
-    Agreement, Error, Event, EventKind, Field, InstrumentKind, Parties, Rule, Stage, SubjectArea,
-};
+use bilateral::agreement::AgreementError;
+use bilateral::model::Field;
+use bilateral::model::ValueError;
+use bilateral::{Agreement, Event, EventKind, InstrumentKind, Parties, Rule, Stage, SubjectArea};
 
 #[test]
 fn stage_is_the_last_stage_change_of_the_history() {
@@ -72,7 +73,7 @@ fn an_insertion_that_breaks_a_later_event_is_refused_and_changes_nothing() {
         .record(event(3, EventKind::Withdrawn, "2024-10-01"))
         .unwrap_err();
     crate::common::assert_same_agreement(&agreement, &before);
-    let refusal = err.as_refusal().unwrap();
+    let refusal = err.refusal().unwrap();
     assert_eq!(refusal.attempted().unwrap().kind, EventKind::Withdrawn);
     assert_eq!(refusal.refused().kind, EventKind::MoiSigned);
     assert_eq!(refusal.stage(), Some(Stage::Withdrawn));
@@ -169,7 +170,7 @@ fn imprecise_dates_are_ordered_by_the_lifecycle_where_they_overlap() {
         .record(event(2, EventKind::MoiSigned, "2017-06-20"))
         .unwrap_err();
     assert!(matches!(
-        err.as_refusal().unwrap().rule(),
+        err.refusal().unwrap().rule(),
         Rule::Transition {
             from: Stage::Finalised,
             to: Stage::MoiSigned,
@@ -193,7 +194,7 @@ fn informational_events_may_precede_the_first_stage_change() {
     let err = agreement
         .record(event(3, EventKind::EnteredIntoForce, "2024-09-01"))
         .unwrap_err();
-    assert_eq!(err.as_refusal().unwrap().stage(), None);
+    assert_eq!(err.refusal().unwrap().stage(), None);
     assert!(
         err.to_string().contains("by then it had no recorded stage"),
         "{err}"
@@ -206,7 +207,10 @@ fn the_same_event_cannot_be_recorded_twice() {
     let err = agreement
         .record(event(1, EventKind::Deliberated, "2024-02-01"))
         .unwrap_err();
-    assert!(matches!(err, Error::DuplicateEvent { .. }), "{err}");
+    assert!(
+        matches!(err, AgreementError::DuplicateEvent { .. }),
+        "{err}"
+    );
     assert_eq!(agreement.len(), 1);
 }
 
@@ -269,15 +273,16 @@ fn builder_refuses_what_cannot_make_an_agreement() {
         .subject(SubjectArea::Space)
         .build(first())
         .unwrap_err();
-    assert_eq!(
+    assert!(matches!(
         err,
-        Error::Blank {
-            field: Field::Title
-        }
-    );
+        AgreementError::Value(ValueError::Blank {
+            field: Field::Title,
+            ..
+        })
+    ));
 
     let err = builder().build(first()).unwrap_err();
-    assert!(matches!(err, Error::NoSubjectArea { .. }), "{err}");
+    assert!(matches!(err, AgreementError::NoSubjectArea { .. }), "{err}");
 
     let err = builder()
         .subject(SubjectArea::Space)
@@ -286,7 +291,7 @@ fn builder_refuses_what_cannot_make_an_agreement() {
     assert!(
         matches!(
             err,
-            Error::NotAStageChange {
+            AgreementError::NotAStageChange {
                 kind: EventKind::Meeting,
                 ..
             }

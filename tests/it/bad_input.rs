@@ -2,11 +2,19 @@
 //! the rule, and changes nothing.
 
 use crate::common::{date, event, id, india, india_japan, opened};
+use bilateral::agreement::AgreementError;
+use bilateral::document::DocumentError;
+use bilateral::document::{AgreementDocument, PolicyDocument, TrackerDocument};
+use bilateral::lifecycle::PolicyError;
+use bilateral::lifecycle::{CitesSource, guard_fn};
+use bilateral::model::{CodeRule, Collection, DateRule, Field, SubjectRule, ValueError};
+use bilateral::tracker::TrackerError;
+use bilateral::typed::TypedError;
 use bilateral::{
-    Agreement, AgreementDocument, CitesSource, CodeRule, Collection, DateRule, Error, Event,
-    EventDate, EventKind, Field, InstrumentKind, Parties, Party, PartyCode, Policy, PolicyDocument,
-    Representative, Source, Stage, StageSet, SubjectArea, SubjectRule, Tracker, Trigger, guard_fn,
+    Agreement, Error, Event, EventDate, EventKind, InstrumentKind, Parties, Party, PartyCode,
+    Policy, Representative, Source, Stage, StageSet, SubjectArea, Tracker, Trigger,
 };
+use serde_json::{Value, json};
 
 /// Everything a bad input could change.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,8 +32,29 @@ struct Case {
     message: &'static str,
 }
 
-fn parse<T: std::str::FromStr<Err = Error>>(text: &str) -> Result<(), Error> {
-    text.parse::<T>().map(drop)
+/// The standard policy's document, edited as JSON.
+fn policy_doc(edit: impl FnOnce(&mut Value)) -> PolicyDocument {
+    let mut doc = serde_json::to_value(PolicyDocument::from(&Policy::standard())).unwrap();
+    edit(&mut doc);
+    serde_json::from_value(doc).unwrap()
+}
+
+/// An agreement's document, edited as JSON.
+fn agreement_doc(agreement: &Agreement, edit: impl FnOnce(&mut Value)) -> AgreementDocument {
+    let mut doc = serde_json::to_value(AgreementDocument::from(agreement)).unwrap();
+    edit(&mut doc);
+    serde_json::from_value(doc).unwrap()
+}
+
+/// A tracker's document, edited as JSON.
+fn tracker_doc(tracker: &bilateral::Tracker, edit: impl FnOnce(&mut Value)) -> TrackerDocument {
+    let mut doc = serde_json::to_value(tracker.export()).unwrap();
+    edit(&mut doc);
+    serde_json::from_value(doc).unwrap()
+}
+
+fn parse<T: std::str::FromStr<Err = ValueError>>(text: &str) -> Result<(), Error> {
+    text.parse::<T>().map(drop).map_err(Error::from)
 }
 
 fn cases() -> Vec<Case> {
@@ -37,11 +66,16 @@ fn cases() -> Vec<Case> {
                     .subject(SubjectArea::Space)
                     .build(event(9, EventKind::Proposed, "2024"))
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::Title,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::Title,
+                        ..
+                    })
+                )
             },
             message: "blank agreement title: it must contain a visible character",
         },
@@ -52,11 +86,16 @@ fn cases() -> Vec<Case> {
                     .subject(SubjectArea::Space)
                     .build(event(9, EventKind::Proposed, "2024"))
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::Title,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::Title,
+                        ..
+                    })
+                )
             },
             message: "blank agreement title",
         },
@@ -66,8 +105,9 @@ fn cases() -> Vec<Case> {
                 Agreement::builder("Pact", india_japan())
                     .build(event(9, EventKind::Proposed, "2024"))
                     .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::NoSubjectArea { title } if title == "Pact"),
+            expect: |e| matches!(e.agreement_error(), Some(AgreementError::NoSubjectArea { title, .. }) if title == "Pact"),
             message: "agreement \"Pact\" has no subject area",
         },
         Case {
@@ -77,14 +117,15 @@ fn cases() -> Vec<Case> {
                     .subject(SubjectArea::Space)
                     .build(event(9, EventKind::Note, "2024"))
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::NotAStageChange {
+                    e.agreement_error(),
+                    Some(AgreementError::NotAStageChange {
                         kind: EventKind::Note,
                         ..
-                    }
+                    })
                 )
             },
             message: "cannot open with \"note\" on 2024",
@@ -92,9 +133,11 @@ fn cases() -> Vec<Case> {
         Case {
             input: "the same party twice",
             run: |_| {
-                Parties::new(india(), Party::state("ind", "Republic of India").unwrap()).map(drop)
+                Parties::new(india(), Party::state("ind", "Republic of India").unwrap())
+                    .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::SameParty { code } if code.as_str() == "IND"),
+            expect: |e| matches!(e.value(), Some(ValueError::SameParty { code, .. }) if code.as_str() == "IND"),
             message: "party IND is given twice: a bilateral agreement needs two distinct parties",
         },
         Case {
@@ -102,11 +145,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<PartyCode>("I"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::PartyCode {
+                    e.value(),
+                    Some(ValueError::PartyCode {
                         rule: CodeRule::Length(1),
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid party code \"I\": a code must have 2 to 16 characters, and it has 1",
@@ -116,11 +159,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<PartyCode>("ABCDEFGHIJKLMNOPQ"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::PartyCode {
+                    e.value(),
+                    Some(ValueError::PartyCode {
                         rule: CodeRule::Length(17),
                         ..
-                    }
+                    })
                 )
             },
             message: "it has 17",
@@ -130,11 +173,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<PartyCode>("IN D"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::PartyCode {
+                    e.value(),
+                    Some(ValueError::PartyCode {
                         rule: CodeRule::Character(' '),
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid party code \"IN D\": ' ' is not allowed",
@@ -144,11 +187,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<PartyCode>("ÍND"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::PartyCode {
+                    e.value(),
+                    Some(ValueError::PartyCode {
                         rule: CodeRule::Character('Í'),
                         ..
-                    }
+                    })
                 )
             },
             message: "'Í' is not allowed",
@@ -158,29 +201,33 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<PartyCode>(""),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::PartyCode {
+                    e.value(),
+                    Some(ValueError::PartyCode {
                         rule: CodeRule::Empty,
                         ..
-                    }
+                    })
                 )
             },
             message: "and it is empty",
         },
         Case {
             input: "blank party name",
-            run: |_| Party::state("JPN", " ").map(drop),
+            run: |_| Party::state("JPN", " ").map(drop).map_err(Error::from),
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::PartyName,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::PartyName,
+                        ..
+                    })
+                )
             },
             message: "blank party name",
         },
         Case {
             input: "month 13",
             run: |_| parse::<EventDate>("2024-13-01"),
-            expect: |e| matches!(e, Error::Date { rule: DateRule::MonthOutOfRange, input } if input == "2024-13-01"),
+            expect: |e| matches!(e.value(), Some(ValueError::Date { rule: DateRule::MonthOutOfRange, input, .. }) if input == "2024-13-01"),
             message: "invalid date \"2024-13-01\": the month must be from 01 to 12",
         },
         Case {
@@ -188,11 +235,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<EventDate>("2024-02-30"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::Date {
+                    e.value(),
+                    Some(ValueError::Date {
                         rule: DateRule::NoSuchDay,
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid date \"2024-02-30\": that day does not exist in that month",
@@ -202,11 +249,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<EventDate>("24-11-2024"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::Date {
+                    e.value(),
+                    Some(ValueError::Date {
                         rule: DateRule::Format,
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid date \"24-11-2024\": expected YYYY, YYYY-MM or YYYY-MM-DD",
@@ -216,11 +263,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<EventDate>(""),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::Date {
+                    e.value(),
+                    Some(ValueError::Date {
                         rule: DateRule::Empty,
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid date \"\": a date cannot be empty",
@@ -230,11 +277,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<EventDate>("?"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::Date {
+                    e.value(),
+                    Some(ValueError::Date {
                         rule: DateRule::Empty,
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid date \"?\"",
@@ -244,11 +291,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<EventDate>("2024-1-05"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::Date {
+                    e.value(),
+                    Some(ValueError::Date {
                         rule: DateRule::Format,
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid date \"2024-1-05\"",
@@ -258,11 +305,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<EventDate>("2024/11/22"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::Date {
+                    e.value(),
+                    Some(ValueError::Date {
                         rule: DateRule::Format,
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid date \"2024/11/22\"",
@@ -272,19 +319,19 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<EventDate>("0000"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::Date {
+                    e.value(),
+                    Some(ValueError::Date {
                         rule: DateRule::YearOutOfRange,
                         ..
-                    }
+                    })
                 )
             },
             message: "the year must be from 0001 to 9999",
         },
         Case {
             input: "day 29 in a common year, built from numbers",
-            run: |_| EventDate::day(2023, 2, 29).map(drop),
-            expect: |e| matches!(e, Error::Date { rule: DateRule::NoSuchDay, input } if input == "2023-02-29"),
+            run: |_| EventDate::day(2023, 2, 29).map(drop).map_err(Error::from),
+            expect: |e| matches!(e.value(), Some(ValueError::Date { rule: DateRule::NoSuchDay, input, .. }) if input == "2023-02-29"),
             message: "invalid date \"2023-02-29\"",
         },
         Case {
@@ -292,11 +339,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<SubjectArea>(" - "),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::SubjectArea {
+                    e.value(),
+                    Some(ValueError::SubjectArea {
                         rule: SubjectRule::Blank,
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid subject area \" - \": a subject area needs a name",
@@ -306,11 +353,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<SubjectArea>("R&D"),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::SubjectArea {
+                    e.value(),
+                    Some(ValueError::SubjectArea {
                         rule: SubjectRule::Character('&'),
                         ..
-                    }
+                    })
                 )
             },
             message: "invalid subject area \"R&D\": '&' is not allowed",
@@ -320,11 +367,11 @@ fn cases() -> Vec<Case> {
             run: |_| parse::<SubjectArea>(&"a".repeat(65)),
             expect: |e| {
                 matches!(
-                    e,
-                    Error::SubjectArea {
+                    e.value(),
+                    Some(ValueError::SubjectArea {
                         rule: SubjectRule::TooLong(64),
                         ..
-                    }
+                    })
                 )
             },
             message: "at most 64 characters",
@@ -332,64 +379,88 @@ fn cases() -> Vec<Case> {
         Case {
             input: "unknown stage",
             run: |_| parse::<Stage>("signed"),
-            expect: |e| matches!(e, Error::Unknown { input, .. } if input == "signed"),
+            expect: |e| matches!(e.value(), Some(ValueError::Unknown { input, .. }) if input == "signed"),
             message: "unknown stage \"signed\": expected one of proposed, deliberated",
         },
         Case {
             input: "unknown event kind",
             run: |_| parse::<EventKind>("rumour"),
-            expect: |e| matches!(e, Error::Unknown { input, .. } if input == "rumour"),
+            expect: |e| matches!(e.value(), Some(ValueError::Unknown { input, .. }) if input == "rumour"),
             message: "unknown event kind \"rumour\"",
         },
         Case {
             input: "unknown instrument kind",
             run: |_| parse::<InstrumentKind>("letter"),
-            expect: |e| matches!(e, Error::Unknown { input, .. } if input == "letter"),
+            expect: |e| matches!(e.value(), Some(ValueError::Unknown { input, .. }) if input == "letter"),
             message: "unknown instrument kind \"letter\"",
         },
         Case {
             input: "malformed agreement id",
             run: |_| parse::<bilateral::AgreementId>("not-a-uuid"),
-            expect: |e| matches!(e, Error::Unknown { input, .. } if input == "not-a-uuid"),
+            expect: |e| matches!(e.value(), Some(ValueError::Unknown { input, .. }) if input == "not-a-uuid"),
             message: "unknown agreement id \"not-a-uuid\": expected a UUID",
         },
         Case {
             input: "blank representative name",
-            run: |_| Representative::new("", "Minister", india().code()).map(drop),
+            run: |_| {
+                Representative::new("", "Minister", india().code())
+                    .map(drop)
+                    .map_err(Error::from)
+            },
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::RepresentativeName,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::RepresentativeName,
+                        ..
+                    })
+                )
             },
             message: "blank representative name",
         },
         Case {
             input: "blank representative office",
-            run: |_| Representative::new("Rajnath Singh", "  ", india().code()).map(drop),
+            run: |_| {
+                Representative::new("Rajnath Singh", "  ", india().code())
+                    .map(drop)
+                    .map_err(Error::from)
+            },
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::Office,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::Office,
+                        ..
+                    })
+                )
             },
             message: "blank representative office",
         },
         Case {
             input: "blank source publisher",
-            run: |_| Source::new("", "Title").map(drop),
+            run: |_| Source::new("", "Title").map(drop).map_err(Error::from),
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::Publisher,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::Publisher,
+                        ..
+                    })
+                )
             },
             message: "blank source publisher",
         },
         Case {
             input: "blank source title",
-            run: |_| Source::new("Publisher", "").map(drop),
+            run: |_| Source::new("Publisher", "").map(drop).map_err(Error::from),
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::SourceTitle,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::SourceTitle,
+                        ..
+                    })
+                )
             },
             message: "blank source title",
         },
@@ -399,11 +470,16 @@ fn cases() -> Vec<Case> {
                 Source::new("Publisher", "Title")
                     .and_then(|s| s.with_address(" "))
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::Address,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::Address,
+                        ..
+                    })
+                )
             },
             message: "blank source address",
         },
@@ -414,11 +490,16 @@ fn cases() -> Vec<Case> {
                     .venue("")
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::Venue,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::Venue,
+                        ..
+                    })
+                )
             },
             message: "blank event venue",
         },
@@ -429,11 +510,16 @@ fn cases() -> Vec<Case> {
                     .occasion(" ")
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
-                *e == Error::Blank {
-                    field: Field::Occasion,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::Occasion,
+                        ..
+                    })
+                )
             },
             message: "blank event occasion",
         },
@@ -442,9 +528,11 @@ fn cases() -> Vec<Case> {
             run: |w| {
                 w.agreement
                     .record(event(9, EventKind::Withdrawn, "2024-07-01"))
+                    .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
-                e.as_refusal()
+                e.refusal()
                     .is_some_and(|r| r.refused().kind == EventKind::MoiSigned)
             },
             message: "cannot record \"withdrawn\" on 2024-07-01",
@@ -454,17 +542,29 @@ fn cases() -> Vec<Case> {
             run: |w| {
                 w.agreement
                     .record(event(9, EventKind::Proposed, "2025-01-01"))
+                    .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
-                e.as_refusal()
+                e.refusal()
                     .is_some_and(|r| r.stage() == Some(Stage::MoiSigned))
             },
             message: "it is MoI signed, and under policy \"standard\" a proposal can only open a record",
         },
         Case {
             input: "an event id already recorded",
-            run: |w| w.agreement.record(event(2, EventKind::Note, "2025-01-01")),
-            expect: |e| matches!(e, Error::DuplicateEvent { .. }),
+            run: |w| {
+                w.agreement
+                    .record(event(2, EventKind::Note, "2025-01-01"))
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+            expect: |e| {
+                matches!(
+                    e.agreement_error(),
+                    Some(AgreementError::DuplicateEvent { .. })
+                )
+            },
             message: "event 00000000-0000-0000-0000-000000000002 is already recorded",
         },
         // Limits against hostile input: each exceeded limit names the field and the limit.
@@ -475,41 +575,54 @@ fn cases() -> Vec<Case> {
                     .subject(SubjectArea::Space)
                     .build(event(9, EventKind::Proposed, "2024"))
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
-                *e == Error::TooLong {
-                    field: Field::Title,
-                    length: 501,
-                    max: 500,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::TooLong {
+                        field: Field::Title,
+                        length: 501,
+                        max: 500,
+                        ..
+                    })
+                )
             },
             message: "agreement title too long: it has 501 characters, and the limit is 500",
         },
         Case {
             input: "party name over 200 characters",
-            run: |_| Party::state("JPN", "n".repeat(201)).map(drop),
+            run: |_| {
+                Party::state("JPN", "n".repeat(201))
+                    .map(drop)
+                    .map_err(Error::from)
+            },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooLong {
+                    e.value(),
+                    Some(ValueError::TooLong {
                         field: Field::PartyName,
                         max: 200,
                         ..
-                    }
+                    })
                 )
             },
             message: "party name too long",
         },
         Case {
             input: "representative office over 200 characters",
-            run: |_| Representative::new("A. Person", "o".repeat(201), india().code()).map(drop),
+            run: |_| {
+                Representative::new("A. Person", "o".repeat(201), india().code())
+                    .map(drop)
+                    .map_err(Error::from)
+            },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooLong {
+                    e.value(),
+                    Some(ValueError::TooLong {
                         field: Field::Office,
                         ..
-                    }
+                    })
                 )
             },
             message: "representative office too long",
@@ -521,14 +634,15 @@ fn cases() -> Vec<Case> {
                     .venue("v".repeat(201))
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooLong {
+                    e.value(),
+                    Some(ValueError::TooLong {
                         field: Field::Venue,
                         ..
-                    }
+                    })
                 )
             },
             message: "event venue too long",
@@ -540,29 +654,34 @@ fn cases() -> Vec<Case> {
                     .summary("s".repeat(5_001))
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooLong {
+                    e.value(),
+                    Some(ValueError::TooLong {
                         field: Field::Summary,
                         max: 5_000,
                         ..
-                    }
+                    })
                 )
             },
             message: "event summary too long: it has 5001 characters, and the limit is 5000",
         },
         Case {
             input: "source title over 500 characters",
-            run: |_| Source::new("Publisher", "t".repeat(501)).map(drop),
+            run: |_| {
+                Source::new("Publisher", "t".repeat(501))
+                    .map(drop)
+                    .map_err(Error::from)
+            },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooLong {
+                    e.value(),
+                    Some(ValueError::TooLong {
                         field: Field::SourceTitle,
                         ..
-                    }
+                    })
                 )
             },
             message: "source title too long",
@@ -573,14 +692,15 @@ fn cases() -> Vec<Case> {
                 Source::new("Publisher", "Title")
                     .and_then(|s| s.with_address("a".repeat(2_001)))
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooLong {
+                    e.value(),
+                    Some(ValueError::TooLong {
                         field: Field::Address,
                         ..
-                    }
+                    })
                 )
             },
             message: "source address too long",
@@ -593,13 +713,18 @@ fn cases() -> Vec<Case> {
                     .participants(vec![someone; 101])
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
-                *e == Error::TooMany {
-                    what: Collection::Participants,
-                    count: 101,
-                    max: 100,
-                }
+                matches!(
+                    e.value(),
+                    Some(ValueError::TooMany {
+                        what: Collection::Participants,
+                        count: 101,
+                        max: 100,
+                        ..
+                    })
+                )
             },
             message: "too many participants in one event: 101, and the limit is 100",
         },
@@ -610,14 +735,15 @@ fn cases() -> Vec<Case> {
                     .sources(vec![Source::new("P", "T").unwrap(); 101])
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooMany {
+                    e.value(),
+                    Some(ValueError::TooMany {
                         what: Collection::Sources,
                         ..
-                    }
+                    })
                 )
             },
             message: "too many sources for one event",
@@ -629,28 +755,34 @@ fn cases() -> Vec<Case> {
                     .subjects((0..101).map(|n| format!("area {n}").parse().unwrap()))
                     .build(event(9, EventKind::Proposed, "2024"))
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooMany {
+                    e.value(),
+                    Some(ValueError::TooMany {
                         what: Collection::Subjects,
                         ..
-                    }
+                    })
                 )
             },
             message: "too many subject areas for one agreement",
         },
         Case {
             input: "a retraction reason over 2,000 characters",
-            run: |w| w.agreement.retract(id(2), "r".repeat(2_001)),
+            run: |w| {
+                w.agreement
+                    .retract(id(2), "r".repeat(2_001))
+                    .map(drop)
+                    .map_err(Error::from)
+            },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooLong {
+                    e.value(),
+                    Some(ValueError::TooLong {
                         field: Field::Reason,
                         ..
-                    }
+                    })
                 )
             },
             message: "retraction reason too long",
@@ -661,8 +793,15 @@ fn cases() -> Vec<Case> {
             run: |w| {
                 w.agreement
                     .correct(event(77, EventKind::Deliberated, "2024-07-01"))
+                    .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::UnknownEvent { .. }),
+            expect: |e| {
+                matches!(
+                    e.agreement_error(),
+                    Some(AgreementError::UnknownEvent { .. })
+                )
+            },
             message: "no such event is recorded",
         },
         Case {
@@ -672,9 +811,14 @@ fn cases() -> Vec<Case> {
                 let before = only.clone();
                 let result = only.retract(id(1), "wrong");
                 crate::common::assert_same_agreement(&only, &before);
-                result
+                result.map(drop).map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::NoStageLeft { .. }),
+            expect: |e| {
+                matches!(
+                    e.agreement_error(),
+                    Some(AgreementError::NoStageLeft { .. })
+                )
+            },
             message: "no stage change would be left",
         },
         Case {
@@ -682,8 +826,10 @@ fn cases() -> Vec<Case> {
             run: |w| {
                 w.agreement
                     .record(event(9, EventKind::Finalised, "2999-01-01"))
+                    .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::FutureDate { .. }),
+            expect: |e| matches!(e.agreement_error(), Some(AgreementError::FutureDate { .. })),
             message: "a stage change cannot be dated in the future",
         },
         // Trackers.
@@ -696,14 +842,30 @@ fn cases() -> Vec<Case> {
                         event(9, EventKind::Note, "2024"),
                     )
                     .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::UnknownAgreement { .. }),
+            expect: |e| {
+                matches!(
+                    e.tracker_error(),
+                    Some(TrackerError::UnknownAgreement { .. })
+                )
+            },
             message: "no agreement 00000000-0000-0000-0000-000000000063 in the tracker",
         },
         Case {
             input: "inserting an agreement twice",
-            run: |w| w.tracker.insert(w.agreement.clone()).map(drop),
-            expect: |e| matches!(e, Error::DuplicateAgreement { .. }),
+            run: |w| {
+                w.tracker
+                    .insert(w.agreement.clone())
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+            expect: |e| {
+                matches!(
+                    e.tracker_error(),
+                    Some(TrackerError::DuplicateAgreement { .. })
+                )
+            },
             message: "is already in the tracker",
         },
         Case {
@@ -713,15 +875,16 @@ fn cases() -> Vec<Case> {
                 w.tracker
                     .record_expecting(id, 1, event(9, EventKind::Note, "2024-12-01"))
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::Conflict {
+                    e.tracker_error(),
+                    Some(TrackerError::Conflict {
                         expected: 1,
                         actual: 2,
                         ..
-                    }
+                    })
                 )
             },
             message: "is at version 2, not 1",
@@ -735,8 +898,9 @@ fn cases() -> Vec<Case> {
                     .entry_stages(StageSet::EMPTY)
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::NoEntryStage { .. }),
+            expect: |e| matches!(e.policy_error(), Some(PolicyError::NoEntryStage { .. })),
             message: "policy \"standard\" has no entry stage",
         },
         Case {
@@ -747,8 +911,14 @@ fn cases() -> Vec<Case> {
                     .allow(Stage::Withdrawn, Stage::Proposed)
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::TransitionFromFinal { .. }),
+            expect: |e| {
+                matches!(
+                    e.policy_error(),
+                    Some(PolicyError::TransitionFromFinal { .. })
+                )
+            },
             message: "but withdrawn is final",
         },
         Case {
@@ -761,14 +931,15 @@ fn cases() -> Vec<Case> {
                     .forbid(Stage::MoiSigned, Stage::Withdrawn)
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::UnreachableStage {
+                    e.policy_error(),
+                    Some(PolicyError::UnreachableStage {
                         stage: Stage::Withdrawn,
                         ..
-                    }
+                    })
                 )
             },
             message: "never reaches withdrawn",
@@ -781,8 +952,9 @@ fn cases() -> Vec<Case> {
                     .guard(Trigger::AnyStageChange, guard_fn("No Spaces", |_| Ok(())))
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::GuardName { .. }),
+            expect: |e| matches!(e.policy_error(), Some(PolicyError::GuardName { .. })),
             message: "invalid guard name \"No Spaces\"",
         },
         Case {
@@ -799,38 +971,41 @@ fn cases() -> Vec<Case> {
                     )
                     .build()
                     .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::GuardOnForbiddenStep { .. }),
+            expect: |e| {
+                matches!(
+                    e.policy_error(),
+                    Some(PolicyError::GuardOnForbiddenStep { .. })
+                )
+            },
             message: "a transition the policy does not allow",
         },
         Case {
             input: "a policy document naming an unknown guard",
             run: |_| {
-                let mut doc = PolicyDocument::from(&Policy::standard());
-                doc.guards.push(bilateral::document::GuardDocument {
-                    on: "*".into(),
-                    guard: "mystery".into(),
-                });
-                Policy::try_from(doc).map(drop)
+                let doc = policy_doc(|d| d["guards"] = json!([{"on": "*", "guard": "mystery"}]));
+                Policy::try_from(doc).map(drop).map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::UnknownGuard { .. }),
+            expect: |e| matches!(e.policy_error(), Some(PolicyError::UnknownGuard { .. })),
             message: "unknown guard \"mystery\"",
         },
         Case {
             input: "a policy document with more than 36 transitions",
             run: |_| {
-                let mut doc = PolicyDocument::from(&Policy::standard());
-                let one = doc.transitions[0].clone();
-                doc.transitions = vec![one; 37];
-                Policy::try_from(doc).map(drop)
+                let doc = policy_doc(|d| {
+                    let one = d["transitions"][0].clone();
+                    d["transitions"] = json!(vec![one; 37]);
+                });
+                Policy::try_from(doc).map(drop).map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooMany {
+                    e.value(),
+                    Some(ValueError::TooMany {
                         what: Collection::Transitions,
                         ..
-                    }
+                    })
                 )
             },
             message: "too many transitions for one policy",
@@ -838,23 +1013,18 @@ fn cases() -> Vec<Case> {
         Case {
             input: "a policy document with more than 100 guards",
             run: |_| {
-                let mut doc = PolicyDocument::from(&Policy::standard());
-                doc.guards = vec![
-                    bilateral::document::GuardDocument {
-                        on: "*".into(),
-                        guard: "cites-source".into()
-                    };
-                    101
-                ];
-                Policy::try_from(doc).map(drop)
+                let doc = policy_doc(|d| {
+                    d["guards"] = json!(vec![json!({"on": "*", "guard": "cites-source"}); 101])
+                });
+                Policy::try_from(doc).map(drop).map_err(Error::from)
             },
             expect: |e| {
                 matches!(
-                    e,
-                    Error::TooMany {
+                    e.value(),
+                    Some(ValueError::TooMany {
                         what: Collection::Guards,
                         ..
-                    }
+                    })
                 )
             },
             message: "too many guards for one policy",
@@ -866,106 +1036,149 @@ fn cases() -> Vec<Case> {
                 let mut typed =
                     bilateral::Typed::<bilateral::typed::MoiSigned>::try_from(w.agreement.clone())
                         .unwrap();
-                typed.note(event(9, EventKind::Finalised, "2024-12-01"))
+                typed
+                    .note(event(9, EventKind::Finalised, "2024-12-01"))
+                    .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::NotInformational { .. }),
+            expect: |e| matches!(e.typed_error(), Some(TypedError::NotInformational { .. })),
             message: "it is a stage change, so use the typed move for it",
         },
         // Documents.
         Case {
             input: "a tracker document with an invalid agreement",
             run: |w| {
-                let mut doc = w.tracker.export();
-                doc.agreements[0].agreement.title = " ".into();
-                bilateral::Tracker::try_from(doc).map(drop)
+                let doc = tracker_doc(&w.tracker, |d| {
+                    d["agreements"][0]["agreement"]["title"] = json!(" ")
+                });
+                bilateral::Tracker::try_from(doc)
+                    .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::InvalidAgreement { position: 0, .. }),
+            expect: |e| {
+                matches!(
+                    e.document_error(),
+                    Some(DocumentError::InvalidAgreement { position: 0, .. })
+                )
+            },
             message: "agreement 0 (",
         },
         Case {
             input: "a tracker document with version 0",
             run: |w| {
-                let mut doc = w.tracker.export();
-                doc.agreements[0].version = 0;
-                bilateral::Tracker::try_from(doc).map(drop)
+                let doc = tracker_doc(&w.tracker, |d| d["agreements"][0]["version"] = json!(0));
+                bilateral::Tracker::try_from(doc)
+                    .map(drop)
+                    .map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::InvalidAgreement { source, .. } if **source == Error::ZeroVersion),
+            expect: |e| matches!(e.document_error(), Some(DocumentError::InvalidAgreement { source, .. }) if matches!(**source, DocumentError::Version { version: 0, .. })),
             message: "version 0 is not a version",
         },
         Case {
             input: "an agreement document from a newer format",
             run: |w| {
-                let mut doc = AgreementDocument::from(&w.agreement);
-                doc.format = 2;
-                Agreement::try_from(doc).map(drop)
+                let doc = agreement_doc(&w.agreement, |d| d["format"] = json!(2));
+                Agreement::try_from(doc).map(drop).map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::UnsupportedFormat { found: 2, .. }),
+            expect: |e| {
+                matches!(
+                    e.document_error(),
+                    Some(DocumentError::UnsupportedFormat { found: 2, .. })
+                )
+            },
             message: "unsupported format version 2",
         },
         Case {
             input: "an agreement document with three parties",
             run: |w| {
-                let mut doc = AgreementDocument::from(&w.agreement);
-                doc.parties.push(doc.parties[0].clone());
-                Agreement::try_from(doc).map(drop)
+                let doc = agreement_doc(&w.agreement, |d| {
+                    let first = d["parties"][0].clone();
+                    d["parties"].as_array_mut().unwrap().push(first);
+                });
+                Agreement::try_from(doc).map(drop).map_err(Error::from)
             },
-            expect: |e| *e == Error::PartyCount { count: 3 },
+            expect: |e| matches!(e.value(), Some(ValueError::PartyCount { count: 3, .. })),
             message: "exactly two parties, and 3 were given",
         },
         Case {
             input: "an agreement document without entries",
             run: |w| {
-                let mut doc = AgreementDocument::from(&w.agreement);
-                doc.entries.clear();
-                Agreement::try_from(doc).map(drop)
+                let doc = agreement_doc(&w.agreement, |d| d["entries"] = json!([]));
+                Agreement::try_from(doc).map(drop).map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::NoEvents { .. }),
+            expect: |e| matches!(e.document_error(), Some(DocumentError::NoEvents { .. })),
             message: "has no events",
         },
         Case {
             input: "an agreement document opening with a correction",
             run: |w| {
-                let mut doc = AgreementDocument::from(&w.agreement);
-                doc.entries[0].correct = doc.entries[0].record.take();
-                Agreement::try_from(doc).map(drop)
+                let doc = agreement_doc(&w.agreement, |d| {
+                    let entry = d["entries"][0].as_object_mut().unwrap();
+                    let record = entry.remove("record").unwrap();
+                    entry.insert("correct".into(), record);
+                });
+                Agreement::try_from(doc).map(drop).map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::FirstEntryNotRecord { .. }),
+            expect: |e| {
+                matches!(
+                    e.document_error(),
+                    Some(DocumentError::FirstEntryNotRecord { .. })
+                )
+            },
             message: "must open with the record of an event",
         },
         Case {
             input: "an entry with two changes",
             run: |w| {
-                let mut doc = AgreementDocument::from(&w.agreement);
-                doc.entries[1].correct = doc.entries[1].record.clone();
-                Agreement::try_from(doc).map(drop)
+                let doc = agreement_doc(&w.agreement, |d| {
+                    d["entries"][1]["correct"] = d["entries"][1]["record"].clone();
+                });
+                Agreement::try_from(doc).map(drop).map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::MalformedEntry { .. }),
+            expect: |e| {
+                matches!(
+                    e.document_error(),
+                    Some(DocumentError::MalformedEntry { .. })
+                )
+            },
             message: "must hold exactly one of",
         },
         Case {
             input: "entries out of recording order",
             run: |w| {
-                let mut doc = AgreementDocument::from(&w.agreement);
-                doc.entries[1].recorded_at = "1999-01-01T00:00:00Z".into();
-                Agreement::try_from(doc).map(drop)
+                let doc = agreement_doc(&w.agreement, |d| {
+                    d["entries"][1]["recorded_at"] = json!("1999-01-01T00:00:00Z")
+                });
+                Agreement::try_from(doc).map(drop).map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::EntryOrder { position: 1, .. }),
+            expect: |e| {
+                matches!(
+                    e.document_error(),
+                    Some(DocumentError::EntryOrder { position: 1, .. })
+                )
+            },
             message: "entries must be in the order they were recorded",
         },
         Case {
             input: "an unreadable timestamp",
             run: |w| {
-                let mut doc = AgreementDocument::from(&w.agreement);
-                doc.entries[1].recorded_at = "yesterday".into();
-                Agreement::try_from(doc).map(drop)
+                let doc = agreement_doc(&w.agreement, |d| {
+                    d["entries"][1]["recorded_at"] = json!("yesterday")
+                });
+                Agreement::try_from(doc).map(drop).map_err(Error::from)
             },
-            expect: |e| matches!(e, Error::Timestamp { .. }),
+            expect: |e| matches!(e.value(), Some(ValueError::Timestamp { .. })),
             message: "invalid timestamp \"yesterday\"",
         },
         Case {
             input: "an unknown party kind",
-            run: |_| "tribe".parse::<bilateral::PartyKind>().map(drop),
-            expect: |e| matches!(e, Error::Unknown { .. }),
+            run: |_| {
+                "tribe"
+                    .parse::<bilateral::model::PartyKind>()
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+            expect: |e| matches!(e.value(), Some(ValueError::Unknown { .. })),
             message: "unknown party kind \"tribe\"",
         },
     ]

@@ -4,9 +4,9 @@
 use std::sync::{Arc, RwLock};
 use std::thread;
 
+use bilateral::tracker::TrackerError;
 use bilateral::{
-    Agreement, AgreementId, Error, Event, EventKind, FixedClock, Parties, Party, SubjectArea,
-    Tracker,
+    Agreement, AgreementId, Event, EventKind, FixedClock, Parties, Party, SubjectArea, Tracker,
 };
 
 const THREADS: usize = 8;
@@ -54,7 +54,7 @@ fn eight_threads_lose_no_update_and_see_every_conflict() {
                             assert_eq!(version, seen + 1);
                             accepted[target] += 1;
                         }
-                        Err(Error::Conflict {
+                        Err(TrackerError::Conflict {
                             expected, actual, ..
                         }) => {
                             assert_eq!(expected, seen);

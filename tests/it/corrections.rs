@@ -2,7 +2,10 @@
 //! nothing erased, every refusal atomic.
 
 use crate::common::{date, event, id, kinds, opened};
-use bilateral::{Action, Change, Error, Event, EventKind, Rule, Source, Stage};
+use bilateral::agreement::AgreementError;
+use bilateral::lifecycle::Action;
+use bilateral::model::ValueError;
+use bilateral::{Change, Event, EventKind, Rule, Source, Stage};
 
 fn source(publisher: &str, title: &str) -> Source {
     Source::new(publisher, title).unwrap()
@@ -96,7 +99,7 @@ fn a_correction_that_would_invalidate_the_history_is_refused_and_changes_nothing
         .unwrap();
     let err = agreement.correct(bad).unwrap_err();
     crate::common::assert_same_agreement(&agreement, &before);
-    let refusal = err.as_refusal().unwrap();
+    let refusal = err.refusal().unwrap();
     assert_eq!(refusal.action(), Action::Correct);
     assert_eq!(refusal.refused().kind, EventKind::Deliberated);
     assert!(matches!(
@@ -124,7 +127,7 @@ fn correcting_or_retracting_an_unknown_event_is_an_error() {
     assert!(
         matches!(
             err,
-            Error::UnknownEvent {
+            AgreementError::UnknownEvent {
                 action: Action::Correct,
                 ..
             }
@@ -135,7 +138,7 @@ fn correcting_or_retracting_an_unknown_event_is_an_error() {
     assert!(
         matches!(
             err,
-            Error::UnknownEvent {
+            AgreementError::UnknownEvent {
                 action: Action::Retract,
                 ..
             }
@@ -160,7 +163,7 @@ fn correcting_or_retracting_a_retracted_event_is_an_error() {
     let before = agreement.clone();
     let err = agreement.retract(id(2), "again").unwrap_err();
     assert!(
-        matches!(&err, Error::AlreadyRetracted { reason, .. } if reason == "misattributed"),
+        matches!(&err, AgreementError::AlreadyRetracted { reason, .. } if reason == "misattributed"),
         "{err}"
     );
     let err = agreement
@@ -169,7 +172,7 @@ fn correcting_or_retracting_a_retracted_event_is_an_error() {
     assert!(
         matches!(
             err,
-            Error::AlreadyRetracted {
+            AgreementError::AlreadyRetracted {
                 action: Action::Correct,
                 ..
             }
@@ -180,7 +183,7 @@ fn correcting_or_retracting_a_retracted_event_is_an_error() {
     // A retracted id cannot be reused for a new event either.
     assert!(matches!(
         agreement.record(event(2, EventKind::Note, "2024-03-01")),
-        Err(Error::DuplicateEvent { .. })
+        Err(AgreementError::DuplicateEvent { .. })
     ));
 }
 
@@ -196,7 +199,7 @@ fn a_retraction_that_would_invalidate_the_history_is_refused() {
     let before = agreement.clone();
     let err = agreement.retract(id(2), "no talks took place").unwrap_err();
     crate::common::assert_same_agreement(&agreement, &before);
-    let refusal = err.as_refusal().unwrap();
+    let refusal = err.refusal().unwrap();
     assert_eq!(refusal.action(), Action::Retract);
     assert_eq!(refusal.refused().kind, EventKind::MoiSigned);
     assert_eq!(refusal.stage(), Some(Stage::Proposed));
@@ -215,14 +218,14 @@ fn the_last_stage_change_cannot_be_retracted_or_corrected_away() {
         .unwrap();
     let before = agreement.clone();
     let err = agreement.retract(id(1), "wrong agreement").unwrap_err();
-    assert!(matches!(err, Error::NoStageLeft { .. }), "{err}");
+    assert!(matches!(err, AgreementError::NoStageLeft { .. }), "{err}");
     let err = agreement
         .correct(event(1, EventKind::Meeting, "2024-01-01"))
         .unwrap_err();
     assert!(
         matches!(
             err,
-            Error::NoStageLeft {
+            AgreementError::NoStageLeft {
                 action: Action::Correct,
                 ..
             }
@@ -262,11 +265,12 @@ fn a_blank_retraction_reason_is_refused() {
         .record(event(2, EventKind::Note, "2024-02-01"))
         .unwrap();
     let before = agreement.clone();
-    assert_eq!(
+    assert!(matches!(
         agreement.retract(id(2), "  ").unwrap_err(),
-        Error::Blank {
-            field: bilateral::Field::Reason
-        }
-    );
+        AgreementError::Value(ValueError::Blank {
+            field: bilateral::model::Field::Reason,
+            ..
+        })
+    ));
     crate::common::assert_same_agreement(&agreement, &before);
 }

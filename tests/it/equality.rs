@@ -2,9 +2,8 @@
 //! assertion in this suite relies on `==` telling different values apart.
 
 use crate::common::{event, opened};
-use bilateral::{
-    BothPartiesRepresented, CitesSource, EventKind, Policy, Stage, StageSet, Tracker, Trigger,
-};
+use bilateral::lifecycle::{BothPartiesRepresented, CitesSource};
+use bilateral::{EventKind, Policy, Stage, StageSet, Tracker, Trigger};
 
 #[track_caller]
 fn assert_differ<T: PartialEq + std::fmt::Debug>(a: &T, b: &T) {
@@ -21,7 +20,9 @@ fn assert_equal<T: PartialEq + std::fmt::Debug>(a: &T, b: &T) {
 fn two_agreements() -> (bilateral::Agreement, bilateral::Agreement) {
     let first = opened(EventKind::Deliberated, "2024-06-01");
     let second = bilateral::Agreement::builder("Space cooperation", crate::common::india_japan())
-        .id(bilateral::AgreementId::from_uuid(uuid::Uuid::from_u128(0xB)))
+        .id(bilateral::AgreementId::from_uuid(uuid::Uuid::from_u128(
+            0xB,
+        )))
         .subject(bilateral::SubjectArea::Space)
         .build(event(2, EventKind::Proposed, "2023"))
         .unwrap();
@@ -51,7 +52,11 @@ fn trackers_differing_in_any_one_way_are_unequal() {
     let base = tracker(Policy::standard(), &[a.clone(), b.clone()]);
 
     // Another policy, by name or by rule.
-    let renamed = Policy::standard().to_builder().name("renamed").build().unwrap();
+    let renamed = Policy::standard()
+        .to_builder()
+        .name("renamed")
+        .build()
+        .unwrap();
     assert_differ(&base, &tracker(renamed, &[a.clone(), b.clone()]));
     let skip_moi = Policy::standard()
         .to_builder()
@@ -60,7 +65,10 @@ fn trackers_differing_in_any_one_way_are_unequal() {
         .unwrap();
     assert_differ(&base, &tracker(skip_moi, &[a.clone(), b.clone()]));
     // One agreement fewer, or none.
-    assert_differ(&base, &tracker(Policy::standard(), std::slice::from_ref(&a)));
+    assert_differ(
+        &base,
+        &tracker(Policy::standard(), std::slice::from_ref(&a)),
+    );
     assert_differ(&base, &Tracker::new());
     // The same agreements in another order.
     assert_differ(&base, &tracker(Policy::standard(), &[b.clone(), a.clone()]));
@@ -107,9 +115,10 @@ fn policies_with_the_same_rules_are_equal() {
 #[test]
 fn policies_differing_in_any_one_way_are_unequal() {
     let base = ministry();
-    let changed = |f: fn(bilateral::PolicyBuilder) -> bilateral::PolicyBuilder| {
-        f(base.to_builder()).build().unwrap()
-    };
+    let changed =
+        |f: fn(bilateral::lifecycle::PolicyBuilder) -> bilateral::lifecycle::PolicyBuilder| {
+            f(base.to_builder()).build().unwrap()
+        };
     // The name.
     assert_differ(&base, &changed(|b| b.name("other")));
     // One transition.

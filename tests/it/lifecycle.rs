@@ -1,7 +1,8 @@
 //! The standard lifecycle: every stage-to-stage step, accepted or refused.
 
 use crate::common::{event, opened};
-use bilateral::{Error, EventKind, Policy, Rule, Stage, StageSet};
+use bilateral::agreement::AgreementError;
+use bilateral::{EventKind, Policy, Rule, Stage, StageSet};
 
 /// The standard rules written out by hand, independently of `Policy`.
 fn expected(from: Stage, to: Stage) -> bool {
@@ -35,7 +36,7 @@ fn every_transition_of_the_matrix() {
                 assert_eq!(agreement.len(), 2);
             } else {
                 let err = result.expect_err(&format!("{from} -> {to} should be refused"));
-                let refusal = err.as_refusal().expect("a lifecycle refusal");
+                let refusal = err.refusal().expect("a lifecycle refusal");
                 assert_eq!(refusal.stage(), Some(from));
                 let is_final = matches!(from, Stage::Withdrawn | Stage::Terminated);
                 match refusal.rule() {
@@ -142,7 +143,7 @@ fn the_refusal_message_names_agreement_stage_event_date_and_rule() {
          \"Reciprocal Provision of Supplies and Services\" (00000000-0000-0000-0000-00000000000a): \
          it is proposed, and under policy \"standard\" an MoI can only follow deliberation"
     );
-    let refusal = err.as_refusal().unwrap();
+    let refusal = err.refusal().unwrap();
     assert_eq!(
         refusal.title(),
         "Reciprocal Provision of Supplies and Services"
@@ -175,7 +176,7 @@ fn entry_into_force_only_follows_finalisation_and_only_once() {
     let err = deliberated
         .record(event(2, EventKind::EnteredIntoForce, "2020-02-01"))
         .unwrap_err();
-    assert_eq!(err.as_refusal().unwrap().rule(), &Rule::EntryIntoForce);
+    assert_eq!(err.refusal().unwrap().rule(), &Rule::EntryIntoForce);
 
     // After finalisation, even on the same day: accepted.
     let mut finalised = opened(EventKind::Finalised, "2020-01-01");
@@ -192,7 +193,7 @@ fn entry_into_force_only_follows_finalisation_and_only_once() {
         .record(event(3, EventKind::EnteredIntoForce, "2020-03-01"))
         .unwrap_err();
     assert_eq!(
-        err.as_refusal().unwrap().rule(),
+        err.refusal().unwrap().rule(),
         &Rule::AlreadyInForce {
             since: crate::common::date("2020-01-01")
         }
@@ -206,6 +207,6 @@ fn entry_into_force_only_follows_finalisation_and_only_once() {
     let err = terminated
         .record(event(3, EventKind::EnteredIntoForce, "2022-01-01"))
         .unwrap_err();
-    assert_eq!(err.as_refusal().unwrap().rule(), &Rule::EntryIntoForce);
-    assert!(matches!(err, Error::Refused(_)));
+    assert_eq!(err.refusal().unwrap().rule(), &Rule::EntryIntoForce);
+    assert!(matches!(err, AgreementError::Refused(_)));
 }

@@ -3,9 +3,11 @@
 use std::str::FromStr;
 
 use crate::common::{date, india, japan};
+use bilateral::model::PartyKind;
+use bilateral::model::ValueError;
 use bilateral::{
-    EventDate, EventKind, InstrumentKind, Parties, Party, PartyCode, PartyKind, Precision, Source,
-    Stage, SubjectArea,
+    EventDate, EventKind, InstrumentKind, Parties, Party, PartyCode, Precision, Source, Stage,
+    SubjectArea,
 };
 
 #[test]
@@ -214,8 +216,8 @@ fn dates_from_chrono_keep_the_year_range() {
     let far = chrono::NaiveDate::from_ymd_opt(12024, 1, 1).unwrap();
     assert!(matches!(
         EventDate::try_from(far),
-        Err(bilateral::Error::Date {
-            rule: bilateral::DateRule::YearOutOfRange,
+        Err(ValueError::Date {
+            rule: bilateral::model::DateRule::YearOutOfRange,
             ..
         })
     ));

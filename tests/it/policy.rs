@@ -3,10 +3,17 @@
 use std::sync::Mutex;
 
 use crate::common::{date, event, id, india_japan, opened};
+use bilateral::agreement::AgreementError;
+use bilateral::document::DocumentError;
+use bilateral::document::PolicyDocument;
+use bilateral::lifecycle::PolicyError;
+use bilateral::lifecycle::{
+    Action, BothPartiesRepresented, CitesSource, ExactDate, Guards, guard_fn,
+};
+use bilateral::model::ValueError;
 use bilateral::{
-    Action, Agreement, BothPartiesRepresented, CitesSource, Context, Error, Event, EventKind,
-    ExactDate, FixedClock, Guards, Policy, PolicyDocument, Representative, Rule, Source, Stage,
-    StageChange, StageSet, SubjectArea, Trigger, Veto, guard_fn,
+    Agreement, Context, Error, Event, EventKind, FixedClock, Policy, Representative, Rule, Source,
+    Stage, StageChange, StageSet, SubjectArea, Trigger, Veto,
 };
 
 fn singh() -> Representative {
@@ -35,8 +42,25 @@ fn record_under(policy: &Policy, event: Event) -> Result<Agreement, Error> {
     Ok(agreement)
 }
 
-fn veto(err: &Error) -> (&str, &str) {
-    match err.as_refusal().map(|refusal| refusal.rule()) {
+/// Errors that may carry a refusal.
+trait Refused: std::fmt::Display {
+    fn refusal_of(&self) -> Option<&bilateral::Refusal>;
+}
+
+impl Refused for Error {
+    fn refusal_of(&self) -> Option<&bilateral::Refusal> {
+        self.refusal()
+    }
+}
+
+impl Refused for AgreementError {
+    fn refusal_of(&self) -> Option<&bilateral::Refusal> {
+        self.refusal()
+    }
+}
+
+fn veto(err: &impl Refused) -> (&str, &str) {
+    match err.refusal_of().map(|refusal| refusal.rule()) {
         Some(Rule::Guard { guard, reason }) => (guard.as_str(), reason.as_str()),
         other => panic!("expected a guard's refusal, got {other:?} from {err}"),
     }
@@ -160,7 +184,7 @@ fn a_refusal_by_a_guard_names_the_guard_and_the_policy_and_changes_nothing() {
         )
         .unwrap_err();
     crate::common::assert_same_agreement(&agreement, &before);
-    assert_eq!(err.as_refusal().unwrap().policy(), "guarded");
+    assert_eq!(err.refusal().unwrap().policy(), "guarded");
     assert!(
         err.to_string().ends_with(
             "it is deliberated, and under policy \"guarded\" guard \"cites-source\" refused it: \
@@ -177,7 +201,7 @@ fn guards_judge_corrections_and_openings() {
         .guard(
             Trigger::Into(Stage::Withdrawn),
             guard_fn("no-2019-withdrawals", |proposal| {
-                if proposal.event.date().year_number() == 2019 {
+                if proposal.event().date().year_number() == 2019 {
                     Err(Veto::new("nothing was withdrawn in 2019"))
                 } else {
                     Ok(())
@@ -204,7 +228,7 @@ fn guards_judge_corrections_and_openings() {
         .unwrap();
     let err = agreement.correct_with(&context, moved).unwrap_err();
     assert_eq!(veto(&err).1, "nothing was withdrawn in 2019");
-    assert_eq!(err.as_refusal().unwrap().action(), Action::Correct);
+    assert_eq!(err.refusal().unwrap().action(), Action::Correct);
     // Opening a record with one is refused too.
     let err = Agreement::builder("Other", india_japan())
         .subject(SubjectArea::Trade)
@@ -221,7 +245,7 @@ fn a_guard_sees_the_stage_before_the_event_at_its_place() {
         .guard(
             Trigger::AnyStageChange,
             guard_fn("spy", |proposal| {
-                SEEN.lock().unwrap().push((proposal.from, proposal.to));
+                SEEN.lock().unwrap().push((proposal.from(), proposal.to()));
                 Ok(())
             }),
         )
@@ -272,7 +296,7 @@ fn a_custom_policy_can_skip_the_moi() {
     )
     .unwrap_err();
     assert!(matches!(
-        err.as_refusal().unwrap().rule(),
+        err.refusal().unwrap().rule(),
         Rule::Transition { .. }
     ));
 }
@@ -308,7 +332,7 @@ fn the_strict_policy_opens_records_only_at_proposed() {
         .build_with(&context, event(1, EventKind::MoiSigned, "2020-01-01"))
         .unwrap_err();
     assert!(matches!(
-        err.as_refusal().unwrap().rule(),
+        err.refusal().unwrap().rule(),
         Rule::Entry {
             stage: Stage::MoiSigned,
             ..
@@ -334,26 +358,18 @@ fn inconsistent_policies_are_refused_at_construction() {
         .entry_stages(StageSet::EMPTY)
         .build()
         .unwrap_err();
-    assert_eq!(
-        err,
-        Error::NoEntryStage {
-            policy: "standard".into()
-        }
-    );
+    assert!(matches!(&err, PolicyError::NoEntryStage { policy, .. } if policy == "standard"));
 
     let err = Policy::standard()
         .to_builder()
         .allow(Stage::Terminated, Stage::Finalised)
         .build()
         .unwrap_err();
-    assert_eq!(
-        err,
-        Error::TransitionFromFinal {
-            policy: "standard".into(),
-            from: Stage::Terminated,
-            to: Stage::Finalised
-        }
-    );
+    assert!(matches!(
+        &err,
+        PolicyError::TransitionFromFinal { policy, from: Stage::Terminated, to: Stage::Finalised, .. }
+            if policy == "standard"
+    ));
     assert_eq!(
         err.to_string(),
         "policy \"standard\" lets finalised follow terminated, but terminated is final"
@@ -364,13 +380,10 @@ fn inconsistent_policies_are_refused_at_construction() {
         .forbid(Stage::Deliberated, Stage::MoiSigned)
         .build()
         .unwrap_err();
-    assert_eq!(
-        err,
-        Error::UnreachableStage {
-            policy: "strict".into(),
-            stage: Stage::MoiSigned
-        }
-    );
+    assert!(matches!(
+        &err,
+        PolicyError::UnreachableStage { policy, stage: Stage::MoiSigned, .. } if policy == "strict"
+    ));
 
     let err = Policy::standard()
         .to_builder()
@@ -383,26 +396,30 @@ fn inconsistent_policies_are_refused_at_construction() {
         )
         .build()
         .unwrap_err();
-    assert!(matches!(err, Error::GuardOnForbiddenStep { .. }), "{err}");
+    assert!(
+        matches!(err, PolicyError::GuardOnForbiddenStep { .. }),
+        "{err}"
+    );
 
     let err = Policy::standard()
         .to_builder()
         .guard(Trigger::AnyStageChange, guard_fn("Bad Name", |_| Ok(())))
         .build()
         .unwrap_err();
-    assert!(matches!(err, Error::GuardName { .. }), "{err}");
+    assert!(matches!(err, PolicyError::GuardName { .. }), "{err}");
 
     let err = Policy::standard()
         .to_builder()
         .name("  ")
         .build()
         .unwrap_err();
-    assert_eq!(
+    assert!(matches!(
         err,
-        Error::Blank {
-            field: bilateral::Field::PolicyName
-        }
-    );
+        PolicyError::Value(ValueError::Blank {
+            field: bilateral::model::Field::PolicyName,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -437,25 +454,30 @@ fn policies_round_trip_through_json() {
 
 #[test]
 fn policy_documents_are_refused_when_inconsistent_or_naming_unknown_guards() {
-    let mut doc = PolicyDocument::from(&Policy::standard());
-    doc.transitions
-        .push(bilateral::document::TransitionDocument {
-            from: "withdrawn".into(),
-            to: "proposed".into(),
-        });
+    let edited = |edit: &dyn Fn(&mut serde_json::Value)| -> PolicyDocument {
+        let mut doc = serde_json::to_value(PolicyDocument::from(&Policy::standard())).unwrap();
+        edit(&mut doc);
+        serde_json::from_value(doc).unwrap()
+    };
+    let doc = edited(&|d| {
+        d["transitions"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"from": "withdrawn", "to": "proposed"}))
+    });
     assert!(matches!(
         Policy::try_from(doc),
-        Err(Error::TransitionFromFinal { .. })
+        Err(DocumentError::Policy {
+            source: PolicyError::TransitionFromFinal { .. },
+            ..
+        })
     ));
 
-    let mut doc = PolicyDocument::from(&Policy::standard());
-    doc.guards.push(bilateral::document::GuardDocument {
-        on: "*".into(),
-        guard: "logistics-only".into(),
-    });
+    let doc =
+        edited(&|d| d["guards"] = serde_json::json!([{"on": "*", "guard": "logistics-only"}]));
     let err = Policy::try_from(doc.clone()).unwrap_err();
     assert!(
-        matches!(&err, Error::UnknownGuard { name, .. } if name == "logistics-only"),
+        matches!(&err, DocumentError::Policy { source: PolicyError::UnknownGuard { name, .. }, path, .. } if name == "logistics-only" && path == "guards[0].guard"),
         "{err}"
     );
     assert!(
@@ -485,15 +507,24 @@ fn policy_documents_are_refused_when_inconsistent_or_naming_unknown_guards() {
         [(Trigger::AnyStageChange, "logistics-only".to_owned())]
     );
 
-    let mut doc = PolicyDocument::from(&Policy::standard());
-    doc.entry = vec!["signed".into()];
-    assert!(matches!(Policy::try_from(doc), Err(Error::Unknown { .. })));
-    let mut doc = PolicyDocument::from(&Policy::standard());
-    doc.guards.push(bilateral::document::GuardDocument {
-        on: "proposed->nowhere".into(),
-        guard: "cites-source".into(),
+    let doc = edited(&|d| d["entry"] = serde_json::json!(["signed"]));
+    assert!(matches!(
+        Policy::try_from(doc),
+        Err(DocumentError::Value {
+            source: ValueError::Unknown { .. },
+            ..
+        })
+    ));
+    let doc = edited(&|d| {
+        d["guards"] = serde_json::json!([{"on": "proposed->nowhere", "guard": "cites-source"}])
     });
-    assert!(matches!(Policy::try_from(doc), Err(Error::Unknown { .. })));
+    assert!(matches!(
+        Policy::try_from(doc),
+        Err(DocumentError::Value {
+            source: ValueError::Unknown { .. },
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -502,10 +533,10 @@ fn observers_hear_every_accepted_stage_change_and_nothing_else() {
     let observer = |change: &StageChange<'_>| {
         heard.lock().unwrap().push(format!(
             "{:?} {} {:?}->{}",
-            change.action,
+            change.receipt.action,
             change.event.kind(),
-            change.before,
-            change.after
+            change.receipt.before,
+            change.receipt.after
         ));
     };
     let clock = FixedClock::new("2024-11-23T00:00:00Z".parse().unwrap());
@@ -610,7 +641,7 @@ fn diagrams_of_the_standard_policy() {
          }\n"
     );
     // The crate docs show the same diagram.
-    let source = include_str!("../../src/policy.rs");
+    let source = include_str!("../../src/lifecycle/policy.rs");
     let start = source.find("/// ```mermaid\n").unwrap() + "/// ```mermaid\n".len();
     let end = start + source[start..].find("/// ```").unwrap();
     let documented: String = source[start..end]

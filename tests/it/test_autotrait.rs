@@ -21,9 +21,9 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<bilateral::StageSet>();
     assert_send_sync::<bilateral::SubjectArea>();
     assert_send_sync::<bilateral::Tracker>();
-    assert_send_sync::<bilateral::Query<'static>>();
+    assert_send_sync::<bilateral::tracker::Query<'static>>();
     assert_send_sync::<bilateral::Context<'static>>();
-    assert_send_sync::<bilateral::Guards>();
+    assert_send_sync::<bilateral::lifecycle::Guards>();
 }
 
 #[test]

@@ -4,10 +4,11 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use bilateral::agreement::AgreementError;
+use bilateral::lifecycle::{BothPartiesRepresented, guard_fn};
 use bilateral::testing::{Ids, ManualClock, Scenario, agreement, event, event_builder, fixtures};
 use bilateral::{
-    BothPartiesRepresented, Clock, Error, EventKind, Policy, Representative, Rule, Stage,
-    SubjectArea, Trigger, Veto, guard_fn,
+    Clock, EventKind, Policy, Representative, Rule, Stage, SubjectArea, Trigger, Veto,
 };
 
 /// The ministry's policy: logistics agreements may skip the MoI, and a
@@ -79,7 +80,7 @@ fn a_one_sided_finalisation_is_refused_by_the_guard() {
     Scenario::new(ministry())
         .given_events([event(EventKind::Deliberated, "2024-11-22")])
         .when(event_builder(EventKind::Finalised, "2025-01-15").participant(both_ministers()[0].clone()).build().unwrap())
-        .then_refused_by(|err| matches!(err.as_refusal().map(|r| r.rule()), Some(Rule::Guard { guard, .. }) if guard == "both-parties-represented"))
+        .then_refused_by(|err| matches!(err.refusal().map(|r| r.rule()), Some(Rule::Guard { guard, .. }) if guard == "both-parties-represented"))
         .then_refused_containing("JPN has none among the participants")
         .then_stage(Stage::Deliberated);
 }
@@ -116,7 +117,7 @@ fn corrections_and_retractions_through_the_harness() {
                 .build()
                 .unwrap(),
         )
-        .then_refused_by(|err| err.as_refusal().is_some())
+        .then_refused_by(|err| err.refusal().is_some())
         .when_corrected(
             signed
                 .to_builder()
@@ -274,7 +275,7 @@ fn clocks_and_ids_are_deterministic() {
     world.given_events([event(EventKind::Proposed, "2024-01-10")]);
     world
         .when(event(EventKind::Deliberated, "2024-07-01"))
-        .then_refused_by(|err| matches!(err, Error::FutureDate { .. }));
+        .then_refused_by(|err| matches!(err, AgreementError::FutureDate { .. }));
     world.clock().advance(chrono::Duration::days(60));
     world
         .when(event(EventKind::Deliberated, "2024-07-01"))

@@ -2,9 +2,9 @@
 //! (the agreement as known at an instant), and the future-date rule.
 
 use crate::common::{date, event, id, india_japan, opened};
-use bilateral::{
-    Agreement, Clock, Context, Error, EventKind, FixedClock, Policy, Stage, StageOn, SubjectArea,
-};
+use bilateral::agreement::AgreementError;
+use bilateral::agreement::StageOn;
+use bilateral::{Agreement, Clock, Context, EventKind, FixedClock, Policy, Stage, SubjectArea};
 use chrono::{DateTime, Utc};
 
 fn instant(text: &str) -> DateTime<Utc> {
@@ -212,7 +212,7 @@ fn stage_changes_dated_in_the_future_are_refused() {
     assert!(
         matches!(
             err,
-            Error::FutureDate {
+            AgreementError::FutureDate {
                 kind: EventKind::MoiSigned,
                 ..
             }
@@ -244,7 +244,7 @@ fn stage_changes_dated_in_the_future_are_refused() {
         .unwrap();
     assert!(matches!(
         agreement.correct_with(&context, moved),
-        Err(Error::FutureDate { .. })
+        Err(AgreementError::FutureDate { .. })
     ));
 
     // Opening a record in the future is refused.
@@ -252,7 +252,7 @@ fn stage_changes_dated_in_the_future_are_refused() {
         .subject(SubjectArea::Space)
         .build_with(&context, event(9, EventKind::Proposed, "2025-01-01"))
         .unwrap_err();
-    assert!(matches!(err, Error::FutureDate { .. }), "{err}");
+    assert!(matches!(err, AgreementError::FutureDate { .. }), "{err}");
 }
 
 #[test]

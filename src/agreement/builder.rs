@@ -1,0 +1,204 @@
+//! Building an agreement: its header, validated, opened with a first event.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::lifecycle::Policy;
+use crate::model::{
+    AgreementId, Collection, Event, Field, InstrumentKind, Parties, SubjectArea, limits,
+};
+
+use super::change::Receipt;
+use super::context::Context;
+use super::entry::Change;
+use super::error::AgreementError;
+use super::order::InForce;
+use super::{Agreement, Summary};
+
+/// Builds an [`Agreement`]; see [`Agreement::builder`].
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct AgreementBuilder {
+    id: Option<AgreementId>,
+    title: String,
+    instrument: InstrumentKind,
+    parties: Parties,
+    subjects: Vec<SubjectArea>,
+}
+
+impl AgreementBuilder {
+    pub(crate) fn new(title: String, parties: Parties) -> Self {
+        AgreementBuilder {
+            id: None,
+            title,
+            instrument: InstrumentKind::default(),
+            parties,
+            subjects: Vec::new(),
+        }
+    }
+
+    /// Sets the id (by default a fresh UUID v7 is made by `build`).
+    pub fn id(mut self, id: AgreementId) -> Self {
+        self.id = Some(id);
+        self
+    }
+
+    /// Sets the kind of instrument (by default [`InstrumentKind::Agreement`]).
+    pub fn instrument(mut self, instrument: InstrumentKind) -> Self {
+        self.instrument = instrument;
+        self
+    }
+
+    /// Adds a subject area.
+    pub fn subject(mut self, area: SubjectArea) -> Self {
+        self.subjects.push(area);
+        self
+    }
+
+    /// Adds subject areas.
+    pub fn subjects(mut self, areas: impl IntoIterator<Item = SubjectArea>) -> Self {
+        self.subjects.extend(areas);
+        self
+    }
+
+    /// Creates the agreement with its first event, under the standard
+    /// policy and the system clock.
+    ///
+    /// # Errors
+    ///
+    /// - [`AgreementError::Value`] for a blank or overlong title, or more
+    ///   than [`MAX_SUBJECTS`](crate::limits::MAX_SUBJECTS) subject areas;
+    /// - [`AgreementError::NoSubjectArea`] when no subject area was given;
+    /// - [`AgreementError::NotAStageChange`] when `first` is informational:
+    ///   an agreement opens with a stage change, so it always has a stage;
+    /// - [`AgreementError::FutureDate`] when `first` is dated after today.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let builder = Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics);
+    /// let pact = builder.clone().build(Event::new(EventKind::Proposed, "2024".parse()?))?;
+    /// assert!(builder.build(Event::new(EventKind::Meeting, "2024".parse()?)).is_err());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn build(self, first: Event) -> Result<Agreement, AgreementError> {
+        self.build_with(&Context::standard(), first)
+    }
+
+    /// Creates the agreement with its first event, under the policy (which
+    /// decides the stages a record may open at) and clock of `context`.
+    ///
+    /// # Errors
+    ///
+    /// As [`AgreementBuilder::build`], and [`AgreementError::Refused`] when
+    /// the policy does not let a record open at the first event's stage, or
+    /// one of its guards refuses it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Context, Event, EventKind, Parties, Party, Policy, SubjectArea};
+    /// let strict = Policy::strict();
+    /// let context = Context::standard().with_policy(&strict);
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let builder = Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics);
+    /// assert!(builder.clone().build_with(&context, Event::new(EventKind::Finalised, "2024".parse()?)).is_err());
+    /// builder.build_with(&context, Event::new(EventKind::Proposed, "2024".parse()?))?;
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn build_with(
+        self,
+        context: &Context<'_>,
+        first: Event,
+    ) -> Result<Agreement, AgreementError> {
+        let now = context.clock().now();
+        let (agreement, receipt) = self.header()?.open(context.policy(), now, first, true)?;
+        context.notify(&agreement, &receipt);
+        Ok(agreement)
+    }
+
+    /// The header, validated.
+    pub(crate) fn header(self) -> Result<Header, AgreementError> {
+        Header::new(
+            self.id.unwrap_or_else(AgreementId::new),
+            self.title,
+            self.instrument,
+            self.parties,
+            self.subjects,
+        )
+    }
+}
+
+/// The header fields of an agreement, validated.
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    id: AgreementId,
+    title: Box<str>,
+    instrument: InstrumentKind,
+    parties: Parties,
+    subjects: Box<[SubjectArea]>,
+}
+
+impl Header {
+    pub(crate) fn new(
+        id: AgreementId,
+        title: String,
+        instrument: InstrumentKind,
+        parties: Parties,
+        mut subjects: Vec<SubjectArea>,
+    ) -> Result<Self, AgreementError> {
+        let title = crate::model::text::required(title, Field::Title, limits::MAX_TITLE)?;
+        if subjects.is_empty() {
+            return Err(AgreementError::NoSubjectArea { title });
+        }
+        limits::at_most(Collection::Subjects, subjects.len(), limits::MAX_SUBJECTS)?;
+        subjects.sort_unstable();
+        subjects.dedup();
+        Ok(Header {
+            id,
+            title: title.into_boxed_str(),
+            instrument,
+            parties,
+            subjects: subjects.into_boxed_slice(),
+        })
+    }
+
+    /// The title, for errors about the agreement before it exists.
+    pub(crate) fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The agreement opened with `first` at `now` under `policy` (its
+    /// guards too, when `guards`).
+    pub(crate) fn open(
+        self,
+        policy: &Policy,
+        now: DateTime<Utc>,
+        first: Event,
+        guards: bool,
+    ) -> Result<(Agreement, Receipt), AgreementError> {
+        if !first.kind().is_stage_change() {
+            return Err(AgreementError::NotAStageChange {
+                title: self.title.into(),
+                kind: first.kind(),
+                date: first.date(),
+            });
+        }
+        let mut agreement = Agreement {
+            id: self.id,
+            title: self.title,
+            instrument: self.instrument,
+            parties: self.parties,
+            subjects: self.subjects,
+            log: Vec::new(),
+            in_force: InForce::default(),
+            summary: Summary::default(),
+            ids: None::<Box<HashMap<_, _>>>,
+        };
+        let receipt = agreement.apply_change(policy, now, Change::Record(first), guards)?;
+        Ok((agreement, receipt))
+    }
+}

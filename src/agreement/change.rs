@@ -1,0 +1,636 @@
+//! The change engine: one path for every record, correction and
+//! retraction.
+//!
+//! A change is checked against the state the agreement keeps beside its
+//! entries, planned as an edit of the history in force, judged by the
+//! lifecycle where the edit can matter, then applied. Nothing is written
+//! until everything (limits, ids, dates, rules, guards) has passed, so a
+//! refused change, or a guard that panics, leaves the agreement as it was.
+//!
+//! What the judgement looks at is local: the stage just before the edited
+//! part of the history, the edited part, and what follows it up to the next
+//! stage change. An append looks at the stage at the end; an event dated in
+//! the past is checked from its place on; a note that moves no stage is not
+//! replayed at all.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::lifecycle::{Action, Judged, Policy, Proposal, Refusal, Replay, Rule};
+use crate::model::{Collection, Event, EventDate, EventId, EventKind, Field, Stage, limits};
+
+use super::context::Context;
+use super::entry::{Change, Entry};
+use super::error::AgreementError;
+use super::order::{Edit, Slot};
+use super::{Agreement, MAPPED, Status, Summary};
+
+/// What an accepted change did: returned by every change to an agreement
+/// and by a tracker, so that whoever keeps indexes or listens learns what
+/// moved without looking inside the agreement.
+///
+/// ```
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea};
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let mut pact = Agreement::builder("Pact", parties)
+///     .subject(SubjectArea::Trade)
+///     .build(Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+/// let receipt = pact.record(Event::new(EventKind::Deliberated, "2024-03".parse()?))?;
+/// assert_eq!((receipt.before, receipt.after), (Some(Stage::Proposed), Stage::Deliberated));
+/// assert_eq!(receipt.entry, 1);
+/// assert_eq!(receipt.arrived.map(|placed| placed.kind), Some(EventKind::Deliberated));
+/// assert!(receipt.left.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Receipt {
+    /// What was done.
+    pub action: Action,
+    /// The event the change was about.
+    pub event: EventId,
+    /// The position of the new entry in the audit trail.
+    pub entry: usize,
+    /// The stage before the change; `None` when it opened the record.
+    pub before: Option<Stage>,
+    /// The stage after the change.
+    pub after: Stage,
+    /// The version that entered the history: the event recorded, or the
+    /// corrected version.
+    pub arrived: Option<Placed>,
+    /// The version that left the history: the one corrected or retracted.
+    pub left: Option<Placed>,
+}
+
+/// An event version entering or leaving the history, in a [`Receipt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Placed {
+    /// The position in the audit trail of the entry holding the version.
+    pub entry: usize,
+    /// Its date.
+    pub date: EventDate,
+    /// Its kind.
+    pub kind: EventKind,
+}
+
+/// A change checked and planned, ready to apply.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    action: Action,
+    event: EventId,
+    edit: Edit,
+    summary: Summary,
+    arrived: Option<Placed>,
+    left: Option<Placed>,
+}
+
+impl Plan {
+    /// The stage the agreement will be at.
+    pub(crate) fn stage(&self) -> Stage {
+        self.summary.stage.unwrap_or(Stage::Proposed)
+    }
+
+    /// The receipt the change will give once applied.
+    pub(crate) fn receipt(&self, agreement: &Agreement) -> Receipt {
+        Receipt {
+            action: self.action,
+            event: self.event,
+            entry: agreement.log.len(),
+            before: agreement.summary.stage,
+            after: self.summary.stage.unwrap_or(Stage::Proposed),
+            arrived: self.arrived,
+            left: self.left,
+        }
+    }
+}
+
+/// What the lifecycle says of an edited history.
+struct Judgement {
+    /// The stage after the whole history.
+    stage: Option<Stage>,
+    /// The stage just before the new version, and its position.
+    pending: Option<(Option<Stage>, usize)>,
+}
+
+fn is_lifecycle(slot: &Slot) -> bool {
+    slot.is_stage_change() || slot.kind == EventKind::EnteredIntoForce
+}
+
+fn is_entry_into_force(slot: &Slot) -> bool {
+    slot.kind == EventKind::EnteredIntoForce
+}
+
+impl Agreement {
+    /// Applies a change under `context`, then tells its observer.
+    pub(crate) fn apply_with(
+        &mut self,
+        context: &Context<'_>,
+        change: Change,
+    ) -> Result<Receipt, AgreementError> {
+        let now = context.clock().now();
+        let receipt = self.apply_change(context.policy(), now, change, true)?;
+        context.notify(self, &receipt);
+        Ok(receipt)
+    }
+
+    /// Checks a change under `policy` (with its guards when `guards`) as of
+    /// `now`, and applies it. On error nothing has changed.
+    pub(crate) fn apply_change(
+        &mut self,
+        policy: &Policy,
+        now: DateTime<Utc>,
+        change: Change,
+        guards: bool,
+    ) -> Result<Receipt, AgreementError> {
+        let change = match change {
+            Change::Retract { id, reason } => Change::Retract {
+                id,
+                reason: crate::model::text::required(reason, Field::Reason, limits::MAX_REASON)?
+                    .into_boxed_str(),
+            },
+            other => other,
+        };
+        let plan = self.plan(policy, &change, now.date_naive(), guards)?;
+        Ok(self.commit(change, now, plan))
+    }
+
+    /// Checks a change and plans it, changing nothing.
+    pub(crate) fn plan(
+        &self,
+        policy: &Policy,
+        change: &Change,
+        today: NaiveDate,
+        guards: bool,
+    ) -> Result<Plan, AgreementError> {
+        limits::at_most(Collection::Entries, self.log.len() + 1, limits::MAX_ENTRIES)?;
+        let pending = u32::try_from(self.log.len()).unwrap_or(u32::MAX);
+        let (action, id) = match change {
+            Change::Record(event) => (Action::Record, event.id()),
+            Change::Correct(event) => (Action::Correct, event.id()),
+            Change::Retract { id, .. } => (Action::Retract, *id),
+        };
+        let (remove, insert, attempted, new) = match change {
+            Change::Record(event) => {
+                if !matches!(self.status(id), Status::Unknown) {
+                    return Err(AgreementError::DuplicateEvent {
+                        agreement: self.id,
+                        title: self.title.to_string(),
+                        id,
+                    });
+                }
+                self.check_date(action, event, today)?;
+                (
+                    None,
+                    Some(Slot::new(pending, pending, event)),
+                    event,
+                    Some(event),
+                )
+            }
+            Change::Correct(event) => {
+                let (old, _) = self.live(action, id)?;
+                self.check_date(action, event, today)?;
+                (
+                    Some(old),
+                    Some(Slot::new(pending, old.seq, event)),
+                    event,
+                    Some(event),
+                )
+            }
+            Change::Retract { .. } => {
+                let (old, retracted) = self.live(action, id)?;
+                (Some(old), None, retracted, None)
+            }
+        };
+        let stage_changes = self
+            .summary
+            .stage_changes
+            .saturating_sub(u32::from(remove.is_some_and(|slot| slot.is_stage_change())))
+            + u32::from(insert.is_some_and(|slot| slot.is_stage_change()));
+        if stage_changes == 0 {
+            return Err(AgreementError::NoStageLeft {
+                action,
+                agreement: self.id,
+                title: self.title.to_string(),
+                id,
+            });
+        }
+        let edit = self.in_force.edit(remove, insert);
+        let judged = Judged {
+            agreement: self.id,
+            title: &self.title,
+            action,
+            attempted: Some(attempted),
+            policy: policy.name(),
+        };
+        let judgement = self.judge(policy, &edit, judged, attempted, new)?;
+        if let (true, Some(event), Some(to), Some((from, position))) =
+            (guards, new, new.and_then(Event::stage), judgement.pending)
+        {
+            let proposal = Proposal::new(self, event, from, to);
+            policy.run_guards(&proposal).map_err(|rule| {
+                let last = position + 1 >= edit.len_after(self.in_force.slots());
+                Refusal::new(judged, event, from, last, rule)
+            })?;
+        }
+        let entries_into_force =
+            self.summary.entries_into_force.saturating_sub(u32::from(
+                remove.is_some_and(|slot| is_entry_into_force(&slot)),
+            )) + u32::from(insert.is_some_and(|slot| is_entry_into_force(&slot)));
+        let placed = |slot: Slot, event: &Event| Placed {
+            entry: slot.version as usize,
+            date: event.date(),
+            kind: event.kind(),
+        };
+        Ok(Plan {
+            action,
+            event: id,
+            edit,
+            summary: Summary {
+                stage: judgement.stage,
+                stage_changes,
+                entries_into_force,
+            },
+            arrived: insert.zip(new).map(|(slot, event)| placed(slot, event)),
+            left: remove.and_then(|slot| Some(placed(slot, self.entry_event(slot.version)?))),
+        })
+    }
+
+    /// Applies a planned change.
+    pub(crate) fn commit(&mut self, change: Change, now: DateTime<Utc>, plan: Plan) -> Receipt {
+        let receipt = plan.receipt(self);
+        // Entries stay in recording order even if the clock steps back.
+        let recorded_at = self
+            .log
+            .last()
+            .map_or(now, |last| last.recorded_at().max(now));
+        let position = u32::try_from(self.log.len()).unwrap_or(u32::MAX);
+        let id = receipt.event;
+        // Most agreements hold a handful of entries, and trackers hold
+        // millions of agreements: while a log is short it grows by exactly
+        // what it needs.
+        if self.log.len() == self.log.capacity() && self.log.len() < 16 {
+            self.log.reserve_exact(1);
+        }
+        self.log.push(Entry::new(recorded_at, change));
+        self.in_force.apply(plan.edit);
+        self.summary = plan.summary;
+        match &mut self.ids {
+            Some(ids) => {
+                ids.entry(id).or_insert((position, position)).1 = position;
+            }
+            None if self.log.len() > MAPPED => {
+                let mut ids = std::collections::HashMap::with_capacity(self.log.len());
+                for (at, entry) in (0u32..).zip(&self.log) {
+                    ids.entry(entry.event_id()).or_insert((at, at)).1 = at;
+                }
+                self.ids = Some(Box::new(ids));
+            }
+            None => {}
+        }
+        receipt
+    }
+
+    /// The slot and the version in force of the event with this id, or the
+    /// error for an unknown or retracted one.
+    fn live(&self, action: Action, id: EventId) -> Result<(Slot, &Event), AgreementError> {
+        let unknown = || AgreementError::UnknownEvent {
+            action,
+            agreement: self.id,
+            title: self.title.to_string(),
+            id,
+        };
+        match self.status(id) {
+            Status::Live { record, version } => {
+                let event = self.entry_event(version).ok_or_else(unknown)?;
+                Ok((Slot::new(version, record, event), event))
+            }
+            Status::Unknown => Err(unknown()),
+            Status::Retracted(reason) => Err(AgreementError::AlreadyRetracted {
+                action,
+                agreement: self.id,
+                title: self.title.to_string(),
+                id,
+                reason: reason.to_owned(),
+            }),
+        }
+    }
+
+    /// Stage changes cannot be dated after today.
+    fn check_date(
+        &self,
+        action: Action,
+        event: &Event,
+        today: NaiveDate,
+    ) -> Result<(), AgreementError> {
+        if event.kind().is_stage_change() && event.date().start() > today {
+            return Err(AgreementError::FutureDate {
+                action,
+                agreement: self.id,
+                title: self.title.to_string(),
+                kind: event.kind(),
+                date: event.date(),
+                today,
+            });
+        }
+        Ok(())
+    }
+
+    /// Judges the history after `edit` where it can differ from the history
+    /// now, which was valid: from the stage before the edited part, through
+    /// it, to the next stage change after it. `new` is the version the edit
+    /// brings in, not yet in the log.
+    fn judge(
+        &self,
+        policy: &Policy,
+        edit: &Edit,
+        judged: Judged<'_>,
+        attempted: &Event,
+        new: Option<&Event>,
+    ) -> Result<Judgement, Refusal> {
+        let old = self.in_force.slots();
+        let pending = self.log.len();
+        let event_of = |slot: &Slot| -> Option<&Event> {
+            if slot.version as usize == pending {
+                new
+            } else {
+                self.entry_event(slot.version)
+            }
+        };
+        let total = edit.len_after(old);
+        let refuse = |position: usize, slot: &Slot, stage: Option<Stage>, rule: Rule| {
+            let event = event_of(slot).unwrap_or(attempted);
+            Refusal::new(judged, event, stage, position + 1 >= total, rule)
+        };
+        let window = old.get(edit.start..edit.end).unwrap_or_default();
+        let window_had_stage = window.iter().any(|slot| slot.is_stage_change());
+        if !window_had_stage && !edit.with.iter().any(is_lifecycle) {
+            // Only informational events come or go: nothing the lifecycle
+            // looks at moves, and no guard applies.
+            return Ok(Judgement {
+                stage: self.summary.stage,
+                pending: None,
+            });
+        }
+        let stage_at = |slots: &[Slot]| slots.iter().rev().find_map(|slot| slot.kind.stage());
+        let before = stage_at(old.get(..edit.start).unwrap_or_default());
+        // An entry into force outside the edited part matters when the edit
+        // brings one in: only one may stand.
+        let outside = if edit.with.iter().any(is_entry_into_force)
+            && self.summary.entries_into_force as usize
+                > window
+                    .iter()
+                    .filter(|slot| is_entry_into_force(slot))
+                    .count()
+        {
+            old.iter()
+                .enumerate()
+                .filter(|(i, _)| *i < edit.start || *i >= edit.end)
+                .find(|(_, slot)| is_entry_into_force(slot))
+                .map(|(i, slot)| (i, *slot))
+        } else {
+            None
+        };
+        let mut replay = Replay {
+            stage: before,
+            in_force: outside
+                .filter(|(i, _)| *i < edit.start)
+                .and_then(|(_, slot)| event_of(&slot))
+                .map(Event::date),
+        };
+        let mut pending_at = None;
+        for (k, slot) in edit.with.iter().enumerate() {
+            let position = edit.start + k;
+            if slot.version as usize == pending {
+                pending_at = Some((replay.stage, position));
+            }
+            let Some(event) = event_of(slot) else {
+                continue;
+            };
+            let stage = replay.stage;
+            replay
+                .step(policy, event)
+                .map_err(|rule| refuse(position, slot, stage, rule))?;
+        }
+        let old_window_end = stage_at(window).or(before);
+        let shift = |i: usize| i - edit.end + edit.start + edit.with.len();
+        let mut stage = self.summary.stage;
+        let mut checked_to = edit.end;
+        let later_entry_into_force = outside.filter(|(i, _)| *i >= edit.end);
+        if replay.stage != old_window_end || later_entry_into_force.is_some() {
+            // What follows the edit, up to the next stage change, now comes
+            // after another stage.
+            let mut reached = false;
+            for (i, slot) in old.iter().enumerate().skip(edit.end) {
+                checked_to = i + 1;
+                if !is_lifecycle(slot) {
+                    continue;
+                }
+                let Some(event) = event_of(slot) else {
+                    continue;
+                };
+                let before_step = replay.stage;
+                replay
+                    .step(policy, event)
+                    .map_err(|rule| refuse(shift(i), slot, before_step, rule))?;
+                if slot.is_stage_change() {
+                    reached = true;
+                    break;
+                }
+            }
+            if !reached {
+                stage = replay.stage;
+                checked_to = old.len();
+            }
+        }
+        if let Some((i, slot)) = later_entry_into_force
+            && i >= checked_to
+        {
+            // Beyond the next stage change: the earlier entry into force is
+            // now the one brought in, so this one is the second.
+            let since = edit
+                .with
+                .iter()
+                .find(|slot| is_entry_into_force(slot))
+                .and_then(event_of)
+                .map(Event::date);
+            if let Some(since) = since {
+                let at = stage_at(old.get(..i).unwrap_or_default());
+                return Err(refuse(shift(i), &slot, at, Rule::AlreadyInForce { since }));
+            }
+        }
+        Ok(Judgement {
+            stage,
+            pending: pending_at,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::model::{EventDate, Parties, Party, SubjectArea};
+
+    fn lcg(state: &mut u64) -> u64 {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *state >> 33
+    }
+
+    fn random_event(state: &mut u64, n: u128, years: u64) -> Event {
+        let year = 2000 + (lcg(state) % years) as i32;
+        let date = match lcg(state) % 4 {
+            0 => EventDate::year(year),
+            1 => EventDate::month(year, (lcg(state) % 12 + 1) as u32),
+            _ => EventDate::day(
+                year,
+                (lcg(state) % 12 + 1) as u32,
+                (lcg(state) % 28 + 1) as u32,
+            ),
+        }
+        .unwrap();
+        // Lean towards stage changes, in lifecycle order more often than not.
+        let kind = EventKind::ALL[(lcg(state) % EventKind::ALL.len() as u64) as usize];
+        Event::with_id(EventId::from_uuid(uuid::Uuid::from_u128(n)), kind, date)
+    }
+
+    /// The history the change would leave, by the rule from scratch, and
+    /// the first step the policy refuses in it.
+    fn reference(
+        agreement: &Agreement,
+        policy: &Policy,
+        change: &Change,
+    ) -> (
+        Vec<EventId>,
+        Result<Option<Stage>, (EventId, Option<Stage>, Rule)>,
+    ) {
+        let mut trial = agreement.clone();
+        trial.log.push(Entry::new(Utc::now(), change.clone()));
+        trial.rebuild();
+        let ids: Vec<EventId> = trial.history().map(Event::id).collect();
+        let verdict = match policy.replay(trial.history()) {
+            Ok(replay) => Ok(replay.stage),
+            Err(violation) => Err((violation.event.id(), violation.stage, violation.rule)),
+        };
+        (ids, verdict)
+    }
+
+    fn policies() -> Vec<Policy> {
+        vec![
+            Policy::standard(),
+            Policy::strict(),
+            Policy::standard()
+                .to_builder()
+                .name("loose")
+                .allow(Stage::Deliberated, Stage::Finalised)
+                .allow(Stage::MoiSigned, Stage::Deliberated)
+                .allow(Stage::Finalised, Stage::Deliberated)
+                .build()
+                .unwrap(),
+        ]
+    }
+
+    /// Every change the engine accepts or refuses, it accepts or refuses as
+    /// replaying the whole resulting history would, naming the same step,
+    /// stage and rule; and what it keeps equals what rebuilding from the log
+    /// gives.
+    #[test]
+    fn the_engine_judges_as_a_full_replay_would() {
+        let now: DateTime<Utc> = "2100-01-01T00:00:00Z".parse().unwrap();
+        let parties = Parties::new(
+            Party::state("IND", "India").unwrap(),
+            Party::state("JPN", "Japan").unwrap(),
+        )
+        .unwrap();
+        let mut state = 11u64;
+        let mut accepted = 0;
+        let mut refused = 0;
+        for round in 0..240 {
+            let policy = &policies()[round % 3];
+            let years = [1, 3, 30][round % 3 / 1 % 3];
+            let steps = if round % 16 == 0 { 400 } else { 30 };
+            let mut n = 1u128;
+            let first = loop {
+                let event = random_event(&mut state, n, years);
+                if event.kind().is_stage_change()
+                    && policy
+                        .entry_stages()
+                        .contains(event.kind().stage().unwrap())
+                {
+                    break event;
+                }
+            };
+            let header = Agreement::builder("Pact", parties.clone())
+                .subject(SubjectArea::Trade)
+                .header()
+                .unwrap();
+            let (mut agreement, _) = header.open(policy, now, first, true).unwrap();
+            let mut ids = vec![agreement.history().next().unwrap().id()];
+            for _ in 0..steps {
+                n += 1;
+                let change = match lcg(&mut state) % 10 {
+                    0..=6 => Change::Record(random_event(&mut state, n, years)),
+                    7 | 8 => {
+                        let id = ids[(lcg(&mut state) as usize) % ids.len()];
+                        let event = random_event(&mut state, n, years);
+                        Change::Correct(Event::with_id(id, event.kind(), event.date()))
+                    }
+                    _ => Change::Retract {
+                        id: ids[(lcg(&mut state) as usize) % ids.len()],
+                        reason: "generated".into(),
+                    },
+                };
+                if let Change::Record(event) = &change {
+                    ids.push(event.id());
+                }
+                let expected = reference(&agreement, policy, &change);
+                let before = agreement.clone();
+                match agreement.apply_change(policy, now, change.clone(), true) {
+                    Ok(receipt) => {
+                        accepted += 1;
+                        let (history, verdict) = expected;
+                        assert_eq!(
+                            agreement.history().map(Event::id).collect::<Vec<_>>(),
+                            history,
+                            "{change:?}"
+                        );
+                        assert_eq!(verdict, Ok(agreement.summary.stage), "{change:?}");
+                        assert_eq!(receipt.after, agreement.stage());
+                        let mut rebuilt = agreement.clone();
+                        rebuilt.rebuild();
+                        assert_eq!(rebuilt.in_force.slots(), agreement.in_force.slots());
+                        assert_eq!(rebuilt.summary, agreement.summary);
+                    }
+                    Err(AgreementError::Refused(refusal)) => {
+                        refused += 1;
+                        let (_, verdict) = expected;
+                        let (id, stage, rule) =
+                            verdict.expect_err("refused, but a replay accepts it");
+                        assert_eq!(
+                            (refusal.refused().id, refusal.stage(), refusal.rule()),
+                            (id, stage, &rule),
+                            "{change:?}"
+                        );
+                        assert_eq!(agreement, before);
+                    }
+                    Err(AgreementError::NoStageLeft { .. }) => {
+                        assert_eq!(agreement, before);
+                    }
+                    Err(
+                        AgreementError::UnknownEvent { .. }
+                        | AgreementError::AlreadyRetracted { .. },
+                    ) => {
+                        assert_eq!(agreement, before);
+                    }
+                    Err(other) => panic!("unexpected {other}"),
+                }
+            }
+        }
+        eprintln!("{accepted} accepted, {refused} refused");
+        assert!(
+            accepted > 1000 && refused > 1000,
+            "{accepted} accepted, {refused} refused"
+        );
+    }
+}

@@ -1,0 +1,223 @@
+//! What a change is made under: a policy, a clock and an observer.
+
+use std::fmt;
+
+use crate::clock::{Clock, SystemClock};
+use crate::lifecycle::{Policy, STANDARD};
+use crate::model::Event;
+
+use super::Agreement;
+use super::change::Receipt;
+
+static STANDARD_POLICY: Policy = STANDARD;
+static SYSTEM_CLOCK: SystemClock = SystemClock;
+
+/// What a change to an agreement is checked against and stamped with: a
+/// [`Policy`] and a [`Clock`], and optionally an [`Observer`] told of every
+/// accepted stage change.
+///
+/// The plain methods ([`Agreement::record`](crate::Agreement::record) and
+/// friends) use [`Context::standard`]: the standard policy and the system
+/// clock. The `_with` methods take a context, so rules and time are yours to
+/// choose.
+///
+/// ```
+/// use bilateral::{Context, FixedClock, Policy};
+/// let policy = Policy::standard();
+/// let clock = FixedClock::new("2024-11-23T00:00:00Z".parse()?);
+/// let context = Context::new(&policy, &clock);
+/// assert_eq!(context.policy().name(), "standard");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    policy: &'a Policy,
+    clock: &'a dyn Clock,
+    observer: Option<&'a dyn Observer>,
+}
+
+impl Context<'static> {
+    /// The standard policy and the system clock.
+    pub fn standard() -> Self {
+        Context {
+            policy: &STANDARD_POLICY,
+            clock: &SYSTEM_CLOCK,
+            observer: None,
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    /// A context of your own.
+    pub fn new(policy: &'a Policy, clock: &'a dyn Clock) -> Self {
+        Context {
+            policy,
+            clock,
+            observer: None,
+        }
+    }
+
+    /// The same context with another policy.
+    #[must_use]
+    pub fn with_policy<'b>(self, policy: &'b Policy) -> Context<'b>
+    where
+        'a: 'b,
+    {
+        Context {
+            policy,
+            clock: self.clock,
+            observer: self.observer,
+        }
+    }
+
+    /// The same context with another clock.
+    #[must_use]
+    pub fn with_clock<'b>(self, clock: &'b dyn Clock) -> Context<'b>
+    where
+        'a: 'b,
+    {
+        Context {
+            policy: self.policy,
+            clock,
+            observer: self.observer,
+        }
+    }
+
+    /// The same context with an observer, told of every accepted stage
+    /// change made under it.
+    #[must_use]
+    pub fn with_observer<'b>(self, observer: &'b dyn Observer) -> Context<'b>
+    where
+        'a: 'b,
+    {
+        Context {
+            policy: self.policy,
+            clock: self.clock,
+            observer: Some(observer),
+        }
+    }
+
+    /// The observer, if any.
+    pub const fn observer(&self) -> Option<&'a dyn Observer> {
+        self.observer
+    }
+
+    /// The policy.
+    pub const fn policy(&self) -> &'a Policy {
+        self.policy
+    }
+
+    /// The clock.
+    pub const fn clock(&self) -> &'a dyn Clock {
+        self.clock
+    }
+
+    /// Tells the observer, if any, of an accepted change that involves a
+    /// stage change: the record or correction of one, or its retraction.
+    pub(crate) fn notify(&self, agreement: &Agreement, receipt: &Receipt) {
+        if let Some(observer) = self.observer {
+            notify(observer, agreement, receipt);
+        }
+    }
+}
+
+/// Tells `observer` of `receipt` if the change involves a stage change.
+pub(crate) fn notify(observer: &dyn Observer, agreement: &Agreement, receipt: &Receipt) {
+    let involves_stage = [receipt.arrived, receipt.left]
+        .iter()
+        .flatten()
+        .any(|placed| placed.kind.is_stage_change());
+    // The event the entry is about: the version recorded or corrected, or
+    // the version that was in force when retracted.
+    let event = receipt
+        .arrived
+        .or(receipt.left)
+        .and_then(|placed| agreement.entries().get(placed.entry))
+        .and_then(|entry| entry.event());
+    if let (true, Some(event)) = (involves_stage, event) {
+        observer.stage_changed(&StageChange {
+            agreement,
+            event,
+            receipt,
+        });
+    }
+}
+
+impl Default for Context<'static> {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("policy", &self.policy.name())
+            .field("now", &self.clock.now())
+            .field("observer", &self.observer.is_some())
+            .finish()
+    }
+}
+
+/// An accepted change that involved a stage change, as told to an
+/// [`Observer`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct StageChange<'a> {
+    /// The agreement after the change.
+    pub agreement: &'a Agreement,
+    /// The event recorded, the corrected version, or the retracted event.
+    pub event: &'a Event,
+    /// What the change did: the action, the stage before and after (equal
+    /// when a stage change was inserted into the past without changing
+    /// where the agreement stands now), what entered and left the history.
+    pub receipt: &'a Receipt,
+}
+
+/// Told of every accepted change that involves a stage-changing event: a
+/// record, a correction to or from a stage change, a retraction of one, and
+/// the opening of a record.
+///
+/// Observers are called after the change is complete (in a tracker, after
+/// its versions and indexes too), with shared references: they cannot
+/// change the agreement, and since the change is already applied when they
+/// run, not even a panicking observer can leave it half-applied. Refused
+/// changes are not observed. Pass one in a [`Context`](crate::Context), or
+/// to [`Tracker::observe`](crate::Tracker::observe).
+///
+/// Closures implement the trait:
+///
+/// ```
+/// use std::sync::Mutex;
+/// use bilateral::{Agreement, Context, Event, EventKind, Parties, Party, StageChange, SubjectArea};
+///
+/// let log = Mutex::new(Vec::new());
+/// let observer = |change: &StageChange<'_>| {
+///     log.lock().unwrap().push(format!("{:?} -> {}", change.receipt.before, change.receipt.after));
+/// };
+/// let context = Context::standard().with_observer(&observer);
+///
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let mut pact = Agreement::builder("Pact", parties)
+///     .subject(SubjectArea::Trade)
+///     .build_with(&context, Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+/// pact.record_with(&context, Event::new(EventKind::Deliberated, "2024-02".parse()?))?;
+/// pact.record_with(&context, Event::new(EventKind::Meeting, "2024-03".parse()?))?; // no stage change
+/// assert!(pact.record_with(&context, Event::new(EventKind::Finalised, "2024-04".parse()?)).is_err());
+///
+/// assert_eq!(*log.lock().unwrap(), ["None -> proposed", "Some(Proposed) -> deliberated"]);
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+pub trait Observer: Send + Sync {
+    /// Called once for each accepted change that involves a stage change.
+    fn stage_changed(&self, change: &StageChange<'_>);
+}
+
+impl<F> Observer for F
+where
+    F: Fn(&StageChange<'_>) + Send + Sync,
+{
+    fn stage_changed(&self, change: &StageChange<'_>) {
+        self(change);
+    }
+}

@@ -1,0 +1,155 @@
+//! Changes an agreement refuses.
+
+use chrono::NaiveDate;
+
+use crate::lifecycle::{Action, Refusal};
+use crate::model::{AgreementId, EventDate, EventId, EventKind, ValueError};
+
+/// Why an agreement could not be built, or a change to it was refused.
+///
+/// A call that returns this error changed nothing. Messages name the
+/// agreement, the event and the rule; variants are `#[non_exhaustive]`, so
+/// match them with `..`.
+///
+/// ```
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea};
+/// use bilateral::agreement::AgreementError;
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let mut pact = Agreement::builder("Pact", parties)
+///     .subject(SubjectArea::Trade)
+///     .build(Event::new(EventKind::Proposed, "2024".parse()?))?;
+/// let err = pact.record(Event::new(EventKind::Finalised, "2025".parse()?)).unwrap_err();
+/// assert!(matches!(err, AgreementError::Refused(_)));
+/// assert!(err.refusal().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AgreementError {
+    /// A value was invalid: the title, a retraction's reason, too many
+    /// subject areas or entries.
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    /// An agreement was built without a subject area.
+    #[error("agreement {title:?} has no subject area: it needs at least one")]
+    #[non_exhaustive]
+    NoSubjectArea {
+        /// The agreement's title.
+        title: String,
+    },
+    /// An agreement was opened with an informational event: its first event
+    /// must change the stage, so that it always has one.
+    #[error(
+        "agreement {title:?} cannot open with \"{kind}\" on {date}: its first event must be a stage change"
+    )]
+    #[non_exhaustive]
+    NotAStageChange {
+        /// The agreement's title.
+        title: String,
+        /// The kind of the event given.
+        kind: EventKind,
+        /// Its date.
+        date: EventDate,
+    },
+    /// An event with this id is already recorded on the agreement.
+    #[error("event {id} is already recorded on agreement {title:?} ({agreement})")]
+    #[non_exhaustive]
+    DuplicateEvent {
+        /// The agreement.
+        agreement: AgreementId,
+        /// The agreement's title.
+        title: String,
+        /// The repeated event id.
+        id: EventId,
+    },
+    /// A stage change was dated after the clock's current day: stage changes
+    /// record what happened, not what is planned.
+    #[error(
+        "cannot {action} \"{kind}\" on {date} for agreement {title:?} ({agreement}): \
+         the date is after today ({today}), and a stage change cannot be dated in the future"
+    )]
+    #[non_exhaustive]
+    FutureDate {
+        /// What was attempted.
+        action: Action,
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The kind of the event.
+        kind: EventKind,
+        /// Its date.
+        date: EventDate,
+        /// The clock's current day.
+        today: NaiveDate,
+    },
+    /// A correction or retraction named an event the agreement does not
+    /// hold.
+    #[error(
+        "cannot {action} event {id} of agreement {title:?} ({agreement}): no such event is recorded"
+    )]
+    #[non_exhaustive]
+    UnknownEvent {
+        /// What was attempted.
+        action: Action,
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event id given.
+        id: EventId,
+    },
+    /// A correction or retraction named an event already retracted.
+    #[error(
+        "cannot {action} event {id} of agreement {title:?} ({agreement}): it was retracted ({reason})"
+    )]
+    #[non_exhaustive]
+    AlreadyRetracted {
+        /// What was attempted.
+        action: Action,
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event id given.
+        id: EventId,
+        /// The reason given when it was retracted.
+        reason: String,
+    },
+    /// A correction or retraction would leave the agreement without any
+    /// stage change, and so without a stage.
+    #[error(
+        "cannot {action} event {id} of agreement {title:?} ({agreement}): \
+         no stage change would be left, and an agreement always has a stage"
+    )]
+    #[non_exhaustive]
+    NoStageLeft {
+        /// What was attempted.
+        action: Action,
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event id given.
+        id: EventId,
+    },
+    /// A lifecycle rule or a guard refused the change; see [`Refusal`].
+    #[error(transparent)]
+    Refused(Box<Refusal>),
+}
+
+impl AgreementError {
+    /// The refusal, when a lifecycle rule or a guard refused the change.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            AgreementError::Refused(refusal) => Some(refusal),
+            _ => None,
+        }
+    }
+}
+
+impl From<Refusal> for AgreementError {
+    fn from(refusal: Refusal) -> Self {
+        AgreementError::Refused(Box::new(refusal))
+    }
+}

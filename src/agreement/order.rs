@@ -1,0 +1,574 @@
+//! The order of a history, and where an event goes in it.
+//!
+//! # The rule
+//!
+//! Dates of different precision only partly order events, so the history
+//! order is built greedily: repeatedly take, among the events that no
+//! remaining event is certainly before, the one that comes first in the
+//! lifecycle, then the one whose date starts first, then the one recorded
+//! first. [`history_order`] is that rule, written plainly; everything else
+//! here computes the same order faster, and the unit tests below check it.
+//!
+//! # Why it can be computed a year at a time
+//!
+//! Every date is a day, a month or a year, so every date lies within one
+//! calendar year, and every event of one year is certainly before every
+//! event of a later year. The greedy rule therefore orders each year on its
+//! own: the history is its years in turn. Within a year whose events all
+//! have the same precision, no date lies inside another: the rule is then
+//! simply "by first day, then by lifecycle, then by recording order", and a
+//! new event finds its place by binary search. Only a year that mixes
+//! precisions (a "2017" beside a "2017-06-15") is ordered by the rule
+//! itself, and only that year.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::ops::Range;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::{Event, EventKind, Precision};
+
+/// One event in force, with what its place in the history depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    /// Log position of the version in force.
+    pub(crate) version: u32,
+    /// Log position of the event's record: its place in recording order.
+    pub(crate) seq: u32,
+    pub(crate) start: NaiveDate,
+    pub(crate) end: NaiveDate,
+    pub(crate) kind: EventKind,
+}
+
+impl Slot {
+    pub(crate) fn new(version: u32, seq: u32, event: &Event) -> Self {
+        Slot {
+            version,
+            seq,
+            start: event.date().start(),
+            end: event.date().end(),
+            kind: event.kind(),
+        }
+    }
+
+    pub(crate) fn year(self) -> i32 {
+        self.start.year()
+    }
+
+    /// The precision of its date: a day starts and ends on the same day, a
+    /// month within one month, a year spans January to December.
+    pub(crate) fn precision(self) -> Precision {
+        if self.start == self.end {
+            Precision::Day
+        } else if self.start.month() == self.end.month() {
+            Precision::Month
+        } else {
+            Precision::Year
+        }
+    }
+
+    pub(crate) fn is_stage_change(self) -> bool {
+        self.kind.is_stage_change()
+    }
+
+    /// The greedy rule's preference among events none of which is certainly
+    /// before another.
+    fn preference(self) -> (u8, NaiveDate, u32) {
+        (self.kind.rank(), self.start, self.seq)
+    }
+
+    /// The order within a year whose dates all have one precision.
+    fn sorted(self) -> (NaiveDate, u8, u32) {
+        (self.start, self.kind.rank(), self.seq)
+    }
+}
+
+/// The history order of `slots`, by the greedy rule: the definition the
+/// faster paths must agree with.
+pub(crate) fn history_order(slots: &[Slot]) -> Vec<Slot> {
+    let n = slots.len();
+    let mut by_start: Vec<(NaiveDate, usize)> = slots
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| (slot.start, i))
+        .collect();
+    by_start.sort_unstable();
+    let mut ends: BinaryHeap<Reverse<(NaiveDate, usize)>> = slots
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| Reverse((slot.end, i)))
+        .collect();
+    let mut available: BinaryHeap<Reverse<((u8, NaiveDate, u32), usize)>> =
+        BinaryHeap::with_capacity(n);
+    let mut placed = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    let mut next = by_start.iter().peekable();
+    while order.len() < n {
+        // The earliest end among the events not yet placed.
+        while ends
+            .peek()
+            .is_some_and(|Reverse((_, i))| placed.get(*i).copied().unwrap_or(true))
+        {
+            ends.pop();
+        }
+        let Some(&Reverse((min_end, _))) = ends.peek() else {
+            break;
+        };
+        // Events starting by then are not certainly after any remaining one.
+        while let Some(&&(start, i)) = next.peek() {
+            if start > min_end {
+                break;
+            }
+            if let Some(slot) = slots.get(i) {
+                available.push(Reverse((slot.preference(), i)));
+            }
+            next.next();
+        }
+        let Some(Reverse((_, i))) = available.pop() else {
+            break;
+        };
+        if let (Some(flag), Some(slot)) = (placed.get_mut(i), slots.get(i)) {
+            *flag = true;
+            order.push(*slot);
+        }
+    }
+    order
+}
+
+/// Above this many events in force, an agreement keeps the precisions of
+/// each year counted rather than counting them when asked.
+const COUNTED: usize = 64;
+
+/// The events in force in history order, and what validating a change at
+/// the end of the history needs, maintained as events come and go.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct InForce {
+    slots: Vec<Slot>,
+    /// How many events of each precision each year holds, once the history
+    /// is long enough for counting when asked to cost too much.
+    years: Option<Box<BTreeMap<i32, [u32; 3]>>>,
+}
+
+/// How the history changes: `slots[start..end]` becomes `with`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Edit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) with: Vec<Slot>,
+}
+
+impl Edit {
+    /// The length of the history after the edit.
+    pub(crate) fn len_after(&self, old: &[Slot]) -> usize {
+        old.len() - (self.end - self.start) + self.with.len()
+    }
+}
+
+fn precision_bit(precision: Precision) -> u8 {
+    match precision {
+        Precision::Day => 1,
+        Precision::Month => 2,
+        Precision::Year => 4,
+    }
+}
+
+fn precision_index(precision: Precision) -> usize {
+    match precision {
+        Precision::Day => 0,
+        Precision::Month => 1,
+        Precision::Year => 2,
+    }
+}
+
+impl InForce {
+    /// The events in force, in history order.
+    pub(crate) fn slots(&self) -> &[Slot] {
+        &self.slots
+    }
+
+    /// The events in force of one year, as a range of positions.
+    fn year(&self, year: i32) -> Range<usize> {
+        let start = self.slots.partition_point(|slot| slot.year() < year);
+        let len = self
+            .slots
+            .get(start..)
+            .unwrap_or_default()
+            .partition_point(|slot| slot.year() <= year);
+        start..start + len
+    }
+
+    /// The precisions present among the events of `year`, as a bit set.
+    fn precisions(&self, year: i32) -> u8 {
+        if let Some(years) = &self.years {
+            let counts = years.get(&year).copied().unwrap_or_default();
+            return [Precision::Day, Precision::Month, Precision::Year]
+                .into_iter()
+                .zip(counts)
+                .filter(|(_, count)| *count > 0)
+                .fold(0, |bits, (precision, _)| bits | precision_bit(precision));
+        }
+        self.slots
+            .get(self.year(year))
+            .unwrap_or_default()
+            .iter()
+            .fold(0, |bits, slot| bits | precision_bit(slot.precision()))
+    }
+
+    /// The position of `slot` (found by its record) in the history.
+    fn position(&self, slot: Slot) -> Option<usize> {
+        let range = self.year(slot.year());
+        let year = self.slots.get(range.clone())?;
+        let found = if self.precisions(slot.year()).count_ones() == 1 {
+            year.binary_search_by_key(&slot.sorted(), |s| s.sorted())
+                .ok()
+        } else {
+            year.iter().position(|s| s.seq == slot.seq)
+        };
+        found.map(|i| range.start + i)
+    }
+
+    /// Whether the events of `year` all have one precision (or there are
+    /// none), so that the year is sorted by day, lifecycle and recording.
+    fn uniform(&self, year: i32) -> bool {
+        self.precisions(year).count_ones() <= 1
+    }
+
+    /// The edit that takes `remove` out of the history and puts `insert`
+    /// in at its place. A correction does both, for the same event.
+    pub(crate) fn edit(&self, remove: Option<Slot>, insert: Option<Slot>) -> Edit {
+        let n = self.slots.len();
+        let one = |at: usize, slot: Slot| Edit {
+            start: at,
+            end: at,
+            with: vec![slot],
+        };
+        // The common case, fast: a new event certainly after everything.
+        if let (None, Some(slot)) = (remove, insert)
+            && self.slots.last().is_none_or(|last| {
+                last.year() < slot.year() || self.max_end_of_last_year() < slot.start
+            })
+        {
+            return one(n, slot);
+        }
+        let removed_at = remove.and_then(|slot| self.position(slot));
+        // Within a year of one precision, a place is found by binary search.
+        let sorted_in = |year: i32, slot: Slot| {
+            self.uniform(year) && self.precisions(year) & !precision_bit(slot.precision()) == 0
+        };
+        let place = |slot: Slot| {
+            let range = self.year(slot.year());
+            let year = self.slots.get(range.clone()).unwrap_or_default();
+            range.start + year.partition_point(|s| s.sorted() < slot.sorted())
+        };
+        match (remove, removed_at, insert) {
+            (None, _, Some(new)) if sorted_in(new.year(), new) => return one(place(new), new),
+            (Some(old), Some(at), None) if self.uniform(old.year()) => {
+                return Edit {
+                    start: at,
+                    end: at + 1,
+                    with: Vec::new(),
+                };
+            }
+            (Some(old), Some(at), Some(new))
+                if (old.start, old.end, old.kind) == (new.start, new.end, new.kind) =>
+            {
+                // A correction that keeps the date and the kind keeps the place.
+                return Edit {
+                    start: at,
+                    end: at + 1,
+                    with: vec![new],
+                };
+            }
+            (Some(old), Some(at), Some(new))
+                if old.year() == new.year() && sorted_in(new.year(), new) =>
+            {
+                // Out at one place, in at another: the window between them.
+                let to = place(new);
+                let (start, end) = (at.min(to), (at + 1).max(to));
+                let mut with: Vec<Slot> = self
+                    .slots
+                    .get(start..end)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|slot| slot.seq != old.seq)
+                    .copied()
+                    .collect();
+                let within = with.partition_point(|s| s.sorted() < new.sorted());
+                with.insert(within, new);
+                return Edit { start, end, with };
+            }
+            _ => {}
+        }
+        let mut years: Vec<i32> = remove.iter().chain(&insert).map(|s| s.year()).collect();
+        years.sort_unstable();
+        years.dedup();
+        let (Some(first), Some(last)) = (years.first(), years.last()) else {
+            return Edit {
+                start: n,
+                end: n,
+                with: Vec::new(),
+            };
+        };
+        let start = self.year(*first).start;
+        let end = self.year(*last).end;
+        let mut with = Vec::with_capacity(end - start + 1);
+        let mut cursor = start;
+        for year in years.iter().copied() {
+            let range = self.year(year);
+            with.extend(self.slots.get(cursor..range.start).unwrap_or_default());
+            let removing = remove.filter(|slot| slot.year() == year);
+            let inserting = insert.filter(|slot| slot.year() == year);
+            with.extend(self.rewrite_year(year, range.clone(), removing, removed_at, inserting));
+            cursor = range.end;
+        }
+        Edit { start, end, with }
+    }
+
+    /// The events of one year after taking out `remove` (at position
+    /// `removed_at`) and putting in `insert`.
+    fn rewrite_year(
+        &self,
+        year: i32,
+        range: Range<usize>,
+        remove: Option<Slot>,
+        removed_at: Option<usize>,
+        insert: Option<Slot>,
+    ) -> Vec<Slot> {
+        let old = self.slots.get(range.clone()).unwrap_or_default();
+        let mut events: Vec<Slot> = old
+            .iter()
+            .enumerate()
+            .filter(|(i, slot)| match (remove, removed_at) {
+                (_, Some(at)) => range.start + i != at,
+                (Some(removed), None) => slot.seq != removed.seq,
+                (None, None) => true,
+            })
+            .map(|(_, slot)| *slot)
+            .collect();
+        let bits = self.precisions(year);
+        let uniform_before = bits.count_ones() <= 1;
+        let uniform_after = insert.is_none_or(|slot| bits & !precision_bit(slot.precision()) == 0);
+        match insert {
+            Some(slot) if uniform_before && uniform_after => {
+                let at = events.partition_point(|s| s.sorted() < slot.sorted());
+                events.insert(at, slot);
+                events
+            }
+            Some(slot) => {
+                events.push(slot);
+                history_order(&events)
+            }
+            None if uniform_before => events,
+            None => history_order(&events),
+        }
+    }
+
+    /// The last day the events of the last year may stand for.
+    fn max_end_of_last_year(&self) -> NaiveDate {
+        let Some(last) = self.slots.last() else {
+            return NaiveDate::MIN;
+        };
+        let year = last.year();
+        if self.uniform(year) {
+            // Sorted by first day, and all of one precision: the last ends last.
+            return last.end;
+        }
+        self.slots
+            .iter()
+            .rev()
+            .take_while(|slot| slot.year() == year)
+            .map(|slot| slot.end)
+            .max()
+            .unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Applies an edit.
+    pub(crate) fn apply(&mut self, edit: Edit) {
+        if let Some(years) = &mut self.years {
+            for slot in self.slots.get(edit.start..edit.end).unwrap_or_default() {
+                count(years, *slot, false);
+            }
+            for slot in &edit.with {
+                count(years, *slot, true);
+            }
+        }
+        let Edit { start, end, with } = edit;
+        if start == end && with.len() == 1 && start == self.slots.len() {
+            // Appending: most agreements hold a handful of events and
+            // trackers hold millions, so a short history grows by exactly
+            // what it needs.
+            if self.slots.len() == self.slots.capacity() && self.slots.len() < 16 {
+                self.slots.reserve_exact(1);
+            }
+            self.slots.extend(with);
+        } else if start <= end && end <= self.slots.len() {
+            self.slots.splice(start..end, with);
+        }
+        if self.years.is_none() && self.slots.len() > COUNTED {
+            let mut years = Box::default();
+            for slot in &self.slots {
+                count(&mut years, *slot, true);
+            }
+            self.years = Some(years);
+        }
+    }
+
+    /// The history of `slots`, ordered by the rule.
+    pub(crate) fn from_slots(slots: &[Slot]) -> Self {
+        let mut in_force = InForce::default();
+        in_force.apply(Edit {
+            start: 0,
+            end: 0,
+            with: history_order(slots),
+        });
+        in_force
+    }
+}
+
+fn count(years: &mut BTreeMap<i32, [u32; 3]>, slot: Slot, add: bool) {
+    let counts = years.entry(slot.year()).or_default();
+    if let Some(count) = counts.get_mut(precision_index(slot.precision())) {
+        *count = if add {
+            count.saturating_add(1)
+        } else {
+            count.saturating_sub(1)
+        };
+    }
+    if counts.iter().all(|count| *count == 0) {
+        years.remove(&slot.year());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EventDate;
+
+    fn slot(seq: u32, kind: EventKind, date: &str) -> Slot {
+        let date: EventDate = date.parse().unwrap();
+        Slot {
+            version: seq,
+            seq,
+            start: date.start(),
+            end: date.end(),
+            kind,
+        }
+    }
+
+    fn kinds(order: &[Slot]) -> Vec<u32> {
+        order.iter().map(|s| s.seq).collect()
+    }
+
+    #[test]
+    fn the_rule_orders_by_date_then_lifecycle_then_recording() {
+        let slots = [
+            slot(0, EventKind::Note, "2024-03-01"),
+            slot(1, EventKind::Deliberated, "2024-03-01"),
+            slot(2, EventKind::Proposed, "2024-01-01"),
+            slot(3, EventKind::Deliberated, "2024-03-01"),
+        ];
+        assert_eq!(kinds(&history_order(&slots)), [2, 1, 3, 0]);
+    }
+
+    #[test]
+    fn the_rule_puts_the_lifecycle_first_among_overlapping_dates() {
+        // A deliberation on a day and an MoI known only to the year: the MoI
+        // may have come later, and the lifecycle says it did.
+        let slots = [
+            slot(0, EventKind::MoiSigned, "2024"),
+            slot(1, EventKind::Deliberated, "2024-06-01"),
+        ];
+        assert_eq!(kinds(&history_order(&slots)), [1, 0]);
+        // A note certainly before the deliberation pulls the year's MoI
+        // ahead of it: the rule takes what no remaining event is certainly
+        // before, and the note's end is then the earliest.
+        let slots = [
+            slot(0, EventKind::MoiSigned, "2024"),
+            slot(1, EventKind::Deliberated, "2024-06-01"),
+            slot(2, EventKind::Note, "2024-03-01"),
+        ];
+        assert_eq!(kinds(&history_order(&slots)), [0, 2, 1]);
+    }
+
+    /// A deterministic pseudo-random sequence, so that the test needs no
+    /// dependency.
+    fn lcg(state: &mut u64) -> u64 {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *state >> 33
+    }
+
+    fn random_slot(state: &mut u64, seq: u32, years: u64) -> Slot {
+        let year = 2000 + (lcg(state) % years) as i32;
+        let date = match lcg(state) % 3 {
+            0 => EventDate::year(year),
+            1 => EventDate::month(year, (lcg(state) % 12 + 1) as u32),
+            _ => EventDate::day(
+                year,
+                (lcg(state) % 12 + 1) as u32,
+                (lcg(state) % 28 + 1) as u32,
+            ),
+        }
+        .unwrap();
+        let kind = EventKind::ALL[(lcg(state) % EventKind::ALL.len() as u64) as usize];
+        Slot {
+            version: seq,
+            seq,
+            start: date.start(),
+            end: date.end(),
+            kind,
+        }
+    }
+
+    /// The edits keep the history equal to the rule applied from scratch,
+    /// through inserts, removals and corrections, short and long, with
+    /// years of one precision and of several.
+    #[test]
+    fn edits_agree_with_the_rule() {
+        let mut state = 7u64;
+        for round in 0..300 {
+            let years = [1, 2, 5, 40][round % 4];
+            let uniform = round % 3 == 0;
+            let mut in_force = InForce::default();
+            let mut live: Vec<Slot> = Vec::new();
+            let steps = if round % 10 == 0 { 400 } else { 40 };
+            for step in 0..steps {
+                let seq = step as u32;
+                let mut new = random_slot(&mut state, seq, years);
+                if uniform {
+                    let date = EventDate::day(new.year(), 5, 5).unwrap();
+                    new.start = date.start();
+                    new.end = date.end();
+                }
+                let choice = lcg(&mut state) % 4;
+                let edit = if choice < 2 || live.is_empty() {
+                    live.push(new);
+                    in_force.edit(None, Some(new))
+                } else {
+                    let i = (lcg(&mut state) as usize) % live.len();
+                    let old = live[i];
+                    if choice == 2 {
+                        live.remove(i);
+                        in_force.edit(Some(old), None)
+                    } else {
+                        let corrected = Slot {
+                            version: 10_000 + seq,
+                            seq: old.seq,
+                            ..new
+                        };
+                        live[i] = corrected;
+                        in_force.edit(Some(old), Some(corrected))
+                    }
+                };
+                in_force.apply(edit);
+                assert_eq!(
+                    in_force.slots(),
+                    history_order(&live).as_slice(),
+                    "round {round}, step {step}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! Views of a history: as of a date, as recorded at an instant, as a
+//! timeline, as an audit trail.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{Event, EventDate, Stage};
+
+use super::Agreement;
+use super::entry::Entry;
+
+/// The stage of an agreement on a date, saying how certain it is.
+///
+/// Dates of month or year precision make some answers uncertain: an MoI
+/// "signed in 2024" may or may not have been signed by 2024-06-01. `certain`
+/// is the last stage certainly reached on the date, `possible` the furthest
+/// stage possibly reached; they are equal when the answer is certain.
+/// `None` means no stage was (certainly, or possibly) recorded by then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct StageOn {
+    /// The last stage certainly reached on the date.
+    pub certain: Option<Stage>,
+    /// The furthest stage possibly reached on the date.
+    pub possible: Option<Stage>,
+}
+
+impl StageOn {
+    /// Whether the stage on that date is known for sure.
+    pub fn is_certain(&self) -> bool {
+        self.certain == self.possible
+    }
+}
+
+impl Agreement {
+    /// The stage of the agreement on `date` (valid time).
+    ///
+    /// An event has certainly happened on `date` when its last possible day
+    /// is no later than the first day of `date`, and possibly happened when
+    /// its first possible day is no later than the last day of `date`. Since
+    /// the history order is the lifecycle order, every event before one that
+    /// happened has happened too.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea};
+    /// use bilateral::agreement::{StageOn};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mut pact = Agreement::builder("Pact", parties)
+    ///     .subject(SubjectArea::Trade)
+    ///     .build(Event::new(EventKind::Deliberated, "2023-05-02".parse()?))?;
+    /// pact.record(Event::new(EventKind::MoiSigned, "2024".parse()?))?;
+    ///
+    /// let on = |d: &str| pact.stage_on(d.parse().unwrap());
+    /// assert_eq!(on("2023-01-01"), StageOn { certain: None, possible: None });
+    /// assert_eq!(on("2023-12-31"), StageOn { certain: Some(Stage::Deliberated), possible: Some(Stage::Deliberated) });
+    /// // Some time in 2024 the MoI was signed: on 2024-06-01 it may or may not have been.
+    /// assert_eq!(on("2024-06-01"), StageOn { certain: Some(Stage::Deliberated), possible: Some(Stage::MoiSigned) });
+    /// assert!(on("2025-01-01").is_certain());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn stage_on(&self, date: EventDate) -> StageOn {
+        let (first, last) = (date.start(), date.end());
+        // An event that has not possibly happened by then has nothing after
+        // it that has: the history order is the lifecycle's.
+        let mut possible = None;
+        for event in self.history() {
+            if event.date().start() > last {
+                break;
+            }
+            possible = event.stage().or(possible);
+        }
+        StageOn {
+            certain: self.certain_stage(first),
+            possible,
+        }
+    }
+
+    /// The stage after the last event (in history order) whose date ends by
+    /// `first`.
+    fn certain_stage(&self, first: chrono::NaiveDate) -> Option<Stage> {
+        let last_certain = self
+            .history()
+            .rposition(|event| event.date().end() <= first)?;
+        self.history()
+            .take(last_certain + 1)
+            .rev()
+            .find_map(Event::stage)
+    }
+
+    /// The agreement as it was known at `instant` (recorded time): the
+    /// entries recorded by then, and nothing after. `None` before its first
+    /// entry.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Clock, Context, Event, EventKind, FixedClock, Parties, Party, Policy, Stage, SubjectArea};
+    /// let policy = Policy::standard();
+    /// let monday = FixedClock::new("2024-11-25T09:00:00Z".parse()?);
+    /// let tuesday = FixedClock::new("2024-11-26T09:00:00Z".parse()?);
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mut pact = Agreement::builder("Pact", parties)
+    ///     .subject(SubjectArea::Logistics)
+    ///     .build_with(&Context::new(&policy, &monday), Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+    /// pact.record_with(&Context::new(&policy, &tuesday), Event::new(EventKind::Deliberated, "2024-11-22".parse()?))?;
+    ///
+    /// let known_monday = pact.as_recorded_at(monday.now()).unwrap();
+    /// assert_eq!(known_monday.stage(), Stage::Proposed);
+    /// assert_eq!(pact.as_recorded_at(tuesday.now()).unwrap().stage(), Stage::Deliberated);
+    /// assert!(pact.as_recorded_at("2024-01-01T00:00:00Z".parse()?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn as_recorded_at(&self, instant: DateTime<Utc>) -> Option<Agreement> {
+        let count = self
+            .entries()
+            .iter()
+            .take_while(|entry| entry.recorded_at() <= instant)
+            .count();
+        self.prefix(count)
+    }
+
+    /// The chronological timeline of the events in force.
+    pub fn timeline(&self) -> Timeline<'_> {
+        Timeline { agreement: self }
+    }
+
+    /// Every entry in recording order, for display.
+    pub fn audit_trail(&self) -> AuditTrail<'_> {
+        AuditTrail { agreement: self }
+    }
+}
+
+/// One line of a [`Timeline`]: an event and the stage after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineEntry<'a> {
+    /// The event.
+    pub event: &'a Event,
+    /// The agreement's stage after the event (`None` before the first
+    /// recorded stage change).
+    pub stage: Option<Stage>,
+}
+
+/// The chronological timeline of an agreement: each event in force with its
+/// date, kind, the stage after it, venue and occasion, participants,
+/// summary and sources.
+///
+/// `Display` renders readable text; [`Timeline::mermaid`] renders a Mermaid
+/// `timeline` diagram to paste into Markdown.
+///
+/// ```
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea};
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let mut pact = Agreement::builder("Logistics pact", parties)
+///     .subject(SubjectArea::Logistics)
+///     .build(Event::new(EventKind::Proposed, "2024-06".parse()?))?;
+/// pact.record(Event::builder(EventKind::Deliberated, "2024-11-22".parse()?).venue("Vientiane").build()?)?;
+///
+/// let stages: Vec<_> = pact.timeline().entries().map(|e| e.stage).collect();
+/// assert_eq!(stages.len(), 2);
+/// assert_eq!(
+///     pact.timeline().mermaid().to_string(),
+///     "timeline\n    title Logistics pact\n    2024-06 : proposed\n    2024-11-22 : deliberated at Vientiane\n"
+/// );
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Timeline<'a> {
+    agreement: &'a Agreement,
+}
+
+impl<'a> Timeline<'a> {
+    /// The entries, in history order.
+    pub fn entries(&self) -> impl Iterator<Item = TimelineEntry<'a>> + 'a {
+        let mut stage = None;
+        self.agreement.history().map(move |event| {
+            stage = event.stage().or(stage);
+            TimelineEntry { event, stage }
+        })
+    }
+
+    /// The timeline as a Mermaid `timeline` diagram.
+    pub fn mermaid(&self) -> MermaidTimeline<'a> {
+        MermaidTimeline { timeline: *self }
+    }
+}
+
+impl fmt::Display for Timeline<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let agreement = self.agreement;
+        writeln!(f, "{} ({})", agreement.title(), agreement.parties())?;
+        for TimelineEntry { event, stage } in self.entries() {
+            write!(
+                f,
+                "{:<12} {}",
+                event.date().to_string(),
+                event.kind().label()
+            )?;
+            match stage {
+                Some(stage) if event.kind().is_stage_change() => {
+                    writeln!(f, " -> {}", stage.label())?
+                }
+                Some(stage) => writeln!(f, " (stage: {})", stage.label())?,
+                None => writeln!(f, " (no stage recorded yet)")?,
+            }
+            match (event.venue(), event.occasion()) {
+                (Some(venue), Some(occasion)) => writeln!(f, "{:13}at {venue}, {occasion}", "")?,
+                (Some(venue), None) => writeln!(f, "{:13}at {venue}", "")?,
+                (None, Some(occasion)) => writeln!(f, "{:13}on the occasion of {occasion}", "")?,
+                (None, None) => {}
+            }
+            for person in event.participants() {
+                writeln!(f, "{:13}with {person}", "")?;
+            }
+            if !event.summary().is_empty() {
+                writeln!(f, "{:13}{}", "", event.summary())?;
+            }
+            for source in event.sources() {
+                writeln!(f, "{:13}source: {source}", "")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A [`Timeline`] rendered as a Mermaid `timeline` diagram; see
+/// [`Timeline::mermaid`].
+///
+/// Events of the same date share one period. Text is written on one line,
+/// with `:`, `;` and `#` replaced by Mermaid's entity codes so that no
+/// title or summary can break the diagram.
+#[derive(Debug, Clone, Copy)]
+pub struct MermaidTimeline<'a> {
+    timeline: Timeline<'a>,
+}
+
+impl fmt::Display for MermaidTimeline<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "timeline")?;
+        writeln!(f, "    title {}", Escaped(self.timeline.agreement.title()))?;
+        let mut previous: Option<EventDate> = None;
+        for TimelineEntry { event, .. } in self.timeline.entries() {
+            if previous == Some(event.date()) {
+                f.write_str("        : ")?;
+            } else {
+                write!(f, "    {} : ", event.date())?;
+            }
+            previous = Some(event.date());
+            write!(f, "{}", Escaped(event.kind().label()))?;
+            match (event.venue(), event.occasion()) {
+                (Some(venue), Some(occasion)) => {
+                    write!(f, " at {} ({})", Escaped(venue), Escaped(occasion))?
+                }
+                (Some(venue), None) => write!(f, " at {}", Escaped(venue))?,
+                (None, Some(occasion)) => write!(f, " ({})", Escaped(occasion))?,
+                (None, None) => {}
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// Text made safe for one Mermaid line.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                ':' => f.write_str("#58;")?,
+                ';' => f.write_str("#59;")?,
+                '#' => f.write_str("#35;")?,
+                c if c.is_control() => f.write_str(" ")?,
+                c => fmt::Write::write_char(f, c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every entry of an agreement in recording order, with when it was
+/// recorded, what it did and its sources; see [`Agreement::audit_trail`].
+#[derive(Debug, Clone, Copy)]
+pub struct AuditTrail<'a> {
+    agreement: &'a Agreement,
+}
+
+impl<'a> AuditTrail<'a> {
+    /// The entries, in recording order.
+    pub fn entries(&self) -> &'a [Entry] {
+        self.agreement.entries()
+    }
+}
+
+impl fmt::Display for AuditTrail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "audit trail of {} ({})",
+            self.agreement.title(),
+            self.agreement.id()
+        )?;
+        for entry in self.entries() {
+            writeln!(f, "{entry}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,346 @@
+//! The serialised forms, and the one loader that turns them into validated
+//! values.
+//!
+//! Agreements, policies and trackers are written as versioned documents
+//! (their fields are documented in `FORMAT.md` at the root of the
+//! repository, with a complete example). Every reader goes through the
+//! loader of this module: an agreement is rebuilt entry by entry by the same
+//! change engine the API uses, so no document can produce a value the API
+//! would refuse.
+//!
+//! The types implement serde's traits, so `serde_json::from_str::<Agreement>`
+//! just works, with the loader's message on failure. For a typed error
+//! naming the offending field's path, read the document type first and
+//! convert it:
+//!
+//! ```
+//! use bilateral::Policy;
+//! use bilateral::document::{AgreementDocument, DocumentError};
+//!
+//! let json = r#"{
+//!   "format": 1,
+//!   "id": "0193592c-8a2e-7c4e-9a53-3f1d2b6c0001",
+//!   "title": "Reciprocal Provision of Supplies and Services",
+//!   "parties": [{"code": "IND", "name": "India"}, {"code": "JPN", "name": "Japan"}],
+//!   "subjects": ["logistics"],
+//!   "entries": [{
+//!     "recorded_at": "2024-11-23T09:30:00Z",
+//!     "record": {"id": "0193592c-8a2e-7c4e-9a53-3f1d2b6c0002", "date": "2024-13-22", "kind": "deliberated"}
+//!   }]
+//! }"#;
+//! let doc: AgreementDocument = serde_json::from_str(json)?;
+//! let err = doc.into_agreement(&Policy::standard()).unwrap_err();
+//! assert_eq!(err.path(), Some("entries[0].record.date"));
+//! assert!(matches!(err, DocumentError::Value { .. }));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod error;
+mod forms;
+mod read;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::agreement::{Agreement, Entry};
+use crate::lifecycle::{Guards, Policy};
+use crate::model::{Event, Parties, Party, Representative, Source};
+
+pub use error::DocumentError;
+
+pub(crate) use read::Tracked;
+
+use forms::{
+    RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRepresentative, RawSource,
+    RawTracked, RawTracker,
+};
+
+/// The version of the document format written by this crate, and the newest
+/// one it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// An agreement as written: read one to get typed errors from the loader
+/// ([`AgreementDocument::into_agreement`]), or make one from an agreement to
+/// write it.
+///
+/// ```
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, SubjectArea};
+/// use bilateral::document::AgreementDocument;
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let pact = Agreement::builder("Logistics", parties)
+///     .subject(SubjectArea::Logistics)
+///     .build(Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+/// let doc = AgreementDocument::from(&pact);
+/// let json = serde_json::to_string(&doc)?;
+/// let back = serde_json::from_str::<AgreementDocument>(&json)?.into_agreement(&Policy::standard())?;
+/// assert_eq!(back, pact);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AgreementDocument(RawAgreement);
+
+impl From<&Agreement> for AgreementDocument {
+    fn from(agreement: &Agreement) -> Self {
+        AgreementDocument(agreement.into())
+    }
+}
+
+impl AgreementDocument {
+    /// The agreement, validated under `policy`: every field, then every
+    /// entry in order, as if recorded through the API at its `recorded_at`
+    /// instant.
+    ///
+    /// The policy's transition table and entry stages apply; its guards do
+    /// not. Guards judge changes as they are made, and a document records
+    /// changes already judged: a guard added to a policy later must not make
+    /// yesterday's records unreadable.
+    ///
+    /// # Errors
+    ///
+    /// The first rule the document breaks, as a [`DocumentError`] naming the
+    /// field's path; every rule is listed in `FORMAT.md`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Context, Event, EventKind, Parties, Party, Policy, Stage, SubjectArea};
+    /// use bilateral::document::AgreementDocument;
+    /// let skip_moi = Policy::standard().to_builder().name("skip-moi").allow(Stage::Deliberated, Stage::Finalised).build()?;
+    /// let context = Context::standard().with_policy(&skip_moi);
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mut pact = Agreement::builder("Logistics", parties)
+    ///     .subject(SubjectArea::Logistics)
+    ///     .build_with(&context, Event::new(EventKind::Deliberated, "2024-01".parse()?))?;
+    /// pact.record_with(&context, Event::new(EventKind::Finalised, "2024-03".parse()?))?;
+    ///
+    /// let doc = AgreementDocument::from(&pact);
+    /// assert!(doc.clone().into_agreement(&skip_moi).is_ok());
+    /// assert!(doc.into_agreement(&Policy::standard()).is_err()); // the standard policy wants an MoI
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_agreement(self, policy: &Policy) -> Result<Agreement, DocumentError> {
+        read::agreement(self.0, policy, "")
+    }
+}
+
+impl TryFrom<AgreementDocument> for Agreement {
+    type Error = DocumentError;
+
+    /// The agreement, validated under the standard policy.
+    fn try_from(doc: AgreementDocument) -> Result<Self, DocumentError> {
+        doc.into_agreement(&Policy::standard())
+    }
+}
+
+/// A policy as written: its name, entry stages, transitions and guards by
+/// name. Read one to resolve guard names in your own registry
+/// ([`PolicyDocument::into_policy`]).
+///
+/// ```
+/// use bilateral::{Policy, Veto};
+/// use bilateral::lifecycle::{guard_fn, Guards};
+/// use bilateral::document::PolicyDocument;
+/// let json = r#"{"name": "ministry",
+///   "entry": ["proposed", "deliberated", "moi-signed", "finalised", "withdrawn", "terminated"],
+///   "transitions": [{"from": "proposed", "to": "withdrawn"}],
+///   "guards": [{"on": "withdrawn", "guard": "needs-reason"}]}"#;
+/// let doc: PolicyDocument = serde_json::from_str(json)?;
+/// let mut guards = Guards::builtin();
+/// guards.register(guard_fn("needs-reason", |p| {
+///     if p.event().summary().is_empty() { Err(Veto::new("say why")) } else { Ok(()) }
+/// }))?;
+/// let policy = doc.clone().into_policy(&guards)?;
+/// assert_eq!(policy.guards().count(), 1);
+/// assert!(Policy::try_from(doc).is_err()); // not a built-in guard
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PolicyDocument(RawPolicy);
+
+impl From<&Policy> for PolicyDocument {
+    fn from(policy: &Policy) -> Self {
+        PolicyDocument(policy.into())
+    }
+}
+
+impl PolicyDocument {
+    /// The policy, with guard names resolved in `guards`, checked for
+    /// consistency as [`PolicyBuilder::build`](crate::lifecycle::PolicyBuilder::build)
+    /// does.
+    ///
+    /// # Errors
+    ///
+    /// A [`DocumentError`] naming the field: an unknown stage, a malformed
+    /// trigger, a guard name not in `guards`, more transitions than pairs
+    /// of stages or more than [`MAX_GUARDS`](crate::limits::MAX_GUARDS)
+    /// guards, and every error of building the policy.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Policy};
+    /// use bilateral::lifecycle::{Guards};
+    /// use bilateral::document::PolicyDocument;
+    /// let doc = PolicyDocument::from(&Policy::strict());
+    /// assert_eq!(doc.into_policy(&Guards::builtin())?, Policy::strict());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_policy(self, guards: &Guards) -> Result<Policy, DocumentError> {
+        read::policy(self.0, guards, "")
+    }
+}
+
+impl TryFrom<PolicyDocument> for Policy {
+    type Error = DocumentError;
+
+    /// The policy with guard names resolved among the built-in guards.
+    fn try_from(doc: PolicyDocument) -> Result<Self, DocumentError> {
+        doc.into_policy(&Guards::builtin())
+    }
+}
+
+/// A tracker as written: its policy and every agreement with its version.
+/// [`Tracker::export`](crate::Tracker::export) makes one;
+/// [`Tracker::import`](crate::Tracker::import) reads one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TrackerDocument(RawTracker);
+
+impl TrackerDocument {
+    /// The document of `policy` and these agreements with their versions.
+    pub(crate) fn new<'a>(
+        policy: &Policy,
+        agreements: impl Iterator<Item = (&'a Agreement, u64)>,
+    ) -> Self {
+        TrackerDocument(RawTracker {
+            format: FORMAT_VERSION,
+            policy: policy.into(),
+            agreements: agreements
+                .map(|(agreement, version)| RawTracked {
+                    version,
+                    agreement: agreement.into(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Reads the document: its policy, with guard names resolved in
+    /// `guards`, then every agreement under it, in order. Each agreement is
+    /// loaded only when asked for, so the caller can stop at the first
+    /// refusal.
+    pub(crate) fn read(
+        self,
+        guards: &Guards,
+    ) -> Result<(Policy, impl Iterator<Item = Result<Tracked, DocumentError>>), DocumentError> {
+        let RawTracker {
+            format,
+            policy,
+            agreements,
+        } = self.0;
+        read::readable_format(format)?;
+        crate::model::limits::at_most(
+            crate::model::Collection::Agreements,
+            agreements.len(),
+            crate::model::limits::MAX_AGREEMENTS,
+        )
+        .map_err(|source| DocumentError::Value {
+            path: "agreements".to_owned(),
+            source,
+        })?;
+        let policy = read::policy(policy, guards, "policy.")?;
+        let rules = policy.clone();
+        let agreements = agreements
+            .into_iter()
+            .enumerate()
+            .map(move |(position, raw)| read::tracked(raw, &rules, position));
+        Ok((policy, agreements))
+    }
+}
+
+/// Serialises through a plain form.
+macro_rules! serialize_as {
+    ($ty:ty, $raw:ty) => {
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                <$raw>::from(self).serialize(serializer)
+            }
+        }
+    };
+}
+
+serialize_as!(Party, RawParty);
+serialize_as!(Representative, RawRepresentative);
+serialize_as!(Source, RawSource);
+serialize_as!(Event, RawEvent);
+serialize_as!(Entry, RawEntry);
+serialize_as!(Agreement, RawAgreement);
+serialize_as!(Policy, RawPolicy);
+
+impl Serialize for Parties {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Party {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        read::party(RawParty::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Parties {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Parties::try_from(Vec::<Party>::deserialize(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Representative {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        read::representative(RawRepresentative::deserialize(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        read::source(RawSource::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        read::event(RawEvent::deserialize(deserializer)?, "event").map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    /// Reads one entry on its own: its event, or the reason of a
+    /// retraction, is validated; only a whole agreement can be checked
+    /// against its history.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        read::entry(RawEntry::deserialize(deserializer)?, "entry").map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Agreement {
+    /// Reads an [`AgreementDocument`] and validates it completely under the
+    /// standard policy; a document that breaks any rule is refused with the
+    /// loader's message.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        AgreementDocument::deserialize(deserializer)?
+            .into_agreement(&Policy::standard())
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Policy {
+    /// Reads a [`PolicyDocument`] and resolves guard names among the
+    /// built-in guards.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        PolicyDocument::deserialize(deserializer)?
+            .into_policy(&Guards::builtin())
+            .map_err(serde::de::Error::custom)
+    }
+}

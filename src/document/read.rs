@@ -1,0 +1,319 @@
+//! The one loader: every document becomes validated values here, field by
+//! field, each refusal naming the field's path.
+//!
+//! An agreement is rebuilt by the same change engine the API uses: its first
+//! entry opens it, and every later entry is applied as if recorded through
+//! the API at its `recorded_at` instant (its stage changes may not be dated
+//! after that day), under the policy's table and entry stages but not its
+//! guards. Guards judge changes as they are made; a document records changes
+//! already judged, and a guard added to a policy later must not make
+//! yesterday's records unreadable.
+
+use chrono::{DateTime, Utc};
+
+use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
+use crate::lifecycle::{Guards, Policy, PolicyError, Trigger};
+use crate::model::{
+    Collection, Event, Field, Parties, Party, Representative, Source, Stage, StageSet, ValueError,
+    limits,
+};
+
+use super::FORMAT_VERSION;
+use super::error::DocumentError;
+use super::forms::{
+    RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRepresentative, RawSource, RawTracked,
+};
+
+/// Transitions in one policy: one for each pair of stages at most.
+const MAX_TRANSITIONS: usize = Stage::COUNT * Stage::COUNT;
+
+/// A value's error, at `path`.
+fn at<T>(result: Result<T, ValueError>, path: impl FnOnce() -> String) -> Result<T, DocumentError> {
+    result.map_err(|source| DocumentError::Value {
+        path: path(),
+        source,
+    })
+}
+
+/// Refuses a format this crate cannot read.
+pub(crate) fn readable_format(found: u32) -> Result<(), DocumentError> {
+    if found == 0 || found > FORMAT_VERSION {
+        Err(DocumentError::UnsupportedFormat {
+            found,
+            supported: FORMAT_VERSION,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn party(raw: RawParty) -> Result<Party, ValueError> {
+    Party::new(&raw.code, raw.name, raw.kind.parse()?)
+}
+
+pub(crate) fn representative(raw: RawRepresentative) -> Result<Representative, ValueError> {
+    Representative::new(raw.name, raw.office, raw.party.parse()?)
+}
+
+pub(crate) fn source(raw: RawSource) -> Result<Source, ValueError> {
+    let source = Source::new(raw.publisher, raw.title)?;
+    let source = match raw.address {
+        Some(address) => source.with_address(address)?,
+        None => source,
+    };
+    Ok(match raw.published {
+        Some(date) => source.published(date.parse()?),
+        None => source,
+    })
+}
+
+/// An event, each field at its path under `path`.
+pub(crate) fn event(raw: RawEvent, path: &str) -> Result<Event, DocumentError> {
+    let id = at(raw.id.parse(), || format!("{path}.id"))?;
+    let date = at(raw.date.parse(), || format!("{path}.date"))?;
+    let kind = at(raw.kind.parse(), || format!("{path}.kind"))?;
+    let mut builder = Event::builder(kind, date).id(id).summary(raw.summary);
+    if let Some(venue) = raw.venue {
+        builder = builder.venue(venue);
+    }
+    if let Some(occasion) = raw.occasion {
+        builder = builder.occasion(occasion);
+    }
+    at(
+        limits::at_most(
+            Collection::Participants,
+            raw.participants.len(),
+            limits::MAX_PARTICIPANTS,
+        ),
+        || format!("{path}.participants"),
+    )?;
+    at(
+        limits::at_most(Collection::Sources, raw.sources.len(), limits::MAX_SOURCES),
+        || format!("{path}.sources"),
+    )?;
+    for (i, person) in raw.participants.into_iter().enumerate() {
+        builder = builder.participant(at(representative(person), || {
+            format!("{path}.participants[{i}]")
+        })?);
+    }
+    for (i, cited) in raw.sources.into_iter().enumerate() {
+        builder = builder.source(at(source(cited), || format!("{path}.sources[{i}]"))?);
+    }
+    at(builder.build(), || path.to_owned())
+}
+
+/// An entry, each field at its path under `path`.
+pub(crate) fn entry(raw: RawEntry, path: &str) -> Result<Entry, DocumentError> {
+    let recorded_at = DateTime::parse_from_rfc3339(&raw.recorded_at)
+        .map(|instant| instant.with_timezone(&Utc))
+        .map_err(|_| DocumentError::Value {
+            path: format!("{path}.recorded_at"),
+            source: ValueError::Timestamp {
+                input: raw.recorded_at.clone(),
+            },
+        })?;
+    let change = match (raw.record, raw.correct, raw.retract) {
+        (Some(recorded), None, None) => Change::Record(event(recorded, &format!("{path}.record"))?),
+        (None, Some(corrected), None) => {
+            Change::Correct(event(corrected, &format!("{path}.correct"))?)
+        }
+        (None, None, Some(retraction)) => Change::Retract {
+            id: at(retraction.id.parse(), || format!("{path}.retract.id"))?,
+            reason: at(
+                crate::model::text::required(retraction.reason, Field::Reason, limits::MAX_REASON),
+                || format!("{path}.retract.reason"),
+            )?
+            .into_boxed_str(),
+        },
+        _ => {
+            return Err(DocumentError::MalformedEntry {
+                path: path.to_owned(),
+                recorded_at: raw.recorded_at,
+            });
+        }
+    };
+    Ok(Entry::new(recorded_at, change))
+}
+
+/// An agreement, validated under `policy`; paths start with `prefix`.
+pub(crate) fn agreement(
+    raw: RawAgreement,
+    policy: &Policy,
+    prefix: &str,
+) -> Result<Agreement, DocumentError> {
+    readable_format(raw.format)?;
+    let path = |field: &str| format!("{prefix}{field}");
+    at(
+        limits::at_most(Collection::Entries, raw.entries.len(), limits::MAX_ENTRIES),
+        || path("entries"),
+    )?;
+    at(
+        limits::at_most(
+            Collection::Subjects,
+            raw.subjects.len(),
+            limits::MAX_SUBJECTS,
+        ),
+        || path("subjects"),
+    )?;
+    let id = at(raw.id.parse(), || path("id"))?;
+    let instrument = at(raw.instrument.parse(), || path("instrument"))?;
+    let mut parties = Vec::with_capacity(raw.parties.len().min(2));
+    for (i, one) in raw.parties.into_iter().enumerate() {
+        parties.push(at(party(one), || path(&format!("parties[{i}]")))?);
+    }
+    let parties = at(Parties::try_from(parties), || path("parties"))?;
+    let mut subjects = Vec::with_capacity(raw.subjects.len());
+    for (i, area) in raw.subjects.iter().enumerate() {
+        subjects.push(at(area.parse(), || path(&format!("subjects[{i}]")))?);
+    }
+    let header = Header::new(id, raw.title, instrument, parties, subjects).map_err(|source| {
+        let field = match source {
+            AgreementError::NoSubjectArea { .. } => "subjects",
+            _ => "title",
+        };
+        agreement_error(path(field), source)
+    })?;
+    let mut entries = raw.entries.into_iter().enumerate();
+    let Some((_, first)) = entries.next() else {
+        return Err(DocumentError::NoEvents {
+            path: path("entries"),
+            title: header.title().to_owned(),
+        });
+    };
+    let entry_path = |i: usize| path(&format!("entries[{i}]"));
+    let (recorded_at, change) = split(entry(first, &entry_path(0))?);
+    let Change::Record(first) = change else {
+        return Err(DocumentError::FirstEntryNotRecord {
+            path: entry_path(0),
+            title: header.title().to_owned(),
+        });
+    };
+    let (mut agreement, _) = header
+        .open(policy, recorded_at, first, false)
+        .map_err(|source| agreement_error(entry_path(0), source))?;
+    let mut previous = recorded_at;
+    for (position, raw) in entries {
+        let (recorded_at, change) = split(entry(raw, &entry_path(position))?);
+        if recorded_at < previous {
+            return Err(DocumentError::EntryOrder {
+                path: entry_path(position),
+                title: agreement.title().to_owned(),
+                position,
+                recorded_at,
+                previous,
+            });
+        }
+        previous = recorded_at;
+        agreement
+            .apply_change(policy, recorded_at, change, false)
+            .map_err(|source| agreement_error(entry_path(position), source))?;
+    }
+    Ok(agreement)
+}
+
+/// An agreement error at `path`; a mere invalid value is reported as one.
+fn agreement_error(path: String, source: AgreementError) -> DocumentError {
+    match source {
+        AgreementError::Value(source) => DocumentError::Value { path, source },
+        source => DocumentError::Agreement { path, source },
+    }
+}
+
+fn split(entry: Entry) -> (DateTime<Utc>, Change) {
+    (entry.recorded_at(), entry.into_change())
+}
+
+/// A policy, with guard names resolved in `guards`; paths start with
+/// `prefix`.
+pub(crate) fn policy(
+    raw: RawPolicy,
+    guards: &Guards,
+    prefix: &str,
+) -> Result<Policy, DocumentError> {
+    let path = |field: &str| format!("{prefix}{field}");
+    let policy_error = |path: String, source: PolicyError| match source {
+        PolicyError::Value(source) => DocumentError::Value { path, source },
+        source => DocumentError::Policy { path, source },
+    };
+    at(
+        limits::at_most(
+            Collection::Transitions,
+            raw.transitions.len(),
+            MAX_TRANSITIONS,
+        ),
+        || path("transitions"),
+    )?;
+    at(
+        limits::at_most(Collection::Guards, raw.guards.len(), limits::MAX_GUARDS),
+        || path("guards"),
+    )?;
+    let mut entry = StageSet::EMPTY;
+    for (i, stage) in raw.entry.iter().enumerate() {
+        entry = entry.with(at(stage.parse(), || path(&format!("entry[{i}]")))?);
+    }
+    let mut builder = Policy::builder(raw.name).entry_stages(entry);
+    for (i, transition) in raw.transitions.iter().enumerate() {
+        let from = at(transition.from.parse(), || {
+            path(&format!("transitions[{i}].from"))
+        })?;
+        let to = at(transition.to.parse(), || {
+            path(&format!("transitions[{i}].to"))
+        })?;
+        builder = builder.allow(from, to);
+    }
+    for (i, attached) in raw.guards.iter().enumerate() {
+        let on: Trigger = at(attached.on.parse(), || path(&format!("guards[{i}].on")))?;
+        let guard = guards.get(&attached.guard).ok_or_else(|| {
+            policy_error(
+                path(&format!("guards[{i}].guard")),
+                PolicyError::UnknownGuard {
+                    name: attached.guard.clone(),
+                    known: guards.names().collect::<Vec<_>>().join(", "),
+                },
+            )
+        })?;
+        builder = builder.guard_arc(on, guard);
+    }
+    builder.build().map_err(|source| {
+        let field = match source {
+            PolicyError::Value(_) => "name",
+            _ => "transitions",
+        };
+        policy_error(path(field), source)
+    })
+}
+
+/// One agreement of a tracker document, loaded.
+#[derive(Debug)]
+pub(crate) struct Tracked {
+    pub(crate) agreement: Agreement,
+    pub(crate) version: u64,
+}
+
+/// The agreement at `position` of a tracker document, validated under
+/// `policy`; a refusal names the agreement and the field.
+pub(crate) fn tracked(
+    raw: RawTracked,
+    policy: &Policy,
+    position: usize,
+) -> Result<Tracked, DocumentError> {
+    let id = raw.agreement.id.clone();
+    let invalid = |source: DocumentError| DocumentError::InvalidAgreement {
+        position,
+        id: id.clone(),
+        source: Box::new(source),
+    };
+    let prefix = format!("agreements[{position}].");
+    if raw.version == 0 || raw.version > limits::MAX_VERSION {
+        return Err(invalid(DocumentError::Version {
+            path: format!("{prefix}version"),
+            version: raw.version,
+        }));
+    }
+    let agreement =
+        agreement(raw.agreement, policy, &format!("{prefix}agreement.")).map_err(invalid)?;
+    Ok(Tracked {
+        agreement,
+        version: raw.version,
+    })
+}

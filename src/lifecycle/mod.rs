@@ -1,0 +1,33 @@
+//! The lifecycle: the rules as data.
+//!
+//! A [`Policy`] is a transition table (which stage may follow which), the
+//! stages a record may open at, and [`Guard`]s that may veto a stage change
+//! where a [`Trigger`] says. This layer judges a proposed change against a
+//! read-only view of an agreement ([`Proposal`]) and says which [`Rule`]
+//! refused it ([`Refusal`]); it draws policies as Mermaid and Graphviz DOT
+//! diagrams. It knows nothing of how agreements store their history.
+//!
+//! The main types are re-exported at the crate root; this module also holds
+//! the builder, the built-in guards, the guard registry and the errors.
+
+mod diagram;
+mod error;
+mod guard;
+mod policy;
+mod refusal;
+mod rule;
+
+pub use diagram::{PolicyDot, PolicyMermaid};
+pub use error::PolicyError;
+pub use guard::{
+    BothPartiesRepresented, CitesSource, ExactDate, FnGuard, Guard, Guards, Proposal, Veto,
+    guard_fn,
+};
+pub use policy::{Policy, PolicyBuilder};
+pub use refusal::{Refusal, Step};
+pub use rule::{Action, Rule, Trigger};
+
+pub(crate) use guard::View;
+pub(crate) use policy::STANDARD;
+pub(crate) use refusal::Judged;
+pub(crate) use rule::Replay;

@@ -1,0 +1,426 @@
+//! Dates known to the day, the month or only the year.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::error::{DateRule, ValueError};
+
+/// How precisely an [`EventDate`] is known.
+///
+/// Variants are ordered from the finest to the coarsest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    /// Known to the day: `2024-11-22`.
+    Day,
+    /// Known to the month: `2024-11`.
+    Month,
+    /// Known only to the year: `2024`.
+    Year,
+}
+
+/// The date of an event, at the precision the record actually has.
+///
+/// Sources often give only a month or a year ("signed in 2017"), and some are
+/// marked uncertain. An `EventDate` keeps exactly what is known and never pads
+/// it: `2024-11` is not `2024-11-01`. A date may also be marked *approximate*
+/// (written with a trailing `?`), which is a flag carried for the reader; it
+/// does not widen the span of days the date covers.
+///
+/// # Text form
+///
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, with a four-digit year from `0001` to
+/// `9999`, optionally followed by `?`. [`Display`](fmt::Display) writes back
+/// exactly that form, so parsing and printing round-trip; serde uses the same
+/// string.
+///
+/// # Ordering across precisions
+///
+/// Every date covers a span of days: a day covers itself, `2024-11` covers
+/// 1 to 30 November 2024, `2024` covers the whole year. Spans of calendar
+/// units are either disjoint or nested, so two dates are related in one of
+/// three ways:
+///
+/// - one is **certainly before** the other: its last day comes before the
+///   other's first day ([`EventDate::is_certainly_before`]);
+/// - they are **identical** (same span, same approximate flag);
+/// - they **overlap** (`2024-11` and `2024-11-22`, or `2024` and `2024-03`):
+///   neither is known to come first.
+///
+/// `EventDate` implements [`PartialOrd`] with exactly that meaning:
+/// `a < b` holds only when `a` is certainly before `b`, and `partial_cmp`
+/// returns `None` for overlapping dates. It deliberately does not implement
+/// [`Ord`]. Use [`EventDate::start`] and [`EventDate::end`] when you need a
+/// sort key, and see [`Agreement`](crate::Agreement) for how a history orders
+/// overlapping dates.
+///
+/// # Example
+///
+/// ```
+/// use bilateral::{EventDate, Precision};
+///
+/// let meeting: EventDate = "2024-11-22".parse()?;
+/// let month: EventDate = "2024-11".parse()?;
+/// let year: EventDate = "2017?".parse()?;
+///
+/// assert_eq!(month.precision(), Precision::Month);
+/// assert_eq!(month.to_string(), "2024-11"); // never padded to a day
+/// assert!(year.is_approximate());
+///
+/// // A month overlaps its days: neither is certainly first.
+/// assert!(month.overlaps(&meeting));
+/// assert_eq!(month.partial_cmp(&meeting), None);
+/// assert!(year < month);
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventDate {
+    start: NaiveDate,
+    precision: Precision,
+    approximate: bool,
+}
+
+const MIN_YEAR: i32 = 1;
+const MAX_YEAR: i32 = 9999;
+
+impl EventDate {
+    /// A date known to the day.
+    ///
+    /// # Errors
+    ///
+    /// [`ValueError::Date`] when the year is outside `1..=9999`, the month outside
+    /// `1..=12`, or the day does not exist in that month (`2024-02-30`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let date = bilateral::EventDate::day(2024, 11, 22)?;
+    /// assert_eq!(date.to_string(), "2024-11-22");
+    /// assert!(bilateral::EventDate::day(2023, 2, 29).is_err());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn day(year: i32, month: u32, day: u32) -> Result<Self, ValueError> {
+        let input = || format!("{year:04}-{month:02}-{day:02}");
+        check_year(year, input)?;
+        check_month(month, input)?;
+        let start = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| ValueError::Date {
+            input: input(),
+            rule: DateRule::NoSuchDay,
+        })?;
+        Ok(Self {
+            start,
+            precision: Precision::Day,
+            approximate: false,
+        })
+    }
+
+    /// A date known to the month.
+    ///
+    /// # Errors
+    ///
+    /// [`ValueError::Date`] when the year is outside `1..=9999` or the month
+    /// outside `1..=12`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let date = bilateral::EventDate::month(2017, 6)?;
+    /// assert_eq!(date.to_string(), "2017-06");
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn month(year: i32, month: u32) -> Result<Self, ValueError> {
+        let input = || format!("{year:04}-{month:02}");
+        check_year(year, input)?;
+        check_month(month, input)?;
+        let start = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| ValueError::Date {
+            input: input(),
+            rule: DateRule::MonthOutOfRange,
+        })?;
+        Ok(Self {
+            start,
+            precision: Precision::Month,
+            approximate: false,
+        })
+    }
+
+    /// A date known only to the year.
+    ///
+    /// # Errors
+    ///
+    /// [`ValueError::Date`] when the year is outside `1..=9999`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let date = bilateral::EventDate::year(1351)?;
+    /// assert_eq!(date.to_string(), "1351");
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn year(year: i32) -> Result<Self, ValueError> {
+        let input = || format!("{year:04}");
+        check_year(year, input)?;
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| ValueError::Date {
+            input: input(),
+            rule: DateRule::YearOutOfRange,
+        })?;
+        Ok(Self {
+            start,
+            precision: Precision::Year,
+            approximate: false,
+        })
+    }
+
+    /// The same date, marked approximate (written with a trailing `?`).
+    #[must_use]
+    pub const fn approximate(self) -> Self {
+        Self {
+            approximate: true,
+            ..self
+        }
+    }
+
+    /// The same date with the approximate mark removed.
+    #[must_use]
+    pub const fn exact(self) -> Self {
+        Self {
+            approximate: false,
+            ..self
+        }
+    }
+
+    /// Whether the date is marked approximate.
+    pub const fn is_approximate(&self) -> bool {
+        self.approximate
+    }
+
+    /// How precisely the date is known.
+    pub const fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// The year.
+    pub fn year_number(&self) -> i32 {
+        self.start.year()
+    }
+
+    /// The month (1 to 12), when known.
+    pub fn month_number(&self) -> Option<u32> {
+        match self.precision {
+            Precision::Year => None,
+            Precision::Day | Precision::Month => Some(self.start.month()),
+        }
+    }
+
+    /// The day of the month, when known.
+    pub fn day_number(&self) -> Option<u32> {
+        match self.precision {
+            Precision::Day => Some(self.start.day()),
+            Precision::Month | Precision::Year => None,
+        }
+    }
+
+    /// The first day the date may stand for.
+    ///
+    /// ```
+    /// let date: bilateral::EventDate = "2024-11".parse()?;
+    /// assert_eq!(date.start().to_string(), "2024-11-01");
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    #[inline]
+    pub const fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    /// The last day the date may stand for.
+    ///
+    /// ```
+    /// let date: bilateral::EventDate = "2024-02".parse()?;
+    /// assert_eq!(date.end().to_string(), "2024-02-29");
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    #[inline]
+    pub fn end(&self) -> NaiveDate {
+        match self.precision {
+            Precision::Day => self.start,
+            Precision::Month => self
+                .start
+                .checked_add_months(Months::new(1))
+                .and_then(|next| next.pred_opt())
+                // December 9999 has no following month within chrono's range
+                // in some builds; its last day is the 31st.
+                .unwrap_or_else(|| self.start.with_day(31).unwrap_or(self.start)),
+            Precision::Year => {
+                NaiveDate::from_ymd_opt(self.start.year(), 12, 31).unwrap_or(self.start)
+            }
+        }
+    }
+
+    /// Whether this date is certainly before `other`: its last day comes
+    /// before the first day of `other`.
+    ///
+    /// ```
+    /// use bilateral::EventDate;
+    /// let oct: EventDate = "2024-10".parse()?;
+    /// let nov22: EventDate = "2024-11-22".parse()?;
+    /// let year: EventDate = "2024".parse()?;
+    /// assert!(oct.is_certainly_before(&nov22));
+    /// assert!(!year.is_certainly_before(&nov22)); // the year contains that day
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn is_certainly_before(&self, other: &EventDate) -> bool {
+        self.end() < other.start
+    }
+
+    /// Whether the two dates share at least one possible day, so that neither
+    /// is certainly before the other.
+    pub fn overlaps(&self, other: &EventDate) -> bool {
+        !self.is_certainly_before(other) && !other.is_certainly_before(self)
+    }
+
+    /// Whether `day` is one of the days this date may stand for.
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.start <= day && day <= self.end()
+    }
+}
+
+fn check_year(year: i32, input: impl Fn() -> String) -> Result<(), ValueError> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&year) {
+        Ok(())
+    } else {
+        Err(ValueError::Date {
+            input: input(),
+            rule: DateRule::YearOutOfRange,
+        })
+    }
+}
+
+fn check_month(month: u32, input: impl Fn() -> String) -> Result<(), ValueError> {
+    if (1..=12).contains(&month) {
+        Ok(())
+    } else {
+        Err(ValueError::Date {
+            input: input(),
+            rule: DateRule::MonthOutOfRange,
+        })
+    }
+}
+
+impl TryFrom<NaiveDate> for EventDate {
+    type Error = ValueError;
+
+    /// A date known to the day.
+    ///
+    /// # Errors
+    ///
+    /// [`ValueError::Date`] when the year is outside `1..=9999`.
+    fn try_from(day: NaiveDate) -> Result<Self, ValueError> {
+        check_year(day.year(), || day.to_string())?;
+        Ok(Self {
+            start: day,
+            precision: Precision::Day,
+            approximate: false,
+        })
+    }
+}
+
+impl PartialOrd for EventDate {
+    /// `Less` when `self` is certainly before `other`, `Greater` when certainly
+    /// after, `Equal` when identical, and `None` when the spans overlap.
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        if self == other {
+            Some(Ordering::Equal)
+        } else if self.is_certainly_before(other) {
+            Some(Ordering::Less)
+        } else if other.is_certainly_before(self) {
+            Some(Ordering::Greater)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for EventDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let year = self.start.year();
+        match self.precision {
+            Precision::Day => write!(
+                f,
+                "{year:04}-{:02}-{:02}",
+                self.start.month(),
+                self.start.day()
+            )?,
+            Precision::Month => write!(f, "{year:04}-{:02}", self.start.month())?,
+            Precision::Year => write!(f, "{year:04}")?,
+        }
+        if self.approximate {
+            f.write_str("?")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for EventDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EventDate({self})")
+    }
+}
+
+impl FromStr for EventDate {
+    type Err = ValueError;
+
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally followed by `?`.
+    fn from_str(input: &str) -> Result<Self, ValueError> {
+        let fail = |rule| ValueError::Date {
+            input: input.to_owned(),
+            rule,
+        };
+        let (body, approximate) = match input.strip_suffix('?') {
+            Some(body) => (body, true),
+            None => (input, false),
+        };
+        if body.is_empty() {
+            return Err(fail(DateRule::Empty));
+        }
+        let mut parts = body.split('-');
+        let year = parts.next().map(|y| number(y, 4)).unwrap_or(None);
+        let month = parts.next().map(|m| number(m, 2));
+        let day = parts.next().map(|d| number(d, 2));
+        if parts.next().is_some() {
+            return Err(fail(DateRule::Format));
+        }
+        let Some(year) = year else {
+            return Err(fail(DateRule::Format));
+        };
+        let date = match (month, day) {
+            (None, _) => Self::year(year as i32),
+            (Some(Some(month)), None) => Self::month(year as i32, month),
+            (Some(Some(month)), Some(Some(day))) => Self::day(year as i32, month, day),
+            _ => return Err(fail(DateRule::Format)),
+        };
+        // Report the caller's text, not the normalised one, when a part is out of range.
+        let date = date.map_err(|err| match err {
+            ValueError::Date { rule, .. } => fail(rule),
+            other => other,
+        })?;
+        Ok(if approximate {
+            date.approximate()
+        } else {
+            date
+        })
+    }
+}
+
+/// Parses exactly `width` ASCII digits.
+fn number(text: &str, width: usize) -> Option<u32> {
+    if text.len() == width && text.bytes().all(|b| b.is_ascii_digit()) {
+        text.parse().ok()
+    } else {
+        None
+    }
+}
+
+crate::model::serde_str::serde_via_str!(EventDate, "a date such as 2024-11-22, 2024-11 or 2024");

@@ -1,0 +1,53 @@
+//! Limits against hostile input, in one place.
+//!
+//! Every constructor and every deserialisation enforces these; exceeding
+//! one is a [`ValueError::TooLong`](crate::model::ValueError::TooLong) or
+//! [`ValueError::TooMany`](crate::model::ValueError::TooMany) naming the field, the size and
+//! the limit. Lengths count characters (Unicode scalar values), after
+//! trimming. Nesting depth is left to the deserialiser: `serde_json` refuses
+//! documents nested deeper than 128 levels, and nothing in this crate's
+//! format nests deeper than five.
+
+use super::error::{Collection, ValueError};
+
+/// Characters in an agreement's title.
+pub const MAX_TITLE: usize = 500;
+/// Characters in a name: party, representative, office, venue, occasion,
+/// publisher.
+pub const MAX_NAME: usize = 200;
+/// Characters in a source's title.
+pub const MAX_SOURCE_TITLE: usize = 500;
+/// Characters in a source's address.
+pub const MAX_ADDRESS: usize = 2_000;
+/// Characters in an event's summary.
+pub const MAX_SUMMARY: usize = 5_000;
+/// Characters in the reason of a retraction.
+pub const MAX_REASON: usize = 2_000;
+/// Participants of one event.
+pub const MAX_PARTICIPANTS: usize = 100;
+/// Sources of one event.
+pub const MAX_SOURCES: usize = 100;
+/// Subject areas of one agreement.
+pub const MAX_SUBJECTS: usize = 100;
+/// Entries (records, corrections, retractions) of one agreement.
+///
+/// Validating a change replays the history, so loading a document costs
+/// time that grows with the square of its entries in the worst case; the
+/// limit keeps that bounded (well under a second).
+pub const MAX_ENTRIES: usize = 10_000;
+/// Guards attached to one policy.
+pub const MAX_GUARDS: usize = 100;
+/// The largest version a tracker gives an agreement: the largest integer
+/// every JSON reader keeps exactly (2^53 - 1).
+pub const MAX_VERSION: u64 = (1 << 53) - 1;
+/// Agreements in one tracker document.
+pub const MAX_AGREEMENTS: usize = 10_000_000;
+
+/// Refuses more than `max` items of `what`.
+pub(crate) fn at_most(what: Collection, count: usize, max: usize) -> Result<(), ValueError> {
+    if count > max {
+        Err(ValueError::TooMany { what, count, max })
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,37 @@
+//! The model: values that validate themselves.
+//!
+//! Parties and their codes, representatives, subject areas, kinds of
+//! instrument, stages, dates of day, month or year precision, sources,
+//! events and identifiers. Every constructor validates, so an invalid value
+//! cannot exist, and every refusal is a [`ValueError`] naming the value and
+//! the rule it broke. This layer knows nothing of lifecycles, agreements or
+//! trackers; everything else in the crate is built on it.
+//!
+//! The main types are re-exported at the crate root (`bilateral::Party`,
+//! `bilateral::EventDate`); this module also holds the helpers: the rules a
+//! value can break, [`PartyKind`], [`CustomArea`] and [`StageSetIter`].
+
+mod date;
+mod error;
+mod event;
+mod id;
+mod instrument;
+pub mod limits;
+mod party;
+mod representative;
+pub(crate) mod serde_str;
+mod source;
+mod stage;
+mod subject;
+pub(crate) mod text;
+
+pub use date::{EventDate, Precision};
+pub use error::{CodeRule, Collection, DateRule, Field, SubjectRule, ValueError, Vocabulary};
+pub use event::{Event, EventBuilder, EventKind};
+pub use id::{AgreementId, EventId};
+pub use instrument::InstrumentKind;
+pub use party::{Parties, Party, PartyCode, PartyKind};
+pub use representative::Representative;
+pub use source::Source;
+pub use stage::{Stage, StageSet, StageSetIter};
+pub use subject::{CustomArea, SubjectArea};

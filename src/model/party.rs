@@ -1,0 +1,393 @@
+//! Parties (states and organisations) and the pair of parties of an agreement.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::error::{CodeRule, Field, ValueError, Vocabulary};
+
+const MAX_CODE_LEN: usize = 16;
+const MIN_CODE_LEN: usize = 2;
+
+/// The stable code of a party: `IND`, `JPN`, `PHL`, `EC`, `CASTILE`.
+///
+/// Codes are 2 to 16 ASCII letters, digits, `-` or `_`, and are stored upper
+/// case, so `ind` and `IND` are the same code. ISO 3166 alpha-3 codes are the
+/// natural choice for present-day states; historical and non-ISO parties
+/// (Castile, the European Community, an alliance) get a code of their own.
+///
+/// A `PartyCode` is `Copy` and 16 bytes long: comparing and hashing it is as
+/// cheap as comparing two integers.
+///
+/// ```
+/// use bilateral::PartyCode;
+/// let code: PartyCode = "ind".parse()?;
+/// assert_eq!(code.as_str(), "IND");
+/// assert_eq!(code, PartyCode::new("IND")?);
+/// assert!(PartyCode::new("I").is_err()); // too short
+/// assert!(PartyCode::new("IN D").is_err()); // space
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartyCode([u8; MAX_CODE_LEN]);
+
+impl PartyCode {
+    /// Validates and normalises a code.
+    ///
+    /// # Errors
+    ///
+    /// [`ValueError::PartyCode`] when the code is shorter than 2 or longer than 16
+    /// characters, or holds anything but ASCII letters, digits, `-` and `_`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let code = bilateral::PartyCode::new("castile")?;
+    /// assert_eq!(code.to_string(), "CASTILE");
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn new(code: &str) -> Result<Self, ValueError> {
+        let fail = |rule| ValueError::PartyCode {
+            code: code.to_owned(),
+            rule,
+        };
+        if code.is_empty() {
+            return Err(fail(CodeRule::Empty));
+        }
+        if let Some(bad) = code
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(fail(CodeRule::Character(bad)));
+        }
+        if code.len() < MIN_CODE_LEN || code.len() > MAX_CODE_LEN {
+            return Err(fail(CodeRule::Length(code.len())));
+        }
+        let mut bytes = [0u8; MAX_CODE_LEN];
+        for (slot, byte) in bytes.iter_mut().zip(code.bytes()) {
+            *slot = byte.to_ascii_uppercase();
+        }
+        Ok(Self(bytes))
+    }
+
+    /// The code, upper case.
+    pub fn as_str(&self) -> &str {
+        let len = self.0.iter().position(|b| *b == 0).unwrap_or(MAX_CODE_LEN);
+        // Only ASCII is ever stored, so this cannot fail.
+        self.0
+            .get(..len)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for PartyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for PartyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PartyCode({})", self.as_str())
+    }
+}
+
+impl FromStr for PartyCode {
+    type Err = ValueError;
+
+    fn from_str(code: &str) -> Result<Self, ValueError> {
+        Self::new(code)
+    }
+}
+
+impl AsRef<str> for PartyCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+crate::model::serde_str::serde_via_str!(PartyCode, "a party code such as \"IND\"");
+
+/// What kind of body a party is.
+///
+/// Text form: `state` or `organisation` (`organization` is accepted too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum PartyKind {
+    /// A state, present or historical.
+    #[default]
+    State,
+    /// An international or regional organisation (the European Community,
+    /// ASEAN), or any other body that is not a state.
+    Organisation,
+}
+
+impl PartyKind {
+    /// The text form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PartyKind::State => "state",
+            PartyKind::Organisation => "organisation",
+        }
+    }
+}
+
+impl fmt::Display for PartyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PartyKind {
+    type Err = ValueError;
+
+    fn from_str(input: &str) -> Result<Self, ValueError> {
+        match crate::model::text::kebab_key(input).as_str() {
+            "state" => Ok(PartyKind::State),
+            "organisation" | "organization" => Ok(PartyKind::Organisation),
+            _ => Err(ValueError::Unknown {
+                what: Vocabulary::PartyKind,
+                input: input.to_owned(),
+            }),
+        }
+    }
+}
+
+crate::model::serde_str::serde_via_str!(PartyKind, "\"state\" or \"organisation\"");
+
+/// A state or organisation that can be party to an agreement.
+///
+/// ```
+/// use bilateral::{Party};
+/// use bilateral::model::{PartyKind};
+/// let india = Party::state("IND", "India")?;
+/// let ec = Party::organisation("EC", "European Community")?;
+/// assert_eq!(india.code().as_str(), "IND");
+/// assert_eq!(ec.kind(), PartyKind::Organisation);
+/// assert_eq!(india.to_string(), "India (IND)");
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Party {
+    code: PartyCode,
+    name: Box<str>,
+    kind: PartyKind,
+}
+
+impl Party {
+    /// A party of the given kind.
+    ///
+    /// # Errors
+    ///
+    /// [`ValueError::PartyCode`] for an invalid code, [`ValueError::Blank`] for a name
+    /// that is empty after trimming.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Party};
+    /// use bilateral::model::{PartyKind};
+    /// let castile = Party::new("CASTILE", "Crown of Castile", PartyKind::State)?;
+    /// assert!(Party::new("JPN", "   ", PartyKind::State).is_err());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn new(code: &str, name: impl Into<String>, kind: PartyKind) -> Result<Self, ValueError> {
+        let code = PartyCode::new(code)?;
+        let name =
+            crate::model::text::required(name, Field::PartyName, crate::model::limits::MAX_NAME)?;
+        Ok(Self {
+            code,
+            name: name.into(),
+            kind,
+        })
+    }
+
+    /// A state.
+    ///
+    /// # Errors
+    ///
+    /// As [`Party::new`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let japan = bilateral::Party::state("JPN", "Japan")?;
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn state(code: &str, name: impl Into<String>) -> Result<Self, ValueError> {
+        Self::new(code, name, PartyKind::State)
+    }
+
+    /// An organisation.
+    ///
+    /// # Errors
+    ///
+    /// As [`Party::new`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let asean = bilateral::Party::organisation("ASEAN", "Association of Southeast Asian Nations")?;
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn organisation(code: &str, name: impl Into<String>) -> Result<Self, ValueError> {
+        Self::new(code, name, PartyKind::Organisation)
+    }
+
+    /// The party's code.
+    pub const fn code(&self) -> PartyCode {
+        self.code
+    }
+
+    /// The party's display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the party is a state or an organisation.
+    pub const fn kind(&self) -> PartyKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for Party {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.name, self.code)
+    }
+}
+
+/// The two distinct parties of a bilateral agreement.
+///
+/// The pair is unordered: India–Japan equals Japan–India. The parties are
+/// kept sorted by code, so [`Parties::first`] is the one with the smaller
+/// code whichever way round they were given.
+///
+/// ```
+/// use bilateral::{Parties, Party};
+/// let india = Party::state("IND", "India")?;
+/// let japan = Party::state("JPN", "Japan")?;
+/// let a = Parties::new(india.clone(), japan.clone())?;
+/// let b = Parties::new(japan.clone(), india.clone())?;
+/// assert_eq!(a, b);
+/// assert_eq!(a.to_string(), "India–Japan");
+/// assert!(a.contains("JPN".parse()?));
+/// assert_eq!(a.other(india.code()), Some(&japan));
+/// assert!(Parties::new(india.clone(), india).is_err());
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Parties([Party; 2]);
+
+impl Parties {
+    /// The pair of `a` and `b`, in either order.
+    ///
+    /// # Errors
+    ///
+    /// [`ValueError::SameParty`] when both have the same code: a bilateral
+    /// agreement needs two distinct parties.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Parties, Party};
+    /// let pair = Parties::new(Party::state("PHL", "Philippines")?, Party::state("IND", "India")?)?;
+    /// assert_eq!(pair.first().code().as_str(), "IND");
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn new(a: Party, b: Party) -> Result<Self, ValueError> {
+        match a.code.cmp(&b.code) {
+            std::cmp::Ordering::Less => Ok(Self([a, b])),
+            std::cmp::Ordering::Greater => Ok(Self([b, a])),
+            std::cmp::Ordering::Equal => Err(ValueError::SameParty { code: a.code }),
+        }
+    }
+
+    /// The party with the smaller code.
+    pub const fn first(&self) -> &Party {
+        let [first, _] = &self.0;
+        first
+    }
+
+    /// The party with the larger code.
+    pub const fn second(&self) -> &Party {
+        let [_, second] = &self.0;
+        second
+    }
+
+    /// Both parties, sorted by code.
+    pub const fn as_array(&self) -> &[Party; 2] {
+        &self.0
+    }
+
+    /// Both codes, sorted: a cheap key for the pair.
+    pub const fn codes(&self) -> (PartyCode, PartyCode) {
+        (self.first().code, self.second().code)
+    }
+
+    /// Whether `code` is one of the two parties.
+    pub fn contains(&self, code: PartyCode) -> bool {
+        self.first().code == code || self.second().code == code
+    }
+
+    /// The party with this code, if it is one of the two.
+    pub fn get(&self, code: PartyCode) -> Option<&Party> {
+        self.0.iter().find(|party| party.code == code)
+    }
+
+    /// The counterpart of the party with this code, if it is one of the two.
+    pub fn other(&self, code: PartyCode) -> Option<&Party> {
+        if self.first().code == code {
+            Some(self.second())
+        } else if self.second().code == code {
+            Some(self.first())
+        } else {
+            None
+        }
+    }
+
+    /// An iterator over both parties, sorted by code.
+    pub fn iter(&self) -> std::slice::Iter<'_, Party> {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Parties {
+    type Item = &'a Party;
+    type IntoIter = std::slice::Iter<'a, Party>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Parties {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}–{}", self.first().name, self.second().name)
+    }
+}
+
+impl TryFrom<Vec<Party>> for Parties {
+    type Error = ValueError;
+
+    /// The pair from a list that must hold exactly two parties.
+    fn try_from(parties: Vec<Party>) -> Result<Self, ValueError> {
+        let count = parties.len();
+        let [a, b]: [Party; 2] = parties
+            .try_into()
+            .map_err(|_| ValueError::PartyCount { count })?;
+        Parties::new(a, b)
+    }
+}
+
+impl TryFrom<[Party; 2]> for Parties {
+    type Error = ValueError;
+
+    fn try_from([a, b]: [Party; 2]) -> Result<Self, ValueError> {
+        Parties::new(a, b)
+    }
+}
+
+impl From<Parties> for [Party; 2] {
+    fn from(parties: Parties) -> Self {
+        parties.0
+    }
+}

@@ -1,0 +1,224 @@
+//! The tracker's indexes: by party, pair, subject area, instrument, stage,
+//! party and stage, and events by date. They learn what changed from
+//! receipts, never by looking inside an agreement's history.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::agreement::{Agreement, Receipt};
+use crate::model::{EventDate, InstrumentKind, PartyCode, Precision, Stage, SubjectArea};
+
+/// The indexes. Header fields never change, so their lists only grow (and
+/// shrink on removal); stages and events change with every record.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Index {
+    pub(crate) party: HashMap<PartyCode, Vec<u32>>,
+    pub(crate) pair: HashMap<(PartyCode, PartyCode), Vec<u32>>,
+    pub(crate) subject: HashMap<SubjectArea, Vec<u32>>,
+    pub(crate) instrument: HashMap<InstrumentKind, Vec<u32>>,
+    pub(crate) stage: [BTreeSet<u32>; Stage::COUNT],
+    /// Agreements by party and current stage: "IND's agreements at MoI
+    /// signed" without looking at IND's other agreements.
+    pub(crate) party_stage: HashMap<(PartyCode, Stage), BTreeSet<u32>>,
+    pub(crate) events: EventIndex,
+}
+
+/// Events in force by the first day they may stand for, one set per
+/// precision, so that a date range looks back only as far as the longest
+/// date of each set can reach (nothing for days, a month for months, a year
+/// for years).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct EventIndex {
+    /// (start, slot, log position), for days, months and years.
+    sets: [BTreeSet<(NaiveDate, u32, u32)>; 3],
+}
+
+fn precision_index(precision: Precision) -> usize {
+    match precision {
+        Precision::Day => 0,
+        Precision::Month => 1,
+        Precision::Year => 2,
+    }
+}
+
+/// The last day a date of this precision starting on `start` may stand for.
+fn span_end(start: NaiveDate, set: usize) -> NaiveDate {
+    let date = match set {
+        0 => return start,
+        1 => EventDate::month(start.year(), start.month()),
+        _ => EventDate::year(start.year()),
+    };
+    date.map_or(start, |date| date.end())
+}
+
+impl EventIndex {
+    fn insert(&mut self, date: EventDate, slot: u32, position: u32) {
+        if let Some(set) = self.sets.get_mut(precision_index(date.precision())) {
+            set.insert((date.start(), slot, position));
+        }
+    }
+
+    fn remove(&mut self, date: EventDate, slot: u32, position: u32) {
+        if let Some(set) = self.sets.get_mut(precision_index(date.precision())) {
+            set.remove(&(date.start(), slot, position));
+        }
+    }
+
+    /// (start, slot, log position) of every indexed event overlapping
+    /// `first ..= last`, in that order.
+    pub(crate) fn overlapping(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Vec<(NaiveDate, u32, u32)> {
+        let mut found = Vec::new();
+        if first > last {
+            return found;
+        }
+        for (set_index, set) in self.sets.iter().enumerate() {
+            let lookback = [0, 30, 365].get(set_index).copied().unwrap_or(365);
+            let from = first
+                .checked_sub_days(Days::new(lookback))
+                .unwrap_or(NaiveDate::MIN);
+            found.extend(
+                set.range((from, 0, 0)..=(last, u32::MAX, u32::MAX))
+                    .filter(|(start, _, _)| span_end(*start, set_index) >= first)
+                    .copied(),
+            );
+        }
+        found.sort_unstable();
+        found
+    }
+
+    /// About how many events `overlapping` would look at, without looking.
+    pub(crate) fn estimate(&self, first: NaiveDate, last: NaiveDate) -> usize {
+        self.sets
+            .iter()
+            .zip([1, 31, 366])
+            .map(|(set, reach)| {
+                let (Some(low), Some(high)) = (set.first(), set.last()) else {
+                    return 0;
+                };
+                let span = (high.0 - low.0).num_days().max(1) as f64;
+                let wanted = ((last - first).num_days().max(0) + reach) as f64;
+                (set.len() as f64 * (wanted / span).min(1.0)) as usize
+            })
+            .sum()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.sets.iter().map(BTreeSet::len).sum()
+    }
+}
+
+/// Every index list is in slot order; a new slot is the largest.
+fn push_sorted(list: &mut Vec<u32>, slot: u32) {
+    match list.last() {
+        Some(last) if *last >= slot => {
+            if let Err(at) = list.binary_search(&slot) {
+                list.insert(at, slot);
+            }
+        }
+        _ => list.push(slot),
+    }
+}
+
+fn remove_sorted(list: &mut Vec<u32>, slot: u32) {
+    if let Ok(at) = list.binary_search(&slot) {
+        list.remove(at);
+    }
+}
+
+impl Index {
+    pub(crate) fn add(&mut self, slot: u32, agreement: &Agreement) {
+        let (a, b) = agreement.parties().codes();
+        push_sorted(self.party.entry(a).or_default(), slot);
+        push_sorted(self.party.entry(b).or_default(), slot);
+        push_sorted(self.pair.entry((a, b)).or_default(), slot);
+        for area in agreement.subjects() {
+            push_sorted(self.subject.entry(area.clone()).or_default(), slot);
+        }
+        push_sorted(
+            self.instrument.entry(agreement.instrument()).or_default(),
+            slot,
+        );
+        self.enter_stage(slot, agreement, agreement.stage());
+        for (position, event) in agreement.history_positions() {
+            self.events.insert(event.date(), slot, position);
+        }
+    }
+
+    fn enter_stage(&mut self, slot: u32, agreement: &Agreement, stage: Stage) {
+        if let Some(set) = self.stage.get_mut(stage.index()) {
+            set.insert(slot);
+        }
+        for party in agreement.parties() {
+            self.party_stage
+                .entry((party.code(), stage))
+                .or_default()
+                .insert(slot);
+        }
+    }
+
+    fn leave_stage(&mut self, slot: u32, agreement: &Agreement, stage: Stage) {
+        if let Some(set) = self.stage.get_mut(stage.index()) {
+            set.remove(&slot);
+        }
+        for party in agreement.parties() {
+            if let Some(set) = self.party_stage.get_mut(&(party.code(), stage)) {
+                set.remove(&slot);
+            }
+        }
+    }
+
+    pub(crate) fn remove(&mut self, slot: u32, agreement: &Agreement) {
+        let (a, b) = agreement.parties().codes();
+        for code in [a, b] {
+            if let Some(list) = self.party.get_mut(&code) {
+                remove_sorted(list, slot);
+            }
+        }
+        if let Some(list) = self.pair.get_mut(&(a, b)) {
+            remove_sorted(list, slot);
+        }
+        for area in agreement.subjects() {
+            if let Some(list) = self.subject.get_mut(area) {
+                remove_sorted(list, slot);
+            }
+        }
+        if let Some(list) = self.instrument.get_mut(&agreement.instrument()) {
+            remove_sorted(list, slot);
+        }
+        self.leave_stage(slot, agreement, agreement.stage());
+        for (position, event) in agreement.history_positions() {
+            self.events.remove(event.date(), slot, position);
+        }
+    }
+}
+
+impl Index {
+    /// Updates the indexes for an accepted change to the agreement at
+    /// `slot`, from its receipt alone.
+    pub(crate) fn changed(&mut self, slot: u32, agreement: &Agreement, receipt: &Receipt) {
+        if let Some(left) = receipt.left {
+            self.events.remove(left.date, slot, position(left.entry));
+        }
+        if let Some(arrived) = receipt.arrived {
+            self.events
+                .insert(arrived.date, slot, position(arrived.entry));
+        }
+        if receipt.before != Some(receipt.after) {
+            if let Some(before) = receipt.before {
+                self.leave_stage(slot, agreement, before);
+            }
+            self.enter_stage(slot, agreement, receipt.after);
+        }
+    }
+}
+
+/// An entry's position as the indexes keep it: an agreement holds at most
+/// [`MAX_ENTRIES`](crate::limits::MAX_ENTRIES) entries.
+fn position(entry: usize) -> u32 {
+    u32::try_from(entry).unwrap_or(u32::MAX)
+}

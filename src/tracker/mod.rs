@@ -1,0 +1,765 @@
+//! The tracker: many agreements under one policy, indexed, versioned.
+
+mod index;
+mod query;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::agreement::{Agreement, AgreementBuilder, AgreementError, Change, Observer, Receipt};
+use crate::clock::{Clock, SystemClock};
+use crate::document::{DocumentError, TrackerDocument};
+use crate::lifecycle::{Guards, Policy};
+use crate::model::{AgreementId, Event, EventDate, PartyCode, Stage, SubjectArea, limits};
+
+use index::Index;
+
+pub use query::Query;
+
+/// Many agreements under one policy: insert, look up, change with
+/// optimistic concurrency, and query through indexes.
+///
+/// # Versions
+///
+/// Every agreement in a tracker carries a version: 1 when inserted, one more
+/// with each accepted change. A change made "expecting" a version is refused
+/// with [`Error::Conflict`] (naming both versions) when the agreement has
+/// moved on, and nothing changes: two users who both read version 3 cannot
+/// both write version 4.
+///
+/// # Indexes
+///
+/// The tracker keeps indexes by party, by pair of parties, by subject area,
+/// by current stage, by kind of instrument, and of events by date. A
+/// [`Query`] starts from the smallest index its filters name and checks the
+/// other filters on those candidates only, so a selective query costs in
+/// proportion to its answer, not to the collection. Indexes are updated by
+/// every accepted change and untouched by refused ones.
+///
+/// # Sharing across threads
+///
+/// A `Tracker` is `Send + Sync`. Share one as `Arc<RwLock<Tracker>>`: many
+/// readers query at once, writers take turns. For read-modify-write without
+/// holding the write lock while deciding, read the version under a read
+/// lock, prepare the change, then apply it with
+/// [`Tracker::record_expecting`] (or [`Tracker::apply`] with an expected
+/// version) under the write lock: a conflict means someone else wrote
+/// first, and nothing was lost.
+///
+/// ```
+/// use std::sync::{Arc, RwLock};
+/// use std::thread;
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+///
+/// let mut tracker = Tracker::new();
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let id = tracker.create(
+///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+///     Event::new(EventKind::Deliberated, "2024-01-01".parse()?),
+/// )?;
+/// let shared = Arc::new(RwLock::new(tracker));
+///
+/// let writers: Vec<_> = (0..4)
+///     .map(|n| {
+///         let shared = Arc::clone(&shared);
+///         thread::spawn(move || {
+///             let seen = shared.read().unwrap().version(id).unwrap();
+///             let note = Event::new(EventKind::Note, format!("2024-02-0{}", n + 1).parse().unwrap());
+///             shared.write().unwrap().record_expecting(id, seen, note).is_ok()
+///         })
+///     })
+///     .collect();
+/// let accepted = writers.into_iter().map(|w| w.join().unwrap()).filter(|ok| *ok).count() as u64;
+/// assert_eq!(shared.read().unwrap().version(id), Some(1 + accepted));
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+///
+/// # Example
+///
+/// ```
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea, Tracker};
+///
+/// let mut tracker = Tracker::new();
+/// let india = Party::state("IND", "India")?;
+/// let id = tracker.create(
+///     Agreement::builder("Logistics", Parties::new(india.clone(), Party::state("JPN", "Japan")?)?)
+///         .subject(SubjectArea::Logistics),
+///     Event::new(EventKind::Deliberated, "2024-11-22".parse()?),
+/// )?;
+/// tracker.create(
+///     Agreement::builder("Cooperation", Parties::new(india.clone(), Party::state("PHL", "Philippines")?)?)
+///         .subjects([SubjectArea::Space, SubjectArea::MaritimeSecurity]),
+///     Event::new(EventKind::Proposed, "2024-11".parse()?),
+/// )?;
+///
+/// let version = tracker.record(id, Event::new(EventKind::MoiSigned, "2024-12-02".parse()?))?;
+/// assert_eq!(version, 2);
+///
+/// let with_india = tracker.query().party(india.code()).count();
+/// assert_eq!(with_india, 2);
+/// let signed: Vec<_> = tracker.query().stage(Stage::MoiSigned).iter().map(|a| a.title()).collect();
+/// assert_eq!(signed, ["Logistics"]);
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+pub struct Tracker {
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+    observers: Vec<Arc<dyn Observer>>,
+    /// Agreements by slot; a removed agreement leaves `None`, so slots (and
+    /// the index lists, which are in slot order) never move.
+    slots: Vec<Option<Slot>>,
+    by_id: HashMap<AgreementId, u32>,
+    index: Index,
+}
+
+#[derive(Clone)]
+struct Slot {
+    agreement: Agreement,
+    version: u64,
+}
+
+/// Why a tracker refused a call. A call that returns this error changed
+/// nothing. Variants are `#[non_exhaustive]`: match them with `..`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrackerError {
+    /// The agreement refused the change, or its history breaks the
+    /// tracker's policy.
+    #[error(transparent)]
+    Agreement(#[from] AgreementError),
+    /// The tracker holds no agreement with this id.
+    #[error("no agreement {id} in the tracker")]
+    #[non_exhaustive]
+    UnknownAgreement {
+        /// The id given.
+        id: AgreementId,
+    },
+    /// The tracker already holds an agreement with this id.
+    #[error("agreement {title:?} ({id}) is already in the tracker")]
+    #[non_exhaustive]
+    DuplicateAgreement {
+        /// The id.
+        id: AgreementId,
+        /// The title of the agreement given.
+        title: String,
+    },
+    /// A change expected a version the agreement has moved on from.
+    #[error(
+        "agreement {agreement} is at version {actual}, not {expected}: \
+         it changed since it was read, so the change was not applied"
+    )]
+    #[non_exhaustive]
+    Conflict {
+        /// The agreement.
+        agreement: AgreementId,
+        /// The version the change expected.
+        expected: u64,
+        /// The version the agreement is at.
+        actual: u64,
+    },
+    /// The agreement is at the largest version a tracker gives
+    /// ([`MAX_VERSION`](crate::limits::MAX_VERSION)): it takes no more changes.
+    #[error(
+        "agreement {agreement} is at version {version}, the largest a tracker gives \
+         (the largest integer every JSON reader keeps exactly), so it takes no more changes"
+    )]
+    #[non_exhaustive]
+    VersionLimit {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its version.
+        version: u64,
+    },
+}
+
+impl TrackerError {
+    /// The refusal, when a lifecycle rule or a guard refused the change.
+    pub fn refusal(&self) -> Option<&crate::lifecycle::Refusal> {
+        match self {
+            TrackerError::Agreement(error) => error.refusal(),
+            _ => None,
+        }
+    }
+}
+
+impl Tracker {
+    /// An empty tracker under the standard policy and the system clock.
+    pub fn new() -> Self {
+        Self::with_policy(Policy::standard())
+    }
+
+    /// An empty tracker under `policy` and the system clock.
+    pub fn with_policy(policy: Policy) -> Self {
+        Tracker {
+            policy,
+            clock: Arc::new(SystemClock),
+            observers: Vec::new(),
+            slots: Vec::new(),
+            by_id: HashMap::new(),
+            index: Index::default(),
+        }
+    }
+
+    /// The same tracker reading time from `clock`.
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Adds an observer, told of every accepted stage change in this
+    /// tracker once the change is complete: the agreement, its version and
+    /// every index.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, StageChange, SubjectArea, Tracker};
+    /// let heard = Arc::new(Mutex::new(Vec::new()));
+    /// let mut tracker = Tracker::new();
+    /// let log = Arc::clone(&heard);
+    /// tracker.observe(move |change: &StageChange<'_>| log.lock().unwrap().push(change.receipt.after));
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let id = tracker.create(
+    ///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+    ///     Event::new(EventKind::Proposed, "2024-01".parse()?),
+    /// )?;
+    /// tracker.record(id, Event::new(EventKind::Deliberated, "2024-02".parse()?))?;
+    /// assert_eq!(heard.lock().unwrap().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn observe(&mut self, observer: impl Observer + 'static) {
+        self.observers.push(Arc::new(observer));
+    }
+
+    /// The tracker's policy.
+    pub const fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The number of agreements.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether the tracker holds no agreement.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// The agreement with this id.
+    pub fn get(&self, id: AgreementId) -> Option<&Agreement> {
+        self.slot(id).map(|slot| &slot.agreement)
+    }
+
+    /// The current version of the agreement with this id.
+    pub fn version(&self, id: AgreementId) -> Option<u64> {
+        self.slot(id).map(|slot| slot.version)
+    }
+
+    /// Whether the tracker holds an agreement with this id.
+    pub fn contains(&self, id: AgreementId) -> bool {
+        self.by_id.contains_key(&id)
+    }
+
+    /// Every agreement, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = &Agreement> + '_ {
+        self.slots.iter().flatten().map(|slot| &slot.agreement)
+    }
+
+    /// Every agreement with its version, in insertion order.
+    pub fn iter_versions(&self) -> impl Iterator<Item = (&Agreement, u64)> + '_ {
+        self.slots
+            .iter()
+            .flatten()
+            .map(|slot| (&slot.agreement, slot.version))
+    }
+
+    /// A query over the agreements; see [`Query`].
+    pub fn query(&self) -> Query<'_> {
+        Query::new(self)
+    }
+
+    pub(crate) fn at(&self, slot: u32) -> Option<&Agreement> {
+        self.slots
+            .get(slot as usize)
+            .and_then(Option::as_ref)
+            .map(|slot| &slot.agreement)
+    }
+
+    pub(crate) fn slot_count(&self) -> u32 {
+        u32::try_from(self.slots.len()).unwrap_or(u32::MAX)
+    }
+
+    pub(crate) fn index(&self) -> &Index {
+        &self.index
+    }
+
+    fn slot(&self, id: AgreementId) -> Option<&Slot> {
+        let slot = *self.by_id.get(&id)?;
+        self.slots.get(slot as usize)?.as_ref()
+    }
+
+    /// Tells every observer of a complete change.
+    fn notify(&self, slot: u32, receipt: &Receipt) {
+        if self.observers.is_empty() {
+            return;
+        }
+        if let Some(agreement) = self.at(slot) {
+            for observer in &self.observers {
+                crate::agreement::notify(&**observer, agreement, receipt);
+            }
+        }
+    }
+
+    /// Creates an agreement under the tracker's policy, clock and observers,
+    /// and inserts it at version 1.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`AgreementBuilder::build_with`](crate::AgreementBuilder::build_with), and
+    /// [`TrackerError::DuplicateAgreement`] when the tracker already holds an
+    /// agreement with that id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let id = tracker.create(
+    ///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+    ///     Event::new(EventKind::Proposed, "2024".parse()?),
+    /// )?;
+    /// assert_eq!(tracker.version(id), Some(1));
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn create(
+        &mut self,
+        builder: AgreementBuilder,
+        first: Event,
+    ) -> Result<AgreementId, TrackerError> {
+        let now = self.clock.now();
+        let (agreement, receipt) = builder.header()?.open(&self.policy, now, first, true)?;
+        let id = agreement.id();
+        let slot = self.add(agreement, 1)?;
+        self.notify(slot, &receipt);
+        Ok(id)
+    }
+
+    /// Inserts an agreement at version 1, after checking its history against
+    /// the tracker's policy (its transition table and entry stages; guards
+    /// judge changes as they are made, and these were made elsewhere).
+    ///
+    /// # Errors
+    ///
+    /// - [`TrackerError::DuplicateAgreement`] when the tracker already holds an
+    ///   agreement with that id;
+    /// - [`TrackerError::Agreement`] when its history breaks the tracker's policy.
+    ///
+    /// On error the tracker is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, SubjectArea, Tracker};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let pact = Agreement::builder("Logistics", parties)
+    ///     .subject(SubjectArea::Logistics)
+    ///     .build(Event::new(EventKind::Deliberated, "2024".parse()?))?;
+    /// let mut strict = Tracker::with_policy(Policy::strict());
+    /// assert!(strict.insert(pact.clone()).is_err()); // strict records open at proposed
+    /// let mut tracker = Tracker::new();
+    /// assert_eq!(tracker.insert(pact.clone())?, 1);
+    /// assert!(tracker.insert(pact).is_err()); // same id twice
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn insert(&mut self, agreement: Agreement) -> Result<u64, TrackerError> {
+        agreement
+            .check_history(&self.policy)
+            .map_err(AgreementError::from)?;
+        self.add(agreement, 1)?;
+        Ok(1)
+    }
+
+    /// Adds an agreement already checked against the policy, at `version`;
+    /// returns its slot.
+    fn add(&mut self, agreement: Agreement, version: u64) -> Result<u32, TrackerError> {
+        if self.by_id.contains_key(&agreement.id()) {
+            return Err(TrackerError::DuplicateAgreement {
+                id: agreement.id(),
+                title: agreement.title().to_owned(),
+            });
+        }
+        let slot = self.slot_count();
+        self.index.add(slot, &agreement);
+        self.by_id.insert(agreement.id(), slot);
+        self.slots.push(Some(Slot { agreement, version }));
+        Ok(slot)
+    }
+
+    /// Removes an agreement, returning it.
+    ///
+    /// There is no separate archive: withdrawn and terminated agreements stay
+    /// in the tracker, where their history is worth querying; removal is for
+    /// records that should not be there at all (a duplicate import, a test
+    /// entry). Export the tracker first if you need to keep them.
+    pub fn remove(&mut self, id: AgreementId) -> Option<Agreement> {
+        let slot = self.by_id.remove(&id)?;
+        let removed = self.slots.get_mut(slot as usize)?.take()?;
+        self.index.remove(slot, &removed.agreement);
+        Some(removed.agreement)
+    }
+
+    /// Records `event` on the agreement with this id, whatever its version;
+    /// returns the new version.
+    ///
+    /// # Errors
+    ///
+    /// [`TrackerError::UnknownAgreement`], and every error of
+    /// [`Agreement::record_with`] under the tracker's policy and clock. On
+    /// error nothing changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let id = tracker.create(
+    ///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+    ///     Event::new(EventKind::Proposed, "2024-01".parse()?),
+    /// )?;
+    /// assert_eq!(tracker.record(id, Event::new(EventKind::Deliberated, "2024-02".parse()?))?, 2);
+    /// assert!(tracker.record(id, Event::new(EventKind::Finalised, "2024-03".parse()?)).is_err());
+    /// assert_eq!(tracker.version(id), Some(2));
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn record(&mut self, id: AgreementId, event: Event) -> Result<u64, TrackerError> {
+        self.apply(id, None, Change::Record(event))
+    }
+
+    /// Records `event` if the agreement is still at version `expected`;
+    /// returns the new version.
+    ///
+    /// # Errors
+    ///
+    /// [`TrackerError::Conflict`] naming both versions when the agreement has
+    /// moved on; otherwise as [`Tracker::record`]. On error nothing changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// use bilateral::tracker::TrackerError;
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let id = tracker.create(
+    ///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+    ///     Event::new(EventKind::Proposed, "2024-01".parse()?),
+    /// )?;
+    /// tracker.record_expecting(id, 1, Event::new(EventKind::Deliberated, "2024-02".parse()?))?;
+    /// let late = tracker.record_expecting(id, 1, Event::new(EventKind::Withdrawn, "2024-03".parse()?));
+    /// assert!(matches!(late, Err(TrackerError::Conflict { expected: 1, actual: 2, .. })));
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn record_expecting(
+        &mut self,
+        id: AgreementId,
+        expected: u64,
+        event: Event,
+    ) -> Result<u64, TrackerError> {
+        self.apply(id, Some(expected), Change::Record(event))
+    }
+
+    /// Applies any change (a record, a correction, a retraction) to the
+    /// agreement with this id, if it is at version `expected` (or whatever
+    /// its version when `None`); returns the new version.
+    ///
+    /// # Errors
+    ///
+    /// [`TrackerError::UnknownAgreement`], [`TrackerError::Conflict`], the text limits of
+    /// a retraction's reason, and every error of the agreement's
+    /// `record_with`, `correct_with` or `retract_with` under the tracker's
+    /// policy and clock. On error nothing changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Change, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let first = Event::new(EventKind::Proposed, "2017-06".parse()?);
+    /// let id = tracker.create(
+    ///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+    ///     first.clone(),
+    /// )?;
+    /// let fixed = first.to_builder().date("2018".parse()?).build()?;
+    /// assert_eq!(tracker.apply(id, Some(1), Change::Correct(fixed))?, 2);
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn apply(
+        &mut self,
+        id: AgreementId,
+        expected: Option<u64>,
+        change: Change,
+    ) -> Result<u64, TrackerError> {
+        // The clock is user code: ask it before anything changes.
+        let now = self.clock.now();
+        let slot_number = *self
+            .by_id
+            .get(&id)
+            .ok_or(TrackerError::UnknownAgreement { id })?;
+        let Some(Some(slot)) = self.slots.get_mut(slot_number as usize) else {
+            return Err(TrackerError::UnknownAgreement { id });
+        };
+        if let Some(expected) = expected
+            && expected != slot.version
+        {
+            return Err(TrackerError::Conflict {
+                agreement: id,
+                expected,
+                actual: slot.version,
+            });
+        }
+        if slot.version >= limits::MAX_VERSION {
+            return Err(TrackerError::VersionLimit {
+                agreement: id,
+                version: slot.version,
+            });
+        }
+        let receipt = slot
+            .agreement
+            .apply_change(&self.policy, now, change, true)?;
+        slot.version += 1;
+        let version = slot.version;
+        self.index.changed(slot_number, &slot.agreement, &receipt);
+        // Complete: the agreement, its version and the indexes.
+        self.notify(slot_number, &receipt);
+        Ok(version)
+    }
+
+    /// How many agreements stand at each stage, in lifecycle order.
+    pub fn count_by_stage(&self) -> [(Stage, usize); Stage::COUNT] {
+        Stage::ALL.map(|stage| {
+            let count = self.index.stage.get(stage.index()).map_or(0, BTreeSet::len);
+            (stage, count)
+        })
+    }
+
+    /// How many agreements cover each subject area, sorted by area.
+    pub fn count_by_subject(&self) -> BTreeMap<SubjectArea, usize> {
+        self.index
+            .subject
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(area, list)| (area.clone(), list.len()))
+            .collect()
+    }
+
+    /// How many agreements each party is party to, most first (then by
+    /// code).
+    pub fn count_by_party(&self) -> Vec<(PartyCode, usize)> {
+        let mut counts: Vec<(PartyCode, usize)> = self
+            .index
+            .party
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(code, list)| (*code, list.len()))
+            .collect();
+        counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        counts
+    }
+
+    /// Every event in force whose date overlaps `from ..= to`, across all
+    /// agreements, in date order (by the first day each date may stand
+    /// for, then by agreement and recording order).
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let id = tracker.create(
+    ///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+    ///     Event::new(EventKind::Proposed, "2023".parse()?),
+    /// )?;
+    /// tracker.record(id, Event::new(EventKind::Deliberated, "2024-11-22".parse()?))?;
+    /// let in_2024: Vec<_> = tracker.timeline("2024".parse()?, "2024".parse()?).map(|(_, e)| e.kind()).collect();
+    /// assert_eq!(in_2024, [EventKind::Deliberated]);
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn timeline(
+        &self,
+        from: EventDate,
+        to: EventDate,
+    ) -> impl Iterator<Item = (&Agreement, &Event)> + '_ {
+        let (first, last) = (from.start(), to.end());
+        self.events_between(first, last)
+            .filter_map(move |(slot, position)| {
+                let agreement = self.at(slot)?;
+                let event = agreement.entries().get(position as usize)?.event()?;
+                Some((agreement, event))
+            })
+    }
+
+    /// (slot, log position) of the events in force overlapping
+    /// `first ..= last`, by start date.
+    pub(crate) fn events_between(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.index
+            .events
+            .overlapping(first, last)
+            .into_iter()
+            .map(|(_, slot, position)| (slot, position))
+    }
+
+    /// How many events in force the tracker indexes.
+    pub fn event_count(&self) -> usize {
+        self.index.events.len()
+    }
+}
+
+impl Default for Tracker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clone for Tracker {
+    fn clone(&self) -> Self {
+        Tracker {
+            policy: self.policy.clone(),
+            clock: Arc::clone(&self.clock),
+            observers: self.observers.clone(),
+            slots: self.slots.clone(),
+            by_id: self.by_id.clone(),
+            index: self.index.clone(),
+        }
+    }
+}
+
+impl PartialEq for Tracker {
+    /// Trackers are equal when they hold equal agreements at equal versions,
+    /// in the same order, under equal policies (clocks and observers are not
+    /// compared).
+    fn eq(&self, other: &Self) -> bool {
+        self.policy == other.policy && self.iter_versions().eq(other.iter_versions())
+    }
+}
+
+impl fmt::Debug for Tracker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tracker")
+            .field("policy", &self.policy.name())
+            .field("agreements", &self.len())
+            .field("observers", &self.observers.len())
+            .finish()
+    }
+}
+
+impl Tracker {
+    /// The tracker as a document: its policy and every agreement with its
+    /// version.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// use bilateral::lifecycle::{Guards};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// tracker.create(
+    ///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+    ///     Event::new(EventKind::Proposed, "2024".parse()?),
+    /// )?;
+    /// let json = serde_json::to_string(&tracker.export())?;
+    /// let copy = Tracker::import(serde_json::from_str(&json)?, &Guards::builtin())?;
+    /// assert_eq!(copy, tracker);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn export(&self) -> TrackerDocument {
+        TrackerDocument::new(&self.policy, self.iter_versions())
+    }
+
+    /// The tracker a document describes, with guard names resolved in
+    /// `guards` and every agreement validated under the document's policy.
+    /// The tracker uses the system clock; set another with
+    /// [`Tracker::with_clock`].
+    ///
+    /// # Errors
+    ///
+    /// - [`DocumentError::UnsupportedFormat`] for a newer format;
+    /// - [`DocumentError::Value`] for more than
+    ///   [`MAX_AGREEMENTS`](crate::limits::MAX_AGREEMENTS) agreements;
+    /// - the errors of reading the policy;
+    /// - [`DocumentError::InvalidAgreement`] naming the first invalid
+    ///   agreement (its position and id) and why: a broken rule, a version
+    ///   of 0 or above [`MAX_VERSION`](crate::limits::MAX_VERSION), or an id
+    ///   already seen.
+    ///
+    /// Nothing is loaded unless everything is valid.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Policy, Tracker};
+    /// use bilateral::lifecycle::{Guards};
+    /// let empty = Tracker::with_policy(Policy::strict());
+    /// let copy = Tracker::import(empty.export(), &Guards::builtin())?;
+    /// assert_eq!(copy.policy(), &Policy::strict());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn import(document: TrackerDocument, guards: &Guards) -> Result<Tracker, DocumentError> {
+        let (policy, agreements) = document.read(guards)?;
+        let mut tracker = Tracker::with_policy(policy);
+        for (position, tracked) in agreements.enumerate() {
+            let tracked = tracked?;
+            let id = tracked.agreement.id();
+            let invalid = |source: DocumentError| DocumentError::InvalidAgreement {
+                position,
+                id: id.to_string(),
+                source: Box::new(source),
+            };
+            tracker
+                .add(tracked.agreement, tracked.version)
+                .map_err(|_| {
+                    invalid(DocumentError::DuplicateAgreement {
+                        path: format!("agreements[{position}].agreement.id"),
+                        id: id.to_string(),
+                    })
+                })?;
+        }
+        Ok(tracker)
+    }
+}
+
+impl TryFrom<TrackerDocument> for Tracker {
+    type Error = DocumentError;
+
+    /// The tracker, with guard names resolved among the built-in guards.
+    fn try_from(document: TrackerDocument) -> Result<Self, DocumentError> {
+        Tracker::import(document, &Guards::builtin())
+    }
+}
+
+impl serde::Serialize for Tracker {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.export().serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Tracker {
+    /// Reads a [`TrackerDocument`] with the built-in guards; see
+    /// [`Tracker::import`].
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let document = TrackerDocument::deserialize(deserializer)?;
+        Tracker::try_from(document).map_err(serde::de::Error::custom)
+    }
+}

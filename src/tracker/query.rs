@@ -1,0 +1,358 @@
+//! Composable queries over a tracker.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::agreement::Agreement;
+use crate::model::{EventDate, InstrumentKind, PartyCode, Stage, SubjectArea};
+
+use super::Tracker;
+
+/// A query over a [`Tracker`]: filters combined with "and", answered as an
+/// iterator.
+///
+/// The query starts from the smallest index among its filters (party, pair
+/// of parties, subject area, current stage, kind of instrument, events in a
+/// date range) and checks every other filter on those candidates only. The
+/// title search and the stage on a date are checked per candidate; with no
+/// indexed filter, a query scans the whole tracker. Results come in
+/// insertion order, each agreement once.
+///
+/// ```
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea, Tracker};
+/// let mut tracker = Tracker::new();
+/// let india = Party::state("IND", "India")?;
+/// let japan = Party::state("JPN", "Japan")?;
+/// tracker.create(
+///     Agreement::builder("Reciprocal Provision of Supplies and Services", Parties::new(india.clone(), japan.clone())?)
+///         .subject(SubjectArea::Logistics),
+///     Event::new(EventKind::Deliberated, "2024-11-22".parse()?),
+/// )?;
+/// tracker.create(
+///     Agreement::builder("UNICORN mast", Parties::new(india.clone(), japan.clone())?)
+///         .subject(SubjectArea::CoDevelopment),
+///     Event::new(EventKind::MoiSigned, "2024-11-15".parse()?),
+/// )?;
+///
+/// let found: Vec<_> = tracker
+///     .query()
+///     .pair(india.code(), japan.code())
+///     .stage(Stage::MoiSigned)
+///     .iter()
+///     .map(|a| a.title())
+///     .collect();
+/// assert_eq!(found, ["UNICORN mast"]);
+/// assert_eq!(tracker.query().title_contains("SUPPLIES").count(), 1);
+/// assert_eq!(tracker.query().events_between("2024-11-20".parse()?, "2024-11-30".parse()?).count(), 1);
+/// # Ok::<(), bilateral::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a query does nothing until iterated or counted"]
+pub struct Query<'t> {
+    tracker: &'t Tracker,
+    filters: Vec<Filter>,
+}
+
+/// One condition of a [`Query`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Filter {
+    Party(PartyCode),
+    Pair(PartyCode, PartyCode),
+    Subject(SubjectArea),
+    Stage(Stage),
+    StageOn(EventDate, Stage),
+    EventsBetween(NaiveDate, NaiveDate),
+    Instrument(InstrumentKind),
+    Title(String),
+}
+
+impl Filter {
+    fn matches(&self, agreement: &Agreement) -> bool {
+        match self {
+            Filter::Party(code) => agreement.parties().contains(*code),
+            Filter::Pair(a, b) => agreement.parties().codes() == (*a, *b),
+            Filter::Subject(area) => agreement.covers(area),
+            Filter::Stage(stage) => agreement.stage() == *stage,
+            Filter::StageOn(date, stage) => agreement.stage_on(*date).certain == Some(*stage),
+            Filter::EventsBetween(first, last) => {
+                first <= last
+                    && agreement
+                        .history()
+                        .any(|event| event.date().start() <= *last && event.date().end() >= *first)
+            }
+            Filter::Instrument(kind) => agreement.instrument() == *kind,
+            Filter::Title(needle) => title_contains(agreement.title(), needle),
+        }
+    }
+}
+
+/// Case-insensitive substring search; `needle` is already lower case.
+fn title_contains(title: &str, needle: &str) -> bool {
+    if title.is_ascii() && needle.is_ascii() {
+        title
+            .as_bytes()
+            .windows(needle.len().max(1))
+            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+            || needle.is_empty()
+    } else {
+        title.to_lowercase().contains(needle)
+    }
+}
+
+/// A sorted set of slots an index gives for one or more filters.
+enum Source<'t> {
+    List(&'t [u32]),
+    Set(&'t BTreeSet<u32>),
+    Slots(Vec<u32>),
+}
+
+impl Source<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Source::List(list) => list.len(),
+            Source::Set(set) => set.len(),
+            Source::Slots(slots) => slots.len(),
+        }
+    }
+
+    fn slots(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+        match self {
+            Source::List(list) => Box::new(list.iter().copied()),
+            Source::Set(set) => Box::new(set.iter().copied()),
+            Source::Slots(slots) => Box::new(slots.iter().copied()),
+        }
+    }
+}
+
+/// Membership tests against a source for rising slots.
+struct Cursor<'s> {
+    source: &'s Source<'s>,
+    position: usize,
+}
+
+impl<'s> Cursor<'s> {
+    fn new(source: &'s Source<'s>) -> Self {
+        Cursor {
+            source,
+            position: 0,
+        }
+    }
+
+    /// Whether `slot` is in the source; slots must be asked in rising order.
+    fn contains(&mut self, slot: u32) -> bool {
+        let list: &[u32] = match self.source {
+            Source::List(list) => list,
+            Source::Slots(slots) => slots,
+            Source::Set(set) => return set.contains(&slot),
+        };
+        let rest = list.get(self.position..).unwrap_or_default();
+        // Gallop to a window holding `slot`, then search it.
+        let mut step = 1;
+        while rest.get(step - 1).is_some_and(|value| *value < slot) {
+            step *= 2;
+        }
+        let window = rest.get(..step.min(rest.len())).unwrap_or_default();
+        match window.binary_search(&slot) {
+            Ok(found) => {
+                self.position += found;
+                true
+            }
+            Err(insert) => {
+                self.position += insert;
+                false
+            }
+        }
+    }
+}
+
+/// How a query is answered: the slots that pass every index, and the
+/// filters no index covered, to check on each agreement.
+struct Plan<'q> {
+    slots: Vec<u32>,
+    residual: Vec<&'q Filter>,
+    scan: bool,
+}
+
+impl<'t> Query<'t> {
+    pub(crate) fn new(tracker: &'t Tracker) -> Self {
+        Query {
+            tracker,
+            filters: Vec::new(),
+        }
+    }
+
+    fn with(mut self, filter: Filter) -> Self {
+        self.filters.push(filter);
+        self
+    }
+
+    /// Agreements to which `code` is a party.
+    pub fn party(self, code: PartyCode) -> Self {
+        self.with(Filter::Party(code))
+    }
+
+    /// Agreements between exactly these two parties, in either order.
+    pub fn pair(self, a: PartyCode, b: PartyCode) -> Self {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        self.with(Filter::Pair(a, b))
+    }
+
+    /// Agreements covering `area`.
+    pub fn subject(self, area: SubjectArea) -> Self {
+        self.with(Filter::Subject(area))
+    }
+
+    /// Agreements standing at `stage` now.
+    pub fn stage(self, stage: Stage) -> Self {
+        self.with(Filter::Stage(stage))
+    }
+
+    /// Agreements certainly at `stage` on `date` (see
+    /// [`Agreement::stage_on`]).
+    pub fn stage_on(self, date: EventDate, stage: Stage) -> Self {
+        self.with(Filter::StageOn(date, stage))
+    }
+
+    /// Agreements with an event in force whose date overlaps `from ..= to`
+    /// (from the first day of `from` to the last day of `to`). A reversed
+    /// range matches nothing.
+    pub fn events_between(self, from: EventDate, to: EventDate) -> Self {
+        self.with(Filter::EventsBetween(from.start(), to.end()))
+    }
+
+    /// Agreements of this kind of instrument.
+    pub fn instrument(self, kind: InstrumentKind) -> Self {
+        self.with(Filter::Instrument(kind))
+    }
+
+    /// Agreements whose title contains `text`, ignoring case.
+    pub fn title_contains(self, text: &str) -> Self {
+        self.with(Filter::Title(text.to_lowercase()))
+    }
+
+    /// Intersects the indexes the filters name, smallest first, so that
+    /// only agreements that pass every indexed filter are ever looked at.
+    fn plan(&self) -> Plan<'_> {
+        let index = self.tracker.index();
+        const EMPTY: &[u32] = &[];
+        let list = |list: Option<&'t Vec<u32>>| Source::List(list.map_or(EMPTY, Vec::as_slice));
+        let mut covered = vec![false; self.filters.len()];
+        let mut sources: Vec<Source<'t>> = Vec::new();
+        // A party and a stage together have an index of their own.
+        for (i, filter) in self.filters.iter().enumerate() {
+            let Filter::Party(code) = filter else {
+                continue;
+            };
+            for (j, other) in self.filters.iter().enumerate() {
+                let Filter::Stage(stage) = other else {
+                    continue;
+                };
+                sources.push(match index.party_stage.get(&(*code, *stage)) {
+                    Some(set) => Source::Set(set),
+                    None => Source::List(EMPTY),
+                });
+                for k in [i, j] {
+                    if let Some(flag) = covered.get_mut(k) {
+                        *flag = true;
+                    }
+                }
+            }
+        }
+        for (i, filter) in self.filters.iter().enumerate() {
+            if covered.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let source = match filter {
+                Filter::Party(code) => Some(list(index.party.get(code))),
+                Filter::Pair(a, b) => Some(list(index.pair.get(&(*a, *b)))),
+                Filter::Subject(area) => Some(list(index.subject.get(area))),
+                Filter::Instrument(kind) => Some(list(index.instrument.get(kind))),
+                Filter::Stage(stage) => index.stage.get(stage.index()).map(Source::Set),
+                Filter::StageOn(..) | Filter::EventsBetween(..) | Filter::Title(_) => None,
+            };
+            if let Some(source) = source {
+                sources.push(source);
+                if let Some(flag) = covered.get_mut(i) {
+                    *flag = true;
+                }
+            }
+        }
+        // A date range is worth materialising when it is expected to be no
+        // bigger than the smallest list; otherwise it is checked per agreement.
+        let smallest = sources.iter().map(Source::len).min();
+        for (i, filter) in self.filters.iter().enumerate() {
+            let Filter::EventsBetween(first, last) = filter else {
+                continue;
+            };
+            if smallest.is_some_and(|smallest| index.events.estimate(*first, *last) > smallest) {
+                continue;
+            }
+            let mut slots: Vec<u32> = self
+                .tracker
+                .events_between(*first, *last)
+                .map(|(slot, _)| slot)
+                .collect();
+            slots.sort_unstable();
+            slots.dedup();
+            sources.push(Source::Slots(slots));
+            if let Some(flag) = covered.get_mut(i) {
+                *flag = true;
+            }
+        }
+        let residual: Vec<&Filter> = self
+            .filters
+            .iter()
+            .zip(&covered)
+            .filter(|(_, covered)| !**covered)
+            .map(|(filter, _)| filter)
+            .collect();
+        sources.sort_by_key(Source::len);
+        let Some((driver, others)) = sources.split_first() else {
+            return Plan {
+                slots: Vec::new(),
+                residual,
+                scan: true,
+            };
+        };
+        // The driver's slots rise, so each other list is walked once, with a
+        // cursor that gallops forward.
+        let mut cursors: Vec<Cursor<'_>> = others.iter().map(Cursor::new).collect();
+        let slots = driver
+            .slots()
+            .filter(|slot| cursors.iter_mut().all(|cursor| cursor.contains(*slot)))
+            .collect();
+        Plan {
+            slots,
+            residual,
+            scan: false,
+        }
+    }
+
+    /// The matching agreements, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = &'t Agreement> + '_ {
+        let tracker = self.tracker;
+        let Plan {
+            slots,
+            residual,
+            scan,
+        } = self.plan();
+        let slots: Box<dyn Iterator<Item = u32>> = if scan {
+            Box::new(0..tracker.slot_count())
+        } else {
+            Box::new(slots.into_iter())
+        };
+        slots.filter_map(move |slot| {
+            let agreement = tracker.at(slot)?;
+            residual
+                .iter()
+                .all(|filter| filter.matches(agreement))
+                .then_some(agreement)
+        })
+    }
+
+    /// How many agreements match.
+    pub fn count(&self) -> usize {
+        self.iter().count()
+    }
+}
