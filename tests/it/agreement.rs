@@ -329,3 +329,83 @@ fn display_shows_header_stage_and_dated_history() {
          2024-11-22 deliberated at Vientiane (11th ADMM-Plus): use of each other's bases discussed\n"
     );
 }
+
+#[test]
+fn every_change_returns_a_receipt_of_what_moved() {
+    use crate::common::id;
+    use bilateral::agreement::Placed;
+    let mut agreement = opened(EventKind::Proposed, "2024-01-01");
+    let placed = |receipt: &bilateral::Receipt| {
+        (
+            receipt
+                .arrived
+                .map(|p: Placed| (p.entry, p.date.to_string(), p.kind)),
+            receipt
+                .left
+                .map(|p: Placed| (p.entry, p.date.to_string(), p.kind)),
+        )
+    };
+    // An append.
+    let receipt = agreement
+        .record(event(2, EventKind::Deliberated, "2024-03-01"))
+        .unwrap();
+    assert_eq!(receipt.action, bilateral::lifecycle::Action::Record);
+    assert_eq!(receipt.event, id(2));
+    assert_eq!(receipt.entry, 1);
+    assert_eq!(
+        (receipt.before, receipt.after),
+        (Some(Stage::Proposed), Stage::Deliberated)
+    );
+    assert_eq!(
+        placed(&receipt),
+        (Some((1, "2024-03-01".into(), EventKind::Deliberated)), None)
+    );
+    // A round of talks dated in the past moves no stage.
+    let receipt = agreement
+        .record(event(3, EventKind::Deliberated, "2024-02-01"))
+        .unwrap();
+    assert_eq!(
+        (receipt.before, receipt.after),
+        (Some(Stage::Deliberated), Stage::Deliberated)
+    );
+    assert_eq!(receipt.entry, 2);
+    // A correction: the old version leaves, the new one arrives.
+    let corrected = agreement
+        .event(id(2))
+        .unwrap()
+        .to_builder()
+        .kind(EventKind::MoiSigned)
+        .build()
+        .unwrap();
+    let receipt = agreement.correct(corrected).unwrap();
+    assert_eq!(receipt.action, bilateral::lifecycle::Action::Correct);
+    assert_eq!(
+        (receipt.before, receipt.after),
+        (Some(Stage::Deliberated), Stage::MoiSigned)
+    );
+    assert_eq!(
+        placed(&receipt),
+        (
+            Some((3, "2024-03-01".into(), EventKind::MoiSigned)),
+            Some((1, "2024-03-01".into(), EventKind::Deliberated))
+        )
+    );
+    // A retraction: the version in force leaves, nothing arrives.
+    let receipt = agreement.retract(id(2), "misreported").unwrap();
+    assert_eq!(
+        (receipt.before, receipt.after),
+        (Some(Stage::MoiSigned), Stage::Deliberated)
+    );
+    assert_eq!(
+        placed(&receipt),
+        (None, Some((3, "2024-03-01".into(), EventKind::MoiSigned)))
+    );
+    assert_eq!(receipt.entry, 4);
+    // `check` gives the receipt a record would give, and records nothing.
+    let before = agreement.clone();
+    let preview = agreement
+        .check(&event(5, EventKind::Withdrawn, "2024-04-01"))
+        .unwrap();
+    assert_eq!((preview.entry, preview.after), (5, Stage::Withdrawn));
+    crate::common::assert_same_agreement(&agreement, &before);
+}

@@ -1,6 +1,7 @@
 //! The integration tests, in one binary so that they link once.
 
 mod agreement;
+mod architecture;
 mod bad_input;
 mod common;
 mod concurrency;
@@ -11,6 +12,7 @@ mod import;
 mod json;
 mod lifecycle;
 mod model;
+mod panics;
 mod policy;
 mod roundtrip;
 mod test_autotrait;
