@@ -113,7 +113,7 @@ struct Judgement {
 }
 
 fn is_lifecycle(slot: &Slot) -> bool {
-    slot.is_stage_change() || slot.kind == EventKind::EnteredIntoForce
+    slot.is_lifecycle()
 }
 
 fn is_entry_into_force(slot: &Slot) -> bool {
@@ -348,6 +348,16 @@ impl Agreement {
         new: Option<&Event>,
     ) -> Result<Judgement, Refusal> {
         let old = self.in_force.slots();
+        let (start, end, with) = match edit {
+            Edit::Splice { start, end, with } => (*start, *end, with.as_slice()),
+            // An informational event moved: nothing to judge.
+            Edit::Move { .. } => {
+                return Ok(Judgement {
+                    stage: self.summary.stage,
+                    pending: None,
+                });
+            }
+        };
         let pending = self.log.len();
         let event_of = |slot: &Slot| -> Option<&Event> {
             if slot.version as usize == pending {
@@ -361,9 +371,12 @@ impl Agreement {
             let event = event_of(slot).unwrap_or(attempted);
             Refusal::new(judged, event, stage, position + 1 >= total, rule)
         };
-        let window = old.get(edit.start..edit.end).unwrap_or_default();
-        let window_had_stage = window.iter().any(|slot| slot.is_stage_change());
-        if !window_had_stage && !edit.with.iter().any(is_lifecycle) {
+        let range = |from: usize, to: usize| {
+            let to = to.min(old.len());
+            old.range(from.min(to)..to)
+        };
+        let window_had_stage = range(start, end).any(|slot| slot.is_stage_change());
+        if !window_had_stage && !with.iter().any(is_lifecycle) {
             // Only informational events come or go: nothing the lifecycle
             // looks at moves, and no guard applies.
             return Ok(Judgement {
@@ -371,20 +384,19 @@ impl Agreement {
                 pending: None,
             });
         }
-        let stage_at = |slots: &[Slot]| slots.iter().rev().find_map(|slot| slot.kind.stage());
-        let before = stage_at(old.get(..edit.start).unwrap_or_default());
+        let stage_before = |at: usize| range(0, at).rev().find_map(|slot| slot.kind.stage());
+        let before = stage_before(start);
         // An entry into force outside the edited part matters when the edit
         // brings one in: only one may stand.
-        let outside = if edit.with.iter().any(is_entry_into_force)
+        let outside = if with.iter().any(is_entry_into_force)
             && self.summary.entries_into_force as usize
-                > window
-                    .iter()
+                > range(start, end)
                     .filter(|slot| is_entry_into_force(slot))
                     .count()
         {
             old.iter()
                 .enumerate()
-                .filter(|(i, _)| *i < edit.start || *i >= edit.end)
+                .filter(|(i, _)| *i < start || *i >= end)
                 .find(|(_, slot)| is_entry_into_force(slot))
                 .map(|(i, slot)| (i, *slot))
         } else {
@@ -393,13 +405,13 @@ impl Agreement {
         let mut replay = Replay {
             stage: before,
             in_force: outside
-                .filter(|(i, _)| *i < edit.start)
+                .filter(|(i, _)| *i < start)
                 .and_then(|(_, slot)| event_of(&slot))
                 .map(Event::date),
         };
         let mut pending_at = None;
-        for (k, slot) in edit.with.iter().enumerate() {
-            let position = edit.start + k;
+        for (k, slot) in with.iter().enumerate() {
+            let position = start + k;
             if slot.version as usize == pending {
                 pending_at = Some((replay.stage, position));
             }
@@ -411,16 +423,19 @@ impl Agreement {
                 .step(policy, event)
                 .map_err(|rule| refuse(position, slot, stage, rule))?;
         }
-        let old_window_end = stage_at(window).or(before);
-        let shift = |i: usize| i - edit.end + edit.start + edit.with.len();
+        let old_window_end = range(start, end)
+            .rev()
+            .find_map(|slot| slot.kind.stage())
+            .or(before);
+        let shift = |i: usize| i - end + start + with.len();
         let mut stage = self.summary.stage;
-        let mut checked_to = edit.end;
-        let later_entry_into_force = outside.filter(|(i, _)| *i >= edit.end);
+        let mut checked_to = end;
+        let later_entry_into_force = outside.filter(|(i, _)| *i >= end);
         if replay.stage != old_window_end || later_entry_into_force.is_some() {
             // What follows the edit, up to the next stage change, now comes
             // after another stage.
             let mut reached = false;
-            for (i, slot) in old.iter().enumerate().skip(edit.end) {
+            for (i, slot) in old.iter().enumerate().skip(end) {
                 checked_to = i + 1;
                 if !is_lifecycle(slot) {
                     continue;
@@ -447,15 +462,18 @@ impl Agreement {
         {
             // Beyond the next stage change: the earlier entry into force is
             // now the one brought in, so this one is the second.
-            let since = edit
-                .with
+            let since = with
                 .iter()
                 .find(|slot| is_entry_into_force(slot))
                 .and_then(event_of)
                 .map(Event::date);
             if let Some(since) = since {
-                let at = stage_at(old.get(..i).unwrap_or_default());
-                return Err(refuse(shift(i), &slot, at, Rule::AlreadyInForce { since }));
+                return Err(refuse(
+                    shift(i),
+                    &slot,
+                    stage_before(i),
+                    Rule::AlreadyInForce { since },
+                ));
             }
         }
         Ok(Judgement {

@@ -740,7 +740,7 @@ impl fmt::Debug for Agreement {
 #[derive(Debug, Clone)]
 pub struct History<'a> {
     log: &'a [Entry],
-    slots: std::slice::Iter<'a, Slot>,
+    slots: std::collections::vec_deque::Iter<'a, Slot>,
 }
 
 impl<'a> History<'a> {

@@ -22,7 +22,7 @@
 //! itself, and only that year.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
@@ -70,6 +70,12 @@ impl Slot {
 
     pub(crate) fn is_stage_change(self) -> bool {
         self.kind.is_stage_change()
+    }
+
+    /// Whether the lifecycle looks at it: a stage change or the entry into
+    /// force.
+    pub(crate) fn is_lifecycle(self) -> bool {
+        self.is_stage_change() || self.kind == EventKind::EnteredIntoForce
     }
 
     /// The greedy rule's preference among events none of which is certainly
@@ -144,24 +150,35 @@ const COUNTED: usize = 64;
 /// the end of the history needs, maintained as events come and go.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct InForce {
-    slots: Vec<Slot>,
+    /// A deque, so that news arriving in reverse order inserts at the front
+    /// as cheaply as appends at the back.
+    slots: VecDeque<Slot>,
     /// How many events of each precision each year holds, once the history
     /// is long enough for counting when asked to cost too much.
     years: Option<Box<BTreeMap<i32, [u32; 3]>>>,
 }
 
-/// How the history changes: `slots[start..end]` becomes `with`.
+/// How the history changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Edit {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    pub(crate) with: Vec<Slot>,
+pub(crate) enum Edit {
+    /// `slots[start..end]` becomes `with`.
+    Splice {
+        start: usize,
+        end: usize,
+        with: Vec<Slot>,
+    },
+    /// An informational event moves: out at `from`, in at `to` (a position
+    /// in the history without it). Nothing the lifecycle looks at moves.
+    Move { from: usize, to: usize, slot: Slot },
 }
 
 impl Edit {
     /// The length of the history after the edit.
-    pub(crate) fn len_after(&self, old: &[Slot]) -> usize {
-        old.len() - (self.end - self.start) + self.with.len()
+    pub(crate) fn len_after(&self, old: &VecDeque<Slot>) -> usize {
+        match self {
+            Edit::Splice { start, end, with } => old.len() - (end - start) + with.len(),
+            Edit::Move { .. } => old.len(),
+        }
     }
 }
 
@@ -183,19 +200,29 @@ fn precision_index(precision: Precision) -> usize {
 
 impl InForce {
     /// The events in force, in history order.
-    pub(crate) fn slots(&self) -> &[Slot] {
+    pub(crate) fn slots(&self) -> &VecDeque<Slot> {
         &self.slots
     }
 
     /// The events in force of one year, as a range of positions.
     fn year(&self, year: i32) -> Range<usize> {
         let start = self.slots.partition_point(|slot| slot.year() < year);
-        let len = self
-            .slots
-            .get(start..)
-            .unwrap_or_default()
-            .partition_point(|slot| slot.year() <= year);
-        start..start + len
+        let end = self.slots.partition_point(|slot| slot.year() <= year);
+        start..end.max(start)
+    }
+
+    /// The events at these positions.
+    fn range(&self, range: Range<usize>) -> impl DoubleEndedIterator<Item = &Slot> + '_ {
+        let end = range.end.min(self.slots.len());
+        self.slots.range(range.start.min(end)..end)
+    }
+
+    /// Where `slot` goes in its year, when the year is sorted: after every
+    /// event that sorts before it.
+    fn place(&self, slot: Slot) -> usize {
+        let (year, key) = (slot.year(), slot.sorted());
+        self.slots
+            .partition_point(|s| s.year() < year || (s.year() == year && s.sorted() < key))
     }
 
     /// The precisions present among the events of `year`, as a bit set.
@@ -208,24 +235,21 @@ impl InForce {
                 .filter(|(_, count)| *count > 0)
                 .fold(0, |bits, (precision, _)| bits | precision_bit(precision));
         }
-        self.slots
-            .get(self.year(year))
-            .unwrap_or_default()
-            .iter()
+        self.range(self.year(year))
             .fold(0, |bits, slot| bits | precision_bit(slot.precision()))
     }
 
     /// The position of `slot` (found by its record) in the history.
     fn position(&self, slot: Slot) -> Option<usize> {
+        if self.uniform(slot.year()) {
+            let at = self.place(slot);
+            return self.slots.get(at).filter(|s| s.seq == slot.seq).map(|_| at);
+        }
         let range = self.year(slot.year());
-        let year = self.slots.get(range.clone())?;
-        let found = if self.precisions(slot.year()).count_ones() == 1 {
-            year.binary_search_by_key(&slot.sorted(), |s| s.sorted())
-                .ok()
-        } else {
-            year.iter().position(|s| s.seq == slot.seq)
-        };
-        found.map(|i| range.start + i)
+        let start = range.start;
+        self.range(range)
+            .position(|s| s.seq == slot.seq)
+            .map(|i| start + i)
     }
 
     /// Whether the events of `year` all have one precision (or there are
@@ -238,14 +262,14 @@ impl InForce {
     /// in at its place. A correction does both, for the same event.
     pub(crate) fn edit(&self, remove: Option<Slot>, insert: Option<Slot>) -> Edit {
         let n = self.slots.len();
-        let one = |at: usize, slot: Slot| Edit {
+        let one = |at: usize, slot: Slot| Edit::Splice {
             start: at,
             end: at,
             with: vec![slot],
         };
         // The common case, fast: a new event certainly after everything.
         if let (None, Some(slot)) = (remove, insert)
-            && self.slots.last().is_none_or(|last| {
+            && self.slots.back().is_none_or(|last| {
                 last.year() < slot.year() || self.max_end_of_last_year() < slot.start
             })
         {
@@ -256,15 +280,11 @@ impl InForce {
         let sorted_in = |year: i32, slot: Slot| {
             self.uniform(year) && self.precisions(year) & !precision_bit(slot.precision()) == 0
         };
-        let place = |slot: Slot| {
-            let range = self.year(slot.year());
-            let year = self.slots.get(range.clone()).unwrap_or_default();
-            range.start + year.partition_point(|s| s.sorted() < slot.sorted())
-        };
+        let place = |slot: Slot| self.place(slot);
         match (remove, removed_at, insert) {
             (None, _, Some(new)) if sorted_in(new.year(), new) => return one(place(new), new),
             (Some(old), Some(at), None) if self.uniform(old.year()) => {
-                return Edit {
+                return Edit::Splice {
                     start: at,
                     end: at + 1,
                     with: Vec::new(),
@@ -274,10 +294,24 @@ impl InForce {
                 if (old.start, old.end, old.kind) == (new.start, new.end, new.kind) =>
             {
                 // A correction that keeps the date and the kind keeps the place.
-                return Edit {
+                return Edit::Splice {
                     start: at,
                     end: at + 1,
                     with: vec![new],
+                };
+            }
+            (Some(old), Some(at), Some(new))
+                if !old.is_lifecycle()
+                    && !new.is_lifecycle()
+                    && self.uniform(old.year())
+                    && sorted_in(new.year(), new) =>
+            {
+                // An informational event redated: out here, in there.
+                let to = place(new);
+                return Edit::Move {
+                    from: at,
+                    to: if to > at { to - 1 } else { to },
+                    slot: new,
                 };
             }
             (Some(old), Some(at), Some(new))
@@ -287,16 +321,13 @@ impl InForce {
                 let to = place(new);
                 let (start, end) = (at.min(to), (at + 1).max(to));
                 let mut with: Vec<Slot> = self
-                    .slots
-                    .get(start..end)
-                    .unwrap_or_default()
-                    .iter()
+                    .range(start..end)
                     .filter(|slot| slot.seq != old.seq)
                     .copied()
                     .collect();
                 let within = with.partition_point(|s| s.sorted() < new.sorted());
                 with.insert(within, new);
-                return Edit { start, end, with };
+                return Edit::Splice { start, end, with };
             }
             _ => {}
         }
@@ -304,7 +335,7 @@ impl InForce {
         years.sort_unstable();
         years.dedup();
         let (Some(first), Some(last)) = (years.first(), years.last()) else {
-            return Edit {
+            return Edit::Splice {
                 start: n,
                 end: n,
                 with: Vec::new(),
@@ -316,13 +347,13 @@ impl InForce {
         let mut cursor = start;
         for year in years.iter().copied() {
             let range = self.year(year);
-            with.extend(self.slots.get(cursor..range.start).unwrap_or_default());
+            with.extend(self.range(cursor..range.start));
             let removing = remove.filter(|slot| slot.year() == year);
             let inserting = insert.filter(|slot| slot.year() == year);
             with.extend(self.rewrite_year(year, range.clone(), removing, removed_at, inserting));
             cursor = range.end;
         }
-        Edit { start, end, with }
+        Edit::Splice { start, end, with }
     }
 
     /// The events of one year after taking out `remove` (at position
@@ -335,9 +366,8 @@ impl InForce {
         removed_at: Option<usize>,
         insert: Option<Slot>,
     ) -> Vec<Slot> {
-        let old = self.slots.get(range.clone()).unwrap_or_default();
-        let mut events: Vec<Slot> = old
-            .iter()
+        let mut events: Vec<Slot> = self
+            .range(range.clone())
             .enumerate()
             .filter(|(i, slot)| match (remove, removed_at) {
                 (_, Some(at)) => range.start + i != at,
@@ -366,7 +396,7 @@ impl InForce {
 
     /// The last day the events of the last year may stand for.
     fn max_end_of_last_year(&self) -> NaiveDate {
-        let Some(last) = self.slots.last() else {
+        let Some(last) = self.slots.back() else {
             return NaiveDate::MIN;
         };
         let year = last.year();
@@ -385,25 +415,49 @@ impl InForce {
 
     /// Applies an edit.
     pub(crate) fn apply(&mut self, edit: Edit) {
-        if let Some(years) = &mut self.years {
-            for slot in self.slots.get(edit.start..edit.end).unwrap_or_default() {
-                count(years, *slot, false);
+        let (start, end, with) = match edit {
+            Edit::Splice { start, end, with } => (start, end, with),
+            Edit::Move { from, to, slot } => {
+                if let Some(old) = self.slots.remove(from) {
+                    self.count(old, false);
+                }
+                self.count(slot, true);
+                self.slots.insert(to.min(self.slots.len()), slot);
+                return;
             }
-            for slot in &edit.with {
-                count(years, *slot, true);
+        };
+        if start > end || end > self.slots.len() {
+            return;
+        }
+        for i in start..end {
+            if let Some(old) = self.slots.get(i).copied() {
+                self.count(old, false);
             }
         }
-        let Edit { start, end, with } = edit;
-        if start == end && with.len() == 1 && start == self.slots.len() {
-            // Appending: most agreements hold a handful of events and
-            // trackers hold millions, so a short history grows by exactly
-            // what it needs.
-            if self.slots.len() == self.slots.capacity() && self.slots.len() < 16 {
-                self.slots.reserve_exact(1);
+        for slot in &with {
+            self.count(*slot, true);
+        }
+        // Most agreements hold a handful of events and trackers hold
+        // millions, so a short history grows by exactly what it needs.
+        let growth = (with.len() + start).saturating_sub(end);
+        if self.slots.len() + growth > self.slots.capacity() && self.slots.len() < 16 {
+            self.slots.reserve_exact(growth);
+        }
+        match (end - start, with.as_slice()) {
+            (0, [slot]) => self.slots.insert(start, *slot),
+            (1, []) => {
+                self.slots.remove(start);
             }
-            self.slots.extend(with);
-        } else if start <= end && end <= self.slots.len() {
-            self.slots.splice(start..end, with);
+            (1, [slot]) => {
+                if let Some(old) = self.slots.get_mut(start) {
+                    *old = *slot;
+                }
+            }
+            _ => {
+                let tail: Vec<Slot> = self.slots.drain(start..).skip(end - start).collect();
+                self.slots.extend(with);
+                self.slots.extend(tail);
+            }
         }
         if self.years.is_none() && self.slots.len() > COUNTED {
             let mut years = Box::default();
@@ -414,10 +468,17 @@ impl InForce {
         }
     }
 
+    /// Counts a slot in or out of its year, when years are counted.
+    fn count(&mut self, slot: Slot, add: bool) {
+        if let Some(years) = &mut self.years {
+            count(years, slot, add);
+        }
+    }
+
     /// The history of `slots`, ordered by the rule.
     pub(crate) fn from_slots(slots: &[Slot]) -> Self {
         let mut in_force = InForce::default();
-        in_force.apply(Edit {
+        in_force.apply(Edit::Splice {
             start: 0,
             end: 0,
             with: history_order(slots),
@@ -563,9 +624,8 @@ mod tests {
                     }
                 };
                 in_force.apply(edit);
-                assert_eq!(
-                    in_force.slots(),
-                    history_order(&live).as_slice(),
+                assert!(
+                    in_force.slots().iter().eq(history_order(&live).iter()),
                     "round {round}, step {step}"
                 );
             }
