@@ -23,6 +23,7 @@
 //! - [Trackers](#trackers)
 //! - [Errors](#errors)
 //! - [Serialisation](#serialisation)
+//! - [Architecture](#architecture)
 //! - [Crate features](#crate-features)
 //! - [Design decisions](#design-decisions)
 //!
@@ -76,13 +77,14 @@
 //! | [`Source`] | where a fact came from, with its own publication date |
 //! | [`Event`], [`EventKind`] | a dated stage change or informational entry, with venue, occasion, participants, summary, sources |
 //! | [`Agreement`] | the header plus the history; its [`Stage`] is derived |
-//! | [`Entry`], [`Change`] | one recorded change (record, correction, retraction) of the audit trail |
-//! | [`Policy`], [`Rule`] | the lifecycle rules as data, and the rule that refused a change |
+//! | [`Entry`], [`Change`], [`Receipt`] | one recorded change (record, correction, retraction) of the audit trail, and what an accepted change did |
+//! | [`Policy`], [`Rule`], [`Refusal`] | the lifecycle rules as data, the rule that refused a change, and the refusal naming everything |
 //! | [`Guard`], [`Trigger`], [`Observer`] | vetoes attached to a policy, and listeners told of accepted stage changes |
 //! | [`Context`], [`Clock`] | the policy, the clock and the observer a change is made under |
-//! | [`Timeline`], [`AuditTrail`], [`StageOn`] | views of a history |
-//! | [`Tracker`], [`Query`] | many agreements, versioned and indexed, and queries over them |
+//! | [`Timeline`], [`agreement::AuditTrail`], [`agreement::StageOn`] | views of a history |
+//! | [`Tracker`], [`tracker::Query`] | many agreements, versioned and indexed, and queries over them |
 //! | [`Typed`], [`AnyTyped`] | an agreement typed by its stage, whose methods are the legal moves |
+//! | [`Error`], [`ErrorKind`] | any error of the crate, and its kind to match on |
 //!
 //! Every constructor validates, so an invalid value cannot exist: a
 //! [`PartyCode`] is always 2 to 16 ASCII letters, digits, `-` or `_`, upper
@@ -115,8 +117,8 @@
 //! open at, and [`Guard`]s that may veto a change, each attached where a
 //! [`Trigger`] says. Start from [`Policy::standard`] or [`Policy::strict`],
 //! allow or forbid transitions, attach guards (the built-in
-//! [`BothPartiesRepresented`], [`CitesSource`], [`ExactDate`], or your own
-//! type implementing [`Guard`], or a closure through [`guard_fn`]); an
+//! [`BothPartiesRepresented`](lifecycle::BothPartiesRepresented), [`CitesSource`](lifecycle::CitesSource), [`ExactDate`](lifecycle::ExactDate), or your own
+//! type implementing [`Guard`], or a closure through [`guard_fn`](lifecycle::guard_fn)); an
 //! inconsistent policy is refused when built. Pass it in a [`Context`],
 //! with an [`Observer`] if you want to hear of every accepted stage change.
 //!
@@ -154,8 +156,8 @@
 //! # Ok::<(), bilateral::Error>(())
 //! ```
 //!
-//! Policies serialise with serde, guards by name ([`PolicyDocument`];
-//! register your own guards in [`Guards`] to load them), and draw themselves
+//! Policies serialise with serde, guards by name ([`PolicyDocument`](document::PolicyDocument);
+//! register your own guards in [`Guards`](lifecycle::Guards) to load them), and draw themselves
 //! as Mermaid ([`Policy::mermaid`]) and Graphviz DOT ([`Policy::dot`]); the
 //! standard policy's diagram is in [`Policy`]'s documentation. The example
 //! `custom_tracker` puts it all together:
@@ -224,7 +226,7 @@
 //! - **Valid time**: [`Agreement::stage_on`] gives the stage on a date.
 //!   Where imprecise dates make the answer uncertain it says so: the last
 //!   stage certainly reached, and the furthest possibly reached
-//!   ([`StageOn`]).
+//!   ([`StageOn`](agreement::StageOn)).
 //! - **Recorded time**: [`Agreement::as_recorded_at`] gives the agreement as
 //!   it was known at an instant, before a correction say, from the same
 //!   entries.
@@ -248,12 +250,12 @@
 //! A [`Tracker`] holds many agreements under one policy: an application's
 //! whole collection. Every agreement carries a version for optimistic
 //! concurrency ([`Tracker::record_expecting`] refuses a stale write with
-//! [`Error::Conflict`]); indexes by party, pair, subject area, stage,
-//! instrument and event date make a selective [`Query`] cost in proportion
+//! [`TrackerError::Conflict`](tracker::TrackerError::Conflict)); indexes by party, pair, subject area, stage,
+//! instrument and event date make a selective [`Query`](tracker::Query) cost in proportion
 //! to its answer; counts by stage, subject and party, and a timeline across
 //! agreements, come from the same indexes. A tracker is `Send + Sync`: share
 //! it as `Arc<RwLock<Tracker>>`. It imports and exports as JSON
-//! ([`TrackerDocument`]), refusing a whole document if any agreement in it
+//! ([`TrackerDocument`](document::TrackerDocument)), refusing a whole document if any agreement in it
 //! is invalid.
 //!
 //! ```
@@ -279,12 +281,17 @@
 //!
 //! # Errors
 //!
-//! There is one error type, [`Error`], a `#[non_exhaustive]` enum with a
-//! variant for each kind of failure, so callers match on the kind rather
-//! than parse messages. Messages are lower case and name the offending value
-//! and the rule it broke. Lifecycle refusals carry a [`Refusal`] with the
-//! agreement, the attempted and the refused event, the stage, and the
-//! [`Rule`].
+//! Each layer of the crate returns its own error, an enum whose
+//! `#[non_exhaustive]` variants name the value, the agreement, the event
+//! and the rule: [`model::ValueError`] for an invalid value,
+//! [`lifecycle::PolicyError`], [`agreement::AgreementError`] (whose
+//! `Refused` variant carries a [`Refusal`] with the agreement, the attempted
+//! and the refused event, the stage and the [`Rule`]),
+//! [`document::DocumentError`] (with the path of the offending field),
+//! [`tracker::TrackerError`] and [`typed::TypedError`]. All of them convert
+//! into [`Error`], so `?` gathers them in an application; match on
+//! [`Error::kind`] there. Messages are lower case, with no trailing period,
+//! and name the offending value and the rule it broke.
 //!
 //! # Serialisation
 //!
@@ -292,12 +299,32 @@
 //! `Deserialize`. Codes, stages, subject areas, kinds and dates are written
 //! as their text forms (`"IND"`, `"moi-signed"`, `"maritime-security"`,
 //! `"2024-11"`), which round-trip through `Display` and `FromStr`. An
-//! agreement is written with a format version ([`FORMAT_VERSION`]) and its
-//! entries in recording order; reading one replays them under the standard
-//! policy, so a document cannot produce an invalid [`Agreement`]. The
-//! [`document`] module holds the plain mirrors of every type, for typed
-//! errors on refused documents; `FORMAT.md` in the repository documents every
-//! field, and [`limits`] the limits enforced against hostile input.
+//! agreement is written with a format version
+//! ([`document::FORMAT_VERSION`]) and its entries in recording order;
+//! reading one replays them through the same change engine as the API, so
+//! a document cannot produce an invalid [`Agreement`]. The [`document`]
+//! module reads documents with typed errors naming the field's path;
+//! [`FORMAT.md`](https://github.com/bilateral-rs/bilateral/blob/main/FORMAT.md)
+//! documents every field, and [`limits`] the limits enforced against hostile
+//! input.
+//!
+//! # Architecture
+//!
+//! The modules are layers, each using only those before it (a test reads
+//! `src/` to keep it so):
+//!
+//! 1. [`model`] (with the clock): values that validate themselves;
+//! 2. [`lifecycle`]: the rules as data, judging a proposed change against a
+//!    read-only view of an agreement;
+//! 3. [`agreement`]: the aggregate and its change engine, which keeps what
+//!    validation needs beside the entries (an append is checked in constant
+//!    time, an event in the past from its place on) and returns a
+//!    [`Receipt`] for every change;
+//! 4. [`document`]: the serialised forms and the one loader;
+//! 5. [`tracker`]: many agreements, indexed from receipts alone;
+//! 6. [`typed`]: the typestate facade over the runtime core;
+//! 7. `testing` (a feature): clocks, ids, fixtures and scenarios;
+//! 8. [`Error`]: the facade over every layer's errors.
 //!
 //! # Crate features
 //!

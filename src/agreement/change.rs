@@ -229,7 +229,7 @@ impl Agreement {
             let proposal = Proposal::new(self, event, from, to);
             policy.run_guards(&proposal).map_err(|rule| {
                 let last = position + 1 >= edit.len_after(self.in_force.slots());
-                Refusal::new(judged, event, from, last, rule)
+                Box::new(Refusal::new(judged, event, from, last, rule))
             })?;
         }
         let entries_into_force =
@@ -346,7 +346,7 @@ impl Agreement {
         judged: Judged<'_>,
         attempted: &Event,
         new: Option<&Event>,
-    ) -> Result<Judgement, Refusal> {
+    ) -> Result<Judgement, Box<Refusal>> {
         let old = self.in_force.slots();
         let (start, end, with) = match edit {
             Edit::Splice { start, end, with } => (*start, *end, with.as_slice()),
@@ -369,7 +369,13 @@ impl Agreement {
         let total = edit.len_after(old);
         let refuse = |position: usize, slot: &Slot, stage: Option<Stage>, rule: Rule| {
             let event = event_of(slot).unwrap_or(attempted);
-            Refusal::new(judged, event, stage, position + 1 >= total, rule)
+            Box::new(Refusal::new(
+                judged,
+                event,
+                stage,
+                position + 1 >= total,
+                rule,
+            ))
         };
         let range = |from: usize, to: usize| {
             let to = to.min(old.len());
@@ -513,16 +519,16 @@ mod tests {
         Event::with_id(EventId::from_uuid(uuid::Uuid::from_u128(n)), kind, date)
     }
 
+    /// The stage a replay ends at, or the step, stage and rule it refuses.
+    type Verdict = Result<Option<Stage>, (EventId, Option<Stage>, Rule)>;
+
     /// The history the change would leave, by the rule from scratch, and
     /// the first step the policy refuses in it.
     fn reference(
         agreement: &Agreement,
         policy: &Policy,
         change: &Change,
-    ) -> (
-        Vec<EventId>,
-        Result<Option<Stage>, (EventId, Option<Stage>, Rule)>,
-    ) {
+    ) -> (Vec<EventId>, Verdict) {
         let mut trial = agreement.clone();
         trial.log.push(Entry::new(Utc::now(), change.clone()));
         trial.rebuild();
@@ -566,7 +572,7 @@ mod tests {
         let mut refused = 0;
         for round in 0..240 {
             let policy = &policies()[round % 3];
-            let years = [1, 3, 30][round % 3 / 1 % 3];
+            let years = [1, 3, 30][round % 3];
             let steps = if round % 16 == 0 { 400 } else { 30 };
             let mut n = 1u128;
             let first = loop {

@@ -148,8 +148,8 @@ impl AgreementError {
     }
 }
 
-impl From<Refusal> for AgreementError {
-    fn from(refusal: Refusal) -> Self {
-        AgreementError::Refused(Box::new(refusal))
+impl From<Box<Refusal>> for AgreementError {
+    fn from(refusal: Box<Refusal>) -> Self {
+        AgreementError::Refused(refusal)
     }
 }

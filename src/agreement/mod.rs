@@ -124,6 +124,8 @@ pub struct Agreement {
     summary: Summary,
     /// For each event id, the log positions of its record and of its latest
     /// entry, once the log is long enough for scanning it to cost too much.
+    /// Boxed, so that the many short agreements pay one word for it.
+    #[allow(clippy::box_collection)]
     ids: Option<Box<HashMap<EventId, (u32, u32)>>>,
 }
 
@@ -550,7 +552,7 @@ impl Agreement {
 
     /// Checks the history in force against `policy`'s table and entry
     /// stages (not its guards).
-    pub(crate) fn check_history(&self, policy: &Policy) -> Result<(), Refusal> {
+    pub(crate) fn check_history(&self, policy: &Policy) -> Result<(), Box<Refusal>> {
         policy
             .replay(self.history())
             .map(drop)
@@ -562,13 +564,13 @@ impl Agreement {
                     attempted: None,
                     policy: policy.name(),
                 };
-                Refusal::new(
+                Box::new(Refusal::new(
                     judged,
                     violation.event,
                     violation.stage,
                     violation.position + 1 >= self.len(),
                     violation.rule,
-                )
+                ))
             })
     }
 

@@ -105,8 +105,8 @@ pub(crate) fn history_order(slots: &[Slot]) -> Vec<Slot> {
         .enumerate()
         .map(|(i, slot)| Reverse((slot.end, i)))
         .collect();
-    let mut available: BinaryHeap<Reverse<((u8, NaiveDate, u32), usize)>> =
-        BinaryHeap::with_capacity(n);
+    type Candidate = Reverse<((u8, NaiveDate, u32), usize)>;
+    let mut available: BinaryHeap<Candidate> = BinaryHeap::with_capacity(n);
     let mut placed = vec![false; n];
     let mut order = Vec::with_capacity(n);
     let mut next = by_start.iter().peekable();
@@ -154,7 +154,9 @@ pub(crate) struct InForce {
     /// as cheaply as appends at the back.
     slots: VecDeque<Slot>,
     /// How many events of each precision each year holds, once the history
-    /// is long enough for counting when asked to cost too much.
+    /// is long enough for counting when asked to cost too much. Boxed, so
+    /// that the many short histories pay one word for it.
+    #[allow(clippy::box_collection)]
     years: Option<Box<BTreeMap<i32, [u32; 3]>>>,
 }
 

@@ -1,8 +1,8 @@
 //! Limits against hostile input, in one place.
 //!
 //! Every constructor and every deserialisation enforces these; exceeding
-//! one is a [`ValueError::TooLong`](crate::model::ValueError::TooLong) or
-//! [`ValueError::TooMany`](crate::model::ValueError::TooMany) naming the field, the size and
+//! one is a [`ValueError::TooLong`] or
+//! [`ValueError::TooMany`] naming the field, the size and
 //! the limit. Lengths count characters (Unicode scalar values), after
 //! trimming. Nesting depth is left to the deserialiser: `serde_json` refuses
 //! documents nested deeper than 128 levels, and nothing in this crate's

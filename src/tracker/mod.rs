@@ -26,7 +26,7 @@ pub use query::Query;
 ///
 /// Every agreement in a tracker carries a version: 1 when inserted, one more
 /// with each accepted change. A change made "expecting" a version is refused
-/// with [`Error::Conflict`] (naming both versions) when the agreement has
+/// with [`TrackerError::Conflict`] (naming both versions) when the agreement has
 /// moved on, and nothing changes: two users who both read version 3 cannot
 /// both write version 4.
 ///
