@@ -16,7 +16,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::lifecycle::{Action, Judged, Policy, Proposal, Refusal, Replay, Rule};
-use crate::model::{Collection, Event, EventDate, EventId, EventKind, Field, Stage, limits};
+use crate::model::{Collection, Event, EventDate, EventId, EventKind, Stage, limits};
 
 use super::context::Context;
 use super::entry::{Change, Entry};
@@ -142,14 +142,7 @@ impl Agreement {
         change: Change,
         guards: bool,
     ) -> Result<Receipt, AgreementError> {
-        let change = match change {
-            Change::Retract { id, reason } => Change::Retract {
-                id,
-                reason: crate::model::text::required(reason, Field::Reason, limits::MAX_REASON)?
-                    .into_boxed_str(),
-            },
-            other => other,
-        };
+        let change = change.checked()?;
         let plan = self.plan(policy, &change, now.date_naive(), guards)?;
         Ok(self.commit(change, now, plan))
     }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Event, EventId};
+use crate::model::{Event, EventId, Field, ValueError, limits};
 
 /// One change to an agreement, as recorded: the audit trail of an agreement
 /// is its list of entries, in the order they were recorded.
@@ -41,6 +41,22 @@ pub enum Change {
         /// Why.
         reason: Box<str>,
     },
+}
+
+impl Change {
+    /// The change with its retraction reason, if any, trimmed and checked:
+    /// a reason must say something, within
+    /// [`MAX_REASON`](crate::limits::MAX_REASON) characters.
+    pub(crate) fn checked(self) -> Result<Self, ValueError> {
+        Ok(match self {
+            Change::Retract { id, reason } => Change::Retract {
+                id,
+                reason: crate::model::text::required(reason, Field::Reason, limits::MAX_REASON)?
+                    .into_boxed_str(),
+            },
+            other => other,
+        })
+    }
 }
 
 impl Entry {

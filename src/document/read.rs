@@ -14,8 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
 use crate::lifecycle::{Guards, Policy, PolicyError, Trigger};
 use crate::model::{
-    Collection, Event, Field, Parties, Party, Representative, Source, Stage, StageSet, ValueError,
-    limits,
+    Collection, Event, Parties, Party, Representative, Source, StageSet, ValueError, limits,
 };
 
 use super::FORMAT_VERSION;
@@ -23,9 +22,6 @@ use super::error::DocumentError;
 use super::forms::{
     RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRepresentative, RawSource, RawTracked,
 };
-
-/// Transitions in one policy: one for each pair of stages at most.
-const MAX_TRANSITIONS: usize = Stage::COUNT * Stage::COUNT;
 
 /// A value's error, at `path`.
 fn at<T>(result: Result<T, ValueError>, path: impl FnOnce() -> String) -> Result<T, DocumentError> {
@@ -117,14 +113,14 @@ pub(crate) fn entry(raw: RawEntry, path: &str) -> Result<Entry, DocumentError> {
         (None, Some(corrected), None) => {
             Change::Correct(event(corrected, &format!("{path}.correct"))?)
         }
-        (None, None, Some(retraction)) => Change::Retract {
-            id: at(retraction.id.parse(), || format!("{path}.retract.id"))?,
-            reason: at(
-                crate::model::text::required(retraction.reason, Field::Reason, limits::MAX_REASON),
-                || format!("{path}.retract.reason"),
-            )?
-            .into_boxed_str(),
-        },
+        (None, None, Some(retraction)) => at(
+            Change::Retract {
+                id: at(retraction.id.parse(), || format!("{path}.retract.id"))?,
+                reason: retraction.reason.into_boxed_str(),
+            }
+            .checked(),
+            || format!("{path}.retract.reason"),
+        )?,
         _ => {
             return Err(DocumentError::MalformedEntry {
                 path: path.to_owned(),
@@ -239,7 +235,7 @@ pub(crate) fn policy(
         limits::at_most(
             Collection::Transitions,
             raw.transitions.len(),
-            MAX_TRANSITIONS,
+            limits::MAX_TRANSITIONS,
         ),
         || path("transitions"),
     )?;

@@ -31,10 +31,13 @@ pub const MAX_SOURCES: usize = 100;
 pub const MAX_SUBJECTS: usize = 100;
 /// Entries (records, corrections, retractions) of one agreement.
 ///
-/// Validating a change replays the history, so loading a document costs
-/// time that grows with the square of its entries in the worst case; the
-/// limit keeps that bounded (well under a second).
+/// Loading a document of this many entries takes a few tens of
+/// milliseconds for every shape of history measured (see `BENCHMARKS.md`);
+/// the limit bounds the rare shapes that cost more (many events of mixed
+/// precision in one year, whose order is recomputed for that year).
 pub const MAX_ENTRIES: usize = 10_000;
+/// Transitions in one policy document: one for each pair of stages.
+pub const MAX_TRANSITIONS: usize = super::Stage::COUNT * super::Stage::COUNT;
 /// Guards attached to one policy.
 pub const MAX_GUARDS: usize = 100;
 /// The largest version a tracker gives an agreement: the largest integer

@@ -67,3 +67,38 @@ fn within(text: &str, field: Field, max: usize) -> Result<(), ValueError> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_join_lower_case_words_with_hyphens() {
+        assert_eq!(kebab_key("  Maritime   Security "), "maritime-security");
+        assert_eq!(kebab_key("MOI_signed"), "moi-signed");
+        assert_eq!(kebab_key("--a--b--"), "a-b");
+        assert_eq!(kebab_key(""), "");
+    }
+
+    #[test]
+    fn required_text_is_trimmed_and_bounded_in_characters() {
+        assert_eq!(required("  Pact ", Field::Title, 10).unwrap(), "Pact");
+        assert_eq!(
+            required(" \t", Field::Title, 10),
+            Err(ValueError::Blank {
+                field: Field::Title
+            })
+        );
+        // Ten characters of two bytes each fit a limit of ten.
+        assert!(required("é".repeat(10), Field::Title, 10).is_ok());
+        assert_eq!(
+            required("é".repeat(11), Field::Title, 10),
+            Err(ValueError::TooLong {
+                field: Field::Title,
+                length: 11,
+                max: 10
+            })
+        );
+        assert_eq!(optional("  ", Field::Summary, 10).unwrap(), "");
+    }
+}

@@ -222,3 +222,77 @@ impl Index {
 fn position(entry: usize) -> u32 {
     u32::try_from(entry).unwrap_or(u32::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lcg(state: &mut u64) -> u64 {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *state >> 33
+    }
+
+    fn random_date(state: &mut u64) -> EventDate {
+        let year = 2000 + (lcg(state) % 5) as i32;
+        match lcg(state) % 3 {
+            0 => EventDate::year(year),
+            1 => EventDate::month(year, (lcg(state) % 12 + 1) as u32),
+            _ => EventDate::day(
+                year,
+                (lcg(state) % 12 + 1) as u32,
+                (lcg(state) % 28 + 1) as u32,
+            ),
+        }
+        .unwrap()
+    }
+
+    /// The events a range finds are exactly those whose dates overlap it,
+    /// whatever their precision, however far back they start.
+    #[test]
+    fn overlapping_finds_what_a_scan_finds() {
+        let mut state = 5u64;
+        let mut index = EventIndex::default();
+        let mut all = Vec::new();
+        for slot in 0..400u32 {
+            let date = random_date(&mut state);
+            index.insert(date, slot, 0);
+            all.push((date, slot));
+        }
+        assert_eq!(index.len(), 400);
+        for _ in 0..300 {
+            let (a, b) = (random_date(&mut state), random_date(&mut state));
+            let (first, last) = (a.start(), b.end());
+            let mut expected: Vec<(NaiveDate, u32, u32)> = all
+                .iter()
+                .filter(|(date, _)| first <= last && date.start() <= last && date.end() >= first)
+                .map(|(date, slot)| (date.start(), *slot, 0))
+                .collect();
+            expected.sort_unstable();
+            assert_eq!(index.overlapping(first, last), expected, "{a} to {b}");
+        }
+        // Removal takes an event out of every answer.
+        let (date, slot) = all[7];
+        index.remove(date, slot, 0);
+        assert_eq!(index.len(), 399);
+        assert!(
+            !index
+                .overlapping(date.start(), date.end())
+                .iter()
+                .any(|(_, s, _)| *s == slot)
+        );
+    }
+
+    #[test]
+    fn index_lists_stay_sorted_and_forget_what_is_removed() {
+        let mut list = Vec::new();
+        for slot in [5, 1, 9, 3, 9, 7] {
+            push_sorted(&mut list, slot);
+        }
+        assert_eq!(list, [1, 3, 5, 7, 9]);
+        remove_sorted(&mut list, 5);
+        remove_sorted(&mut list, 42);
+        assert_eq!(list, [1, 3, 7, 9]);
+    }
+}

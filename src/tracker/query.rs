@@ -356,3 +356,52 @@ impl<'t> Query<'t> {
         self.iter().count()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lcg(state: &mut u64) -> u64 {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *state >> 33
+    }
+
+    /// Galloping answers as a plain membership test does, for every sorted
+    /// list and every rising sequence of questions.
+    #[test]
+    fn the_cursor_answers_as_a_plain_search() {
+        let mut state = 3u64;
+        for _ in 0..500 {
+            let len = (lcg(&mut state) % 200) as usize;
+            let mut list: Vec<u32> = (0..len).map(|_| (lcg(&mut state) % 400) as u32).collect();
+            list.sort_unstable();
+            list.dedup();
+            let source = Source::List(&list);
+            let mut cursor = Cursor::new(&source);
+            let mut asked = 0u32;
+            while asked < 420 {
+                assert_eq!(
+                    cursor.contains(asked),
+                    list.contains(&asked),
+                    "{asked} in {list:?}"
+                );
+                asked += 1 + (lcg(&mut state) % 7) as u32;
+            }
+        }
+    }
+
+    #[test]
+    fn titles_match_ignoring_case_in_any_script() {
+        assert!(title_contains("Reciprocal Provision", "provision"));
+        assert!(title_contains("Reciprocal Provision", ""));
+        assert!(!title_contains("Reciprocal", "provision"));
+        // Non-ASCII case folds too, on either side.
+        assert!(title_contains("ÉCOLE NATIONALE", "école"));
+        assert!(title_contains("Énergie partagée", "énergie"));
+        assert!(!title_contains("ÉCOLE", "ecole"));
+        // An ASCII needle in a title with other letters.
+        assert!(title_contains("Ärzte ohne Grenzen Pact", "pact"));
+    }
+}
