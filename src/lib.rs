@@ -373,6 +373,8 @@ pub mod document;
 mod error;
 pub mod lifecycle;
 pub mod model;
+#[cfg(test)]
+mod test_support;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -486,29 +486,12 @@ impl Agreement {
 mod tests {
     use super::*;
 
-    use crate::model::{EventDate, Parties, Party, SubjectArea};
+    use crate::model::{Parties, Party, SubjectArea};
+    use crate::test_support::Lcg;
 
-    fn lcg(state: &mut u64) -> u64 {
-        *state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        *state >> 33
-    }
-
-    fn random_event(state: &mut u64, n: u128, years: u64) -> Event {
-        let year = 2000 + (lcg(state) % years) as i32;
-        let date = match lcg(state) % 4 {
-            0 => EventDate::year(year),
-            1 => EventDate::month(year, (lcg(state) % 12 + 1) as u32),
-            _ => EventDate::day(
-                year,
-                (lcg(state) % 12 + 1) as u32,
-                (lcg(state) % 28 + 1) as u32,
-            ),
-        }
-        .unwrap();
-        // Lean towards stage changes, in lifecycle order more often than not.
-        let kind = EventKind::ALL[(lcg(state) % EventKind::ALL.len() as u64) as usize];
+    fn random_event(random: &mut Lcg, n: u128, years: u64) -> Event {
+        let date = random.date(years);
+        let kind = EventKind::ALL[random.below(EventKind::ALL.len() as u64) as usize];
         Event::with_id(EventId::from_uuid(uuid::Uuid::from_u128(n)), kind, date)
     }
 
@@ -560,7 +543,7 @@ mod tests {
             Party::state("JPN", "Japan").unwrap(),
         )
         .unwrap();
-        let mut state = 11u64;
+        let mut random = Lcg::new(11);
         let mut accepted = 0;
         let mut refused = 0;
         for round in 0..240 {
@@ -569,7 +552,7 @@ mod tests {
             let steps = if round % 16 == 0 { 400 } else { 30 };
             let mut n = 1u128;
             let first = loop {
-                let event = random_event(&mut state, n, years);
+                let event = random_event(&mut random, n, years);
                 if event.kind().is_stage_change()
                     && policy
                         .entry_stages()
@@ -586,15 +569,15 @@ mod tests {
             let mut ids = vec![agreement.history().next().unwrap().id()];
             for _ in 0..steps {
                 n += 1;
-                let change = match lcg(&mut state) % 10 {
-                    0..=6 => Change::Record(random_event(&mut state, n, years)),
+                let change = match random.below(10) {
+                    0..=6 => Change::Record(random_event(&mut random, n, years)),
                     7 | 8 => {
-                        let id = ids[(lcg(&mut state) as usize) % ids.len()];
-                        let event = random_event(&mut state, n, years);
+                        let id = ids[random.below(ids.len() as u64) as usize];
+                        let event = random_event(&mut random, n, years);
                         Change::Correct(Event::with_id(id, event.kind(), event.date()))
                     }
                     _ => Change::Retract {
-                        id: ids[(lcg(&mut state) as usize) % ids.len()],
+                        id: ids[random.below(ids.len() as u64) as usize],
                         reason: "generated".into(),
                     },
                 };

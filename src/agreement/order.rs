@@ -507,6 +507,7 @@ fn count(years: &mut BTreeMap<i32, [u32; 3]>, slot: Slot, add: bool) {
 mod tests {
     use super::*;
     use crate::model::EventDate;
+    use crate::test_support::Lcg;
 
     fn slot(seq: u32, kind: EventKind, date: &str) -> Slot {
         let date: EventDate = date.parse().unwrap();
@@ -554,28 +555,9 @@ mod tests {
         assert_eq!(kinds(&history_order(&slots)), [0, 2, 1]);
     }
 
-    /// A deterministic pseudo-random sequence, so that the test needs no
-    /// dependency.
-    fn lcg(state: &mut u64) -> u64 {
-        *state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        *state >> 33
-    }
-
-    fn random_slot(state: &mut u64, seq: u32, years: u64) -> Slot {
-        let year = 2000 + (lcg(state) % years) as i32;
-        let date = match lcg(state) % 3 {
-            0 => EventDate::year(year),
-            1 => EventDate::month(year, (lcg(state) % 12 + 1) as u32),
-            _ => EventDate::day(
-                year,
-                (lcg(state) % 12 + 1) as u32,
-                (lcg(state) % 28 + 1) as u32,
-            ),
-        }
-        .unwrap();
-        let kind = EventKind::ALL[(lcg(state) % EventKind::ALL.len() as u64) as usize];
+    fn random_slot(random: &mut Lcg, seq: u32, years: u64) -> Slot {
+        let date = random.date(years);
+        let kind = EventKind::ALL[random.below(EventKind::ALL.len() as u64) as usize];
         Slot {
             version: seq,
             seq,
@@ -590,7 +572,7 @@ mod tests {
     /// years of one precision and of several.
     #[test]
     fn edits_agree_with_the_rule() {
-        let mut state = 7u64;
+        let mut random = Lcg::new(7);
         for round in 0..300 {
             let years = [1, 2, 5, 40][round % 4];
             let uniform = round % 3 == 0;
@@ -599,18 +581,18 @@ mod tests {
             let steps = if round % 10 == 0 { 400 } else { 40 };
             for step in 0..steps {
                 let seq = step as u32;
-                let mut new = random_slot(&mut state, seq, years);
+                let mut new = random_slot(&mut random, seq, years);
                 if uniform {
                     let date = EventDate::day(new.year(), 5, 5).unwrap();
                     new.start = date.start();
                     new.end = date.end();
                 }
-                let choice = lcg(&mut state) % 4;
+                let choice = random.below(4);
                 let edit = if choice < 2 || live.is_empty() {
                     live.push(new);
                     in_force.edit(None, Some(new))
                 } else {
-                    let i = (lcg(&mut state) as usize) % live.len();
+                    let i = random.below(live.len() as u64) as usize;
                     let old = live[i];
                     if choice == 2 {
                         live.remove(i);

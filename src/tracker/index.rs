@@ -226,43 +226,23 @@ fn position(entry: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lcg(state: &mut u64) -> u64 {
-        *state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        *state >> 33
-    }
-
-    fn random_date(state: &mut u64) -> EventDate {
-        let year = 2000 + (lcg(state) % 5) as i32;
-        match lcg(state) % 3 {
-            0 => EventDate::year(year),
-            1 => EventDate::month(year, (lcg(state) % 12 + 1) as u32),
-            _ => EventDate::day(
-                year,
-                (lcg(state) % 12 + 1) as u32,
-                (lcg(state) % 28 + 1) as u32,
-            ),
-        }
-        .unwrap()
-    }
+    use crate::test_support::Lcg;
 
     /// The events a range finds are exactly those whose dates overlap it,
     /// whatever their precision, however far back they start.
     #[test]
     fn overlapping_finds_what_a_scan_finds() {
-        let mut state = 5u64;
+        let mut random = Lcg::new(5);
         let mut index = EventIndex::default();
         let mut all = Vec::new();
         for slot in 0..400u32 {
-            let date = random_date(&mut state);
+            let date = random.date(5);
             index.insert(date, slot, 0);
             all.push((date, slot));
         }
         assert_eq!(index.len(), 400);
         for _ in 0..300 {
-            let (a, b) = (random_date(&mut state), random_date(&mut state));
+            let (a, b) = (random.date(5), random.date(5));
             let (first, last) = (a.start(), b.end());
             let mut expected: Vec<(NaiveDate, u32, u32)> = all
                 .iter()

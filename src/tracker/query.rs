@@ -360,22 +360,16 @@ impl<'t> Query<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lcg(state: &mut u64) -> u64 {
-        *state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        *state >> 33
-    }
+    use crate::test_support::Lcg;
 
     /// Galloping answers as a plain membership test does, for every sorted
     /// list and every rising sequence of questions.
     #[test]
     fn the_cursor_answers_as_a_plain_search() {
-        let mut state = 3u64;
+        let mut random = Lcg::new(3);
         for _ in 0..500 {
-            let len = (lcg(&mut state) % 200) as usize;
-            let mut list: Vec<u32> = (0..len).map(|_| (lcg(&mut state) % 400) as u32).collect();
+            let len = random.below(200) as usize;
+            let mut list: Vec<u32> = (0..len).map(|_| random.below(400) as u32).collect();
             list.sort_unstable();
             list.dedup();
             let source = Source::List(&list);
@@ -387,7 +381,7 @@ mod tests {
                     list.contains(&asked),
                     "{asked} in {list:?}"
                 );
-                asked += 1 + (lcg(&mut state) % 7) as u32;
+                asked += 1 + random.below(7) as u32;
             }
         }
     }

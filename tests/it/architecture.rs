@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, first to last (see "Architecture" in the crate docs).
 const LAYERS: &[&[&str]] = &[
-    &["model", "clock"],
+    &["model", "clock", "test_support"],
     &["lifecycle"],
     &["agreement"],
     &["document"],
