@@ -83,6 +83,8 @@ pub enum ErrorKind {
     SubjectArea,
     /// A name outside a closed vocabulary, or a malformed id.
     Unknown,
+    /// A control or bidirectional formatting character in a text field.
+    Character,
     /// A policy no record may open under.
     NoEntryStage,
     /// A policy with a transition out of a final stage.
@@ -291,6 +293,7 @@ fn value_kind(error: &ValueError) -> ErrorKind {
         ValueError::Date { .. } => ErrorKind::Date,
         ValueError::SubjectArea { .. } => ErrorKind::SubjectArea,
         ValueError::Unknown { .. } => ErrorKind::Unknown,
+        ValueError::Character { .. } => ErrorKind::Character,
     }
 }
 

@@ -143,6 +143,7 @@ impl Agreement {
         guards: bool,
     ) -> Result<Receipt, AgreementError> {
         let change = change.checked()?;
+        let now = crate::model::instant::in_range(now)?;
         let plan = self.plan(policy, &change, now.date_naive(), guards)?;
         Ok(self.commit(change, now, plan))
     }

@@ -223,9 +223,10 @@ impl fmt::Display for Timeline<'_> {
 /// A [`Timeline`] rendered as a Mermaid `timeline` diagram; see
 /// [`Timeline::mermaid`].
 ///
-/// Events of the same date share one period. Text is written on one line,
-/// with `:`, `;` and `#` replaced by Mermaid's entity codes so that no
-/// title or summary can break the diagram.
+/// Events of the same date share one period. Text (always one line: no text
+/// field holds a control character) is written with `:`, `;` and `#`
+/// replaced by Mermaid's entity codes, so that no title or summary can
+/// break the diagram.
 #[derive(Debug, Clone, Copy)]
 pub struct MermaidTimeline<'a> {
     timeline: Timeline<'a>,
@@ -268,7 +269,6 @@ impl fmt::Display for Escaped<'_> {
                 ':' => f.write_str("#58;")?,
                 ';' => f.write_str("#59;")?,
                 '#' => f.write_str("#35;")?,
-                c if c.is_control() => f.write_str(" ")?,
                 c => fmt::Write::write_char(f, c)?,
             }
         }

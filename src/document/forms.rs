@@ -186,9 +186,7 @@ impl From<&Event> for RawEvent {
 impl From<&Entry> for RawEntry {
     fn from(entry: &Entry) -> Self {
         let mut raw = RawEntry {
-            recorded_at: entry
-                .recorded_at()
-                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            recorded_at: crate::model::instant::format(entry.recorded_at()),
             record: None,
             correct: None,
             retract: None,

@@ -100,14 +100,9 @@ pub(crate) fn event(raw: RawEvent, path: &str) -> Result<Event, DocumentError> {
 
 /// An entry, each field at its path under `path`.
 pub(crate) fn entry(raw: RawEntry, path: &str) -> Result<Entry, DocumentError> {
-    let recorded_at = DateTime::parse_from_rfc3339(&raw.recorded_at)
-        .map(|instant| instant.with_timezone(&Utc))
-        .map_err(|_| DocumentError::Value {
-            path: format!("{path}.recorded_at"),
-            source: ValueError::Timestamp {
-                input: raw.recorded_at.clone(),
-            },
-        })?;
+    let recorded_at = at(crate::model::instant::parse(&raw.recorded_at), || {
+        format!("{path}.recorded_at")
+    })?;
     let change = match (raw.record, raw.correct, raw.retract) {
         (Some(recorded), None, None) => Change::Record(event(recorded, &format!("{path}.record"))?),
         (None, Some(corrected), None) => {

@@ -155,7 +155,6 @@ impl fmt::Display for DotEscaped<'_> {
             match c {
                 '"' => f.write_str("\\\"")?,
                 '\\' => f.write_str("\\\\")?,
-                c if c.is_control() => f.write_str(" ")?,
                 c => fmt::Write::write_char(f, c)?,
             }
         }

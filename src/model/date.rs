@@ -7,7 +7,7 @@ use std::str::FromStr;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::error::{DateRule, ValueError};
+use super::error::{DateRule, Excerpt, ValueError};
 
 /// How precisely an [`EventDate`] is known.
 ///
@@ -108,7 +108,7 @@ impl EventDate {
         check_year(year, input)?;
         check_month(month, input)?;
         let start = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| ValueError::Date {
-            input: input(),
+            input: Excerpt::new(&input()),
             rule: DateRule::NoSuchDay,
         })?;
         Ok(Self {
@@ -137,7 +137,7 @@ impl EventDate {
         check_year(year, input)?;
         check_month(month, input)?;
         let start = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| ValueError::Date {
-            input: input(),
+            input: Excerpt::new(&input()),
             rule: DateRule::MonthOutOfRange,
         })?;
         Ok(Self {
@@ -164,7 +164,7 @@ impl EventDate {
         let input = || format!("{year:04}");
         check_year(year, input)?;
         let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| ValueError::Date {
-            input: input(),
+            input: Excerpt::new(&input()),
             rule: DateRule::YearOutOfRange,
         })?;
         Ok(Self {
@@ -292,7 +292,7 @@ fn check_year(year: i32, input: impl Fn() -> String) -> Result<(), ValueError> {
         Ok(())
     } else {
         Err(ValueError::Date {
-            input: input(),
+            input: Excerpt::new(&input()),
             rule: DateRule::YearOutOfRange,
         })
     }
@@ -303,7 +303,7 @@ fn check_month(month: u32, input: impl Fn() -> String) -> Result<(), ValueError>
         Ok(())
     } else {
         Err(ValueError::Date {
-            input: input(),
+            input: Excerpt::new(&input()),
             rule: DateRule::MonthOutOfRange,
         })
     }
@@ -375,7 +375,7 @@ impl FromStr for EventDate {
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally followed by `?`.
     fn from_str(input: &str) -> Result<Self, ValueError> {
         let fail = |rule| ValueError::Date {
-            input: input.to_owned(),
+            input: Excerpt::new(input),
             rule,
         };
         let (body, approximate) = match input.strip_suffix('?') {

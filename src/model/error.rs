@@ -47,11 +47,11 @@ pub enum ValueError {
         max: usize,
     },
     /// A party code broke the code rules.
-    #[error("invalid party code {code:?}: {rule}")]
+    #[error("invalid party code {code}: {rule}")]
     #[non_exhaustive]
     PartyCode {
         /// The code as given.
-        code: String,
+        code: Excerpt,
         /// The rule it broke.
         rule: CodeRule,
     },
@@ -76,41 +76,155 @@ pub enum ValueError {
         /// The repeated party's code.
         code: PartyCode,
     },
-    /// A timestamp could not be read.
-    #[error("invalid timestamp {input:?}: expected RFC 3339, such as 2024-11-23T09:30:00Z")]
+    /// A text field held a character that could deceive a reader: a
+    /// control character (a line break, an escape) or a bidirectional
+    /// embedding, override or isolate.
+    #[error("{field} holds {} at character {position}: {rule}", describe(*character))]
+    #[non_exhaustive]
+    Character {
+        /// Which field.
+        field: Field,
+        /// The character.
+        character: char,
+        /// Its position among the characters of the text, from 1.
+        position: usize,
+        /// Why it is refused.
+        rule: &'static str,
+    },
+    /// A timestamp could not be read, or lies outside the years 0001 to
+    /// 9999.
+    #[error("invalid timestamp {input}: {rule}")]
     #[non_exhaustive]
     Timestamp {
         /// The text as given.
-        input: String,
+        input: Excerpt,
+        /// What is wrong with it.
+        rule: &'static str,
     },
     /// A date could not be parsed or does not exist.
-    #[error("invalid date {input:?}: {rule}")]
+    #[error("invalid date {input}: {rule}")]
     #[non_exhaustive]
     Date {
         /// The date as given.
-        input: String,
+        input: Excerpt,
         /// The rule it broke.
         rule: DateRule,
     },
     /// A subject-area name could not be used.
-    #[error("invalid subject area {input:?}: {rule}")]
+    #[error("invalid subject area {input}: {rule}")]
     #[non_exhaustive]
     SubjectArea {
         /// The name as given.
-        input: String,
+        input: Excerpt,
         /// The rule it broke.
         rule: SubjectRule,
     },
     /// A name that is not in a closed vocabulary (stages, event kinds,
     /// instrument kinds, party kinds) or a malformed identifier.
-    #[error("unknown {what} {input:?}: expected {}", what.expected())]
+    #[error("unknown {what} {input}: expected {}", what.expected())]
     #[non_exhaustive]
     Unknown {
         /// Which vocabulary.
         what: Vocabulary,
         /// The text as given.
-        input: String,
+        input: Excerpt,
     },
+}
+
+/// How a refused character is named: its code point, and its kind.
+fn describe(character: char) -> String {
+    let code = format!("U+{:04X}", u32::from(character));
+    if character.is_control() {
+        format!("the control character {code}")
+    } else {
+        format!("the bidirectional formatting character {code}")
+    }
+}
+
+/// A refused input as an error quotes it: whole when short, otherwise its
+/// first [`Excerpt::MAX`] characters and its length, so that a huge input
+/// never makes a huge message.
+///
+/// ```
+/// use bilateral::EventDate;
+/// use bilateral::model::ValueError;
+/// let err = "9".repeat(100_000).parse::<EventDate>().unwrap_err();
+/// let ValueError::Date { input, .. } = &err else { panic!() };
+/// assert_eq!(input.len(), 100_000);
+/// assert!(input.is_cut());
+/// assert!(err.to_string().len() < 200, "{err}");
+/// assert!(err.to_string().contains("(100000 characters)"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Excerpt {
+    text: String,
+    length: usize,
+}
+
+impl Excerpt {
+    /// How many characters of an input an error keeps.
+    pub const MAX: usize = 64;
+
+    /// The excerpt of `input`.
+    pub fn new(input: &str) -> Self {
+        let length = input.chars().count();
+        let text = if length > Self::MAX {
+            input.chars().take(Self::MAX).collect()
+        } else {
+            input.to_owned()
+        };
+        Excerpt { text, length }
+    }
+
+    /// The text kept: the whole input, or its first [`Excerpt::MAX`]
+    /// characters.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The length of the whole input, in characters.
+    pub const fn len(&self) -> usize {
+        self.length
+    }
+
+    /// Whether the input was empty.
+    pub const fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
+    /// Whether the input was longer than what is kept.
+    pub fn is_cut(&self) -> bool {
+        self.length > Self::MAX
+    }
+}
+
+impl fmt::Display for Excerpt {
+    /// The text quoted, with `…` and the whole length when cut.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_cut() {
+            write!(f, "{:?}… ({} characters)", self.text, self.length)
+        } else {
+            write!(f, "{:?}", self.text)
+        }
+    }
+}
+
+impl fmt::Debug for Excerpt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl PartialEq<str> for Excerpt {
+    fn eq(&self, other: &str) -> bool {
+        !self.is_cut() && self.text == other
+    }
+}
+
+impl PartialEq<&str> for Excerpt {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
 }
 
 /// The rule a party code broke.

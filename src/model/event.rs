@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::date::EventDate;
-use super::error::{Collection, Field, ValueError, Vocabulary};
+use super::error::{Collection, Excerpt, Field, ValueError, Vocabulary};
 use super::id::EventId;
 use super::representative::Representative;
 use super::source::Source;
@@ -165,7 +165,7 @@ impl FromStr for EventKind {
             .find(|kind| kind.as_str() == key)
             .ok_or_else(|| ValueError::Unknown {
                 what: Vocabulary::EventKind,
-                input: input.to_owned(),
+                input: Excerpt::new(input),
             })
     }
 }

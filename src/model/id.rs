@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::error::{ValueError, Vocabulary};
+use super::error::{Excerpt, ValueError, Vocabulary};
 
 macro_rules! uuid_id {
     ($(#[$doc:meta])* $name:ident, $what:expr, $example:literal) => {
@@ -66,7 +66,7 @@ macro_rules! uuid_id {
             fn from_str(input: &str) -> Result<Self, ValueError> {
                 Uuid::parse_str(input).map(Self).map_err(|_| ValueError::Unknown {
                     what: $what,
-                    input: input.to_owned(),
+                    input: Excerpt::new(input),
                 })
             }
         }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::error::{ValueError, Vocabulary};
+use super::error::{Excerpt, ValueError, Vocabulary};
 
 /// The kind of instrument an agreement is.
 ///
@@ -90,7 +90,7 @@ impl FromStr for InstrumentKind {
         };
         kind.ok_or_else(|| ValueError::Unknown {
             what: Vocabulary::Instrument,
-            input: input.to_owned(),
+            input: Excerpt::new(input),
         })
     }
 }

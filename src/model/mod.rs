@@ -15,6 +15,7 @@ mod date;
 mod error;
 mod event;
 mod id;
+pub(crate) mod instant;
 mod instrument;
 pub mod limits;
 mod party;
@@ -26,7 +27,9 @@ mod subject;
 pub(crate) mod text;
 
 pub use date::{EventDate, Precision};
-pub use error::{CodeRule, Collection, DateRule, Field, SubjectRule, ValueError, Vocabulary};
+pub use error::{
+    CodeRule, Collection, DateRule, Excerpt, Field, SubjectRule, ValueError, Vocabulary,
+};
 pub use event::{Event, EventBuilder, EventKind};
 pub use id::{AgreementId, EventId};
 pub use instrument::InstrumentKind;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::error::{CodeRule, Field, ValueError, Vocabulary};
+use super::error::{CodeRule, Excerpt, Field, ValueError, Vocabulary};
 
 const MAX_CODE_LEN: usize = 16;
 const MIN_CODE_LEN: usize = 2;
@@ -47,7 +47,7 @@ impl PartyCode {
     /// ```
     pub fn new(code: &str) -> Result<Self, ValueError> {
         let fail = |rule| ValueError::PartyCode {
-            code: code.to_owned(),
+            code: Excerpt::new(code),
             rule,
         };
         if code.is_empty() {
@@ -146,7 +146,7 @@ impl FromStr for PartyKind {
             "organisation" | "organization" => Ok(PartyKind::Organisation),
             _ => Err(ValueError::Unknown {
                 what: Vocabulary::PartyKind,
-                input: input.to_owned(),
+                input: Excerpt::new(input),
             }),
         }
     }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::error::{ValueError, Vocabulary};
+use super::error::{Excerpt, ValueError, Vocabulary};
 
 /// Where an agreement stands in its lifecycle.
 ///
@@ -117,7 +117,7 @@ impl FromStr for Stage {
             .find(|stage| stage.as_str() == key)
             .ok_or_else(|| ValueError::Unknown {
                 what: Vocabulary::Stage,
-                input: input.to_owned(),
+                input: Excerpt::new(input),
             })
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::error::{SubjectRule, ValueError};
+use super::error::{Excerpt, SubjectRule, ValueError};
 
 const MAX_CUSTOM_LEN: usize = 64;
 
@@ -189,7 +189,7 @@ impl FromStr for SubjectArea {
 
     fn from_str(input: &str) -> Result<Self, ValueError> {
         let fail = |rule| ValueError::SubjectArea {
-            input: input.to_owned(),
+            input: Excerpt::new(input),
             rule,
         };
         if let Some(bad) = input

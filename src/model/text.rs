@@ -19,31 +19,81 @@ pub(crate) fn kebab_key(input: &str) -> String {
     key
 }
 
-/// Trims `input`; refuses it when nothing visible is left or when it is
-/// longer than `max` characters.
+/// Trims `input`; refuses it when longer than `max` characters, when it
+/// holds a character that could deceive a reader (see [`plain`]), or when
+/// nothing visible is left.
 pub(crate) fn required(
     input: impl Into<String>,
     field: Field,
     max: usize,
 ) -> Result<String, ValueError> {
     let text = trimmed(input.into());
-    if text.is_empty() {
+    within(&text, field, max)?;
+    plain(&text, field)?;
+    if !text.chars().any(visible) {
         return Err(ValueError::Blank { field });
     }
-    within(&text, field, max)?;
     Ok(text)
 }
 
-/// Trims `input` (which may be empty); refuses it when longer than `max`
-/// characters.
+/// As [`required`], but the text may be empty.
 pub(crate) fn optional(
     input: impl Into<String>,
     field: Field,
     max: usize,
 ) -> Result<String, ValueError> {
     let text = trimmed(input.into());
-    within(&text, field, max)?;
-    Ok(text)
+    if text.is_empty() {
+        return Ok(text);
+    }
+    required(text, field, max)
+}
+
+/// Refuses a control character (a line break, a tab, an escape: text is
+/// one plain line, so that no title can break a timeline into fake lines or
+/// send codes to a terminal) and a bidirectional embedding, override or
+/// isolate (which can make text read as something it does not say).
+fn plain(text: &str, field: Field) -> Result<(), ValueError> {
+    for (position, character) in (1..).zip(text.chars()) {
+        let rule = if character.is_control() {
+            "text is one line of plain characters"
+        } else if matches!(character, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            "it could make the text read as something it does not say"
+        } else {
+            continue;
+        };
+        return Err(ValueError::Character {
+            field,
+            character,
+            position,
+            rule,
+        });
+    }
+    Ok(())
+}
+
+/// Whether a character shows: not a space, and not one of the characters
+/// that have no width (zero-width spaces and joiners, word joiners, the
+/// byte-order mark, the soft hyphen, fillers, variation selectors, tags).
+fn visible(character: char) -> bool {
+    !character.is_whitespace()
+        && !matches!(
+            character,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
 }
 
 fn trimmed(text: String) -> String {
@@ -100,5 +150,49 @@ mod tests {
             })
         );
         assert_eq!(optional("  ", Field::Summary, 10).unwrap(), "");
+    }
+
+    #[test]
+    fn text_that_could_deceive_a_reader_is_refused() {
+        for (text, character, position) in [
+            ("Pact\u{1b}[31m", '\u{1b}', 5),
+            ("two\nlines", '\n', 4),
+            ("tab\there", '\t', 4),
+            ("\u{202E}tcaP", '\u{202E}', 1),
+            ("a\u{2066}b", '\u{2066}', 2),
+            ("nul\0", '\0', 4),
+        ] {
+            let err = required(text, Field::Title, 100).unwrap_err();
+            assert!(
+                matches!(err, ValueError::Character { field: Field::Title, character: c, position: p, .. } if c == character && p == position),
+                "{text:?}: {err:?}"
+            );
+            assert!(optional(text, Field::Summary, 100).is_err());
+        }
+        let err = required("a\u{202E}b", Field::Venue, 100).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "event venue holds the bidirectional formatting character U+202E at character 2: \
+             it could make the text read as something it does not say"
+        );
+        // Nothing visible: a zero-width space, a byte-order mark, a soft hyphen.
+        for text in [
+            "\u{200B}",
+            "\u{FEFF}\u{200B}",
+            "\u{00AD}",
+            "\u{3000}\u{200D}",
+        ] {
+            assert_eq!(
+                required(text, Field::Title, 100),
+                Err(ValueError::Blank {
+                    field: Field::Title
+                }),
+                "{text:?}"
+            );
+            assert!(optional(text, Field::Summary, 100).is_err(), "{text:?}");
+        }
+        // Joiners inside visible text are fine (emoji, Indic scripts).
+        assert!(required("क्\u{200D}ष", Field::Title, 100).is_ok());
+        assert!(required("العربية", Field::Title, 100).is_ok());
     }
 }
