@@ -1,28 +1,24 @@
 //! The plain serialised forms: strings and lists, exactly as written, read
 //! without any validation. The loader validates them field by field, so a
 //! refusal names the field's path.
+//!
+//! One rule for every optional field: it may be left out or be `null`, and
+//! both mean absent (its default). Writing leaves absent fields out.
 
 use serde::{Deserialize, Serialize};
 
 use crate::agreement::{Agreement, Change, Entry};
 use crate::lifecycle::Policy;
-use crate::model::{Event, Party, Representative, Source};
+use crate::model::{Event, Party, PartyKind, Representative, Source};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawParty {
     pub(crate) code: String,
     pub(crate) name: String,
-    #[serde(default = "state", skip_serializing_if = "is_state")]
-    pub(crate) kind: String,
-}
-
-fn state() -> String {
-    "state".to_owned()
-}
-
-fn is_state(kind: &str) -> bool {
-    kind == "state"
+    /// `state` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) kind: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,12 +50,12 @@ pub(crate) struct RawEvent {
     pub(crate) venue: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) occasion: Option<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub(crate) summary: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) participants: Vec<RawRepresentative>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) sources: Vec<RawSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) participants: Option<Vec<RawRepresentative>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) sources: Option<Vec<RawSource>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,15 +83,12 @@ pub(crate) struct RawAgreement {
     pub(crate) format: u32,
     pub(crate) id: String,
     pub(crate) title: String,
-    #[serde(default = "agreement")]
-    pub(crate) instrument: String,
+    /// `agreement` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) instrument: Option<String>,
     pub(crate) parties: Vec<RawParty>,
     pub(crate) subjects: Vec<String>,
     pub(crate) entries: Vec<RawEntry>,
-}
-
-fn agreement() -> String {
-    "agreement".to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,8 +97,8 @@ pub(crate) struct RawPolicy {
     pub(crate) name: String,
     pub(crate) entry: Vec<String>,
     pub(crate) transitions: Vec<RawTransition>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) guards: Vec<RawGuard>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) guards: Option<Vec<RawGuard>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,7 +135,7 @@ impl From<&Party> for RawParty {
         RawParty {
             code: party.code().to_string(),
             name: party.name().to_owned(),
-            kind: party.kind().to_string(),
+            kind: (party.kind() != PartyKind::State).then(|| party.kind().to_string()),
         }
     }
 }
@@ -176,9 +169,11 @@ impl From<&Event> for RawEvent {
             kind: event.kind().to_string(),
             venue: event.venue().map(str::to_owned),
             occasion: event.occasion().map(str::to_owned),
-            summary: event.summary().to_owned(),
-            participants: event.participants().iter().map(Into::into).collect(),
-            sources: event.sources().iter().map(Into::into).collect(),
+            summary: (!event.summary().is_empty()).then(|| event.summary().to_owned()),
+            participants: (!event.participants().is_empty())
+                .then(|| event.participants().iter().map(Into::into).collect()),
+            sources: (!event.sources().is_empty())
+                .then(|| event.sources().iter().map(Into::into).collect()),
         }
     }
 }
@@ -211,7 +206,7 @@ impl From<&Agreement> for RawAgreement {
             format: super::FORMAT_VERSION,
             id: agreement.id().to_string(),
             title: agreement.title().to_owned(),
-            instrument: agreement.instrument().to_string(),
+            instrument: Some(agreement.instrument().to_string()),
             parties: agreement.parties().iter().map(Into::into).collect(),
             subjects: agreement
                 .subjects()
@@ -239,13 +234,15 @@ impl From<&Policy> for RawPolicy {
                     to: to.to_string(),
                 })
                 .collect(),
-            guards: policy
-                .guards()
-                .map(|(on, guard)| RawGuard {
-                    on: on.to_string(),
-                    guard: guard.name().to_owned(),
-                })
-                .collect(),
+            guards: (policy.guards().next().is_some()).then(|| {
+                policy
+                    .guards()
+                    .map(|(on, guard)| RawGuard {
+                        on: on.to_string(),
+                        guard: guard.name().to_owned(),
+                    })
+                    .collect()
+            }),
         }
     }
 }

@@ -14,7 +14,8 @@ use chrono::{DateTime, Utc};
 use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
 use crate::lifecycle::{Guards, Policy, PolicyError, Trigger};
 use crate::model::{
-    Collection, Event, Parties, Party, Representative, Source, StageSet, ValueError, limits,
+    Collection, Event, InstrumentKind, Parties, Party, PartyKind, Representative, Source, StageSet,
+    ValueError, limits,
 };
 
 use super::FORMAT_VERSION;
@@ -44,7 +45,11 @@ pub(crate) fn readable_format(found: u32) -> Result<(), DocumentError> {
 }
 
 pub(crate) fn party(raw: RawParty) -> Result<Party, ValueError> {
-    Party::new(&raw.code, raw.name, raw.kind.parse()?)
+    let kind = match raw.kind {
+        Some(kind) => kind.parse()?,
+        None => PartyKind::State,
+    };
+    Party::new(&raw.code, raw.name, kind)
 }
 
 pub(crate) fn representative(raw: RawRepresentative) -> Result<Representative, ValueError> {
@@ -68,31 +73,35 @@ pub(crate) fn event(raw: RawEvent, path: &str) -> Result<Event, DocumentError> {
     let id = at(raw.id.parse(), || format!("{path}.id"))?;
     let date = at(raw.date.parse(), || format!("{path}.date"))?;
     let kind = at(raw.kind.parse(), || format!("{path}.kind"))?;
-    let mut builder = Event::builder(kind, date).id(id).summary(raw.summary);
+    let mut builder = Event::builder(kind, date)
+        .id(id)
+        .summary(raw.summary.unwrap_or_default());
     if let Some(venue) = raw.venue {
         builder = builder.venue(venue);
     }
     if let Some(occasion) = raw.occasion {
         builder = builder.occasion(occasion);
     }
+    let participants = raw.participants.unwrap_or_default();
+    let sources = raw.sources.unwrap_or_default();
     at(
         limits::at_most(
             Collection::Participants,
-            raw.participants.len(),
+            participants.len(),
             limits::MAX_PARTICIPANTS,
         ),
         || format!("{path}.participants"),
     )?;
     at(
-        limits::at_most(Collection::Sources, raw.sources.len(), limits::MAX_SOURCES),
+        limits::at_most(Collection::Sources, sources.len(), limits::MAX_SOURCES),
         || format!("{path}.sources"),
     )?;
-    for (i, person) in raw.participants.into_iter().enumerate() {
+    for (i, person) in participants.into_iter().enumerate() {
         builder = builder.participant(at(representative(person), || {
             format!("{path}.participants[{i}]")
         })?);
     }
-    for (i, cited) in raw.sources.into_iter().enumerate() {
+    for (i, cited) in sources.into_iter().enumerate() {
         builder = builder.source(at(source(cited), || format!("{path}.sources[{i}]"))?);
     }
     at(builder.build(), || path.to_owned())
@@ -147,7 +156,10 @@ pub(crate) fn agreement(
         || path("subjects"),
     )?;
     let id = at(raw.id.parse(), || path("id"))?;
-    let instrument = at(raw.instrument.parse(), || path("instrument"))?;
+    let instrument = match raw.instrument {
+        Some(instrument) => at(instrument.parse(), || path("instrument"))?,
+        None => InstrumentKind::Agreement,
+    };
     let mut parties = Vec::with_capacity(raw.parties.len().min(2));
     for (i, one) in raw.parties.into_iter().enumerate() {
         parties.push(at(party(one), || path(&format!("parties[{i}]")))?);
@@ -222,6 +234,7 @@ pub(crate) fn policy(
     prefix: &str,
 ) -> Result<Policy, DocumentError> {
     let path = |field: &str| format!("{prefix}{field}");
+    let raw_guards = raw.guards.unwrap_or_default();
     let policy_error = |path: String, source: PolicyError| match source {
         PolicyError::Value(source) => DocumentError::Value { path, source },
         source => DocumentError::Policy { path, source },
@@ -235,7 +248,7 @@ pub(crate) fn policy(
         || path("transitions"),
     )?;
     at(
-        limits::at_most(Collection::Guards, raw.guards.len(), limits::MAX_GUARDS),
+        limits::at_most(Collection::Guards, raw_guards.len(), limits::MAX_GUARDS),
         || path("guards"),
     )?;
     let mut entry = StageSet::EMPTY;
@@ -252,7 +265,7 @@ pub(crate) fn policy(
         })?;
         builder = builder.allow(from, to);
     }
-    for (i, attached) in raw.guards.iter().enumerate() {
+    for (i, attached) in raw_guards.iter().enumerate() {
         let on: Trigger = at(attached.on.parse(), || path(&format!("guards[{i}].on")))?;
         let guard = guards.get(&attached.guard).ok_or_else(|| {
             policy_error(
