@@ -121,6 +121,16 @@ pub(crate) struct RawTracker {
     pub(crate) format: u32,
     pub(crate) policy: RawPolicy,
     pub(crate) agreements: Vec<RawTracked>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) removed: Option<Vec<RawRemoved>>,
+}
+
+/// The last version of a removed agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRemoved {
+    pub(crate) id: String,
+    pub(crate) version: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

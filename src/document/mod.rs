@@ -43,15 +43,15 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::agreement::{Agreement, Entry};
 use crate::lifecycle::{Guards, Policy};
-use crate::model::{Event, Parties, Party, Representative, Source};
+use crate::model::{AgreementId, Event, Parties, Party, Representative, Source};
 
 pub use error::DocumentError;
 
 pub(crate) use read::Tracked;
 
 use forms::{
-    RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRepresentative, RawSource,
-    RawTracked, RawTracker,
+    RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRemoved, RawRepresentative,
+    RawSource, RawTracked, RawTracker,
 };
 
 /// The version of the document format written by this crate, and the newest
@@ -208,11 +208,20 @@ impl TryFrom<PolicyDocument> for Policy {
 pub struct TrackerDocument(RawTracker);
 
 impl TrackerDocument {
-    /// The document of `policy` and these agreements with their versions.
+    /// The document of `policy`, these agreements with their versions, and
+    /// the last versions of removed agreements.
     pub(crate) fn new<'a>(
         policy: &Policy,
         agreements: impl Iterator<Item = (&'a Agreement, u64)>,
+        removed: impl Iterator<Item = (AgreementId, u64)>,
     ) -> Self {
+        let mut removed: Vec<RawRemoved> = removed
+            .map(|(id, version)| RawRemoved {
+                id: id.to_string(),
+                version,
+            })
+            .collect();
+        removed.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         TrackerDocument(RawTracker {
             format: FORMAT_VERSION,
             policy: policy.into(),
@@ -222,6 +231,7 @@ impl TrackerDocument {
                     agreement: agreement.into(),
                 })
                 .collect(),
+            removed: (!removed.is_empty()).then_some(removed),
         })
     }
 
@@ -232,11 +242,12 @@ impl TrackerDocument {
     pub(crate) fn read(
         self,
         guards: &Guards,
-    ) -> Result<(Policy, impl Iterator<Item = Result<Tracked, DocumentError>>), DocumentError> {
+    ) -> Result<Read<impl Iterator<Item = Result<Tracked, DocumentError>>>, DocumentError> {
         let RawTracker {
             format,
             policy,
             agreements,
+            removed,
         } = self.0;
         read::readable_format(format)?;
         crate::model::limits::at_most(
@@ -249,13 +260,26 @@ impl TrackerDocument {
             source,
         })?;
         let policy = read::policy(policy, guards, "policy.")?;
+        let removed = read::removed(removed.unwrap_or_default())?;
         let rules = policy.clone();
         let agreements = agreements
             .into_iter()
             .enumerate()
             .map(move |(position, raw)| read::tracked(raw, &rules, position));
-        Ok((policy, agreements))
+        Ok(Read {
+            policy,
+            removed,
+            agreements,
+        })
     }
+}
+
+/// A tracker document, read: its policy, the last versions of removed
+/// agreements, and its agreements, each loaded when asked for.
+pub(crate) struct Read<A> {
+    pub(crate) policy: Policy,
+    pub(crate) removed: Vec<(AgreementId, u64)>,
+    pub(crate) agreements: A,
 }
 
 /// Serialises through a plain form.

@@ -14,14 +14,15 @@ use chrono::{DateTime, Utc};
 use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
 use crate::lifecycle::{Guards, Policy, PolicyError, Trigger};
 use crate::model::{
-    Collection, Event, InstrumentKind, Parties, Party, PartyKind, Representative, Source, StageSet,
-    ValueError, limits,
+    AgreementId, Collection, Event, InstrumentKind, Parties, Party, PartyKind, Representative,
+    Source, StageSet, ValueError, limits,
 };
 
 use super::FORMAT_VERSION;
 use super::error::DocumentError;
 use super::forms::{
-    RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRepresentative, RawSource, RawTracked,
+    RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRemoved, RawRepresentative,
+    RawSource, RawTracked,
 };
 
 /// A value's error, at `path`.
@@ -320,4 +321,26 @@ pub(crate) fn tracked(
         agreement,
         version: raw.version,
     })
+}
+
+/// The last versions of removed agreements, each id read and each version
+/// within 1 to [`MAX_VERSION`](limits::MAX_VERSION).
+pub(crate) fn removed(raw: Vec<RawRemoved>) -> Result<Vec<(AgreementId, u64)>, DocumentError> {
+    at(
+        limits::at_most(Collection::Agreements, raw.len(), limits::MAX_AGREEMENTS),
+        || "removed".to_owned(),
+    )?;
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, removed)| {
+            let id = at(removed.id.parse(), || format!("removed[{i}].id"))?;
+            if removed.version == 0 || removed.version > limits::MAX_VERSION {
+                return Err(DocumentError::Version {
+                    path: format!("removed[{i}].version"),
+                    version: removed.version,
+                });
+            }
+            Ok((id, removed.version))
+        })
+        .collect()
 }

@@ -13,10 +13,10 @@ use crate::model::{EventDate, InstrumentKind, PartyCode, Precision, Stage, Subje
 /// shrink on removal); stages and events change with every record.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Index {
-    pub(crate) party: HashMap<PartyCode, Vec<u32>>,
-    pub(crate) pair: HashMap<(PartyCode, PartyCode), Vec<u32>>,
-    pub(crate) subject: HashMap<SubjectArea, Vec<u32>>,
-    pub(crate) instrument: HashMap<InstrumentKind, Vec<u32>>,
+    pub(crate) party: HashMap<PartyCode, BTreeSet<u32>>,
+    pub(crate) pair: HashMap<(PartyCode, PartyCode), BTreeSet<u32>>,
+    pub(crate) subject: HashMap<SubjectArea, BTreeSet<u32>>,
+    pub(crate) instrument: HashMap<InstrumentKind, BTreeSet<u32>>,
     pub(crate) stage: [BTreeSet<u32>; Stage::COUNT],
     /// Agreements by party and current stage: "IND's agreements at MoI
     /// signed" without looking at IND's other agreements.
@@ -112,37 +112,19 @@ impl EventIndex {
     }
 }
 
-/// Every index list is in slot order; a new slot is the largest.
-fn push_sorted(list: &mut Vec<u32>, slot: u32) {
-    match list.last() {
-        Some(last) if *last >= slot => {
-            if let Err(at) = list.binary_search(&slot) {
-                list.insert(at, slot);
-            }
-        }
-        _ => list.push(slot),
-    }
-}
-
-fn remove_sorted(list: &mut Vec<u32>, slot: u32) {
-    if let Ok(at) = list.binary_search(&slot) {
-        list.remove(at);
-    }
-}
-
 impl Index {
     pub(crate) fn add(&mut self, slot: u32, agreement: &Agreement) {
         let (a, b) = agreement.parties().codes();
-        push_sorted(self.party.entry(a).or_default(), slot);
-        push_sorted(self.party.entry(b).or_default(), slot);
-        push_sorted(self.pair.entry((a, b)).or_default(), slot);
+        self.party.entry(a).or_default().insert(slot);
+        self.party.entry(b).or_default().insert(slot);
+        self.pair.entry((a, b)).or_default().insert(slot);
         for area in agreement.subjects() {
-            push_sorted(self.subject.entry(area.clone()).or_default(), slot);
+            self.subject.entry(area.clone()).or_default().insert(slot);
         }
-        push_sorted(
-            self.instrument.entry(agreement.instrument()).or_default(),
-            slot,
-        );
+        self.instrument
+            .entry(agreement.instrument())
+            .or_default()
+            .insert(slot);
         self.enter_stage(slot, agreement, agreement.stage());
         for (position, event) in agreement.history_positions() {
             self.events.insert(event.date(), slot, position);
@@ -173,26 +155,31 @@ impl Index {
     }
 
     pub(crate) fn remove(&mut self, slot: u32, agreement: &Agreement) {
+        // Each set is ordered, so taking a slot out costs the logarithm of
+        // its size, however large the tracker.
         let (a, b) = agreement.parties().codes();
         for code in [a, b] {
-            if let Some(list) = self.party.get_mut(&code) {
-                remove_sorted(list, slot);
-            }
+            forget(&mut self.party, &code, slot);
         }
-        if let Some(list) = self.pair.get_mut(&(a, b)) {
-            remove_sorted(list, slot);
-        }
+        forget(&mut self.pair, &(a, b), slot);
         for area in agreement.subjects() {
-            if let Some(list) = self.subject.get_mut(area) {
-                remove_sorted(list, slot);
-            }
+            forget(&mut self.subject, area, slot);
         }
-        if let Some(list) = self.instrument.get_mut(&agreement.instrument()) {
-            remove_sorted(list, slot);
-        }
+        forget(&mut self.instrument, &agreement.instrument(), slot);
         self.leave_stage(slot, agreement, agreement.stage());
         for (position, event) in agreement.history_positions() {
             self.events.remove(event.date(), slot, position);
+        }
+    }
+}
+
+/// Takes `slot` out of the set at `key`, and the set out of the map once it
+/// is empty, so that keys of removed agreements do not linger.
+fn forget<K: std::hash::Hash + Eq>(map: &mut HashMap<K, BTreeSet<u32>>, key: &K, slot: u32) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(&slot);
+        if set.is_empty() {
+            map.remove(key);
         }
     }
 }
@@ -265,14 +252,14 @@ mod tests {
     }
 
     #[test]
-    fn index_lists_stay_sorted_and_forget_what_is_removed() {
-        let mut list = Vec::new();
-        for slot in [5, 1, 9, 3, 9, 7] {
-            push_sorted(&mut list, slot);
-        }
-        assert_eq!(list, [1, 3, 5, 7, 9]);
-        remove_sorted(&mut list, 5);
-        remove_sorted(&mut list, 42);
-        assert_eq!(list, [1, 3, 7, 9]);
+    fn an_emptied_set_leaves_its_map() {
+        let mut map: HashMap<&str, BTreeSet<u32>> = HashMap::new();
+        map.entry("IND").or_default().extend([1, 2]);
+        forget(&mut map, &"IND", 1);
+        assert_eq!(map.get("IND").map(BTreeSet::len), Some(1));
+        forget(&mut map, &"IND", 2);
+        assert!(map.is_empty());
+        forget(&mut map, &"JPN", 3);
+        assert!(map.is_empty());
     }
 }

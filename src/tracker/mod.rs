@@ -108,10 +108,17 @@ pub struct Tracker {
     policy: Policy,
     clock: Arc<dyn Clock>,
     observers: Vec<Arc<dyn Observer>>,
-    /// Agreements by slot; a removed agreement leaves `None`, so slots (and
-    /// the index lists, which are in slot order) never move.
+    /// Agreements by slot. A removed agreement leaves `None`, and the next
+    /// agreement inserted takes the first freed slot, so that slots never
+    /// outnumber the most agreements the tracker held at once.
     slots: Vec<Option<Slot>>,
+    /// Freed slots, taken last in, first out.
+    free: Vec<u32>,
     by_id: HashMap<AgreementId, u32>,
+    /// The last version of every removed agreement: one inserted again
+    /// with the same id goes on from there, so that a writer who read an
+    /// older version is told of a conflict.
+    removed: HashMap<AgreementId, u64>,
     index: Index,
 }
 
@@ -198,7 +205,9 @@ impl Tracker {
             clock: Arc::new(SystemClock),
             observers: Vec::new(),
             slots: Vec::new(),
+            free: Vec::new(),
             by_id: HashMap::new(),
+            removed: HashMap::new(),
             index: Index::default(),
         }
     }
@@ -266,12 +275,14 @@ impl Tracker {
         self.by_id.contains_key(&id)
     }
 
-    /// Every agreement, in insertion order.
+    /// Every agreement, in the order of their slots: the order they were
+    /// inserted in, except that one inserted after a removal takes the
+    /// place of the last removed.
     pub fn iter(&self) -> impl Iterator<Item = &Agreement> + '_ {
         self.slots.iter().flatten().map(|slot| &slot.agreement)
     }
 
-    /// Every agreement with its version, in insertion order.
+    /// Every agreement with its version, in the order of [`Tracker::iter`].
     pub fn iter_versions(&self) -> impl Iterator<Item = (&Agreement, u64)> + '_ {
         self.slots
             .iter()
@@ -346,7 +357,7 @@ impl Tracker {
         let now = self.clock.now();
         let (agreement, receipt) = builder.header()?.open(&self.policy, now, first, true)?;
         let id = agreement.id();
-        let slot = self.add(agreement, 1)?;
+        let slot = self.add(agreement, None)?;
         self.notify(slot, &receipt);
         Ok(id)
     }
@@ -382,24 +393,58 @@ impl Tracker {
         agreement
             .check_history(&self.policy)
             .map_err(AgreementError::from)?;
-        self.add(agreement, 1)?;
-        Ok(1)
+        let slot = self.add(agreement, None)?;
+        Ok(self.version_at(slot))
     }
 
-    /// Adds an agreement already checked against the policy, at `version`;
-    /// returns its slot.
-    fn add(&mut self, agreement: Agreement, version: u64) -> Result<u32, TrackerError> {
-        if self.by_id.contains_key(&agreement.id()) {
+    /// Adds an agreement already checked against the policy, at `version`,
+    /// or (when `None`) at version 1 or one past the version it had when
+    /// it was removed; returns its slot.
+    fn add(&mut self, agreement: Agreement, version: Option<u64>) -> Result<u32, TrackerError> {
+        let id = agreement.id();
+        if self.by_id.contains_key(&id) {
             return Err(TrackerError::DuplicateAgreement {
-                id: agreement.id(),
+                id,
                 title: agreement.title().to_owned(),
             });
         }
-        let slot = self.slot_count();
-        self.index.add(slot, &agreement);
-        self.by_id.insert(agreement.id(), slot);
-        self.slots.push(Some(Slot { agreement, version }));
+        let version = match (version, self.removed.get(&id)) {
+            (Some(version), _) => version,
+            (None, None) => 1,
+            (None, Some(&last)) if last < limits::MAX_VERSION => last + 1,
+            (None, Some(&last)) => {
+                return Err(TrackerError::VersionLimit {
+                    agreement: id,
+                    version: last,
+                });
+            }
+        };
+        self.removed.remove(&id);
+        let entry = Some(Slot { agreement, version });
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                if let Some(place) = self.slots.get_mut(slot as usize) {
+                    *place = entry;
+                }
+                slot
+            }
+            None => {
+                self.slots.push(entry);
+                self.slot_count() - 1
+            }
+        };
+        if let Some(Some(added)) = self.slots.get(slot as usize) {
+            self.index.add(slot, &added.agreement);
+        }
+        self.by_id.insert(id, slot);
         Ok(slot)
+    }
+
+    fn version_at(&self, slot: u32) -> u64 {
+        self.slots
+            .get(slot as usize)
+            .and_then(Option::as_ref)
+            .map_or(0, |slot| slot.version)
     }
 
     /// Removes an agreement, returning it.
@@ -408,10 +453,35 @@ impl Tracker {
     /// in the tracker, where their history is worth querying; removal is for
     /// records that should not be there at all (a duplicate import, a test
     /// entry). Export the tracker first if you need to keep them.
+    ///
+    /// The tracker remembers the version the agreement had: inserted again,
+    /// it goes on from there, so that a writer who read it before is told
+    /// of a conflict. Removal costs the logarithm of the indexes' sizes, and
+    /// its slot is taken by the next agreement inserted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let id = tracker.create(
+    ///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+    ///     Event::new(EventKind::Proposed, "2024".parse()?),
+    /// )?;
+    /// tracker.record(id, Event::new(EventKind::Deliberated, "2025".parse()?))?;
+    /// let pact = tracker.remove(id).unwrap();
+    /// assert!(tracker.is_empty());
+    /// assert_eq!(tracker.insert(pact)?, 3); // version 2 was removed
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn remove(&mut self, id: AgreementId) -> Option<Agreement> {
-        let slot = self.by_id.remove(&id)?;
+        let slot = *self.by_id.get(&id)?;
         let removed = self.slots.get_mut(slot as usize)?.take()?;
+        self.by_id.remove(&id);
         self.index.remove(slot, &removed.agreement);
+        self.free.push(slot);
+        self.removed.insert(id, removed.version);
         Some(removed.agreement)
     }
 
@@ -639,18 +709,28 @@ impl Clone for Tracker {
             clock: Arc::clone(&self.clock),
             observers: self.observers.clone(),
             slots: self.slots.clone(),
+            free: self.free.clone(),
             by_id: self.by_id.clone(),
+            removed: self.removed.clone(),
             index: self.index.clone(),
         }
     }
 }
 
 impl PartialEq for Tracker {
-    /// Trackers are equal when they hold equal agreements at equal versions,
-    /// in the same order, under equal policies (clocks and observers are not
-    /// compared).
+    /// Trackers are equal when they hold equal agreements at equal versions
+    /// under equal policies, and remember the same versions of removed
+    /// agreements. The order of their slots, and their clocks and
+    /// observers, are not compared.
     fn eq(&self, other: &Self) -> bool {
-        self.policy == other.policy && self.iter_versions().eq(other.iter_versions())
+        self.policy == other.policy
+            && self.len() == other.len()
+            && self.removed == other.removed
+            && self.iter_versions().all(|(agreement, version)| {
+                other.slot(agreement.id()).is_some_and(|theirs| {
+                    theirs.version == version && theirs.agreement == *agreement
+                })
+            })
     }
 }
 
@@ -685,7 +765,11 @@ impl Tracker {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn export(&self) -> TrackerDocument {
-        TrackerDocument::new(&self.policy, self.iter_versions())
+        TrackerDocument::new(
+            &self.policy,
+            self.iter_versions(),
+            self.removed.iter().map(|(id, version)| (*id, *version)),
+        )
     }
 
     /// The tracker a document describes, with guard names resolved in
@@ -717,9 +801,9 @@ impl Tracker {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn import(document: TrackerDocument, guards: &Guards) -> Result<Tracker, DocumentError> {
-        let (policy, agreements) = document.read(guards)?;
-        let mut tracker = Tracker::with_policy(policy);
-        for (position, tracked) in agreements.enumerate() {
+        let read = document.read(guards)?;
+        let mut tracker = Tracker::with_policy(read.policy);
+        for (position, tracked) in read.agreements.enumerate() {
             let tracked = tracked?;
             let id = tracked.agreement.id();
             let invalid = |source: DocumentError| DocumentError::InvalidAgreement {
@@ -728,13 +812,21 @@ impl Tracker {
                 source: Box::new(source),
             };
             tracker
-                .add(tracked.agreement, tracked.version)
+                .add(tracked.agreement, Some(tracked.version))
                 .map_err(|_| {
                     invalid(DocumentError::DuplicateAgreement {
                         path: format!("agreements[{position}].agreement.id"),
                         id: id.to_string(),
                     })
                 })?;
+        }
+        for (i, (id, version)) in read.removed.into_iter().enumerate() {
+            if tracker.contains(id) || tracker.removed.insert(id, version).is_some() {
+                return Err(DocumentError::DuplicateAgreement {
+                    path: format!("removed[{i}].id"),
+                    id: id.to_string(),
+                });
+            }
         }
         Ok(tracker)
     }

@@ -236,7 +236,10 @@ impl<'t> Query<'t> {
     fn plan(&self) -> Plan<'_> {
         let index = self.tracker.index();
         const EMPTY: &[u32] = &[];
-        let list = |list: Option<&'t Vec<u32>>| Source::List(list.map_or(EMPTY, Vec::as_slice));
+        let set = |set: Option<&'t BTreeSet<u32>>| match set {
+            Some(set) => Source::Set(set),
+            None => Source::List(EMPTY),
+        };
         let mut covered = vec![false; self.filters.len()];
         let mut sources: Vec<Source<'t>> = Vec::new();
         // A party and a stage together have an index of their own.
@@ -264,10 +267,10 @@ impl<'t> Query<'t> {
                 continue;
             }
             let source = match filter {
-                Filter::Party(code) => Some(list(index.party.get(code))),
-                Filter::Pair(a, b) => Some(list(index.pair.get(&(*a, *b)))),
-                Filter::Subject(area) => Some(list(index.subject.get(area))),
-                Filter::Instrument(kind) => Some(list(index.instrument.get(kind))),
+                Filter::Party(code) => Some(set(index.party.get(code))),
+                Filter::Pair(a, b) => Some(set(index.pair.get(&(*a, *b)))),
+                Filter::Subject(area) => Some(set(index.subject.get(area))),
+                Filter::Instrument(kind) => Some(set(index.instrument.get(kind))),
                 Filter::Stage(stage) => index.stage.get(stage.index()).map(Source::Set),
                 Filter::StageOn(..) | Filter::EventsBetween(..) | Filter::Title(_) => None,
             };

@@ -70,8 +70,20 @@ fn trackers_differing_in_any_one_way_are_unequal() {
         &tracker(Policy::standard(), std::slice::from_ref(&a)),
     );
     assert_differ(&base, &Tracker::new());
-    // The same agreements in another order.
-    assert_differ(&base, &tracker(Policy::standard(), &[b.clone(), a.clone()]));
+    // The same agreements in another order are the same tracker.
+    assert_equal(&base, &tracker(Policy::standard(), &[b.clone(), a.clone()]));
+    // The same agreements, but one remembers a removed agreement's version.
+    let mut remembers = base.clone();
+    let third = bilateral::Agreement::builder("Third", crate::common::india_japan())
+        .id(bilateral::AgreementId::from_uuid(uuid::Uuid::from_u128(
+            0xC,
+        )))
+        .subject(bilateral::SubjectArea::Trade)
+        .build(event(9, EventKind::Proposed, "2023"))
+        .unwrap();
+    remembers.insert(third.clone()).unwrap();
+    remembers.remove(third.id()).unwrap();
+    assert_differ(&base, &remembers);
     // One agreement changed.
     let mut changed = a.clone();
     changed

@@ -132,8 +132,9 @@ fn insert_get_iterate_and_remove() {
     assert_eq!(tracker.query().party(code("JPN")).count(), 1);
     assert_eq!(tracker.query().stage(Stage::MoiSigned).count(), 0);
     assert!(tracker.remove(agreement_id(2)).is_none());
-    // It can come back, at version 1.
-    assert_eq!(tracker.insert(removed).unwrap(), 1);
+    // It can come back, one version past the one it was removed at, so
+    // that a writer who read it before is told of a conflict.
+    assert_eq!(tracker.insert(removed).unwrap(), 2);
     assert_eq!(tracker.query().party(code("JPN")).count(), 2);
 }
 
