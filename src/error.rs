@@ -115,6 +115,8 @@ pub enum ErrorKind {
     Refused,
     /// A document in a newer format.
     UnsupportedFormat,
+    /// Text that is not a document of the kind read.
+    Syntax,
     /// A document entry holding not exactly one change.
     MalformedEntry,
     /// A document agreement without entries.
@@ -326,6 +328,7 @@ fn agreement_kind(error: &AgreementError) -> ErrorKind {
 fn document_kind(error: &DocumentError) -> ErrorKind {
     match error {
         DocumentError::UnsupportedFormat { .. } => ErrorKind::UnsupportedFormat,
+        DocumentError::Syntax { .. } => ErrorKind::Syntax,
         DocumentError::Value { source, .. } => value_kind(source),
         DocumentError::MalformedEntry { .. } => ErrorKind::MalformedEntry,
         DocumentError::NoEvents { .. } => ErrorKind::NoEvents,

@@ -49,6 +49,15 @@ pub enum DocumentError {
         /// The newest version this crate reads.
         supported: u32,
     },
+    /// The text is not a document of this kind: malformed, a value of the
+    /// wrong type, an unknown or missing field (the deserialiser's message,
+    /// with its line and column where it gives them).
+    #[error("unreadable document: {message}")]
+    #[non_exhaustive]
+    Syntax {
+        /// What the deserialiser said.
+        message: String,
+    },
     /// A value is invalid.
     #[error("at {path}: {source}")]
     #[non_exhaustive]
@@ -170,7 +179,7 @@ impl DocumentError {
     /// about one field.
     pub fn path(&self) -> Option<&str> {
         match self {
-            DocumentError::UnsupportedFormat { .. } => None,
+            DocumentError::UnsupportedFormat { .. } | DocumentError::Syntax { .. } => None,
             DocumentError::InvalidAgreement { source, .. } => source.path(),
             DocumentError::Value { path, .. }
             | DocumentError::MalformedEntry { path, .. }

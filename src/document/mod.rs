@@ -38,6 +38,7 @@
 mod error;
 mod forms;
 mod read;
+mod stream;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -48,6 +49,7 @@ use crate::model::{AgreementId, Event, Parties, Party, Representative, Source};
 pub use error::DocumentError;
 
 pub(crate) use read::Tracked;
+pub(crate) use stream::{Sink, tracker as stream_tracker};
 
 use forms::{
     RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRemoved, RawRepresentative,

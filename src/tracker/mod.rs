@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::agreement::{Agreement, AgreementBuilder, AgreementError, Change, Observer, Receipt};
 use crate::clock::{Clock, SystemClock};
-use crate::document::{DocumentError, TrackerDocument};
+use crate::document::{DocumentError, Tracked, TrackerDocument};
 use crate::lifecycle::{Guards, Policy};
 use crate::model::{AgreementId, Event, EventDate, PartyCode, Stage, SubjectArea, limits};
 
@@ -801,34 +801,16 @@ impl Tracker {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn import(document: TrackerDocument, guards: &Guards) -> Result<Tracker, DocumentError> {
+        use crate::document::Sink;
         let read = document.read(guards)?;
-        let mut tracker = Tracker::with_policy(read.policy);
+        let mut loading = Loading {
+            tracker: Some(Tracker::with_policy(read.policy)),
+            removed: read.removed,
+        };
         for (position, tracked) in read.agreements.enumerate() {
-            let tracked = tracked?;
-            let id = tracked.agreement.id();
-            let invalid = |source: DocumentError| DocumentError::InvalidAgreement {
-                position,
-                id: id.to_string(),
-                source: Box::new(source),
-            };
-            tracker
-                .add(tracked.agreement, Some(tracked.version))
-                .map_err(|_| {
-                    invalid(DocumentError::DuplicateAgreement {
-                        path: format!("agreements[{position}].agreement.id"),
-                        id: id.to_string(),
-                    })
-                })?;
+            loading.agreement(position, tracked?)?;
         }
-        for (i, (id, version)) in read.removed.into_iter().enumerate() {
-            if tracker.contains(id) || tracker.removed.insert(id, version).is_some() {
-                return Err(DocumentError::DuplicateAgreement {
-                    path: format!("removed[{i}].id"),
-                    id: id.to_string(),
-                });
-            }
-        }
-        Ok(tracker)
+        loading.finish()
     }
 }
 
@@ -848,10 +830,111 @@ impl serde::Serialize for Tracker {
 }
 
 impl<'de> serde::Deserialize<'de> for Tracker {
-    /// Reads a [`TrackerDocument`] with the built-in guards; see
-    /// [`Tracker::import`].
+    /// Reads a tracker document as a stream, with the built-in guards; see
+    /// [`Tracker::load`].
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let document = TrackerDocument::deserialize(deserializer)?;
-        Tracker::try_from(document).map_err(serde::de::Error::custom)
+        Tracker::load(deserializer, &Guards::builtin()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Builds a tracker from a streamed document.
+struct Loading {
+    tracker: Option<Tracker>,
+    removed: Vec<(AgreementId, u64)>,
+}
+
+impl crate::document::Sink for Loading {
+    fn policy(&mut self, policy: Policy) {
+        self.tracker = Some(Tracker::with_policy(policy));
+    }
+
+    fn agreement(&mut self, position: usize, tracked: Tracked) -> Result<(), DocumentError> {
+        let id = tracked.agreement.id();
+        let Some(tracker) = self.tracker.as_mut() else {
+            return Ok(());
+        };
+        tracker
+            .add(tracked.agreement, Some(tracked.version))
+            .map(drop)
+            .map_err(|_| DocumentError::InvalidAgreement {
+                position,
+                id: id.to_string(),
+                source: Box::new(DocumentError::DuplicateAgreement {
+                    path: format!("agreements[{position}].agreement.id"),
+                    id: id.to_string(),
+                }),
+            })
+    }
+
+    fn removed(&mut self, removed: Vec<(AgreementId, u64)>) -> Result<(), DocumentError> {
+        self.removed = removed;
+        Ok(())
+    }
+}
+
+impl Loading {
+    /// The tracker, remembering the versions of removed agreements.
+    fn finish(self) -> Result<Tracker, DocumentError> {
+        let Some(mut tracker) = self.tracker else {
+            return Err(DocumentError::Syntax {
+                message: "missing field `policy`".to_owned(),
+            });
+        };
+        for (i, (id, version)) in self.removed.into_iter().enumerate() {
+            if tracker.contains(id) || tracker.removed.insert(id, version).is_some() {
+                return Err(DocumentError::DuplicateAgreement {
+                    path: format!("removed[{i}].id"),
+                    id: id.to_string(),
+                });
+            }
+        }
+        Ok(tracker)
+    }
+}
+
+impl Tracker {
+    /// Reads a tracker document from any serde deserializer as a stream:
+    /// each agreement is read, validated under the document's policy and
+    /// inserted before the next is read, so that memory holds the tracker
+    /// and one agreement's text, never the whole document, and reading
+    /// stops at the first invalid agreement or exceeded limit. Guard names
+    /// are resolved in `guards`. The document's `format` and `policy` must
+    /// come before its `agreements`, as [`Tracker::export`] writes them.
+    ///
+    /// # Errors
+    ///
+    /// The first rule the document breaks, as a [`DocumentError`] naming the
+    /// field's path; text the deserializer cannot read is
+    /// [`DocumentError::Syntax`]. Nothing is returned unless everything is
+    /// valid.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// use bilateral::lifecycle::Guards;
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// tracker.create(
+    ///     Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics),
+    ///     Event::new(EventKind::Proposed, "2024".parse()?),
+    /// )?;
+    /// let json = serde_json::to_vec(&tracker)?;
+    /// // From a file, `serde_json::Deserializer::from_reader(BufReader::new(file))`.
+    /// let mut reader = serde_json::Deserializer::from_slice(&json);
+    /// let copy = Tracker::load(&mut reader, &Guards::builtin())?;
+    /// assert_eq!(copy, tracker);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        guards: &Guards,
+    ) -> Result<Tracker, DocumentError> {
+        let mut loading = Loading {
+            tracker: None,
+            removed: Vec::new(),
+        };
+        crate::document::stream_tracker(deserializer, guards, &mut loading)?;
+        loading.finish()
     }
 }

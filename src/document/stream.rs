@@ -1,0 +1,235 @@
+//! Reading a tracker document as a stream: each agreement is read,
+//! validated and handed over before the next is read, so that memory holds
+//! the loaded values and one agreement's text, never the whole document's,
+//! and reading stops at the first refusal or exceeded limit.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::lifecycle::{Guards, Policy};
+use crate::model::{AgreementId, Collection, ValueError, limits};
+
+use super::error::DocumentError;
+use super::forms::{RawPolicy, RawRemoved, RawTracked};
+use super::read::{self, Tracked};
+
+/// What a streamed tracker document is handed to, piece by piece.
+pub(crate) trait Sink {
+    /// The document's policy, before any agreement.
+    fn policy(&mut self, policy: Policy);
+
+    /// The agreement at `position`, validated under the policy.
+    ///
+    /// # Errors
+    ///
+    /// The refusal of the agreement by the receiver (a duplicate id).
+    fn agreement(&mut self, position: usize, tracked: Tracked) -> Result<(), DocumentError>;
+
+    /// The last versions of removed agreements.
+    ///
+    /// # Errors
+    ///
+    /// The refusal by the receiver (an id also in force).
+    fn removed(&mut self, removed: Vec<(AgreementId, u64)>) -> Result<(), DocumentError>;
+}
+
+/// Reads a tracker document from `deserializer` into `sink`.
+///
+/// When the document's `format` and `policy` come before its `agreements`
+/// (as this crate writes them), each agreement is checked as it is read.
+/// Otherwise (a JSON value with sorted keys, say) the agreements are read
+/// whole first and checked once the policy is known.
+///
+/// # Errors
+///
+/// The first refusal, as a [`DocumentError`]; text the deserialiser cannot
+/// read is [`DocumentError::Syntax`].
+pub(crate) fn tracker<'de, D, S>(
+    deserializer: D,
+    guards: &Guards,
+    sink: &mut S,
+) -> Result<(), DocumentError>
+where
+    D: Deserializer<'de>,
+    S: Sink,
+{
+    let refusal = RefCell::new(None);
+    let visitor = TrackerVisitor {
+        guards,
+        sink: RefCell::new(sink),
+        refusal: &refusal,
+    };
+    let outcome = deserializer.deserialize_map(visitor);
+    // A refusal found while reading stops the deserialiser with a message;
+    // the typed refusal is kept aside and wins.
+    if let Some(refusal) = refusal.into_inner() {
+        return Err(refusal);
+    }
+    outcome.map_err(|error| DocumentError::Syntax {
+        message: error.to_string(),
+    })
+}
+
+struct TrackerVisitor<'a, S> {
+    guards: &'a Guards,
+    sink: RefCell<&'a mut S>,
+    refusal: &'a RefCell<Option<DocumentError>>,
+}
+
+impl<S: Sink> TrackerVisitor<'_, S> {
+    /// Keeps a refusal aside and stops the deserialiser.
+    fn refuse<E: de::Error>(&self, refusal: DocumentError) -> E {
+        let message = refusal.to_string();
+        *self.refusal.borrow_mut() = Some(refusal);
+        E::custom(message)
+    }
+
+    /// Validates the agreement at `position` and hands it over.
+    fn accept<E: de::Error>(
+        &self,
+        position: usize,
+        raw: RawTracked,
+        policy: &Policy,
+    ) -> Result<(), E> {
+        let tracked = read::tracked(raw, policy, position).map_err(|e| self.refuse(e))?;
+        self.sink
+            .borrow_mut()
+            .agreement(position, tracked)
+            .map_err(|e| self.refuse(e))
+    }
+}
+
+impl<'de, S: Sink> Visitor<'de> for TrackerVisitor<'_, S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a tracker document: format, policy, agreements")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut format = None;
+        let mut policy: Option<Policy> = None;
+        let mut agreements_seen = false;
+        let mut early: Option<Vec<RawTracked>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let found: u32 = map.next_value()?;
+                    read::readable_format(found).map_err(|e| self.refuse(e))?;
+                    format = Some(found);
+                }
+                "policy" => {
+                    let raw: RawPolicy = map.next_value()?;
+                    let read =
+                        read::policy(raw, self.guards, "policy.").map_err(|e| self.refuse(e))?;
+                    self.sink.borrow_mut().policy(read.clone());
+                    policy = Some(read);
+                }
+                "agreements" => {
+                    if agreements_seen {
+                        return Err(de::Error::duplicate_field("agreements"));
+                    }
+                    agreements_seen = true;
+                    match (format, policy.as_ref()) {
+                        (Some(_), Some(rules)) => map.next_value_seed(AgreementsSeed {
+                            visitor: &self,
+                            policy: Some(rules),
+                            held: None,
+                        })?,
+                        _ => {
+                            let mut held = Vec::new();
+                            map.next_value_seed(AgreementsSeed {
+                                visitor: &self,
+                                policy: None,
+                                held: Some(&mut held),
+                            })?;
+                            early = Some(held);
+                        }
+                    }
+                }
+                "removed" => {
+                    let raw: Option<Vec<RawRemoved>> = map.next_value()?;
+                    let removed =
+                        read::removed(raw.unwrap_or_default()).map_err(|e| self.refuse(e))?;
+                    self.sink
+                        .borrow_mut()
+                        .removed(removed)
+                        .map_err(|e| self.refuse(e))?;
+                }
+                other => {
+                    let _: IgnoredAny = map.next_value()?;
+                    return Err(de::Error::unknown_field(
+                        other,
+                        &["format", "policy", "agreements", "removed"],
+                    ));
+                }
+            }
+        }
+        for (present, field) in [
+            (format.is_some(), "format"),
+            (policy.is_some(), "policy"),
+            (agreements_seen, "agreements"),
+        ] {
+            if !present {
+                return Err(de::Error::missing_field(field));
+            }
+        }
+        if let (Some(held), Some(rules)) = (early, policy.as_ref()) {
+            for (position, raw) in held.into_iter().enumerate() {
+                self.accept(position, raw, rules)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `agreements` array, read one agreement at a time: each checked and
+/// handed over at once when the policy is known, held otherwise.
+struct AgreementsSeed<'v, 'a, S> {
+    visitor: &'v TrackerVisitor<'a, S>,
+    policy: Option<&'v Policy>,
+    held: Option<&'v mut Vec<RawTracked>>,
+}
+
+impl<'de, S: Sink> DeserializeSeed<'de> for AgreementsSeed<'_, '_, S> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, S: Sink> Visitor<'de> for AgreementsSeed<'_, '_, S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of agreements with their versions")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let mut position = 0;
+        while let Some(raw) = seq.next_element::<RawTracked>()? {
+            if position >= limits::MAX_AGREEMENTS {
+                // Refused at the first agreement past the limit, before
+                // reading the rest.
+                return Err(self.visitor.refuse(DocumentError::Value {
+                    path: "agreements".to_owned(),
+                    source: ValueError::TooMany {
+                        what: Collection::Agreements,
+                        count: position + 1,
+                        max: limits::MAX_AGREEMENTS,
+                    },
+                }));
+            }
+            match (self.policy, self.held.as_deref_mut()) {
+                (Some(policy), _) => self.visitor.accept(position, raw, policy)?,
+                (None, Some(held)) => held.push(raw),
+                (None, None) => {}
+            }
+            position += 1;
+        }
+        Ok(())
+    }
+}
