@@ -55,11 +55,26 @@ where
     D: Deserializer<'de>,
     S: Sink,
 {
+    tracker_within(deserializer, guards, sink, limits::MAX_AGREEMENTS)
+}
+
+/// As [`tracker`], with at most `max` agreements.
+fn tracker_within<'de, D, S>(
+    deserializer: D,
+    guards: &Guards,
+    sink: &mut S,
+    max: usize,
+) -> Result<(), DocumentError>
+where
+    D: Deserializer<'de>,
+    S: Sink,
+{
     let refusal = RefCell::new(None);
     let visitor = TrackerVisitor {
         guards,
         sink: RefCell::new(sink),
         refusal: &refusal,
+        max,
     };
     let outcome = deserializer.deserialize_map(visitor);
     // A refusal found while reading stops the deserialiser with a message;
@@ -76,6 +91,7 @@ struct TrackerVisitor<'a, S> {
     guards: &'a Guards,
     sink: RefCell<&'a mut S>,
     refusal: &'a RefCell<Option<DocumentError>>,
+    max: usize,
 }
 
 impl<S: Sink> TrackerVisitor<'_, S> {
@@ -211,7 +227,7 @@ impl<'de, S: Sink> Visitor<'de> for AgreementsSeed<'_, '_, S> {
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
         let mut position = 0;
         while let Some(raw) = seq.next_element::<RawTracked>()? {
-            if position >= limits::MAX_AGREEMENTS {
+            if position >= self.visitor.max {
                 // Refused at the first agreement past the limit, before
                 // reading the rest.
                 return Err(self.visitor.refuse(DocumentError::Value {
@@ -219,7 +235,7 @@ impl<'de, S: Sink> Visitor<'de> for AgreementsSeed<'_, '_, S> {
                     source: ValueError::TooMany {
                         what: Collection::Agreements,
                         count: position + 1,
-                        max: limits::MAX_AGREEMENTS,
+                        max: self.visitor.max,
                     },
                 }));
             }
@@ -231,5 +247,78 @@ impl<'de, S: Sink> Visitor<'de> for AgreementsSeed<'_, '_, S> {
             position += 1;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Counting {
+        policy: bool,
+        agreements: usize,
+    }
+
+    impl Sink for Counting {
+        fn policy(&mut self, _: Policy) {
+            self.policy = true;
+        }
+
+        fn agreement(&mut self, _: usize, _: Tracked) -> Result<(), DocumentError> {
+            self.agreements += 1;
+            Ok(())
+        }
+
+        fn removed(&mut self, _: Vec<(AgreementId, u64)>) -> Result<(), DocumentError> {
+            Ok(())
+        }
+    }
+
+    fn document(agreements: usize, tail: &str) -> String {
+        let agreement = |n: usize| {
+            format!(
+                r#"{{"version": 1, "agreement": {{"format": 1, "id": "00000000-0000-0000-0000-{n:012}",
+                "title": "Pact {n}", "parties": [{{"code": "IND", "name": "India"}}, {{"code": "JPN", "name": "Japan"}}],
+                "subjects": ["trade"], "entries": [{{"recorded_at": "2024-01-01T00:00:00Z",
+                "record": {{"id": "00000000-0000-0000-0001-{n:012}", "date": "2023", "kind": "proposed"}}}}]}}}}"#
+            )
+        };
+        let list: Vec<String> = (0..agreements).map(agreement).collect();
+        format!(
+            r#"{{"format": 1, "policy": {}, "agreements": [{}{tail}"#,
+            serde_json::to_string(&Policy::standard()).unwrap(),
+            list.join(",")
+        )
+    }
+
+    #[test]
+    fn reading_stops_at_the_first_agreement_past_the_limit() {
+        // The rest of the text is not even valid JSON: it is never read.
+        let text = document(5, ", garbage that is never read");
+        let mut sink = Counting::default();
+        let err = tracker_within(
+            &mut serde_json::Deserializer::from_str(&text),
+            &Guards::builtin(),
+            &mut sink,
+            3,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "at agreements: too many agreements for one document: 4, and the limit is 3"
+        );
+        assert_eq!(sink.agreements, 3);
+        // Within the limit, everything is read.
+        let text = document(3, "]}");
+        let mut sink = Counting::default();
+        tracker_within(
+            &mut serde_json::Deserializer::from_str(&text),
+            &Guards::builtin(),
+            &mut sink,
+            3,
+        )
+        .unwrap();
+        assert_eq!((sink.policy, sink.agreements), (true, 3));
     }
 }

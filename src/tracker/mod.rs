@@ -739,6 +739,8 @@ impl fmt::Debug for Tracker {
         f.debug_struct("Tracker")
             .field("policy", &self.policy.name())
             .field("agreements", &self.len())
+            .field("slots", &self.slots.len())
+            .field("removed", &self.removed.len())
             .field("observers", &self.observers.len())
             .finish()
     }
@@ -824,8 +826,54 @@ impl TryFrom<TrackerDocument> for Tracker {
 }
 
 impl serde::Serialize for Tracker {
+    /// Writes the tracker's document as a stream, one agreement at a time,
+    /// without building the whole document in memory first.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.export().serialize(serializer)
+        use serde::ser::{SerializeSeq, SerializeStruct};
+
+        /// The agreements with their versions, written one by one.
+        struct Agreements<'a>(&'a Tracker);
+
+        #[derive(serde::Serialize)]
+        struct TrackedRef<'a> {
+            version: u64,
+            agreement: &'a Agreement,
+        }
+
+        #[derive(serde::Serialize)]
+        struct RemovedRef {
+            id: AgreementId,
+            version: u64,
+        }
+
+        impl serde::Serialize for Agreements<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+                for (agreement, version) in self.0.iter_versions() {
+                    seq.serialize_element(&TrackedRef { version, agreement })?;
+                }
+                seq.end()
+            }
+        }
+
+        let fields = if self.removed.is_empty() { 3 } else { 4 };
+        let mut document = serializer.serialize_struct("TrackerDocument", fields)?;
+        document.serialize_field("format", &crate::document::FORMAT_VERSION)?;
+        document.serialize_field("policy", &self.policy)?;
+        document.serialize_field("agreements", &Agreements(self))?;
+        if !self.removed.is_empty() {
+            let mut removed: Vec<RemovedRef> = self
+                .removed
+                .iter()
+                .map(|(id, version)| RemovedRef {
+                    id: *id,
+                    version: *version,
+                })
+                .collect();
+            removed.sort_unstable_by_key(|removed| removed.id.to_string());
+            document.serialize_field("removed", &removed)?;
+        }
+        document.end()
     }
 }
 

@@ -8,6 +8,7 @@ mod concurrency;
 mod corrections;
 mod equality;
 mod history_order;
+mod hostile;
 mod import;
 mod json;
 mod lifecycle;

@@ -390,6 +390,22 @@ fn a_tracker_round_trips_through_json() {
     let back: Tracker = serde_json::from_str(&text).unwrap();
     assert_eq!(back, tracker);
     assert_eq!(back.version(agreement_id(4)), Some(3));
+    // Written as a stream or as a document, the same JSON, removals too.
+    let mut tracker = tracker;
+    tracker.remove(agreement_id(2)).unwrap();
+    assert_eq!(
+        serde_json::to_value(&tracker).unwrap(),
+        serde_json::to_value(tracker.export()).unwrap()
+    );
+    let back: Tracker = serde_json::from_str(&serde_json::to_string(&tracker).unwrap()).unwrap();
+    assert_eq!(back, tracker);
+    let removed = sample().get(agreement_id(2)).unwrap().clone();
+    let mut back = back;
+    assert_eq!(
+        back.insert(removed).unwrap(),
+        2,
+        "the removed version travels"
+    );
     assert_eq!(back.query().stage(Stage::Terminated).count(), 1);
 }
 
