@@ -99,6 +99,9 @@ pub struct Policy {
     name: Cow<'static, str>,
     /// `next[from]` holds the stages that may follow `from`.
     next: [StageSet; Stage::COUNT],
+    /// `previous[to]` holds the stages `to` may follow: the same table read
+    /// the other way, kept so that a refusal names them at no cost.
+    previous: [StageSet; Stage::COUNT],
     entry: StageSet,
     guards: Vec<Attached>,
 }
@@ -110,27 +113,49 @@ struct Attached {
     guard: Arc<dyn Guard>,
 }
 
+/// The standard transition table.
+const STANDARD_NEXT: [StageSet; Stage::COUNT] = [
+    // Proposed
+    StageSet::only(Stage::Deliberated).with(Stage::Withdrawn),
+    // Deliberated
+    StageSet::only(Stage::Deliberated)
+        .with(Stage::MoiSigned)
+        .with(Stage::Withdrawn),
+    // MoiSigned
+    StageSet::only(Stage::Finalised).with(Stage::Withdrawn),
+    // Finalised
+    StageSet::only(Stage::Terminated),
+    // Withdrawn
+    StageSet::EMPTY,
+    // Terminated
+    StageSet::EMPTY,
+];
+
 pub(crate) const STANDARD: Policy = Policy {
     name: Cow::Borrowed("standard"),
-    next: [
-        // Proposed
-        StageSet::only(Stage::Deliberated).with(Stage::Withdrawn),
-        // Deliberated
-        StageSet::only(Stage::Deliberated)
-            .with(Stage::MoiSigned)
-            .with(Stage::Withdrawn),
-        // MoiSigned
-        StageSet::only(Stage::Finalised).with(Stage::Withdrawn),
-        // Finalised
-        StageSet::only(Stage::Terminated),
-        // Withdrawn
-        StageSet::EMPTY,
-        // Terminated
-        StageSet::EMPTY,
-    ],
+    next: STANDARD_NEXT,
+    previous: previous(&STANDARD_NEXT),
     entry: StageSet::ALL,
     guards: Vec::new(),
 };
+
+/// A transition table read the other way: for each stage, the stages it
+/// may follow.
+const fn previous(next: &[StageSet; Stage::COUNT]) -> [StageSet; Stage::COUNT] {
+    let mut previous = [StageSet::EMPTY; Stage::COUNT];
+    let mut from = 0;
+    while from < Stage::COUNT {
+        let mut to = 0;
+        while to < Stage::COUNT {
+            if next[from].contains(Stage::ALL[to]) {
+                previous[to] = previous[to].with(Stage::ALL[from]);
+            }
+            to += 1;
+        }
+        from += 1;
+    }
+    previous
+}
 
 impl Policy {
     /// The standard lifecycle described above.
@@ -219,10 +244,7 @@ impl Policy {
 
     /// The stages that `to` may directly follow.
     pub fn allowed_before(&self, to: Stage) -> StageSet {
-        Stage::ALL
-            .into_iter()
-            .filter(|from| self.allows(*from, to))
-            .collect()
+        self.previous.get(to.index()).copied().unwrap_or_default()
     }
 
     /// The stages at which an agreement may enter the record.
@@ -513,6 +535,7 @@ impl PolicyBuilder {
         Ok(Policy {
             name: Cow::Owned(name),
             next: self.next,
+            previous: previous(&self.next),
             entry: self.entry,
             guards: self.guards,
         })
