@@ -63,7 +63,10 @@ pub fn stage_kind(stage: Stage) -> EventKind {
 /// debug forms, entries, history and stage.
 #[track_caller]
 pub fn assert_same_agreement(actual: &Agreement, expected: &Agreement) {
-    assert!(actual == expected, "agreements differ:\n{actual:?}\n{expected:?}");
+    assert!(
+        actual == expected,
+        "agreements differ:\n{actual:?}\n{expected:?}"
+    );
     assert!(expected == actual, "== is not symmetric");
     assert_eq!(
         serde_json::to_value(actual).unwrap(),
@@ -75,7 +78,10 @@ pub fn assert_same_agreement(actual: &Agreement, expected: &Agreement) {
     assert!(actual.history().eq(expected.history()));
     assert_eq!(actual.len(), expected.len());
     assert_eq!(actual.stage(), expected.stage());
-    assert_eq!(actual.timeline().to_string(), expected.timeline().to_string());
+    assert_eq!(
+        actual.timeline().to_string(),
+        expected.timeline().to_string()
+    );
 }
 
 /// Asserts that two trackers are the same in every way a user can observe:
@@ -84,7 +90,10 @@ pub fn assert_same_agreement(actual: &Agreement, expected: &Agreement) {
 /// queries (which a stale index would get wrong).
 #[track_caller]
 pub fn assert_same_tracker(actual: &Tracker, expected: &Tracker) {
-    assert!(actual == expected, "trackers differ:\n{actual:?}\n{expected:?}");
+    assert!(
+        actual == expected,
+        "trackers differ:\n{actual:?}\n{expected:?}"
+    );
     assert!(expected == actual, "== is not symmetric");
     assert_eq!(
         serde_json::to_value(actual.export()).unwrap(),
@@ -106,11 +115,18 @@ pub fn assert_same_tracker(actual: &Tracker, expected: &Tracker) {
             .collect()
     };
     assert_eq!(timeline(actual), timeline(expected));
-    let ids = |q: bilateral::Query<'_>| -> Vec<AgreementId> { q.iter().map(Agreement::id).collect() };
+    let ids =
+        |q: bilateral::Query<'_>| -> Vec<AgreementId> { q.iter().map(Agreement::id).collect() };
     for (code, _) in expected.count_by_party() {
-        assert_eq!(ids(actual.query().party(code)), ids(expected.query().party(code)));
+        assert_eq!(
+            ids(actual.query().party(code)),
+            ids(expected.query().party(code))
+        );
     }
     for stage in Stage::ALL {
-        assert_eq!(ids(actual.query().stage(stage)), ids(expected.query().stage(stage)));
+        assert_eq!(
+            ids(actual.query().stage(stage)),
+            ids(expected.query().stage(stage))
+        );
     }
 }

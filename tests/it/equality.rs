@@ -21,7 +21,9 @@ fn assert_equal<T: PartialEq + std::fmt::Debug>(a: &T, b: &T) {
 fn two_agreements() -> (bilateral::Agreement, bilateral::Agreement) {
     let first = opened(EventKind::Deliberated, "2024-06-01");
     let second = bilateral::Agreement::builder("Space cooperation", crate::common::india_japan())
-        .id(bilateral::AgreementId::from_uuid(uuid::Uuid::from_u128(0xB)))
+        .id(bilateral::AgreementId::from_uuid(uuid::Uuid::from_u128(
+            0xB,
+        )))
         .subject(bilateral::SubjectArea::Space)
         .build(event(2, EventKind::Proposed, "2023"))
         .unwrap();
@@ -51,7 +53,11 @@ fn trackers_differing_in_any_one_way_are_unequal() {
     let base = tracker(Policy::standard(), &[a.clone(), b.clone()]);
 
     // Another policy, by name or by rule.
-    let renamed = Policy::standard().to_builder().name("renamed").build().unwrap();
+    let renamed = Policy::standard()
+        .to_builder()
+        .name("renamed")
+        .build()
+        .unwrap();
     assert_differ(&base, &tracker(renamed, &[a.clone(), b.clone()]));
     let skip_moi = Policy::standard()
         .to_builder()
@@ -60,7 +66,10 @@ fn trackers_differing_in_any_one_way_are_unequal() {
         .unwrap();
     assert_differ(&base, &tracker(skip_moi, &[a.clone(), b.clone()]));
     // One agreement fewer, or none.
-    assert_differ(&base, &tracker(Policy::standard(), std::slice::from_ref(&a)));
+    assert_differ(
+        &base,
+        &tracker(Policy::standard(), std::slice::from_ref(&a)),
+    );
     assert_differ(&base, &Tracker::new());
     // The same agreements in another order.
     assert_differ(&base, &tracker(Policy::standard(), &[b.clone(), a.clone()]));

@@ -11,6 +11,7 @@ mod import;
 mod json;
 mod lifecycle;
 mod model;
+mod observable;
 mod policy;
 mod roundtrip;
 mod test_autotrait;
