@@ -10,6 +10,8 @@ use bilateral::{
 };
 
 const THREADS: usize = 8;
+// Each thread makes this many attempts; every one collides with other
+// threads on the same eight agreements.
 const ATTEMPTS: usize = 1_000;
 const AGREEMENTS: usize = 8;
 

@@ -13,6 +13,7 @@ mod import;
 mod json;
 mod lifecycle;
 mod model;
+mod observable;
 mod panics;
 mod policy;
 mod roundtrip;
