@@ -140,7 +140,9 @@ pub(crate) const STANDARD: Policy = Policy {
 };
 
 /// A transition table read the other way: for each stage, the stages it
-/// may follow.
+/// may follow. (A `const fn`, so the standard policy's is computed at
+/// compile time; both loops stay below `Stage::COUNT`, the arrays' length.)
+#[allow(clippy::indexing_slicing)]
 const fn previous(next: &[StageSet; Stage::COUNT]) -> [StageSet; Stage::COUNT] {
     let mut previous = [StageSet::EMPTY; Stage::COUNT];
     let mut from = 0;

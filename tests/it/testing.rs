@@ -1,6 +1,5 @@
 //! The `testing` feature: clocks, ids, fixtures and the scenario harness,
 //! used on the custom policy of the policies issue, and tested itself.
-#![cfg(feature = "testing")]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

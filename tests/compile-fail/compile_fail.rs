@@ -4,5 +4,5 @@
 #[test]
 fn impossible_moves_do_not_compile() {
     let cases = trybuild::TestCases::new();
-    cases.compile_fail("tests/ui/*.rs");
+    cases.compile_fail("ui/*.rs");
 }
