@@ -17,12 +17,41 @@ use super::entry::Entry;
 /// is the last stage certainly reached on the date, `possible` the furthest
 /// stage possibly reached; they are equal when the answer is certain.
 /// `None` means no stage was (certainly, or possibly) recorded by then.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StageOn {
     /// The last stage certainly reached on the date.
     pub certain: Option<Stage>,
     /// The furthest stage possibly reached on the date.
     pub possible: Option<Stage>,
+}
+
+crate::model::serde_str::plain_struct! {
+    /// The serialised form of a [`StageOn`]: `{"certain": …, "possible": …}`,
+    /// a stage left out (or null) when none.
+    struct StageOnForm {
+        opt certain: Stage,
+        opt possible: Stage,
+    }
+}
+
+impl serde::Serialize for StageOn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StageOnForm {
+            certain: self.certain,
+            possible: self.possible,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StageOn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let form = StageOnForm::deserialize(deserializer)?;
+        Ok(StageOn {
+            certain: form.certain,
+            possible: form.possible,
+        })
+    }
 }
 
 impl StageOn {

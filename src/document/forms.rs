@@ -5,139 +5,125 @@
 //! One rule for every optional field: it may be left out or be `null`, and
 //! both mean absent (its default). Writing leaves absent fields out.
 
-use serde::{Deserialize, Serialize};
+use crate::model::serde_str::plain_struct;
 
 use crate::agreement::{Agreement, Change, Entry};
 use crate::lifecycle::Policy;
 use crate::model::{Event, Party, PartyKind, Representative, Source};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawParty {
-    pub(crate) code: String,
-    pub(crate) name: String,
-    /// `state` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) kind: Option<String>,
+plain_struct! {
+    pub(crate) struct RawParty {
+        req code: String,
+        req name: String,
+        /// `state` when absent.
+        opt kind: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawRepresentative {
-    pub(crate) name: String,
-    pub(crate) office: String,
-    pub(crate) party: String,
+plain_struct! {
+    pub(crate) struct RawRepresentative {
+        req name: String,
+        req office: String,
+        req party: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawSource {
-    pub(crate) publisher: String,
-    pub(crate) title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) published: Option<String>,
+plain_struct! {
+    pub(crate) struct RawSource {
+        req publisher: String,
+        req title: String,
+        opt address: String,
+        opt published: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawEvent {
-    pub(crate) id: String,
-    pub(crate) date: String,
-    pub(crate) kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) venue: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) occasion: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) participants: Option<Vec<RawRepresentative>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) sources: Option<Vec<RawSource>>,
+plain_struct! {
+    pub(crate) struct RawEvent {
+        req id: String,
+        req date: String,
+        req kind: String,
+        opt venue: String,
+        opt occasion: String,
+        opt summary: String,
+        opt participants: Vec<RawRepresentative>,
+        opt sources: Vec<RawSource>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawRetraction {
-    pub(crate) id: String,
-    pub(crate) reason: String,
+plain_struct! {
+    pub(crate) struct RawRetraction {
+        req id: String,
+        req reason: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawEntry {
-    pub(crate) recorded_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) record: Option<RawEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) correct: Option<RawEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) retract: Option<RawRetraction>,
+plain_struct! {
+    pub(crate) struct RawEntry {
+        req recorded_at: String,
+        opt record: RawEvent,
+        opt correct: RawEvent,
+        opt retract: RawRetraction,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawAgreement {
-    pub(crate) format: u32,
-    pub(crate) id: String,
-    pub(crate) title: String,
-    /// `agreement` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) instrument: Option<String>,
-    pub(crate) parties: Vec<RawParty>,
-    pub(crate) subjects: Vec<String>,
-    pub(crate) entries: Vec<RawEntry>,
+plain_struct! {
+    pub(crate) struct RawAgreement {
+        req format: u32,
+        req id: String,
+        req title: String,
+        /// `agreement` when absent.
+        opt instrument: String,
+        req parties: Vec<RawParty>,
+        req subjects: Vec<String>,
+        req entries: Vec<RawEntry>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawPolicy {
-    pub(crate) name: String,
-    pub(crate) entry: Vec<String>,
-    pub(crate) transitions: Vec<RawTransition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) guards: Option<Vec<RawGuard>>,
+plain_struct! {
+    pub(crate) struct RawPolicy {
+        req name: String,
+        req entry: Vec<String>,
+        req transitions: Vec<RawTransition>,
+        opt guards: Vec<RawGuard>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawTransition {
-    pub(crate) from: String,
-    pub(crate) to: String,
+plain_struct! {
+    pub(crate) struct RawTransition {
+        req from: String,
+        req to: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawGuard {
-    pub(crate) on: String,
-    pub(crate) guard: String,
+plain_struct! {
+    pub(crate) struct RawGuard {
+        req on: String,
+        req guard: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawTracker {
-    pub(crate) format: u32,
-    pub(crate) policy: RawPolicy,
-    pub(crate) agreements: Vec<RawTracked>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) removed: Option<Vec<RawRemoved>>,
+plain_struct! {
+    pub(crate) struct RawTracker {
+        req format: u32,
+        req policy: RawPolicy,
+        req agreements: Vec<RawTracked>,
+        opt removed: Vec<RawRemoved>,
+    }
 }
 
+plain_struct! {
 /// The last version of a removed agreement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawRemoved {
-    pub(crate) id: String,
-    pub(crate) version: u64,
+    pub(crate) struct RawRemoved {
+        req id: String,
+        req version: u64,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawTracked {
-    pub(crate) version: u64,
-    pub(crate) agreement: RawAgreement,
+plain_struct! {
+    pub(crate) struct RawTracked {
+        req version: u64,
+        req agreement: RawAgreement,
+    }
 }
 
 impl From<&Party> for RawParty {

@@ -56,6 +56,23 @@ use forms::{
     RawSource, RawTracked, RawTracker,
 };
 
+/// Serialises and deserialises as the plain form it wraps.
+macro_rules! transparent {
+    ($ty:ident, $raw:ty) => {
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.0.serialize(serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <$raw>::deserialize(deserializer).map($ty)
+            }
+        }
+    };
+}
+
 /// The version of the document format written by this crate, and the newest
 /// one it reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -77,9 +94,10 @@ pub const FORMAT_VERSION: u32 = 1;
 /// assert_eq!(back, pact);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgreementDocument(RawAgreement);
+
+transparent!(AgreementDocument, RawAgreement);
 
 impl From<&Agreement> for AgreementDocument {
     fn from(agreement: &Agreement) -> Self {
@@ -156,9 +174,10 @@ impl TryFrom<AgreementDocument> for Agreement {
 /// assert!(Policy::try_from(doc).is_err()); // not a built-in guard
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyDocument(RawPolicy);
+
+transparent!(PolicyDocument, RawPolicy);
 
 impl From<&Policy> for PolicyDocument {
     fn from(policy: &Policy) -> Self {
@@ -205,9 +224,10 @@ impl TryFrom<PolicyDocument> for Policy {
 /// A tracker as written: its policy and every agreement with its version.
 /// [`Tracker::export`](crate::Tracker::export) makes one;
 /// [`Tracker::import`](crate::Tracker::import) reads one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackerDocument(RawTracker);
+
+transparent!(TrackerDocument, RawTracker);
 
 impl TrackerDocument {
     /// The document of `policy`, these agreements with their versions, and

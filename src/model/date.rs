@@ -5,15 +5,13 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, Months, NaiveDate};
-use serde::{Deserialize, Serialize};
 
 use super::error::{DateRule, Excerpt, ValueError};
 
 /// How precisely an [`EventDate`] is known.
 ///
 /// Variants are ordered from the finest to the coarsest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Precision {
     /// Known to the day: `2024-11-22`.
     Day,
@@ -22,6 +20,39 @@ pub enum Precision {
     /// Known only to the year: `2024`.
     Year,
 }
+
+impl Precision {
+    /// The text form: `day`, `month` or `year`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Precision::Day => "day",
+            Precision::Month => "month",
+            Precision::Year => "year",
+        }
+    }
+}
+
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Precision {
+    type Err = ValueError;
+
+    fn from_str(input: &str) -> Result<Self, ValueError> {
+        [Precision::Day, Precision::Month, Precision::Year]
+            .into_iter()
+            .find(|precision| precision.as_str() == input.trim())
+            .ok_or_else(|| ValueError::Unknown {
+                what: super::error::Vocabulary::Precision,
+                input: Excerpt::new(input),
+            })
+    }
+}
+
+crate::model::serde_str::serde_via_str!(Precision, "a precision: day, month or year");
 
 /// The date of an event, at the precision the record actually has.
 ///

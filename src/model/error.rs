@@ -409,6 +409,8 @@ pub enum Vocabulary {
     EventId,
     /// [`PartyKind`](crate::model::PartyKind) names.
     PartyKind,
+    /// [`Precision`](crate::Precision) names.
+    Precision,
 }
 
 impl Vocabulary {
@@ -429,6 +431,7 @@ impl Vocabulary {
                 "a UUID such as 0193592c-8a2e-7c4e-9a53-3f1d2b6c0001"
             }
             Vocabulary::PartyKind => "state or organisation",
+            Vocabulary::Precision => "day, month or year",
         }
     }
 }
@@ -442,6 +445,7 @@ impl fmt::Display for Vocabulary {
             Vocabulary::AgreementId => "agreement id",
             Vocabulary::EventId => "event id",
             Vocabulary::PartyKind => "party kind",
+            Vocabulary::Precision => "precision",
         })
     }
 }

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::error::{Excerpt, ValueError, Vocabulary};
@@ -11,9 +10,10 @@ use super::error::{Excerpt, ValueError, Vocabulary};
 macro_rules! uuid_id {
     ($(#[$doc:meta])* $name:ident, $what:expr, $example:literal) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(Uuid);
+
+        $crate::model::serde_str::serde_via_str!($name, "a UUID such as 0193592c-8a2e-7c4e-9a53-3f1d2b6c0001");
 
         impl $name {
             /// A fresh identifier: a UUID version 7, which sorts by creation

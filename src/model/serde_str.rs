@@ -65,3 +65,122 @@ macro_rules! serde_via_str {
 }
 
 pub(crate) use serde_via_str;
+
+/// A field name read without allocating when the text can be borrowed.
+pub(crate) struct FieldName<'de>(std::borrow::Cow<'de, str>);
+
+impl FieldName<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl<'de> Visitor<'de> for Name {
+            type Value = FieldName<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldName(std::borrow::Cow::Borrowed(text)))
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(FieldName(std::borrow::Cow::Owned(text.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+                Ok(FieldName(std::borrow::Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_identifier(Name)
+    }
+}
+
+/// A plain serde struct, written by hand rather than derived (so that the
+/// crate needs no procedural macro for serde): every field is `req`uired or
+/// `opt`ional, an optional field may be left out or be null (both mean
+/// `None`) and is left out when `None`; unknown and repeated fields are
+/// refused.
+macro_rules! plain_struct {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $( $(#[$fmeta:meta])* $kind:ident $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        $vis struct $name {
+            $( $(#[$fmeta])* pub(crate) $field: $crate::model::serde_str::plain_struct!(@type $kind $ty), )*
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct;
+                let mut fields = 0;
+                $( fields += $crate::model::serde_str::plain_struct!(@present $kind self.$field); )*
+                let mut out = serializer.serialize_struct(stringify!($name), fields)?;
+                $( $crate::model::serde_str::plain_struct!(@write $kind out, stringify!($field), &self.$field); )*
+                out.end()
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[$( stringify!($field) ),*];
+                struct Fields;
+                impl<'de> ::serde::de::Visitor<'de> for Fields {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        write!(f, "an object with the fields {}", FIELDS.join(", "))
+                    }
+
+                    #[allow(non_snake_case)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        $( let mut $field: Option<$crate::model::serde_str::plain_struct!(@type $kind $ty)> = None; )*
+                        while let Some(key) = map.next_key::<$crate::model::serde_str::FieldName<'de>>()? {
+                            match key.as_str() {
+                                $(
+                                    stringify!($field) => {
+                                        if $field.is_some() {
+                                            return Err(::serde::de::Error::duplicate_field(stringify!($field)));
+                                        }
+                                        $field = Some(map.next_value()?);
+                                    }
+                                )*
+                                other => return Err(::serde::de::Error::unknown_field(other, FIELDS)),
+                            }
+                        }
+                        Ok($name {
+                            $( $field: $crate::model::serde_str::plain_struct!(@finish $kind $field, stringify!($field)), )*
+                        })
+                    }
+                }
+                deserializer.deserialize_struct(stringify!($name), FIELDS, Fields)
+            }
+        }
+    };
+    (@type req $ty:ty) => { $ty };
+    (@type opt $ty:ty) => { Option<$ty> };
+    (@present req $value:expr) => { 1 };
+    (@present opt $value:expr) => { usize::from($value.is_some()) };
+    (@write req $out:ident, $name:expr, $value:expr) => { $out.serialize_field($name, $value)? };
+    (@write opt $out:ident, $name:expr, $value:expr) => {
+        match $value {
+            Some(value) => $out.serialize_field($name, value)?,
+            None => $out.skip_field($name)?,
+        }
+    };
+    (@finish req $field:ident, $name:expr) => {
+        $field.ok_or_else(|| ::serde::de::Error::missing_field($name))?
+    };
+    (@finish opt $field:ident, $name:expr) => { $field.flatten() };
+}
+
+pub(crate) use plain_struct;

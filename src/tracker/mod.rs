@@ -834,16 +834,34 @@ impl serde::Serialize for Tracker {
         /// The agreements with their versions, written one by one.
         struct Agreements<'a>(&'a Tracker);
 
-        #[derive(serde::Serialize)]
+        /// An agreement with its version, as written.
         struct TrackedRef<'a> {
             version: u64,
             agreement: &'a Agreement,
         }
 
-        #[derive(serde::Serialize)]
+        impl serde::Serialize for TrackedRef<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut tracked = serializer.serialize_struct("Tracked", 2)?;
+                tracked.serialize_field("version", &self.version)?;
+                tracked.serialize_field("agreement", self.agreement)?;
+                tracked.end()
+            }
+        }
+
+        /// The last version of a removed agreement, as written.
         struct RemovedRef {
             id: AgreementId,
             version: u64,
+        }
+
+        impl serde::Serialize for RemovedRef {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut removed = serializer.serialize_struct("Removed", 2)?;
+                removed.serialize_field("id", &self.id)?;
+                removed.serialize_field("version", &self.version)?;
+                removed.end()
+            }
         }
 
         impl serde::Serialize for Agreements<'_> {
