@@ -240,5 +240,40 @@ fn record_append(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, from_json, load_shapes, record_append);
+/// A deliberation recorded on the same day as the middle of the history:
+/// the entry lands in the past and everything after it is checked again.
+fn record_same_day(c: &mut Criterion) {
+    let policy = Policy::standard();
+    let clock = FixedClock::new("2030-01-01T00:00:00Z".parse().expect("instant"));
+    let context = Context::new(&policy, &clock);
+    let mut group = c.benchmark_group("record/same-day-at");
+    for events in [100, 1_000, 10_000] {
+        let agreement: Agreement =
+            serde_json::from_str(&document("appends", events)).expect("valid");
+        let next = Event::with_id(id(events), EventKind::Deliberated, day(events / 2));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(events),
+            &agreement,
+            |b, agreement| {
+                b.iter_batched(
+                    || (agreement.clone(), next.clone()),
+                    |(mut agreement, event)| {
+                        agreement.record_with(&context, event).expect("accepted");
+                        agreement
+                    },
+                    BatchSize::LargeInput,
+                )
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    from_json,
+    load_shapes,
+    record_append,
+    record_same_day
+);
 criterion_main!(benches);

@@ -336,7 +336,7 @@ impl<S: StageMarker> Typed<S> {
         let change = Change::Record(event);
         let plan = match self
             .agreement
-            .plan(&policy, &change, now.date_naive(), true)
+            .plan(&policy, (&change).into(), now.naive_utc().date(), true)
         {
             Ok(plan) => plan,
             Err(error) => return refuse(self, error.into()),

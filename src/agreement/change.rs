@@ -104,6 +104,25 @@ impl Plan {
     }
 }
 
+/// A change as the engine checks it, borrowed: checking needs no copy of
+/// the event.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Attempt<'a> {
+    Record(&'a Event),
+    Correct(&'a Event),
+    Retract(EventId),
+}
+
+impl<'a> From<&'a Change> for Attempt<'a> {
+    fn from(change: &'a Change) -> Self {
+        match change {
+            Change::Record(event) => Attempt::Record(event),
+            Change::Correct(event) => Attempt::Correct(event),
+            Change::Retract { id, .. } => Attempt::Retract(*id),
+        }
+    }
+}
+
 /// What the lifecycle says of an edited history.
 struct Judgement {
     /// The stage after the whole history.
@@ -144,7 +163,7 @@ impl Agreement {
     ) -> Result<Receipt, AgreementError> {
         let change = change.checked()?;
         let now = crate::model::instant::in_range(now)?;
-        let plan = self.plan(policy, &change, now.date_naive(), guards)?;
+        let plan = self.plan(policy, (&change).into(), now.naive_utc().date(), guards)?;
         Ok(self.commit(change, now, plan))
     }
 
@@ -152,19 +171,19 @@ impl Agreement {
     pub(crate) fn plan(
         &self,
         policy: &Policy,
-        change: &Change,
+        change: Attempt<'_>,
         today: NaiveDate,
         guards: bool,
     ) -> Result<Plan, AgreementError> {
         limits::at_most(Collection::Entries, self.log.len() + 1, limits::MAX_ENTRIES)?;
         let pending = u32::try_from(self.log.len()).unwrap_or(u32::MAX);
         let (action, id) = match change {
-            Change::Record(event) => (Action::Record, event.id()),
-            Change::Correct(event) => (Action::Correct, event.id()),
-            Change::Retract { id, .. } => (Action::Retract, *id),
+            Attempt::Record(event) => (Action::Record, event.id()),
+            Attempt::Correct(event) => (Action::Correct, event.id()),
+            Attempt::Retract(id) => (Action::Retract, id),
         };
         let (remove, insert, attempted, new) = match change {
-            Change::Record(event) => {
+            Attempt::Record(event) => {
                 if !matches!(self.status(id), Status::Unknown) {
                     return Err(AgreementError::DuplicateEvent {
                         agreement: self.id,
@@ -180,7 +199,7 @@ impl Agreement {
                     Some(event),
                 )
             }
-            Change::Correct(event) => {
+            Attempt::Correct(event) => {
                 let (old, _) = self.live(action, id)?;
                 self.check_date(action, event, today)?;
                 (
@@ -190,7 +209,7 @@ impl Agreement {
                     Some(event),
                 )
             }
-            Change::Retract { .. } => {
+            Attempt::Retract(_) => {
                 let (old, retracted) = self.live(action, id)?;
                 (Some(old), None, retracted, None)
             }
@@ -253,10 +272,8 @@ impl Agreement {
     pub(crate) fn commit(&mut self, change: Change, now: DateTime<Utc>, plan: Plan) -> Receipt {
         let receipt = plan.receipt(self);
         // Entries stay in recording order even if the clock steps back.
-        let recorded_at = self
-            .log
-            .last()
-            .map_or(now, |last| last.recorded_at().max(now));
+        let now = now.timestamp_micros();
+        let recorded_at = self.log.last().map_or(now, |last| last.micros().max(now));
         let position = u32::try_from(self.log.len()).unwrap_or(u32::MAX);
         let id = receipt.event;
         // Most agreements hold a handful of entries, and trackers hold
@@ -265,7 +282,7 @@ impl Agreement {
         if self.log.len() == self.log.capacity() && self.log.len() < 16 {
             self.log.reserve_exact(1);
         }
-        self.log.push(Entry::new(recorded_at, change));
+        self.log.push(Entry::at_micros(recorded_at, change));
         self.in_force.apply(plan.edit);
         self.summary = plan.summary;
         match &mut self.ids {
@@ -353,6 +370,37 @@ impl Agreement {
             }
         };
         let pending = self.log.len();
+        if let ([slot], Some(event)) = (with, new)
+            && start == old.len()
+            && end == start
+        {
+            // An append: one step from the stage at the end.
+            if !is_lifecycle(slot) {
+                return Ok(Judgement {
+                    stage: self.summary.stage,
+                    pending: None,
+                });
+            }
+            let in_force = if is_entry_into_force(slot) && self.summary.entries_into_force > 0 {
+                old.iter()
+                    .find(|slot| is_entry_into_force(slot))
+                    .and_then(|slot| self.entry_event(slot.version))
+                    .map(Event::date)
+            } else {
+                None
+            };
+            let mut replay = Replay {
+                stage: self.summary.stage,
+                in_force,
+            };
+            replay.step(policy, event).map_err(|rule| {
+                Box::new(Refusal::new(judged, event, self.summary.stage, true, rule))
+            })?;
+            return Ok(Judgement {
+                stage: replay.stage,
+                pending: Some((self.summary.stage, start)),
+            });
+        }
         let event_of = |slot: &Slot| -> Option<&Event> {
             if slot.version as usize == pending {
                 new
@@ -385,7 +433,12 @@ impl Agreement {
             });
         }
         let stage_before = |at: usize| range(0, at).rev().find_map(|slot| slot.kind.stage());
-        let before = stage_before(start);
+        // At the end of the history, the stage before is the stage now.
+        let before = if start >= old.len() {
+            self.summary.stage
+        } else {
+            stage_before(start)
+        };
         // An entry into force outside the edited part matters when the edit
         // brings one in: only one may stand.
         let outside = if with.iter().any(is_entry_into_force)
@@ -435,7 +488,7 @@ impl Agreement {
             // What follows the edit, up to the next stage change, now comes
             // after another stage.
             let mut reached = false;
-            for (i, slot) in old.iter().enumerate().skip(end) {
+            for (i, slot) in (end..).zip(range(end, old.len())) {
                 checked_to = i + 1;
                 if !is_lifecycle(slot) {
                     continue;

@@ -62,10 +62,20 @@ impl Change {
 impl Entry {
     /// An entry recorded at `recorded_at`, kept to the microsecond.
     pub(crate) fn new(recorded_at: DateTime<Utc>, change: Change) -> Self {
+        Entry::at_micros(recorded_at.timestamp_micros(), change)
+    }
+
+    /// An entry recorded at this many microseconds since 1970.
+    pub(crate) fn at_micros(recorded_at: i64, change: Change) -> Self {
         Entry {
-            recorded_at: recorded_at.timestamp_micros(),
+            recorded_at,
             change,
         }
+    }
+
+    /// When the entry was recorded, in microseconds since 1970.
+    pub(crate) fn micros(&self) -> i64 {
+        self.recorded_at
     }
 
     /// When the entry was recorded, by the clock of the call that made it,

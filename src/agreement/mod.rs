@@ -39,6 +39,7 @@ pub use views::{AuditTrail, MermaidTimeline, StageOn, Timeline, TimelineEntry};
 pub(crate) use builder::Header;
 pub(crate) use context::notify;
 
+use change::Attempt;
 use order::{InForce, Slot};
 
 /// One bilateral instrument being tracked: its header (id, title, kind of
@@ -544,9 +545,8 @@ impl Agreement {
         context: &Context<'_>,
         event: &Event,
     ) -> Result<Receipt, AgreementError> {
-        let change = Change::Record(event.clone());
-        let today = context.clock().now().date_naive();
-        self.plan(context.policy(), &change, today, true)
+        let today = context.clock().now().naive_utc().date();
+        self.plan(context.policy(), Attempt::Record(event), today, true)
             .map(|plan| plan.receipt(self))
     }
 
@@ -586,13 +586,16 @@ impl Agreement {
         self.log.get(position as usize).and_then(Entry::event)
     }
 
+    #[inline]
     fn status(&self, id: EventId) -> Status<'_> {
         let found = match &self.ids {
             Some(ids) => ids.get(&id).copied(),
             None => {
                 let latest = self.log.iter().rposition(|entry| entry.event_id() == id);
-                let record = self.log.iter().position(|entry| entry.event_id() == id);
-                record.zip(latest).map(|(r, l)| (r as u32, l as u32))
+                latest.and_then(|latest| {
+                    let record = self.log.iter().position(|entry| entry.event_id() == id)?;
+                    Some((record as u32, latest as u32))
+                })
             }
         };
         let Some((record, latest)) = found else {

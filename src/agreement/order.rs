@@ -160,6 +160,27 @@ pub(crate) struct InForce {
     years: Option<Box<BTreeMap<i32, [u32; 3]>>>,
 }
 
+/// The events an edit puts in place of others: most often one, held
+/// without allocating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Slots {
+    One(Slot),
+    Many(Vec<Slot>),
+}
+
+impl Slots {
+    pub(crate) fn as_slice(&self) -> &[Slot] {
+        match self {
+            Slots::One(slot) => std::slice::from_ref(slot),
+            Slots::Many(slots) => slots,
+        }
+    }
+
+    fn none() -> Self {
+        Slots::Many(Vec::new())
+    }
+}
+
 /// How the history changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Edit {
@@ -167,7 +188,7 @@ pub(crate) enum Edit {
     Splice {
         start: usize,
         end: usize,
-        with: Vec<Slot>,
+        with: Slots,
     },
     /// An informational event moves: out at `from`, in at `to` (a position
     /// in the history without it). Nothing the lifecycle looks at moves.
@@ -178,7 +199,9 @@ impl Edit {
     /// The length of the history after the edit.
     pub(crate) fn len_after(&self, old: &VecDeque<Slot>) -> usize {
         match self {
-            Edit::Splice { start, end, with } => old.len() - (end - start) + with.len(),
+            Edit::Splice { start, end, with } => {
+                old.len() - (end - start) + with.as_slice().len()
+            }
             Edit::Move { .. } => old.len(),
         }
     }
@@ -262,21 +285,32 @@ impl InForce {
 
     /// The edit that takes `remove` out of the history and puts `insert`
     /// in at its place. A correction does both, for the same event.
+    #[inline]
     pub(crate) fn edit(&self, remove: Option<Slot>, insert: Option<Slot>) -> Edit {
-        let n = self.slots.len();
-        let one = |at: usize, slot: Slot| Edit::Splice {
-            start: at,
-            end: at,
-            with: vec![slot],
-        };
         // The common case, fast: a new event certainly after everything.
         if let (None, Some(slot)) = (remove, insert)
             && self.slots.back().is_none_or(|last| {
                 last.year() < slot.year() || self.max_end_of_last_year() < slot.start
             })
         {
-            return one(n, slot);
+            let n = self.slots.len();
+            return Edit::Splice {
+                start: n,
+                end: n,
+                with: Slots::One(slot),
+            };
         }
+        self.edit_within(remove, insert)
+    }
+
+    /// [`InForce::edit`] for a change that is not an append.
+    fn edit_within(&self, remove: Option<Slot>, insert: Option<Slot>) -> Edit {
+        let n = self.slots.len();
+        let one = |at: usize, slot: Slot| Edit::Splice {
+            start: at,
+            end: at,
+            with: Slots::One(slot),
+        };
         let removed_at = remove.and_then(|slot| self.position(slot));
         // Within a year of one precision, a place is found by binary search.
         let sorted_in = |year: i32, slot: Slot| {
@@ -289,7 +323,7 @@ impl InForce {
                 return Edit::Splice {
                     start: at,
                     end: at + 1,
-                    with: Vec::new(),
+                    with: Slots::none(),
                 };
             }
             (Some(old), Some(at), Some(new))
@@ -299,7 +333,7 @@ impl InForce {
                 return Edit::Splice {
                     start: at,
                     end: at + 1,
-                    with: vec![new],
+                    with: Slots::One(new),
                 };
             }
             (Some(old), Some(at), Some(new))
@@ -329,7 +363,11 @@ impl InForce {
                     .collect();
                 let within = with.partition_point(|s| s.sorted() < new.sorted());
                 with.insert(within, new);
-                return Edit::Splice { start, end, with };
+                return Edit::Splice {
+                    start,
+                    end,
+                    with: Slots::Many(with),
+                };
             }
             _ => {}
         }
@@ -340,7 +378,7 @@ impl InForce {
             return Edit::Splice {
                 start: n,
                 end: n,
-                with: Vec::new(),
+                with: Slots::none(),
             };
         };
         let start = self.year(*first).start;
@@ -355,7 +393,11 @@ impl InForce {
             with.extend(self.rewrite_year(year, range.clone(), removing, removed_at, inserting));
             cursor = range.end;
         }
-        Edit::Splice { start, end, with }
+        Edit::Splice {
+            start,
+            end,
+            with: Slots::Many(with),
+        }
     }
 
     /// The events of one year after taking out `remove` (at position
@@ -436,7 +478,8 @@ impl InForce {
                 self.count(old, false);
             }
         }
-        for slot in &with {
+        let with = with.as_slice();
+        for slot in with {
             self.count(*slot, true);
         }
         // Most agreements hold a handful of events and trackers hold
@@ -445,7 +488,7 @@ impl InForce {
         if self.slots.len() + growth > self.slots.capacity() && self.slots.len() < 16 {
             self.slots.reserve_exact(growth);
         }
-        match (end - start, with.as_slice()) {
+        match (end - start, with) {
             (0, [slot]) => self.slots.insert(start, *slot),
             (1, []) => {
                 self.slots.remove(start);
@@ -457,7 +500,7 @@ impl InForce {
             }
             _ => {
                 let tail: Vec<Slot> = self.slots.drain(start..).skip(end - start).collect();
-                self.slots.extend(with);
+                self.slots.extend(with.iter().copied());
                 self.slots.extend(tail);
             }
         }
@@ -483,7 +526,7 @@ impl InForce {
         in_force.apply(Edit::Splice {
             start: 0,
             end: 0,
-            with: history_order(slots),
+            with: Slots::Many(history_order(slots)),
         });
         in_force
     }

@@ -218,6 +218,7 @@ impl Policy {
 
     /// Runs the guards for a proposed step, returning the first veto as a
     /// [`Rule::Guard`].
+    #[inline]
     pub(crate) fn run_guards(&self, proposal: &Proposal<'_>) -> Result<(), Rule> {
         for guard in self.guards_for(proposal.from(), proposal.to()) {
             guard.check(proposal).map_err(|veto| Rule::Guard {

@@ -17,7 +17,7 @@ const RANGE: &str = "the year must be from 0001 to 9999 in UTC, as for dates";
 ///
 /// [`ValueError::Timestamp`] naming the instant and the range.
 pub(crate) fn in_range(instant: DateTime<Utc>) -> Result<DateTime<Utc>, ValueError> {
-    if (1..=9999).contains(&instant.year()) {
+    if (1..=9999).contains(&instant.naive_utc().year()) {
         Ok(instant)
     } else {
         Err(ValueError::Timestamp {
