@@ -334,13 +334,14 @@ impl<S: StageMarker> Typed<S> {
         let now = self.now();
         let policy = Policy::standard();
         let change = Change::Record(event);
-        let plan = match self
-            .agreement
-            .plan(&policy, (&change).into(), now.naive_utc().date(), true)
-        {
-            Ok(plan) => plan,
-            Err(error) => return refuse(self, error.into()),
-        };
+        let plan =
+            match self
+                .agreement
+                .plan(&policy, (&change).into(), now.naive_utc().date(), true)
+            {
+                Ok(plan) => plan,
+                Err(error) => return refuse(self, error.into()),
+            };
         // A move that would land elsewhere (a late event placed in the past)
         // is refused too, so the type always tells the truth.
         let landed = plan.stage();

@@ -204,7 +204,7 @@ impl Agreement {
                 self.check_date(action, event, today)?;
                 (
                     Some(old),
-                    Some(Slot::new(pending, old.seq, event)),
+                    Some(Slot::new(pending, u32::from(old.seq), event)),
                     event,
                     Some(event),
                 )

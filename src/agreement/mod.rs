@@ -19,6 +19,7 @@ mod context;
 mod entry;
 mod error;
 mod order;
+mod slots;
 mod views;
 
 use std::collections::HashMap;
@@ -579,10 +580,11 @@ impl Agreement {
         self.in_force
             .slots()
             .iter()
-            .filter_map(|slot| Some((slot.version, self.entry_event(slot.version)?)))
+            .filter_map(|slot| Some((u32::from(slot.version), self.entry_event(slot.version)?)))
     }
 
-    fn entry_event(&self, position: u32) -> Option<&Event> {
+    fn entry_event(&self, position: impl Into<u32>) -> Option<&Event> {
+        let position: u32 = position.into();
         self.log.get(position as usize).and_then(Entry::event)
     }
 
@@ -658,7 +660,7 @@ impl Agreement {
                 }
                 Change::Correct(event) => {
                     if let Some(slot) = at.get(&id).and_then(|i| live.get_mut(*i)) {
-                        let record = slot.map_or(position, |s| s.seq);
+                        let record = slot.map_or(position, |s| u32::from(s.seq));
                         *slot = Some(Slot::new(position, record, event));
                     }
                 }
@@ -745,7 +747,7 @@ impl fmt::Debug for Agreement {
 #[derive(Debug, Clone)]
 pub struct History<'a> {
     log: &'a [Entry],
-    slots: std::collections::vec_deque::Iter<'a, Slot>,
+    slots: slots::Iter<'a>,
 }
 
 impl<'a> History<'a> {

@@ -22,34 +22,58 @@
 //! itself, and only that year.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap};
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::{Event, EventKind, Precision};
+use crate::model::{Event, EventKind, Precision, limits, period_end};
 
-/// One event in force, with what its place in the history depends on.
+use super::slots::{Iter, SlotList};
+
+/// One event in force, with what its place in the history depends on:
+/// twelve bytes, as short histories keep their slots inline and trackers
+/// hold millions of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Slot {
     /// Log position of the version in force.
-    pub(crate) version: u32,
+    pub(crate) version: u16,
     /// Log position of the event's record: its place in recording order.
-    pub(crate) seq: u32,
+    pub(crate) seq: u16,
     pub(crate) start: NaiveDate,
-    pub(crate) end: NaiveDate,
     pub(crate) kind: EventKind,
+    precision: Precision,
 }
 
+// Log positions fit in a slot's sixteen bits.
+const _: () = assert!(limits::MAX_ENTRIES <= u16::MAX as usize);
+
 impl Slot {
+    /// A slot that stands for no event: what fills the unused part of a
+    /// short list.
+    pub(crate) const FILLER: Slot = Slot {
+        version: 0,
+        seq: 0,
+        start: NaiveDate::MIN,
+        kind: EventKind::Note,
+        precision: Precision::Day,
+    };
+
+    /// The slot of `event`, whose version in force and record are at these
+    /// log positions (below [`limits::MAX_ENTRIES`]).
     pub(crate) fn new(version: u32, seq: u32, event: &Event) -> Self {
         Slot {
-            version,
-            seq,
+            version: version as u16,
+            seq: seq as u16,
             start: event.date().start(),
-            end: event.date().end(),
             kind: event.kind(),
+            precision: event.date().precision(),
         }
+    }
+
+    /// The last day its date may stand for.
+    pub(crate) fn end(self) -> NaiveDate {
+        period_end(self.start, self.precision)
     }
 
     pub(crate) fn year(self) -> i32 {
@@ -59,13 +83,7 @@ impl Slot {
     /// The precision of its date: a day starts and ends on the same day, a
     /// month within one month, a year spans January to December.
     pub(crate) fn precision(self) -> Precision {
-        if self.start == self.end {
-            Precision::Day
-        } else if self.start.month() == self.end.month() {
-            Precision::Month
-        } else {
-            Precision::Year
-        }
+        self.precision
     }
 
     pub(crate) fn is_stage_change(self) -> bool {
@@ -80,12 +98,12 @@ impl Slot {
 
     /// The greedy rule's preference among events none of which is certainly
     /// before another.
-    fn preference(self) -> (u8, NaiveDate, u32) {
+    fn preference(self) -> (u8, NaiveDate, u16) {
         (self.kind.rank(), self.start, self.seq)
     }
 
     /// The order within a year whose dates all have one precision.
-    fn sorted(self) -> (NaiveDate, u8, u32) {
+    fn sorted(self) -> (NaiveDate, u8, u16) {
         (self.start, self.kind.rank(), self.seq)
     }
 }
@@ -103,9 +121,9 @@ pub(crate) fn history_order(slots: &[Slot]) -> Vec<Slot> {
     let mut ends: BinaryHeap<Reverse<(NaiveDate, usize)>> = slots
         .iter()
         .enumerate()
-        .map(|(i, slot)| Reverse((slot.end, i)))
+        .map(|(i, slot)| Reverse((slot.end(), i)))
         .collect();
-    type Candidate = Reverse<((u8, NaiveDate, u32), usize)>;
+    type Candidate = Reverse<((u8, NaiveDate, u16), usize)>;
     let mut available: BinaryHeap<Candidate> = BinaryHeap::with_capacity(n);
     let mut placed = vec![false; n];
     let mut order = Vec::with_capacity(n);
@@ -150,9 +168,7 @@ const COUNTED: usize = 64;
 /// the end of the history needs, maintained as events come and go.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct InForce {
-    /// A deque, so that news arriving in reverse order inserts at the front
-    /// as cheaply as appends at the back.
-    slots: VecDeque<Slot>,
+    slots: SlotList,
     /// How many events of each precision each year holds, once the history
     /// is long enough for counting when asked to cost too much. Boxed, so
     /// that the many short histories pay one word for it.
@@ -197,11 +213,9 @@ pub(crate) enum Edit {
 
 impl Edit {
     /// The length of the history after the edit.
-    pub(crate) fn len_after(&self, old: &VecDeque<Slot>) -> usize {
+    pub(crate) fn len_after(&self, old: &SlotList) -> usize {
         match self {
-            Edit::Splice { start, end, with } => {
-                old.len() - (end - start) + with.as_slice().len()
-            }
+            Edit::Splice { start, end, with } => old.len() - (end - start) + with.as_slice().len(),
             Edit::Move { .. } => old.len(),
         }
     }
@@ -225,7 +239,7 @@ fn precision_index(precision: Precision) -> usize {
 
 impl InForce {
     /// The events in force, in history order.
-    pub(crate) fn slots(&self) -> &VecDeque<Slot> {
+    pub(crate) fn slots(&self) -> &SlotList {
         &self.slots
     }
 
@@ -237,9 +251,8 @@ impl InForce {
     }
 
     /// The events at these positions.
-    fn range(&self, range: Range<usize>) -> impl DoubleEndedIterator<Item = &Slot> + '_ {
-        let end = range.end.min(self.slots.len());
-        self.slots.range(range.start.min(end)..end)
+    fn range(&self, range: Range<usize>) -> Iter<'_> {
+        self.slots.range(range)
     }
 
     /// Where `slot` goes in its year, when the year is sorted: after every
@@ -327,7 +340,7 @@ impl InForce {
                 };
             }
             (Some(old), Some(at), Some(new))
-                if (old.start, old.end, old.kind) == (new.start, new.end, new.kind) =>
+                if (old.start, old.precision, old.kind) == (new.start, new.precision, new.kind) =>
             {
                 // A correction that keeps the date and the kind keeps the place.
                 return Edit::Splice {
@@ -446,13 +459,13 @@ impl InForce {
         let year = last.year();
         if self.uniform(year) {
             // Sorted by first day, and all of one precision: the last ends last.
-            return last.end;
+            return last.end();
         }
         self.slots
             .iter()
             .rev()
             .take_while(|slot| slot.year() == year)
-            .map(|slot| slot.end)
+            .map(|slot| slot.end())
             .max()
             .unwrap_or(NaiveDate::MIN)
     }
@@ -482,31 +495,10 @@ impl InForce {
         for slot in with {
             self.count(*slot, true);
         }
-        // Most agreements hold a handful of events and trackers hold
-        // millions, so a short history grows by exactly what it needs.
-        let growth = (with.len() + start).saturating_sub(end);
-        if self.slots.len() + growth > self.slots.capacity() && self.slots.len() < 16 {
-            self.slots.reserve_exact(growth);
-        }
-        match (end - start, with) {
-            (0, [slot]) => self.slots.insert(start, *slot),
-            (1, []) => {
-                self.slots.remove(start);
-            }
-            (1, [slot]) => {
-                if let Some(old) = self.slots.get_mut(start) {
-                    *old = *slot;
-                }
-            }
-            _ => {
-                let tail: Vec<Slot> = self.slots.drain(start..).skip(end - start).collect();
-                self.slots.extend(with.iter().copied());
-                self.slots.extend(tail);
-            }
-        }
+        self.slots.splice(start, end, with);
         if self.years.is_none() && self.slots.len() > COUNTED {
             let mut years = Box::default();
-            for slot in &self.slots {
+            for slot in self.slots.iter() {
                 count(&mut years, *slot, true);
             }
             self.years = Some(years);
@@ -555,15 +547,15 @@ mod tests {
     fn slot(seq: u32, kind: EventKind, date: &str) -> Slot {
         let date: EventDate = date.parse().unwrap();
         Slot {
-            version: seq,
-            seq,
+            version: seq as u16,
+            seq: seq as u16,
             start: date.start(),
-            end: date.end(),
             kind,
+            precision: date.precision(),
         }
     }
 
-    fn kinds(order: &[Slot]) -> Vec<u32> {
+    fn kinds(order: &[Slot]) -> Vec<u16> {
         order.iter().map(|s| s.seq).collect()
     }
 
@@ -602,11 +594,11 @@ mod tests {
         let date = random.date(years);
         let kind = EventKind::ALL[random.below(EventKind::ALL.len() as u64) as usize];
         Slot {
-            version: seq,
-            seq,
+            version: seq as u16,
+            seq: seq as u16,
             start: date.start(),
-            end: date.end(),
             kind,
+            precision: date.precision(),
         }
     }
 
@@ -628,7 +620,7 @@ mod tests {
                 if uniform {
                     let date = EventDate::day(new.year(), 5, 5).unwrap();
                     new.start = date.start();
-                    new.end = date.end();
+                    new.precision = date.precision();
                 }
                 let choice = random.below(4);
                 let edit = if choice < 2 || live.is_empty() {
@@ -642,7 +634,7 @@ mod tests {
                         in_force.edit(Some(old), None)
                     } else {
                         let corrected = Slot {
-                            version: 10_000 + seq,
+                            version: 10_000 + seq as u16,
                             seq: old.seq,
                             ..new
                         };

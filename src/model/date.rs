@@ -115,6 +115,20 @@ pub struct EventDate {
     approximate: bool,
 }
 
+/// The last day of the period of this precision that starts on `start`.
+pub(crate) fn period_end(start: NaiveDate, precision: Precision) -> NaiveDate {
+    match precision {
+        Precision::Day => start,
+        Precision::Month => start
+            .checked_add_months(Months::new(1))
+            .and_then(|next| next.pred_opt())
+            // December 9999 has no following month within chrono's range
+            // in some builds; its last day is the 31st.
+            .unwrap_or_else(|| start.with_day(31).unwrap_or(start)),
+        Precision::Year => NaiveDate::from_ymd_opt(start.year(), 12, 31).unwrap_or(start),
+    }
+}
+
 const MIN_YEAR: i32 = 1;
 const MAX_YEAR: i32 = 9999;
 
@@ -275,19 +289,7 @@ impl EventDate {
     /// ```
     #[inline]
     pub fn end(&self) -> NaiveDate {
-        match self.precision {
-            Precision::Day => self.start,
-            Precision::Month => self
-                .start
-                .checked_add_months(Months::new(1))
-                .and_then(|next| next.pred_opt())
-                // December 9999 has no following month within chrono's range
-                // in some builds; its last day is the 31st.
-                .unwrap_or_else(|| self.start.with_day(31).unwrap_or(self.start)),
-            Precision::Year => {
-                NaiveDate::from_ymd_opt(self.start.year(), 12, 31).unwrap_or(self.start)
-            }
-        }
+        period_end(self.start, self.precision)
     }
 
     /// Whether this date is certainly before `other`: its last day comes

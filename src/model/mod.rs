@@ -26,6 +26,7 @@ mod stage;
 mod subject;
 pub(crate) mod text;
 
+pub(crate) use date::period_end;
 pub use date::{EventDate, Precision};
 pub use error::{
     CodeRule, Collection, DateRule, Excerpt, Field, SubjectRule, ValueError, Vocabulary,

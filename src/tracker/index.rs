@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::slots::SlotSet;
+
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::agreement::{Agreement, Receipt};
@@ -13,14 +15,14 @@ use crate::model::{EventDate, InstrumentKind, PartyCode, Precision, Stage, Subje
 /// shrink on removal); stages and events change with every record.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Index {
-    pub(crate) party: HashMap<PartyCode, BTreeSet<u32>>,
-    pub(crate) pair: HashMap<(PartyCode, PartyCode), BTreeSet<u32>>,
-    pub(crate) subject: HashMap<SubjectArea, BTreeSet<u32>>,
-    pub(crate) instrument: HashMap<InstrumentKind, BTreeSet<u32>>,
-    pub(crate) stage: [BTreeSet<u32>; Stage::COUNT],
+    pub(crate) party: HashMap<PartyCode, SlotSet>,
+    pub(crate) pair: HashMap<(PartyCode, PartyCode), SlotSet>,
+    pub(crate) subject: HashMap<SubjectArea, SlotSet>,
+    pub(crate) instrument: HashMap<InstrumentKind, SlotSet>,
+    pub(crate) stage: [SlotSet; Stage::COUNT],
     /// Agreements by party and current stage: "IND's agreements at MoI
     /// signed" without looking at IND's other agreements.
-    pub(crate) party_stage: HashMap<(PartyCode, Stage), BTreeSet<u32>>,
+    pub(crate) party_stage: HashMap<(PartyCode, Stage), SlotSet>,
     pub(crate) events: EventIndex,
 }
 
@@ -145,11 +147,11 @@ impl Index {
 
     fn leave_stage(&mut self, slot: u32, agreement: &Agreement, stage: Stage) {
         if let Some(set) = self.stage.get_mut(stage.index()) {
-            set.remove(&slot);
+            set.remove(slot);
         }
         for party in agreement.parties() {
             if let Some(set) = self.party_stage.get_mut(&(party.code(), stage)) {
-                set.remove(&slot);
+                set.remove(slot);
             }
         }
     }
@@ -175,9 +177,9 @@ impl Index {
 
 /// Takes `slot` out of the set at `key`, and the set out of the map once it
 /// is empty, so that keys of removed agreements do not linger.
-fn forget<K: std::hash::Hash + Eq>(map: &mut HashMap<K, BTreeSet<u32>>, key: &K, slot: u32) {
+fn forget<K: std::hash::Hash + Eq>(map: &mut HashMap<K, SlotSet>, key: &K, slot: u32) {
     if let Some(set) = map.get_mut(key) {
-        set.remove(&slot);
+        set.remove(slot);
         if set.is_empty() {
             map.remove(key);
         }
@@ -253,10 +255,10 @@ mod tests {
 
     #[test]
     fn an_emptied_set_leaves_its_map() {
-        let mut map: HashMap<&str, BTreeSet<u32>> = HashMap::new();
+        let mut map: HashMap<&str, SlotSet> = HashMap::new();
         map.entry("IND").or_default().extend([1, 2]);
         forget(&mut map, &"IND", 1);
-        assert_eq!(map.get("IND").map(BTreeSet::len), Some(1));
+        assert_eq!(map.get("IND").map(SlotSet::len), Some(1));
         forget(&mut map, &"IND", 2);
         assert!(map.is_empty());
         forget(&mut map, &"JPN", 3);

@@ -2,8 +2,9 @@
 
 mod index;
 mod query;
+mod slots;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -11,9 +12,11 @@ use chrono::NaiveDate;
 
 use crate::agreement::{Agreement, AgreementBuilder, AgreementError, Change, Observer, Receipt};
 use crate::clock::{Clock, SystemClock};
+
 use crate::document::{DocumentError, Tracked, TrackerDocument};
 use crate::lifecycle::{Guards, Policy};
 use crate::model::{AgreementId, Event, EventDate, PartyCode, Stage, SubjectArea, limits};
+use slots::SlotSet;
 
 use index::Index;
 
@@ -616,7 +619,7 @@ impl Tracker {
     /// How many agreements stand at each stage, in lifecycle order.
     pub fn count_by_stage(&self) -> [(Stage, usize); Stage::COUNT] {
         Stage::ALL.map(|stage| {
-            let count = self.index.stage.get(stage.index()).map_or(0, BTreeSet::len);
+            let count = self.index.stage.get(stage.index()).map_or(0, SlotSet::len);
             (stage, count)
         })
     }

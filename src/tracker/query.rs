@@ -1,13 +1,12 @@
 //! Composable queries over a tracker.
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDate;
 
 use crate::agreement::Agreement;
 use crate::model::{EventDate, InstrumentKind, PartyCode, Stage, SubjectArea};
 
 use super::Tracker;
+use super::slots::SlotSet;
 
 /// A query over a [`Tracker`]: filters combined with "and", answered as an
 /// iterator.
@@ -103,7 +102,7 @@ fn title_contains(title: &str, needle: &str) -> bool {
 /// A sorted set of slots an index gives for one or more filters.
 enum Source<'t> {
     List(&'t [u32]),
-    Set(&'t BTreeSet<u32>),
+    Set(&'t SlotSet),
     Slots(Vec<u32>),
 }
 
@@ -119,15 +118,34 @@ impl Source<'_> {
     fn slots(&self) -> Box<dyn Iterator<Item = u32> + '_> {
         match self {
             Source::List(list) => Box::new(list.iter().copied()),
-            Source::Set(set) => Box::new(set.iter().copied()),
+            Source::Set(set) => Box::new(set.iter()),
             Source::Slots(slots) => Box::new(slots.iter().copied()),
         }
     }
 }
 
+/// Where `slot` is or would go in the sorted `list`, as `binary_search`
+/// says, looking first near the front: galloping, so that a walk of rising
+/// slots over a list costs the logarithm of each step, not of the list.
+fn gallop(list: &[u32], slot: u32) -> Result<usize, usize> {
+    let mut step = 1;
+    while list.get(step - 1).is_some_and(|value| *value < slot) {
+        step *= 2;
+    }
+    let from = step / 2;
+    let window = list.get(from..step.min(list.len())).unwrap_or_default();
+    window
+        .binary_search(&slot)
+        .map(|at| from + at)
+        .map_err(|at| from + at)
+}
+
 /// Membership tests against a source for rising slots.
 struct Cursor<'s> {
     source: &'s Source<'s>,
+    /// In a set, the run reached.
+    run: usize,
+    /// Where the last answer was found, in a list or the run reached.
     position: usize,
 }
 
@@ -135,6 +153,7 @@ impl<'s> Cursor<'s> {
     fn new(source: &'s Source<'s>) -> Self {
         Cursor {
             source,
+            run: 0,
             position: 0,
         }
     }
@@ -144,25 +163,26 @@ impl<'s> Cursor<'s> {
         let list: &[u32] = match self.source {
             Source::List(list) => list,
             Source::Slots(slots) => slots,
-            Source::Set(set) => return set.contains(&slot),
+            Source::Set(set) => {
+                let lasts = set.lasts().get(self.run..).unwrap_or_default();
+                let (Ok(ahead) | Err(ahead)) = gallop(lasts, slot);
+                if ahead > 0 {
+                    self.run += ahead;
+                    self.position = 0;
+                }
+                let Some(run) = set.runs().get(self.run) else {
+                    return false;
+                };
+                run
+            }
         };
         let rest = list.get(self.position..).unwrap_or_default();
-        // Gallop to a window holding `slot`, then search it.
-        let mut step = 1;
-        while rest.get(step - 1).is_some_and(|value| *value < slot) {
-            step *= 2;
-        }
-        let window = rest.get(..step.min(rest.len())).unwrap_or_default();
-        match window.binary_search(&slot) {
-            Ok(found) => {
-                self.position += found;
-                true
-            }
-            Err(insert) => {
-                self.position += insert;
-                false
-            }
-        }
+        let (found, at) = match gallop(rest, slot) {
+            Ok(at) => (true, at),
+            Err(at) => (false, at),
+        };
+        self.position += at;
+        found
     }
 }
 
@@ -236,7 +256,7 @@ impl<'t> Query<'t> {
     fn plan(&self) -> Plan<'_> {
         let index = self.tracker.index();
         const EMPTY: &[u32] = &[];
-        let set = |set: Option<&'t BTreeSet<u32>>| match set {
+        let set = |set: Option<&'t SlotSet>| match set {
             Some(set) => Source::Set(set),
             None => Source::List(EMPTY),
         };
@@ -375,16 +395,19 @@ mod tests {
             let mut list: Vec<u32> = (0..len).map(|_| random.below(400) as u32).collect();
             list.sort_unstable();
             list.dedup();
-            let source = Source::List(&list);
-            let mut cursor = Cursor::new(&source);
-            let mut asked = 0u32;
-            while asked < 420 {
-                assert_eq!(
-                    cursor.contains(asked),
-                    list.contains(&asked),
-                    "{asked} in {list:?}"
-                );
-                asked += 1 + random.below(7) as u32;
+            let set: SlotSet = list.iter().copied().collect();
+            let stride = [7, 60][random.below(2) as usize];
+            for source in [Source::List(&list), Source::Set(&set)] {
+                let mut cursor = Cursor::new(&source);
+                let mut asked = 0u32;
+                while asked < 420 {
+                    assert_eq!(
+                        cursor.contains(asked),
+                        list.contains(&asked),
+                        "{asked} in {list:?}"
+                    );
+                    asked += 1 + random.below(stride) as u32;
+                }
             }
         }
     }

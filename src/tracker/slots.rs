@@ -1,0 +1,199 @@
+//! A sorted set of slots, in short sorted runs.
+//!
+//! The tracker's indexes are read far more often than written, and reading
+//! means walking a set in order or asking whether a slot is in it. A
+//! `BTreeSet` answers both by chasing pointers; one sorted vector answers
+//! them fastest but takes a slot out by moving everything after it, which
+//! grows with the tracker. This set keeps its members in runs of at most
+//! [`RUN`] sorted slots, with each run's last member in one vector beside
+//! them: a search is two binary searches over contiguous memory, a walk is
+//! a walk over arrays, and an insert or a removal moves at most one run and
+//! one entry per run.
+
+/// The most members a run holds; a run that would hold more is split.
+const RUN: usize = 512;
+
+/// A sorted set of slots.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SlotSet {
+    /// Non-empty, each sorted, each wholly below the next.
+    runs: Vec<Vec<u32>>,
+    /// The last member of each run.
+    lasts: Vec<u32>,
+    len: usize,
+}
+
+impl PartialEq for SlotSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for SlotSet {}
+
+impl SlotSet {
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The run that holds `slot` if any does: the first whose last member
+    /// is not below it.
+    fn run_of(&self, slot: u32) -> usize {
+        self.lasts.partition_point(|last| *last < slot)
+    }
+
+    #[cfg(test)]
+    fn contains(&self, slot: u32) -> bool {
+        self.runs
+            .get(self.run_of(slot))
+            .is_some_and(|run| run.binary_search(&slot).is_ok())
+    }
+
+    /// Adds `slot`; whether it was absent.
+    pub(crate) fn insert(&mut self, slot: u32) -> bool {
+        // Past every run, the slot joins the last one.
+        let index = self.run_of(slot).min(self.runs.len().saturating_sub(1));
+        let Some(run) = self.runs.get_mut(index) else {
+            self.runs.push(vec![slot]);
+            self.lasts.push(slot);
+            self.len = 1;
+            return true;
+        };
+        let Err(at) = run.binary_search(&slot) else {
+            return false;
+        };
+        run.insert(at, slot);
+        self.len += 1;
+        if let Some(last) = self.lasts.get_mut(index) {
+            *last = (*last).max(slot);
+        }
+        if run.len() > RUN {
+            let upper = run.split_off(RUN / 2);
+            let lower_last = run.last().copied().unwrap_or(slot);
+            let upper_last = upper.last().copied().unwrap_or(slot);
+            self.runs.insert(index + 1, upper);
+            self.lasts.insert(index + 1, upper_last);
+            if let Some(last) = self.lasts.get_mut(index) {
+                *last = lower_last;
+            }
+        }
+        true
+    }
+
+    /// Takes `slot` out; whether it was present.
+    pub(crate) fn remove(&mut self, slot: u32) -> bool {
+        let index = self.run_of(slot);
+        let Some(run) = self.runs.get_mut(index) else {
+            return false;
+        };
+        let Ok(at) = run.binary_search(&slot) else {
+            return false;
+        };
+        run.remove(at);
+        self.len -= 1;
+        match run.last().copied() {
+            Some(last) => {
+                if let Some(entry) = self.lasts.get_mut(index) {
+                    *entry = last;
+                }
+            }
+            None => {
+                self.runs.remove(index);
+                self.lasts.remove(index);
+            }
+        }
+        true
+    }
+
+    /// The members, rising.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.runs.iter().flatten().copied()
+    }
+
+    /// The runs, in order: what a cursor walks.
+    pub(crate) fn runs(&self) -> &[Vec<u32>] {
+        &self.runs
+    }
+
+    /// The last member of each run.
+    pub(crate) fn lasts(&self) -> &[u32] {
+        &self.lasts
+    }
+}
+
+impl Extend<u32> for SlotSet {
+    fn extend<I: IntoIterator<Item = u32>>(&mut self, slots: I) {
+        for slot in slots {
+            self.insert(slot);
+        }
+    }
+}
+
+impl FromIterator<u32> for SlotSet {
+    fn from_iter<I: IntoIterator<Item = u32>>(slots: I) -> Self {
+        let mut set = SlotSet::default();
+        set.extend(slots);
+        set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::test_support::Lcg;
+
+    /// The set answers as a `BTreeSet` does through inserts and removals,
+    /// at the front, the back and between, across splits and emptied runs.
+    #[test]
+    fn the_set_answers_as_an_ordered_set() {
+        let mut random = Lcg::new(9);
+        for round in 0..6 {
+            let mut set = SlotSet::default();
+            let mut model = BTreeSet::new();
+            let span = [50, 3_000, 100_000][round % 3];
+            for step in 0..6_000 {
+                let slot = random.below(span) as u32;
+                // Mostly inserts early on, mostly removals later.
+                let insert = random.below(10) < if step < 4_000 { 7 } else { 2 };
+                if insert {
+                    assert_eq!(set.insert(slot), model.insert(slot), "insert {slot}");
+                } else {
+                    assert_eq!(set.remove(slot), model.remove(&slot), "remove {slot}");
+                }
+                assert_eq!(set.len(), model.len());
+                assert_eq!(set.is_empty(), model.is_empty());
+                let probe = random.below(span + 2) as u32;
+                assert_eq!(set.contains(probe), model.contains(&probe), "{probe}");
+                if step % 500 == 0 {
+                    assert!(set.iter().eq(model.iter().copied()));
+                    assert_eq!(set.runs().len(), set.lasts().len());
+                    for (run, last) in set.runs().iter().zip(set.lasts()) {
+                        assert!(!run.is_empty() && run.len() <= RUN);
+                        assert!(run.windows(2).all(|pair| pair[0] < pair[1]));
+                        assert_eq!(run.last(), Some(last));
+                    }
+                    assert!(set.lasts().windows(2).all(|pair| pair[0] < pair[1]));
+                }
+            }
+            assert!(set.iter().eq(model.iter().copied()));
+            let rebuilt: SlotSet = model.iter().copied().collect();
+            assert_eq!(rebuilt, set);
+        }
+    }
+
+    #[test]
+    fn sets_with_the_same_members_are_equal() {
+        let a: SlotSet = [3, 1, 2].into_iter().collect();
+        let b: SlotSet = [1, 2, 3].into_iter().collect();
+        let c: SlotSet = [1, 2].into_iter().collect();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(c, a);
+    }
+}
