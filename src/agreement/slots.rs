@@ -54,7 +54,9 @@ impl SlotList {
     /// The list as two slices, the first then the second.
     fn as_slices(&self) -> (&[Slot], &[Slot]) {
         match self {
-            SlotList::Inline { len, slots } => (&slots[..usize::from(*len)], &[]),
+            SlotList::Inline { len, slots } => {
+                (slots.get(..usize::from(*len)).unwrap_or_default(), &[])
+            }
             SlotList::Heap(deque) => deque.as_slices(),
         }
     }
@@ -84,9 +86,12 @@ impl SlotList {
         let end = range.end.min(front.len() + back.len());
         let start = range.start.min(end);
         let split = front.len();
+        fn part(slice: &[Slot], from: usize, to: usize) -> std::slice::Iter<'_, Slot> {
+            slice.get(from..to).unwrap_or_default().iter()
+        }
         Iter {
-            front: front[start.min(split)..end.min(split)].iter(),
-            back: back[start.max(split) - split..end.max(split) - split].iter(),
+            front: part(front, start.min(split), end.min(split)),
+            back: part(back, start.max(split) - split, end.max(split) - split),
         }
     }
 
@@ -135,17 +140,24 @@ impl SlotList {
         let new_len = len - (end - start) + with.len();
         match self {
             SlotList::Inline { len: count, slots } if new_len <= INLINE => {
-                let old_len = usize::from(*count);
-                slots.copy_within(end..old_len, start + with.len());
-                slots[start..start + with.len()].copy_from_slice(with);
+                // The tail moves to its new place, then `with` fills the gap.
+                let tail: [Slot; INLINE] = *slots;
+                let tail = tail.get(end..len).unwrap_or_default();
+                let at = start + with.len();
+                for (target, slot) in slots.iter_mut().skip(at).zip(tail) {
+                    *target = *slot;
+                }
+                for (target, slot) in slots.iter_mut().skip(start).zip(with) {
+                    *target = *slot;
+                }
                 *count = u8::try_from(new_len).unwrap_or(u8::MAX);
             }
-            SlotList::Inline { len: count, slots } => {
-                let old = &slots[..usize::from(*count)];
+            SlotList::Inline { slots, .. } => {
+                let part = |range: Range<usize>| slots.get(range).unwrap_or_default();
                 let mut deque = VecDeque::with_capacity(new_len);
-                deque.extend(&old[..start]);
+                deque.extend(part(0..start));
                 deque.extend(with);
-                deque.extend(&old[end..]);
+                deque.extend(part(end..len));
                 *self = SlotList::Heap(deque);
             }
             SlotList::Heap(deque) => splice_deque(deque, start, end, with),
