@@ -140,15 +140,11 @@ impl SlotList {
         let new_len = len - (end - start) + with.len();
         match self {
             SlotList::Inline { len: count, slots } if new_len <= INLINE => {
-                // The tail moves to its new place, then `with` fills the gap.
-                let tail: [Slot; INLINE] = *slots;
-                let tail = tail.get(end..len).unwrap_or_default();
-                let at = start + with.len();
-                for (target, slot) in slots.iter_mut().skip(at).zip(tail) {
-                    *target = *slot;
-                }
-                for (target, slot) in slots.iter_mut().skip(start).zip(with) {
-                    *target = *slot;
+                // The tail moves to its new place, then `with` fills the gap;
+                // both stay within the array, as `len` and `new_len` do.
+                slots.copy_within(end..len, start + with.len());
+                if let Some(gap) = slots.get_mut(start..start + with.len()) {
+                    gap.copy_from_slice(with);
                 }
                 *count = u8::try_from(new_len).unwrap_or(u8::MAX);
             }
