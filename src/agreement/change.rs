@@ -277,10 +277,11 @@ impl Agreement {
         let position = u32::try_from(self.log.len()).unwrap_or(u32::MAX);
         let id = receipt.event;
         // Most agreements hold a handful of entries, and trackers hold
-        // millions of agreements: while a log is short it grows by exactly
-        // what it needs.
+        // millions of agreements: a log starts with room for four, then,
+        // while it is short, grows by exactly what it needs.
         if self.log.len() == self.log.capacity() && self.log.len() < 16 {
-            self.log.reserve_exact(1);
+            self.log
+                .reserve_exact(if self.log.is_empty() { 4 } else { 1 });
         }
         self.log.push(Entry::at_micros(recorded_at, change));
         self.in_force.apply(plan.edit);

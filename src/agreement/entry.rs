@@ -47,15 +47,16 @@ impl Change {
     /// The change with its retraction reason, if any, trimmed and checked:
     /// a reason must say something, within
     /// [`MAX_REASON`](crate::limits::MAX_REASON) characters.
-    pub(crate) fn checked(self) -> Result<Self, ValueError> {
-        Ok(match self {
-            Change::Retract { id, reason } => Change::Retract {
-                id,
-                reason: crate::model::text::required(reason, Field::Reason, limits::MAX_REASON)?
-                    .into_boxed_str(),
-            },
-            other => other,
-        })
+    pub(crate) fn checked(mut self) -> Result<Self, ValueError> {
+        if let Change::Retract { reason, .. } = &mut self {
+            *reason = crate::model::text::required(
+                std::mem::take(reason),
+                Field::Reason,
+                limits::MAX_REASON,
+            )?
+            .into_boxed_str();
+        }
+        Ok(self)
     }
 }
 

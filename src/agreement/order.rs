@@ -457,8 +457,9 @@ impl InForce {
             return NaiveDate::MIN;
         };
         let year = last.year();
-        if self.uniform(year) {
-            // Sorted by first day, and all of one precision: the last ends last.
+        // In a long history whose last year is sorted by first day and all
+        // of one precision, the last event ends last; a short one is read.
+        if self.years.is_some() && self.uniform(year) {
             return last.end();
         }
         self.slots

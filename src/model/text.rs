@@ -29,6 +29,14 @@ pub(crate) fn required(
 ) -> Result<String, ValueError> {
     let text = trimmed(input.into());
     within(&text, field, max)?;
+    // Printable ASCII, the common case, holds nothing to refuse but blanks.
+    if text.bytes().all(|byte| matches!(byte, b' '..=b'~')) {
+        return if text.bytes().any(|byte| byte != b' ') {
+            Ok(text)
+        } else {
+            Err(ValueError::Blank { field })
+        };
+    }
     plain(&text, field)?;
     if !text.chars().any(visible) {
         return Err(ValueError::Blank { field });
