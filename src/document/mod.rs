@@ -357,7 +357,8 @@ impl<'de> Deserialize<'de> for Source {
 
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        read::event(RawEvent::deserialize(deserializer)?, "event").map_err(serde::de::Error::custom)
+        read::event(RawEvent::deserialize(deserializer)?, &|| "event".to_owned())
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -366,7 +367,8 @@ impl<'de> Deserialize<'de> for Entry {
     /// retraction, is validated; only a whole agreement can be checked
     /// against its history.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        read::entry(RawEntry::deserialize(deserializer)?, "entry").map_err(serde::de::Error::custom)
+        read::entry(RawEntry::deserialize(deserializer)?, &|| "entry".to_owned())
+            .map_err(serde::de::Error::custom)
     }
 }
 

@@ -69,11 +69,11 @@ pub(crate) fn source(raw: RawSource) -> Result<Source, ValueError> {
     })
 }
 
-/// An event, each field at its path under `path`.
-pub(crate) fn event(raw: RawEvent, path: &str) -> Result<Event, DocumentError> {
-    let id = at(raw.id.parse(), || format!("{path}.id"))?;
-    let date = at(raw.date.parse(), || format!("{path}.date"))?;
-    let kind = at(raw.kind.parse(), || format!("{path}.kind"))?;
+/// An event, each field at its path under `path` (made only for an error).
+pub(crate) fn event(raw: RawEvent, path: &dyn Fn() -> String) -> Result<Event, DocumentError> {
+    let id = at(raw.id.parse(), || format!("{}.id", path()))?;
+    let date = at(raw.date.parse(), || format!("{}.date", path()))?;
+    let kind = at(raw.kind.parse(), || format!("{}.kind", path()))?;
     let mut builder = Event::builder(kind, date)
         .id(id)
         .summary(raw.summary.unwrap_or_default());
@@ -91,44 +91,46 @@ pub(crate) fn event(raw: RawEvent, path: &str) -> Result<Event, DocumentError> {
             participants.len(),
             limits::MAX_PARTICIPANTS,
         ),
-        || format!("{path}.participants"),
+        || format!("{}.participants", path()),
     )?;
     at(
         limits::at_most(Collection::Sources, sources.len(), limits::MAX_SOURCES),
-        || format!("{path}.sources"),
+        || format!("{}.sources", path()),
     )?;
     for (i, person) in participants.into_iter().enumerate() {
         builder = builder.participant(at(representative(person), || {
-            format!("{path}.participants[{i}]")
+            format!("{}.participants[{i}]", path())
         })?);
     }
     for (i, cited) in sources.into_iter().enumerate() {
-        builder = builder.source(at(source(cited), || format!("{path}.sources[{i}]"))?);
+        builder = builder.source(at(source(cited), || format!("{}.sources[{i}]", path()))?);
     }
-    at(builder.build(), || path.to_owned())
+    at(builder.build(), path)
 }
 
-/// An entry, each field at its path under `path`.
-pub(crate) fn entry(raw: RawEntry, path: &str) -> Result<Entry, DocumentError> {
+/// An entry, each field at its path under `path` (made only for an error).
+pub(crate) fn entry(raw: RawEntry, path: &dyn Fn() -> String) -> Result<Entry, DocumentError> {
     let recorded_at = at(crate::model::instant::parse(&raw.recorded_at), || {
-        format!("{path}.recorded_at")
+        format!("{}.recorded_at", path())
     })?;
     let change = match (raw.record, raw.correct, raw.retract) {
-        (Some(recorded), None, None) => Change::Record(event(recorded, &format!("{path}.record"))?),
+        (Some(recorded), None, None) => {
+            Change::Record(event(recorded, &|| format!("{}.record", path()))?)
+        }
         (None, Some(corrected), None) => {
-            Change::Correct(event(corrected, &format!("{path}.correct"))?)
+            Change::Correct(event(corrected, &|| format!("{}.correct", path()))?)
         }
         (None, None, Some(retraction)) => at(
             Change::Retract {
-                id: at(retraction.id.parse(), || format!("{path}.retract.id"))?,
+                id: at(retraction.id.parse(), || format!("{}.retract.id", path()))?,
                 reason: retraction.reason.into_boxed_str(),
             }
             .checked(),
-            || format!("{path}.retract.reason"),
+            || format!("{}.retract.reason", path()),
         )?,
         _ => {
             return Err(DocumentError::MalformedEntry {
-                path: path.to_owned(),
+                path: path(),
                 recorded_at: raw.recorded_at,
             });
         }
@@ -185,7 +187,7 @@ pub(crate) fn agreement(
         });
     };
     let entry_path = |i: usize| path(&format!("entries[{i}]"));
-    let (recorded_at, change) = split(entry(first, &entry_path(0))?);
+    let (recorded_at, change) = split(entry(first, &|| entry_path(0))?);
     let Change::Record(first) = change else {
         return Err(DocumentError::FirstEntryNotRecord {
             path: entry_path(0),
@@ -197,7 +199,7 @@ pub(crate) fn agreement(
         .map_err(|source| agreement_error(entry_path(0), source))?;
     let mut previous = recorded_at;
     for (position, raw) in entries {
-        let (recorded_at, change) = split(entry(raw, &entry_path(position))?);
+        let (recorded_at, change) = split(entry(raw, &|| entry_path(position))?);
         if recorded_at < previous {
             return Err(DocumentError::EntryOrder {
                 path: entry_path(position),

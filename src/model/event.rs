@@ -156,6 +156,13 @@ impl FromStr for EventKind {
     type Err = ValueError;
 
     fn from_str(input: &str) -> Result<Self, ValueError> {
+        // The canonical name, as documents write it, needs no normalising.
+        if let Some(kind) = EventKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == input)
+        {
+            return Ok(kind);
+        }
         if let Ok(stage) = input.parse::<Stage>() {
             return Ok(stage.into());
         }

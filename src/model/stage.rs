@@ -106,6 +106,10 @@ impl FromStr for Stage {
     type Err = ValueError;
 
     fn from_str(input: &str) -> Result<Self, ValueError> {
+        // The canonical name, as documents write it, needs no normalising.
+        if let Some(stage) = Stage::ALL.into_iter().find(|stage| stage.as_str() == input) {
+            return Ok(stage);
+        }
         let key = crate::model::text::kebab_key(input);
         let key = if key == "finalized" {
             "finalised".to_owned()
