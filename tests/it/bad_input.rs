@@ -1170,6 +1170,137 @@ fn cases() -> Vec<Case> {
             expect: |e| matches!(e.value(), Some(ValueError::Timestamp { .. })),
             message: "invalid timestamp \"yesterday\"",
         },
+        // Hostile input, second round (issue 12): each row failed before its fix.
+        Case {
+            input: "a tracker document with a version past 2^53 - 1",
+            run: |w| {
+                let doc = tracker_doc(&w.tracker, |d| {
+                    d["agreements"][0]["version"] = json!(bilateral::limits::MAX_VERSION + 1)
+                });
+                bilateral::Tracker::try_from(doc)
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+            expect: |e| matches!(e.document_error(), Some(DocumentError::InvalidAgreement { source, .. }) if matches!(**source, DocumentError::Version { version, .. } if version == bilateral::limits::MAX_VERSION + 1)),
+            message: "versions run from 1 to 9007199254740991",
+        },
+        Case {
+            input: "a tracker document with the largest u64 as a version",
+            run: |w| {
+                let doc = tracker_doc(&w.tracker, |d| {
+                    d["agreements"][0]["version"] = json!(u64::MAX)
+                });
+                bilateral::Tracker::try_from(doc)
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+            expect: |e| matches!(e.document_error(), Some(DocumentError::InvalidAgreement { source, .. }) if matches!(**source, DocumentError::Version { version: u64::MAX, .. })),
+            message: "version 18446744073709551615",
+        },
+        Case {
+            input: "a recording instant that would be written past year 9999",
+            run: |w| {
+                let doc = agreement_doc(&w.agreement, |d| {
+                    d["entries"][1]["recorded_at"] = json!("9999-12-31T23:59:59-23:59")
+                });
+                Agreement::try_from(doc).map(drop).map_err(Error::from)
+            },
+            expect: |e| matches!(e.value(), Some(ValueError::Timestamp { .. })),
+            message: "9999-12-31T23:59:59-23:59",
+        },
+        Case {
+            input: "a 10 MB date",
+            run: |_| parse::<EventDate>(&"2".repeat(10_000_000)),
+            expect: |e| matches!(e.value(), Some(ValueError::Date { .. })),
+            message: "(10000000 characters)",
+        },
+        Case {
+            input: "a 10 MB party code",
+            run: |_| parse::<PartyCode>(&"A".repeat(10_000_000)),
+            expect: |e| matches!(e.value(), Some(ValueError::PartyCode { .. })),
+            message: "(10000000 characters)",
+        },
+        Case {
+            input: "a NUL in a title",
+            run: |_| {
+                Agreement::builder("Pact\u{0}", india_japan())
+                    .subject(SubjectArea::Space)
+                    .build(event(9, EventKind::Proposed, "2024"))
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+            expect: |e| {
+                matches!(
+                    e.value(),
+                    Some(ValueError::Character {
+                        field: Field::Title,
+                        character: '\u{0}',
+                        position: 5,
+                        ..
+                    })
+                )
+            },
+            message: "agreement title",
+        },
+        Case {
+            input: "an escape sequence in a party name",
+            run: |_| {
+                Party::state("IND", "India\u{1b}[31m")
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+            expect: |e| {
+                matches!(
+                    e.value(),
+                    Some(ValueError::Character {
+                        character: '\u{1b}',
+                        position: 6,
+                        ..
+                    })
+                )
+            },
+            message: "party name",
+        },
+        Case {
+            input: "a right-to-left override in a summary",
+            run: |w| {
+                let event = Event::builder(EventKind::Note, date("2024-11-30"))
+                    .summary("paid \u{202E}0001")
+                    .build()?;
+                w.agreement.record(event).map(drop).map_err(Error::from)
+            },
+            expect: |e| {
+                matches!(
+                    e.value(),
+                    Some(ValueError::Character {
+                        field: Field::Summary,
+                        character: '\u{202E}',
+                        ..
+                    })
+                )
+            },
+            message: "summary",
+        },
+        Case {
+            input: "a title of zero-width spaces only",
+            run: |_| {
+                Agreement::builder("\u{200B}\u{200B}", india_japan())
+                    .subject(SubjectArea::Space)
+                    .build(event(9, EventKind::Proposed, "2024"))
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+            expect: |e| {
+                matches!(
+                    e.value(),
+                    Some(ValueError::Blank {
+                        field: Field::Title,
+                        ..
+                    })
+                )
+            },
+            message: "blank agreement title: it must contain a visible character",
+        },
         Case {
             input: "an unknown party kind",
             run: |_| {
