@@ -10,6 +10,9 @@
 //! to a temporary file in one process, then loads it in a fresh process,
 //! so that the peak resident size measured (`VmHWM` of `/proc/self/status`
 //! on Linux) is the load's alone. With no count it loads 1,000 agreements.
+//! `largest` in place of a count loads one agreement at the entry limit
+//! (10,000 events), each event with a summary at its limit (5,000
+//! characters, not ASCII, so every character takes the slower checks).
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
@@ -90,6 +93,43 @@ fn tracker(count: usize) -> Tracker {
     tracker
 }
 
+/// A tracker of one agreement at the entry limit, each event with a summary
+/// at the summary limit.
+fn largest() -> Tracker {
+    use bilateral::limits::{MAX_ENTRIES, MAX_SUMMARY};
+    let mut tracker =
+        Tracker::new().with_clock(FixedClock::new("2030-01-01T00:00:00Z".parse().unwrap()));
+    let parties = Parties::new(
+        Party::state("IND", "India").expect("party"),
+        Party::state("JPN", "Japan").expect("party"),
+    )
+    .expect("parties");
+    let summary = "é".repeat(MAX_SUMMARY);
+    let day = |n: usize| {
+        let start = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
+        EventDate::try_from(start + chrono::Days::new(n as u64)).expect("date")
+    };
+    let event = |n: usize, kind: EventKind| {
+        Event::builder(kind, day(n))
+            .id(EventId::from_uuid(uuid(n as u128, 0xe)))
+            .summary(summary.as_str())
+            .build()
+            .expect("event")
+    };
+    let id = tracker
+        .create(
+            Agreement::builder("The longest history", parties).subject(SubjectArea::Trade),
+            event(0, EventKind::Proposed),
+        )
+        .expect("valid");
+    for n in 1..MAX_ENTRIES {
+        tracker
+            .record(id, event(n, EventKind::Deliberated))
+            .expect("valid");
+    }
+    tracker
+}
+
 fn uuid(n: u128, tag: u128) -> bilateral::uuid::Uuid {
     bilateral::uuid::Uuid::from_u128((tag << 124) | n)
 }
@@ -105,8 +145,11 @@ fn resident() -> Option<(u64, u64)> {
     Some((field("VmHWM:")?, field("VmRSS:")?))
 }
 
-fn write(count: usize, path: &Path) {
-    let tracker = tracker(count);
+fn write(count: &str, path: &Path) {
+    let tracker = match count {
+        "largest" => largest(),
+        count => tracker(count.parse().expect("a count")),
+    };
     let mut out = BufWriter::new(File::create(path).expect("temporary file"));
     serde_json::to_writer(&mut out, &tracker).expect("written");
 }
@@ -143,15 +186,13 @@ fn load(path: &Path) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
-        [mode, count, path] if mode == "write" => {
-            write(count.parse().expect("a count"), Path::new(path))
-        }
+        [mode, count, path] if mode == "write" => write(count, Path::new(path)),
         [mode, path] if mode == "load" => load(Path::new(path)),
         counts => {
-            let counts: Vec<usize> = if counts.is_empty() {
-                vec![1_000]
+            let counts: Vec<String> = if counts.is_empty() {
+                vec!["1000".to_string()]
             } else {
-                counts.iter().map(|c| c.parse().expect("a count")).collect()
+                counts.to_vec()
             };
             let me = std::env::current_exe().expect("this program");
             for count in counts {
@@ -160,7 +201,7 @@ fn main() {
                     std::process::id()
                 ));
                 let status = Command::new(&me)
-                    .args(["write", &count.to_string(), path.to_str().expect("a path")])
+                    .args(["write", &count, path.to_str().expect("a path")])
                     .status()
                     .expect("writer");
                 assert!(status.success(), "writing failed");
