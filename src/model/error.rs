@@ -449,3 +449,48 @@ impl fmt::Display for Vocabulary {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Excerpt;
+
+    #[test]
+    fn a_short_input_is_kept_whole() {
+        let excerpt = Excerpt::new("2024-13");
+        assert_eq!(excerpt.as_str(), "2024-13");
+        assert_eq!(excerpt.len(), 7);
+        assert!(!excerpt.is_empty());
+        assert!(!excerpt.is_cut());
+        assert!(excerpt == "2024-13");
+        assert!(excerpt != "2024-12");
+        assert!(excerpt == *"2024-13");
+        assert!(excerpt != *"2024-12");
+        assert_eq!(format!("{excerpt:?}"), "\"2024-13\"");
+        assert_eq!(excerpt.to_string(), "\"2024-13\"");
+        let empty = Excerpt::new("");
+        assert!(empty.is_empty());
+        assert_eq!(empty.len(), 0);
+    }
+
+    #[test]
+    fn a_long_input_is_cut_at_the_limit_in_characters() {
+        // Exactly at the limit: kept whole.
+        let at = "é".repeat(Excerpt::MAX);
+        let excerpt = Excerpt::new(&at);
+        assert!(!excerpt.is_cut());
+        assert_eq!(excerpt.as_str(), at);
+        assert!(excerpt == at.as_str());
+        // One past: cut, and never equal to the input it stands for.
+        let past = "é".repeat(Excerpt::MAX + 1);
+        let excerpt = Excerpt::new(&past);
+        assert!(excerpt.is_cut());
+        assert_eq!(excerpt.len(), Excerpt::MAX + 1);
+        assert_eq!(excerpt.as_str(), at);
+        assert!(excerpt != past.as_str());
+        assert!(excerpt != at.as_str());
+        assert_eq!(
+            format!("{excerpt:?}"),
+            format!("\"{at}\"… ({} characters)", Excerpt::MAX + 1)
+        );
+    }
+}

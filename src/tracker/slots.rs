@@ -148,6 +148,25 @@ mod tests {
     use super::*;
     use crate::test_support::Lcg;
 
+    /// Two sets are equal when they hold the same slots, however their
+    /// runs were split.
+    #[test]
+    fn sets_are_equal_by_their_members() {
+        let a: SlotSet = [1, 2, 700].into_iter().collect();
+        let b: SlotSet = [1, 3, 700].into_iter().collect();
+        assert_ne!(a, b);
+        assert_ne!(a, [1, 2].into_iter().collect::<SlotSet>());
+        let mut grown = SlotSet::default();
+        for slot in (0..2_000).rev() {
+            grown.insert(slot);
+        }
+        for slot in 3..2_000 {
+            grown.remove(slot);
+        }
+        assert_eq!(grown, (0..3).collect::<SlotSet>());
+        assert_ne!(grown, (1..4).collect::<SlotSet>());
+    }
+
     /// The set answers as a `BTreeSet` does through inserts and removals,
     /// at the front, the back and between, across splits and emptied runs.
     #[test]

@@ -325,3 +325,72 @@ fn a_stream_stops_at_the_first_invalid_agreement() {
     .unwrap_err();
     assert!(matches!(err, DocumentError::Syntax { .. }), "{err}");
 }
+
+#[test]
+fn a_removed_agreements_version_is_bounded_like_any_other() {
+    let (mut tracker, id) = tracker_with_one();
+    let agreement = tracker.remove(id).unwrap();
+    let mut doc = serde_json::to_value(&tracker).unwrap();
+    assert_eq!(doc["removed"][0]["version"], json!(1));
+    for bad in [0, limits::MAX_VERSION + 1, u64::MAX] {
+        doc["removed"][0]["version"] = json!(bad);
+        let err = load(&doc).unwrap_err();
+        assert!(
+            matches!(&err, DocumentError::Version { version, .. } if *version == bad),
+            "{err}"
+        );
+        assert_eq!(err.path(), Some("removed[0].version"));
+    }
+    // The largest version is kept, and an agreement inserted again goes on
+    // from it (and so is full at once).
+    doc["removed"][0]["version"] = json!(limits::MAX_VERSION - 1);
+    let mut back = load(&doc).unwrap();
+    assert_eq!(back.insert(agreement.clone()).unwrap(), limits::MAX_VERSION);
+    // At the largest version itself, the document loads, and the agreement
+    // can no longer come back.
+    doc["removed"][0]["version"] = json!(limits::MAX_VERSION);
+    let mut full = load(&doc).unwrap();
+    let before = full.clone();
+    let err = full.insert(agreement).unwrap_err();
+    assert!(
+        matches!(err, TrackerError::VersionLimit { version, .. } if version == limits::MAX_VERSION),
+        "{err}"
+    );
+    assert_same_tracker(&full, &before);
+}
+
+#[test]
+fn a_tracker_document_that_is_not_an_object_says_what_was_expected() {
+    for text in ["[1, 2]", "\"tracker\"", "7"] {
+        let err = Tracker::load(
+            &mut serde_json::Deserializer::from_str(text),
+            &Guards::builtin(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("a tracker document: format, policy, agreements"),
+            "{text}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_tracker_documents_agreements_must_be_a_list() {
+    let (tracker, _) = tracker_with_one();
+    // In the order a tracker writes it, so that the agreements are streamed.
+    let text = format!(
+        r#"{{"format": 1, "policy": {}, "agreements": {{"first": 1}}}}"#,
+        serde_json::to_string(tracker.policy()).unwrap()
+    );
+    let err = Tracker::load(
+        &mut serde_json::Deserializer::from_str(&text),
+        &Guards::builtin(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a list of agreements with their versions"),
+        "{err}"
+    );
+}

@@ -493,3 +493,50 @@ fn entries_round_trip_on_their_own() {
         "{err}"
     );
 }
+
+#[test]
+fn a_document_error_names_the_field_that_broke_the_rule() {
+    let agreement = opened(EventKind::Proposed, "2024-01-01");
+    let doc = serde_json::to_value(AgreementDocument::from(&agreement)).unwrap();
+    let load = |edit: &dyn Fn(&mut Value)| {
+        let mut doc = doc.clone();
+        edit(&mut doc);
+        serde_json::from_value::<AgreementDocument>(doc)
+            .unwrap()
+            .into_agreement(&bilateral::Policy::standard())
+            .unwrap_err()
+    };
+    // No subject area is the subjects' fault, a blank title the title's.
+    let err = load(&|doc| doc["subjects"] = json!([]));
+    assert!(
+        matches!(
+            err,
+            DocumentError::Agreement {
+                source: AgreementError::NoSubjectArea { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(err.path(), Some("subjects"));
+    let err = load(&|doc| doc["title"] = json!(" "));
+    assert_eq!(err.path(), Some("title"));
+
+    // A policy: a blank name is the name's fault, a table that leaves a
+    // final stage the transitions'.
+    let policy = serde_json::to_value(bilateral::Policy::standard()).unwrap();
+    let mut blank = policy.clone();
+    blank["name"] = json!(" ");
+    let err = serde_json::from_value::<bilateral::document::PolicyDocument>(blank)
+        .unwrap()
+        .into_policy(&bilateral::lifecycle::Guards::builtin())
+        .unwrap_err();
+    assert_eq!(err.path(), Some("name"), "{err}");
+    let mut leaves_final = policy;
+    leaves_final["transitions"] = json!([{ "from": "withdrawn", "to": "proposed" }]);
+    let err = serde_json::from_value::<bilateral::document::PolicyDocument>(leaves_final)
+        .unwrap()
+        .into_policy(&bilateral::lifecycle::Guards::builtin())
+        .unwrap_err();
+    assert_eq!(err.path(), Some("transitions"), "{err}");
+}

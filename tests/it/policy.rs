@@ -675,3 +675,28 @@ fn diagrams_label_edges_with_their_guards() {
     assert!(dot.starts_with("digraph \"say \\\"hi\\\"\" {\n"), "{dot}");
     assert!(dot.contains("    \"deliberated\" -> \"finalised\" [label=\"cites-source, both-parties-represented\"];\n"), "{dot}");
 }
+
+#[test]
+fn the_most_permissive_policy_round_trips_through_its_document() {
+    // Every stage that is not final may be followed by every stage: 24
+    // transitions, within the limit of one per pair of stages.
+    let mut builder = Policy::standard().to_builder().name("permissive");
+    for from in [
+        Stage::Proposed,
+        Stage::Deliberated,
+        Stage::MoiSigned,
+        Stage::Finalised,
+    ] {
+        for to in Stage::ALL {
+            builder = builder.allow(from, to);
+        }
+    }
+    let policy = builder.build().unwrap();
+    assert_eq!(policy.transitions().count(), 24);
+    let text = serde_json::to_string(&PolicyDocument::from(&policy)).unwrap();
+    let back = serde_json::from_str::<PolicyDocument>(&text)
+        .unwrap()
+        .into_policy(&bilateral::lifecycle::Guards::builtin())
+        .unwrap();
+    assert_eq!(back, policy);
+}
