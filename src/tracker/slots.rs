@@ -74,12 +74,9 @@ impl SlotSet {
         if run.len() > RUN {
             let upper = run.split_off(RUN / 2);
             let lower_last = run.last().copied().unwrap_or(slot);
-            let upper_last = upper.last().copied().unwrap_or(slot);
             self.runs.insert(index + 1, upper);
-            self.lasts.insert(index + 1, upper_last);
-            if let Some(last) = self.lasts.get_mut(index) {
-                *last = lower_last;
-            }
+            // The run's last stays the upper half's, one place on.
+            self.lasts.insert(index, lower_last);
         }
         true
     }
@@ -147,6 +144,30 @@ mod tests {
 
     use super::*;
     use crate::test_support::Lcg;
+
+    /// A run fills up to `RUN` slots, and the one past it splits the run in
+    /// halves.
+    #[test]
+    fn a_run_splits_only_past_its_capacity() {
+        let full: SlotSet = (0..RUN as u32).collect();
+        assert_eq!(full.runs().len(), 1);
+        let mut set = SlotSet::default();
+        for slot in 0..RUN as u32 {
+            set.insert(slot);
+        }
+        assert_eq!(set.runs().len(), 1);
+        set.insert(RUN as u32);
+        assert_eq!(set.runs().len(), 2);
+        assert_eq!(set.runs()[0].len(), RUN / 2);
+        assert_eq!(set.lasts(), [RUN as u32 / 2 - 1, RUN as u32]);
+        // A split in the middle of the set keeps the lasts in order.
+        let mut set: SlotSet = (0..3 * RUN as u32).step_by(2).collect();
+        for slot in (1..3 * RUN as u32).step_by(2) {
+            set.insert(slot);
+            assert!(set.lasts().windows(2).all(|pair| pair[0] < pair[1]));
+        }
+        assert!(set.iter().eq(0..3 * RUN as u32));
+    }
 
     /// Two sets are equal when they hold the same slots, however their
     /// runs were split.
