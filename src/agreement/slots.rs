@@ -250,6 +250,35 @@ mod tests {
         Slot::new(n, n, &event)
     }
 
+    /// Lists are equal by their slots, inline or on the heap, and print as
+    /// a list of them.
+    #[test]
+    fn lists_compare_and_print_by_their_slots() {
+        let mut short = SlotList::default();
+        let mut long = SlotList::default();
+        for n in 0..3 {
+            short.insert(n, slot(n as u32));
+        }
+        for n in 0..12 {
+            long.insert(n, slot(n as u32));
+        }
+        assert_ne!(short, long);
+        let mut other = SlotList::default();
+        for n in 0..3 {
+            other.insert(n, slot(n as u32 + 1));
+        }
+        assert_ne!(short, other);
+        // The same slots on the heap as inline.
+        for _ in 3..12 {
+            long.splice(3, 4, &[]);
+        }
+        assert_eq!(long, short);
+        assert_eq!(format!("{long:?}"), format!("{short:?}"));
+        let shown = format!("{short:?}");
+        assert!(shown.starts_with('[') && shown.ends_with(']'), "{shown}");
+        assert_eq!(shown.matches("Slot {").count(), 3, "{shown}");
+    }
+
     /// The list behaves as a plain vector would, through every operation,
     /// inline, on the heap and across the move, from the front and the back.
     #[test]

@@ -274,3 +274,42 @@ fn a_blank_retraction_reason_is_refused() {
     ));
     crate::common::assert_same_agreement(&agreement, &before);
 }
+
+#[test]
+fn a_refused_correction_of_the_last_event_says_where_the_agreement_is() {
+    // The last event corrected into a stage that may not follow: the
+    // refusal speaks of the present ("it is"), as the corrected event is
+    // the last of the history.
+    let mut agreement = opened(EventKind::Proposed, "2024-01-10");
+    agreement
+        .record(event(2, EventKind::Deliberated, "2024-03-05"))
+        .unwrap();
+    agreement
+        .record(event(3, EventKind::MoiSigned, "2024-11-15"))
+        .unwrap();
+    let before = agreement.clone();
+    let err = agreement
+        .correct(event(3, EventKind::Finalised, "2024-11-15"))
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("it is deliberated, and under policy \"standard\""),
+        "{message}"
+    );
+    assert!(!message.contains("by then"), "{message}");
+    crate::common::assert_same_agreement(&agreement, &before);
+    // The same correction of an event that is not the last speaks of the
+    // past.
+    agreement
+        .record(event(4, EventKind::Meeting, "2024-12-01"))
+        .unwrap();
+    let before = agreement.clone();
+    let err = agreement
+        .correct(event(3, EventKind::Finalised, "2024-11-15"))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("by then it was deliberated"),
+        "{err}"
+    );
+    crate::common::assert_same_agreement(&agreement, &before);
+}
