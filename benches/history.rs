@@ -228,15 +228,17 @@ fn grown(agreement: &Agreement, context: &Context<'_>, events: usize) -> Agreeme
     agreement
 }
 
-fn record_append(c: &mut Criterion) {
+/// Records one deliberation on an agreement of `events` events, dated by
+/// `on` from the number of events, as group `name`.
+fn record_at(c: &mut Criterion, name: &str, on: fn(usize) -> EventDate) {
     let policy = Policy::standard();
     let clock = FixedClock::new("2030-01-01T00:00:00Z".parse().expect("instant"));
     let context = Context::new(&policy, &clock);
-    let mut group = c.benchmark_group("record/append-at");
+    let mut group = c.benchmark_group(name);
     for events in [100, 1_000, 9_999] {
         let agreement: Agreement =
             serde_json::from_str(&document("appends", events - 1)).expect("valid");
-        let next = Event::with_id(id(events), EventKind::Deliberated, day(events + 1));
+        let next = Event::with_id(id(events), EventKind::Deliberated, on(events));
         group.bench_with_input(
             BenchmarkId::from_parameter(events),
             &agreement,
@@ -255,33 +257,15 @@ fn record_append(c: &mut Criterion) {
     group.finish();
 }
 
+/// A deliberation appended after the last event.
+fn record_append(c: &mut Criterion) {
+    record_at(c, "record/append-at", |events| day(events + 1));
+}
+
 /// A deliberation recorded on the same day as the middle of the history:
 /// the entry lands in the past and everything after it is checked again.
 fn record_same_day(c: &mut Criterion) {
-    let policy = Policy::standard();
-    let clock = FixedClock::new("2030-01-01T00:00:00Z".parse().expect("instant"));
-    let context = Context::new(&policy, &clock);
-    let mut group = c.benchmark_group("record/same-day-at");
-    for events in [100, 1_000, 9_999] {
-        let agreement: Agreement =
-            serde_json::from_str(&document("appends", events - 1)).expect("valid");
-        let next = Event::with_id(id(events), EventKind::Deliberated, day(events / 2));
-        group.bench_with_input(
-            BenchmarkId::from_parameter(events),
-            &agreement,
-            |b, agreement| {
-                b.iter_batched(
-                    || (grown(agreement, &context, events), next.clone()),
-                    |(mut agreement, event)| {
-                        agreement.record_with(&context, event).expect("accepted");
-                        agreement
-                    },
-                    BatchSize::LargeInput,
-                )
-            },
-        );
-    }
-    group.finish();
+    record_at(c, "record/same-day-at", |events| day(events / 2));
 }
 
 criterion_group!(

@@ -112,7 +112,7 @@ plain_struct! {
 }
 
 plain_struct! {
-/// The last version of a removed agreement.
+    /// The last version of a removed agreement.
     pub(crate) struct RawRemoved {
         req id: String,
         req version: u64,
