@@ -136,7 +136,7 @@ fn is_lifecycle(slot: &Slot) -> bool {
 }
 
 fn is_entry_into_force(slot: &Slot) -> bool {
-    slot.kind == EventKind::EnteredIntoForce
+    slot.kind() == EventKind::EnteredIntoForce
 }
 
 impl Agreement {
@@ -204,7 +204,7 @@ impl Agreement {
                 self.check_date(action, event, today)?;
                 (
                     Some(old),
-                    Some(Slot::new(pending, u32::from(old.seq), event)),
+                    Some(Slot::new(pending, u32::from(old.seq()), event)),
                     event,
                     Some(event),
                 )
@@ -250,7 +250,7 @@ impl Agreement {
                 remove.is_some_and(|slot| is_entry_into_force(&slot)),
             )) + u32::from(insert.is_some_and(|slot| is_entry_into_force(&slot)));
         let placed = |slot: Slot, event: &Event| Placed {
-            entry: slot.version as usize,
+            entry: slot.version() as usize,
             date: event.date(),
             kind: event.kind(),
         };
@@ -264,7 +264,7 @@ impl Agreement {
                 entries_into_force,
             },
             arrived: insert.zip(new).map(|(slot, event)| placed(slot, event)),
-            left: remove.and_then(|slot| Some(placed(slot, self.entry_event(slot.version)?))),
+            left: remove.and_then(|slot| Some(placed(slot, self.entry_event(slot.version())?))),
         })
     }
 
@@ -385,7 +385,7 @@ impl Agreement {
             let in_force = if is_entry_into_force(slot) && self.summary.entries_into_force > 0 {
                 old.iter()
                     .find(|slot| is_entry_into_force(slot))
-                    .and_then(|slot| self.entry_event(slot.version))
+                    .and_then(|slot| self.entry_event(slot.version()))
                     .map(Event::date)
             } else {
                 None
@@ -403,10 +403,10 @@ impl Agreement {
             });
         }
         let event_of = |slot: &Slot| -> Option<&Event> {
-            if slot.version as usize == pending {
+            if slot.version() as usize == pending {
                 new
             } else {
-                self.entry_event(slot.version)
+                self.entry_event(slot.version())
             }
         };
         let total = edit.len_after(old);
@@ -433,7 +433,7 @@ impl Agreement {
                 pending: None,
             });
         }
-        let stage_before = |at: usize| range(0, at).rev().find_map(|slot| slot.kind.stage());
+        let stage_before = |at: usize| range(0, at).rev().find_map(|slot| slot.kind().stage());
         // At the end of the history, the stage before is the stage now.
         let before = if start >= old.len() {
             self.summary.stage
@@ -466,7 +466,7 @@ impl Agreement {
         let mut pending_at = None;
         for (k, slot) in with.iter().enumerate() {
             let position = start + k;
-            if slot.version as usize == pending {
+            if slot.version() as usize == pending {
                 pending_at = Some((replay.stage, position));
             }
             let Some(event) = event_of(slot) else {
@@ -479,7 +479,7 @@ impl Agreement {
         }
         let old_window_end = range(start, end)
             .rev()
-            .find_map(|slot| slot.kind.stage())
+            .find_map(|slot| slot.kind().stage())
             .or(before);
         let shift = |i: usize| i - end + start + with.len();
         let mut stage = self.summary.stage;

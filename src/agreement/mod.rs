@@ -580,7 +580,7 @@ impl Agreement {
         self.in_force
             .slots()
             .iter()
-            .filter_map(|slot| Some((u32::from(slot.version), self.entry_event(slot.version)?)))
+            .filter_map(|slot| Some((u32::from(slot.version()), self.entry_event(slot.version())?)))
     }
 
     fn entry_event(&self, position: impl Into<u32>) -> Option<&Event> {
@@ -660,7 +660,7 @@ impl Agreement {
                 }
                 Change::Correct(event) => {
                     if let Some(slot) = at.get(&id).and_then(|i| live.get_mut(*i)) {
-                        let record = slot.map_or(position, |s| u32::from(s.seq));
+                        let record = slot.map_or(position, |s| u32::from(s.seq()));
                         *slot = Some(Slot::new(position, record, event));
                     }
                 }
@@ -675,10 +675,10 @@ impl Agreement {
         self.in_force = InForce::from_slots(&slots);
         let mut summary = Summary::default();
         for slot in self.in_force.slots() {
-            if let Some(stage) = slot.kind.stage() {
+            if let Some(stage) = slot.kind().stage() {
                 summary.stage = Some(stage);
                 summary.stage_changes += 1;
-            } else if slot.kind == EventKind::EnteredIntoForce {
+            } else if slot.kind() == EventKind::EnteredIntoForce {
                 summary.entries_into_force += 1;
             }
         }
@@ -752,7 +752,7 @@ pub struct History<'a> {
 
 impl<'a> History<'a> {
     fn event(&self, slot: &Slot) -> Option<&'a Event> {
-        self.log.get(slot.version as usize).and_then(Entry::event)
+        self.log.get(slot.version() as usize).and_then(Entry::event)
     }
 }
 

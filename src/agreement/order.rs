@@ -27,84 +27,156 @@ use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::{Event, EventKind, Precision, limits, period_end};
+use crate::model::{Event, EventKind, MAX_YEAR, Precision, limits, period_end};
 
 use super::slots::{Iter, SlotList};
 
-/// One event in force, with what its place in the history depends on:
-/// twelve bytes, as short histories keep their slots inline and trackers
-/// hold millions of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Slot {
-    /// Log position of the version in force.
-    pub(crate) version: u16,
-    /// Log position of the event's record: its place in recording order.
-    pub(crate) seq: u16,
-    pub(crate) start: NaiveDate,
-    pub(crate) kind: EventKind,
-    precision: Precision,
+/// One event in force, with what its place in the history depends on,
+/// packed into eight bytes: short histories keep their slots inline,
+/// trackers hold millions of them, and a slot built in a register is
+/// stored and read back whole.
+///
+/// From the high bits down: the first day of its date as year (14 bits)
+/// and day of the year (9), the kind (4), the precision (2), then the log
+/// positions of its record (14) and of its version in force (14). Dates
+/// therefore compare as the first 23 bits do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot(u64);
+
+impl std::fmt::Debug for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slot")
+            .field("version", &self.version())
+            .field("seq", &self.seq())
+            .field("start", &self.start())
+            .field("kind", &self.kind())
+            .field("precision", &self.precision())
+            .finish()
+    }
 }
 
-// Log positions fit in a slot's sixteen bits.
-const _: () = assert!(limits::MAX_ENTRIES <= u16::MAX as usize);
+/// Where each part of a slot starts, counting from the lowest bit.
+const SEQ: u32 = 14;
+const PRECISION: u32 = 28;
+const KIND: u32 = 30;
+const DAY: u32 = 34;
+const YEAR: u32 = 43;
+const POSITION_MASK: u64 = (1 << SEQ) - 1;
+
+// Log positions fit in fourteen bits, years in fourteen, kinds in four.
+const _: () = assert!(limits::MAX_ENTRIES < 1 << SEQ);
+const _: () = assert!(MAX_YEAR < 1 << 14);
+const _: () = assert!(EventKind::ALL.len() <= 1 << 4);
 
 impl Slot {
     /// A slot that stands for no event: what fills the unused part of a
     /// short list.
-    pub(crate) const FILLER: Slot = Slot {
-        version: 0,
-        seq: 0,
-        start: NaiveDate::MIN,
-        kind: EventKind::Note,
-        precision: Precision::Day,
-    };
+    pub(crate) const FILLER: Slot = Slot(0);
 
     /// The slot of `event`, whose version in force and record are at these
     /// log positions (below [`limits::MAX_ENTRIES`]).
     pub(crate) fn new(version: u32, seq: u32, event: &Event) -> Self {
-        Slot {
-            version: version as u16,
-            seq: seq as u16,
-            start: event.date().start(),
-            kind: event.kind(),
-            precision: event.date().precision(),
-        }
+        Slot::of(
+            version,
+            seq,
+            event.date().start(),
+            event.kind(),
+            event.date().precision(),
+        )
+    }
+
+    /// The slot of an event of this kind whose date starts on `start`
+    /// (within the years of [`limits::MAX_YEAR`]) at this precision.
+    pub(crate) fn of(
+        version: u32,
+        seq: u32,
+        start: NaiveDate,
+        kind: EventKind,
+        precision: Precision,
+    ) -> Self {
+        let year = u64::try_from(start.year()).unwrap_or(0) & 0x3fff;
+        let precision = match precision {
+            Precision::Day => 0,
+            Precision::Month => 1,
+            Precision::Year => 2,
+        };
+        Slot(
+            year << YEAR
+                | u64::from(start.ordinal()) << DAY
+                | (kind as u64) << KIND
+                | precision << PRECISION
+                | (u64::from(seq) & POSITION_MASK) << SEQ
+                | u64::from(version) & POSITION_MASK,
+        )
+    }
+
+    /// Log position of the version in force.
+    pub(crate) fn version(self) -> u16 {
+        (self.0 & POSITION_MASK) as u16
+    }
+
+    /// Log position of the event's record: its place in recording order.
+    pub(crate) fn seq(self) -> u16 {
+        (self.0 >> SEQ & POSITION_MASK) as u16
+    }
+
+    pub(crate) fn kind(self) -> EventKind {
+        let index = (self.0 >> KIND & 0xf) as usize;
+        EventKind::ALL
+            .get(index)
+            .copied()
+            .unwrap_or(EventKind::Note)
+    }
+
+    /// The first day its date may stand for.
+    pub(crate) fn start(self) -> NaiveDate {
+        let ordinal = (self.0 >> DAY & 0x1ff) as u32;
+        NaiveDate::from_yo_opt(self.year(), ordinal).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The first day as a number that orders as the days do.
+    fn day_key(self) -> u32 {
+        (self.0 >> DAY) as u32
     }
 
     /// The last day its date may stand for.
     pub(crate) fn end(self) -> NaiveDate {
-        period_end(self.start, self.precision)
+        period_end(self.start(), self.precision())
     }
 
     pub(crate) fn year(self) -> i32 {
-        self.start.year()
+        (self.0 >> YEAR) as i32
     }
 
     /// The precision of its date: a day starts and ends on the same day, a
     /// month within one month, a year spans January to December.
     pub(crate) fn precision(self) -> Precision {
-        self.precision
+        match self.0 >> PRECISION & 0b11 {
+            0 => Precision::Day,
+            1 => Precision::Month,
+            _ => Precision::Year,
+        }
     }
 
     pub(crate) fn is_stage_change(self) -> bool {
-        self.kind.is_stage_change()
+        self.kind().is_stage_change()
     }
 
     /// Whether the lifecycle looks at it: a stage change or the entry into
     /// force.
     pub(crate) fn is_lifecycle(self) -> bool {
-        self.is_stage_change() || self.kind == EventKind::EnteredIntoForce
+        self.is_stage_change() || self.kind() == EventKind::EnteredIntoForce
     }
 
     /// The greedy rule's preference among events none of which is certainly
     /// before another.
-    fn preference(self) -> (u8, NaiveDate, u16) {
-        (self.kind.rank(), self.start, self.seq)
+    fn preference(self) -> (u8, u32, u16) {
+        (self.kind().rank(), self.day_key(), self.seq())
     }
 
     /// The order within a year whose dates all have one precision.
-    fn sorted(self) -> (NaiveDate, u8, u16) {
-        (self.start, self.kind.rank(), self.seq)
+    fn sorted(self) -> (u32, u8, u16) {
+        (self.day_key(), self.kind().rank(), self.seq())
     }
 }
 
@@ -115,7 +187,7 @@ pub(crate) fn history_order(slots: &[Slot]) -> Vec<Slot> {
     let mut by_start: Vec<(NaiveDate, usize)> = slots
         .iter()
         .enumerate()
-        .map(|(i, slot)| (slot.start, i))
+        .map(|(i, slot)| (slot.start(), i))
         .collect();
     by_start.sort_unstable();
     let mut ends: BinaryHeap<Reverse<(NaiveDate, usize)>> = slots
@@ -123,7 +195,7 @@ pub(crate) fn history_order(slots: &[Slot]) -> Vec<Slot> {
         .enumerate()
         .map(|(i, slot)| Reverse((slot.end(), i)))
         .collect();
-    type Candidate = Reverse<((u8, NaiveDate, u16), usize)>;
+    type Candidate = Reverse<((u8, u32, u16), usize)>;
     let mut available: BinaryHeap<Candidate> = BinaryHeap::with_capacity(n);
     let mut placed = vec![false; n];
     let mut order = Vec::with_capacity(n);
@@ -281,12 +353,16 @@ impl InForce {
     fn position(&self, slot: Slot) -> Option<usize> {
         if self.uniform(slot.year()) {
             let at = self.place(slot);
-            return self.slots.get(at).filter(|s| s.seq == slot.seq).map(|_| at);
+            return self
+                .slots
+                .get(at)
+                .filter(|s| s.seq() == slot.seq())
+                .map(|_| at);
         }
         let range = self.year(slot.year());
         let start = range.start;
         self.range(range)
-            .position(|s| s.seq == slot.seq)
+            .position(|s| s.seq() == slot.seq())
             .map(|i| start + i)
     }
 
@@ -303,7 +379,7 @@ impl InForce {
         // The common case, fast: a new event certainly after everything.
         if let (None, Some(slot)) = (remove, insert)
             && self.slots.back().is_none_or(|last| {
-                last.year() < slot.year() || self.max_end_of_last_year() < slot.start
+                last.year() < slot.year() || self.max_end_of_last_year() < slot.start()
             })
         {
             let n = self.slots.len();
@@ -339,9 +415,7 @@ impl InForce {
                     with: Slots::none(),
                 };
             }
-            (Some(old), Some(at), Some(new))
-                if (old.start, old.precision, old.kind) == (new.start, new.precision, new.kind) =>
-            {
+            (Some(old), Some(at), Some(new)) if old.0 >> PRECISION == new.0 >> PRECISION => {
                 // A correction that keeps the date and the kind keeps the place.
                 return Edit::Splice {
                     start: at,
@@ -371,7 +445,7 @@ impl InForce {
                 let (start, end) = (at.min(to), (at + 1).max(to));
                 let mut with: Vec<Slot> = self
                     .range(start..end)
-                    .filter(|slot| slot.seq != old.seq)
+                    .filter(|slot| slot.seq() != old.seq())
                     .copied()
                     .collect();
                 let within = with.partition_point(|s| s.sorted() < new.sorted());
@@ -428,7 +502,7 @@ impl InForce {
             .enumerate()
             .filter(|(i, slot)| match (remove, removed_at) {
                 (_, Some(at)) => range.start + i != at,
-                (Some(removed), None) => slot.seq != removed.seq,
+                (Some(removed), None) => slot.seq() != removed.seq(),
                 (None, None) => true,
             })
             .map(|(_, slot)| *slot)
@@ -547,17 +621,46 @@ mod tests {
 
     fn slot(seq: u32, kind: EventKind, date: &str) -> Slot {
         let date: EventDate = date.parse().unwrap();
-        Slot {
-            version: seq as u16,
-            seq: seq as u16,
-            start: date.start(),
-            kind,
-            precision: date.precision(),
+        Slot::of(seq, seq, date.start(), kind, date.precision())
+    }
+
+    /// A slot gives back every part it was built from, at the edges of
+    /// each part's range, and its days order as the dates do.
+    #[test]
+    fn a_slot_keeps_what_it_packs() {
+        let positions = [0, 1, 4_321, limits::MAX_ENTRIES as u32 - 1];
+        let dates = [
+            "0001-01-01",
+            "0001-12-31",
+            "2024-02-29",
+            "2024-12-31",
+            "9999-12-31",
+        ];
+        let precisions = [Precision::Day, Precision::Month, Precision::Year];
+        let mut built = Vec::new();
+        for (i, kind) in EventKind::ALL.into_iter().enumerate() {
+            let version = positions[i % positions.len()];
+            let seq = positions[(i + 1) % positions.len()];
+            for date in dates {
+                let start: NaiveDate = date.parse().unwrap();
+                let precision = precisions[i % precisions.len()];
+                let slot = Slot::of(version, seq, start, kind, precision);
+                assert_eq!(u32::from(slot.version()), version);
+                assert_eq!(u32::from(slot.seq()), seq);
+                assert_eq!((slot.start(), slot.year()), (start, start.year()));
+                assert_eq!((slot.kind(), slot.precision()), (kind, precision));
+                built.push((start, slot));
+            }
+        }
+        for (a, x) in &built {
+            for (b, y) in &built {
+                assert_eq!(a.cmp(b), x.day_key().cmp(&y.day_key()), "{a} against {b}");
+            }
         }
     }
 
     fn kinds(order: &[Slot]) -> Vec<u16> {
-        order.iter().map(|s| s.seq).collect()
+        order.iter().map(|s| s.seq()).collect()
     }
 
     #[test]
@@ -594,13 +697,7 @@ mod tests {
     fn random_slot(random: &mut Lcg, seq: u32, years: u64) -> Slot {
         let date = random.date(years);
         let kind = EventKind::ALL[random.below(EventKind::ALL.len() as u64) as usize];
-        Slot {
-            version: seq as u16,
-            seq: seq as u16,
-            start: date.start(),
-            kind,
-            precision: date.precision(),
-        }
+        Slot::of(seq, seq, date.start(), kind, date.precision())
     }
 
     /// The edits keep the history equal to the rule applied from scratch,
@@ -620,8 +717,7 @@ mod tests {
                 let mut new = random_slot(&mut random, seq, years);
                 if uniform {
                     let date = EventDate::day(new.year(), 5, 5).unwrap();
-                    new.start = date.start();
-                    new.precision = date.precision();
+                    new = Slot::of(seq, seq, date.start(), new.kind(), date.precision());
                 }
                 let choice = random.below(4);
                 let edit = if choice < 2 || live.is_empty() {
@@ -634,11 +730,13 @@ mod tests {
                         live.remove(i);
                         in_force.edit(Some(old), None)
                     } else {
-                        let corrected = Slot {
-                            version: 10_000 + seq as u16,
-                            seq: old.seq,
-                            ..new
-                        };
+                        let corrected = Slot::of(
+                            10_000 + seq,
+                            u32::from(old.seq()),
+                            new.start(),
+                            new.kind(),
+                            new.precision(),
+                        );
                         live[i] = corrected;
                         in_force.edit(Some(old), Some(corrected))
                     }

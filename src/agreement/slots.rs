@@ -349,7 +349,10 @@ mod tests {
             }
             for pivot in 0..=len * 2 + 1 {
                 let expected = (pivot.div_ceil(2)).min(len) as usize;
-                assert_eq!(list.partition_point(|s| u32::from(s.seq) < pivot), expected);
+                assert_eq!(
+                    list.partition_point(|s| u32::from(s.seq()) < pivot),
+                    expected
+                );
             }
         }
     }

@@ -130,7 +130,8 @@ pub(crate) fn period_end(start: NaiveDate, precision: Precision) -> NaiveDate {
 }
 
 const MIN_YEAR: i32 = 1;
-const MAX_YEAR: i32 = 9999;
+/// The last year a date may fall in.
+pub(crate) const MAX_YEAR: i32 = 9999;
 
 impl EventDate {
     /// A date known to the day.

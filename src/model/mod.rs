@@ -26,8 +26,8 @@ mod stage;
 mod subject;
 pub(crate) mod text;
 
-pub(crate) use date::period_end;
 pub use date::{EventDate, Precision};
+pub(crate) use date::{MAX_YEAR, period_end};
 pub use error::{
     CodeRule, Collection, DateRule, Excerpt, Field, SubjectRule, ValueError, Vocabulary,
 };
