@@ -22,7 +22,7 @@ use super::context::Context;
 use super::entry::{Change, Entry};
 use super::error::AgreementError;
 use super::order::{Edit, Slot};
-use super::{Agreement, MAPPED, Status, Summary};
+use super::{Agreement, Status, Summary, maps_ids};
 
 /// What an accepted change did: returned by every change to an agreement
 /// and by a tracker, so that whoever keeps indexes or listens learns what
@@ -129,6 +129,16 @@ struct Judgement {
     stage: Option<Stage>,
     /// The stage just before the new version, and its position.
     pending: Option<(Option<Stage>, usize)>,
+}
+
+/// Makes room for one more entry. Most agreements hold a handful of
+/// entries, and trackers hold millions of agreements: a log starts with
+/// room for four, then, while it is short, grows by exactly what it needs.
+/// (Memory only: no answer depends on it.)
+fn reserve_one_entry(log: &mut Vec<Entry>) {
+    if log.len() == log.capacity() && log.len() < 16 {
+        log.reserve_exact(if log.is_empty() { 4 } else { 1 });
+    }
 }
 
 fn is_lifecycle(slot: &Slot) -> bool {
@@ -276,13 +286,7 @@ impl Agreement {
         let recorded_at = self.log.last().map_or(now, |last| last.micros().max(now));
         let position = u32::try_from(self.log.len()).unwrap_or(u32::MAX);
         let id = receipt.event;
-        // Most agreements hold a handful of entries, and trackers hold
-        // millions of agreements: a log starts with room for four, then,
-        // while it is short, grows by exactly what it needs.
-        if self.log.len() == self.log.capacity() && self.log.len() < 16 {
-            self.log
-                .reserve_exact(if self.log.is_empty() { 4 } else { 1 });
-        }
+        reserve_one_entry(&mut self.log);
         self.log.push(Entry::at_micros(recorded_at, change));
         self.in_force.apply(plan.edit);
         self.summary = plan.summary;
@@ -290,7 +294,7 @@ impl Agreement {
             Some(ids) => {
                 ids.entry(id).or_insert((position, position)).1 = position;
             }
-            None if self.log.len() > MAPPED => {
+            None if maps_ids(self.log.len()) => {
                 let mut ids = std::collections::HashMap::with_capacity(self.log.len());
                 for (at, entry) in (0u32..).zip(&self.log) {
                     ids.entry(entry.event_id()).or_insert((at, at)).1 = at;
@@ -371,9 +375,9 @@ impl Agreement {
             }
         };
         let pending = self.log.len();
+        // (`start` is at most `end`, and `end` at most the length.)
         if let ([slot], Some(event)) = (with, new)
             && start == old.len()
-            && end == start
         {
             // An append: one step from the stage at the end.
             if !is_lifecycle(slot) {
@@ -382,11 +386,8 @@ impl Agreement {
                     pending: None,
                 });
             }
-            let in_force = if is_entry_into_force(slot) && self.summary.entries_into_force > 0 {
-                old.iter()
-                    .find(|slot| is_entry_into_force(slot))
-                    .and_then(|slot| self.entry_event(slot.version()))
-                    .map(Event::date)
+            let in_force = if is_entry_into_force(slot) {
+                self.entry_into_force().map(Event::date)
             } else {
                 None
             };
@@ -442,17 +443,8 @@ impl Agreement {
         };
         // An entry into force outside the edited part matters when the edit
         // brings one in: only one may stand.
-        let outside = if with.iter().any(is_entry_into_force)
-            && self.summary.entries_into_force as usize
-                > range(start, end)
-                    .filter(|slot| is_entry_into_force(slot))
-                    .count()
-        {
-            old.iter()
-                .enumerate()
-                .filter(|(i, _)| *i < start || *i >= end)
-                .find(|(_, slot)| is_entry_into_force(slot))
-                .map(|(i, slot)| (i, *slot))
+        let outside = if with.iter().any(is_entry_into_force) {
+            self.entry_into_force_outside(start, end)
         } else {
             None
         };
@@ -481,16 +473,23 @@ impl Agreement {
             .rev()
             .find_map(|slot| slot.kind().stage())
             .or(before);
-        let shift = |i: usize| i - end + start + with.len();
+        // A refusal of an event after the edited part says when it was, not
+        // "it is": it is not the event attempted, whatever its place.
+        let refuse_later = |slot: &Slot, stage: Option<Stage>, rule: Rule| {
+            let event = event_of(slot).unwrap_or(attempted);
+            Box::new(Refusal::new(judged, event, stage, false, rule))
+        };
         let mut stage = self.summary.stage;
-        let mut checked_to = end;
         let later_entry_into_force = outside.filter(|(i, _)| *i >= end);
+        let mut later_replayed = false;
         if replay.stage != old_window_end || later_entry_into_force.is_some() {
             // What follows the edit, up to the next stage change, now comes
             // after another stage.
             let mut reached = false;
             for (i, slot) in (end..).zip(range(end, old.len())) {
-                checked_to = i + 1;
+                if later_entry_into_force.is_some_and(|(at, _)| at == i) {
+                    later_replayed = true;
+                }
                 if !is_lifecycle(slot) {
                     continue;
                 }
@@ -500,7 +499,7 @@ impl Agreement {
                 let before_step = replay.stage;
                 replay
                     .step(policy, event)
-                    .map_err(|rule| refuse(shift(i), slot, before_step, rule))?;
+                    .map_err(|rule| refuse_later(slot, before_step, rule))?;
                 if slot.is_stage_change() {
                     reached = true;
                     break;
@@ -508,11 +507,10 @@ impl Agreement {
             }
             if !reached {
                 stage = replay.stage;
-                checked_to = old.len();
             }
         }
         if let Some((i, slot)) = later_entry_into_force
-            && i >= checked_to
+            && !later_replayed
         {
             // Beyond the next stage change: the earlier entry into force is
             // now the one brought in, so this one is the second.
@@ -522,8 +520,7 @@ impl Agreement {
                 .and_then(event_of)
                 .map(Event::date);
             if let Some(since) = since {
-                return Err(refuse(
-                    shift(i),
+                return Err(refuse_later(
                     &slot,
                     stage_before(i),
                     Rule::AlreadyInForce { since },
@@ -534,6 +531,27 @@ impl Agreement {
             stage,
             pending: pending_at,
         })
+    }
+
+    /// The entry into force in force outside the history's `start..end`,
+    /// with its position. (A scan, made only when an edit brings in an
+    /// entry into force.)
+    fn entry_into_force_outside(&self, start: usize, end: usize) -> Option<(usize, Slot)> {
+        if self.summary.entries_into_force == 0 {
+            return None;
+        }
+        let slots = self.in_force.slots();
+        let after = || {
+            slots
+                .range(end..slots.len())
+                .position(is_entry_into_force)
+                .map(|i| end + i)
+        };
+        let at = slots
+            .range(0..start)
+            .position(is_entry_into_force)
+            .or_else(after)?;
+        Some((at, *slots.get(at)?))
     }
 }
 

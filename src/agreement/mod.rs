@@ -158,6 +158,12 @@ enum Status<'a> {
 /// rather than scanning its log for them.
 const MAPPED: usize = 64;
 
+/// Whether an agreement with this many entries keeps its event ids in a
+/// map. (Speed only: an id is found with the same answer either way.)
+fn maps_ids(entries: usize) -> bool {
+    entries > MAPPED
+}
+
 impl Agreement {
     /// A builder for an agreement between `parties`, titled `title`.
     ///
@@ -683,7 +689,7 @@ impl Agreement {
             }
         }
         self.summary = summary;
-        self.ids = (self.log.len() > MAPPED).then(|| Box::new(ids));
+        self.ids = maps_ids(self.log.len()).then(|| Box::new(ids));
     }
 }
 

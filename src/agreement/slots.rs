@@ -161,13 +161,10 @@ impl SlotList {
     }
 }
 
-/// [`SlotList::splice`] on the heap. A history of a few dozen events grows
-/// by exactly what it needs, as trackers hold many of them.
+/// [`SlotList::splice`] on the heap. The one-slot cases are fast paths of
+/// the last arm.
 fn splice_deque(deque: &mut VecDeque<Slot>, start: usize, end: usize, with: &[Slot]) {
-    let growth = (with.len() + start).saturating_sub(end);
-    if deque.len() + growth > deque.capacity() && deque.len() < 32 {
-        deque.reserve_exact(growth);
-    }
+    reserve_for_splice(deque, start, end, with.len());
     match (end - start, with) {
         (0, [slot]) => deque.insert(start, *slot),
         (1, []) => {
@@ -179,10 +176,21 @@ fn splice_deque(deque: &mut VecDeque<Slot>, start: usize, end: usize, with: &[Sl
             }
         }
         _ => {
-            let tail: Vec<Slot> = deque.drain(start..).skip(end - start).collect();
+            let tail = deque.split_off(end);
+            deque.truncate(start);
             deque.extend(with);
             deque.extend(tail);
         }
+    }
+}
+
+/// Makes room for replacing `start..end` with `added` slots: a history of
+/// a few dozen events grows by exactly what it needs, as trackers hold
+/// many of them. (Memory only: no answer depends on it.)
+fn reserve_for_splice(deque: &mut VecDeque<Slot>, start: usize, end: usize, added: usize) {
+    let growth = (added + start).saturating_sub(end);
+    if deque.len() + growth > deque.capacity() && deque.len() < 32 {
+        deque.reserve_exact(growth);
     }
 }
 
