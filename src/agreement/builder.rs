@@ -173,6 +173,7 @@ impl Header {
 
     /// The agreement opened with `first` at `now` under `policy` (its
     /// guards too, when `guards`).
+    #[inline]
     pub(crate) fn open(
         self,
         policy: &Policy,

@@ -164,6 +164,7 @@ impl Agreement {
 
     /// Checks a change under `policy` (with its guards when `guards`) as of
     /// `now`, and applies it. On error nothing has changed.
+    #[inline]
     pub(crate) fn apply_change(
         &mut self,
         policy: &Policy,

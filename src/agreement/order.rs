@@ -55,6 +55,11 @@ impl std::fmt::Debug for Slot {
     }
 }
 
+/// The [`Slot::day_key`] of a day.
+fn day_key_of(year: i32, ordinal: u32) -> u32 {
+    (u32::try_from(year).unwrap_or(0) & 0x3fff) << (YEAR - DAY) | ordinal
+}
+
 /// Where each part of a slot starts, counting from the lowest bit.
 const SEQ: u32 = 14;
 const PRECISION: u32 = 28;
@@ -94,15 +99,14 @@ impl Slot {
         kind: EventKind,
         precision: Precision,
     ) -> Self {
-        let year = u64::try_from(start.year()).unwrap_or(0) & 0x3fff;
+        let day = u64::from(day_key_of(start.year(), start.ordinal()));
         let precision = match precision {
             Precision::Day => 0,
             Precision::Month => 1,
             Precision::Year => 2,
         };
         Slot(
-            year << YEAR
-                | u64::from(start.ordinal()) << DAY
+            day << DAY
                 | (kind as u64) << KIND
                 | precision << PRECISION
                 | (u64::from(seq) & POSITION_MASK) << SEQ
@@ -142,6 +146,18 @@ impl Slot {
     /// The last day its date may stand for.
     pub(crate) fn end(self) -> NaiveDate {
         period_end(self.start(), self.precision())
+    }
+
+    /// The [`day_key`](Slot::day_key) of the last day its date may stand
+    /// for.
+    fn end_key(self) -> u32 {
+        match self.precision() {
+            Precision::Day => self.day_key(),
+            Precision::Month | Precision::Year => {
+                let end = self.end();
+                day_key_of(end.year(), end.ordinal())
+            }
+        }
     }
 
     pub(crate) fn year(self) -> i32 {
@@ -379,7 +395,7 @@ impl InForce {
         // The common case, fast: a new event certainly after everything.
         if let (None, Some(slot)) = (remove, insert)
             && self.slots.back().is_none_or(|last| {
-                last.year() < slot.year() || self.max_end_of_last_year() < slot.start()
+                last.year() < slot.year() || self.max_end_of_last_year() < slot.day_key()
             })
         {
             let n = self.slots.len();
@@ -525,24 +541,25 @@ impl InForce {
         }
     }
 
-    /// The last day the events of the last year may stand for.
-    fn max_end_of_last_year(&self) -> NaiveDate {
+    /// The last day the events of the last year may stand for, as an
+    /// [`Slot::end_key`].
+    fn max_end_of_last_year(&self) -> u32 {
         let Some(last) = self.slots.back() else {
-            return NaiveDate::MIN;
+            return 0;
         };
         let year = last.year();
         // In a long history whose last year is sorted by first day and all
         // of one precision, the last event ends last; a short one is read.
         if self.years.is_some() && self.uniform(year) {
-            return last.end();
+            return last.end_key();
         }
         self.slots
             .iter()
             .rev()
             .take_while(|slot| slot.year() == year)
-            .map(|slot| slot.end())
+            .map(|slot| slot.end_key())
             .max()
-            .unwrap_or(NaiveDate::MIN)
+            .unwrap_or(0)
     }
 
     /// Applies an edit.
@@ -570,7 +587,11 @@ impl InForce {
         for slot in with {
             self.count(*slot, true);
         }
-        self.slots.splice(start, end, with);
+        match with {
+            // The common case, fast: one event after all the others.
+            [slot] if start == self.slots.len() => self.slots.push(*slot),
+            _ => self.slots.splice(start, end, with),
+        }
         if self.years.is_none() && self.slots.len() > COUNTED {
             let mut years = Box::default();
             for slot in self.slots.iter() {
@@ -650,11 +671,19 @@ mod tests {
                 assert_eq!((slot.start(), slot.year()), (start, start.year()));
                 assert_eq!((slot.kind(), slot.precision()), (kind, precision));
                 built.push((start, slot));
+                built.push((slot.end(), Slot::of(0, 0, slot.end(), kind, Precision::Day)));
             }
         }
         for (a, x) in &built {
             for (b, y) in &built {
                 assert_eq!(a.cmp(b), x.day_key().cmp(&y.day_key()), "{a} against {b}");
+                // The end of each date compares with each day as its key does.
+                let end = x.end();
+                assert_eq!(
+                    end.cmp(b),
+                    x.end_key().cmp(&y.day_key()),
+                    "{end} against {b}"
+                );
             }
         }
     }
