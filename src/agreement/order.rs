@@ -592,6 +592,12 @@ impl InForce {
             [slot] if start == self.slots.len() => self.slots.push(*slot),
             _ => self.slots.splice(start, end, with),
         }
+        self.start_counting_years();
+    }
+
+    /// Starts counting the precisions of each year once the history is
+    /// long. (Speed only: uncounted, they are counted when asked.)
+    fn start_counting_years(&mut self) {
         if self.years.is_none() && self.slots.len() > COUNTED {
             let mut years = Box::default();
             for slot in self.slots.iter() {
