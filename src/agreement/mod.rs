@@ -234,7 +234,7 @@ impl Agreement {
     /// Always `false`: an agreement holds at least one stage change. Present
     /// for symmetry with [`Agreement::len`].
     pub fn is_empty(&self) -> bool {
-        self.in_force.slots().is_empty()
+        false
     }
 
     /// The version in force of the event with this id; `None` if there is no
@@ -571,11 +571,13 @@ impl Agreement {
                     attempted: None,
                     policy: policy.name(),
                 };
+                // A whole history has no attempted event, so no "it is":
+                // the refusal says when it was.
                 Box::new(Refusal::new(
                     judged,
                     violation.event,
                     violation.stage,
-                    violation.position + 1 >= self.len(),
+                    false,
                     violation.rule,
                 ))
             })
@@ -627,9 +629,6 @@ impl Agreement {
         }
         let mut agreement = Agreement {
             log: self.log.iter().take(count).cloned().collect(),
-            in_force: InForce::default(),
-            summary: Summary::default(),
-            ids: None,
             ..self.empty_copy()
         };
         agreement.rebuild();

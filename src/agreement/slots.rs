@@ -68,10 +68,6 @@ impl SlotList {
         }
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub(crate) fn iter(&self) -> Iter<'_> {
         let (front, back) = self.as_slices();
         Iter {

@@ -409,3 +409,47 @@ fn every_change_returns_a_receipt_of_what_moved() {
     assert_eq!((preview.entry, preview.after), (5, Stage::Withdrawn));
     crate::common::assert_same_agreement(&agreement, &before);
 }
+
+#[test]
+fn a_proposal_shows_the_move_a_guard_would_be_asked_about() {
+    let mut pact = opened(EventKind::Proposed, "2024-01-10");
+    pact.record(event(2, EventKind::Deliberated, "2024-02-01"))
+        .unwrap();
+    let signing = event(3, EventKind::MoiSigned, "2024-03-01");
+    let proposal = pact.proposal(&signing).expect("a stage change");
+    assert_eq!(
+        (proposal.from(), proposal.to()),
+        (Some(Stage::Deliberated), Stage::MoiSigned)
+    );
+    assert_eq!(proposal.event(), &signing);
+    // The guard sees the agreement as it is.
+    assert_eq!(proposal.agreement_id(), pact.id());
+    assert_eq!(proposal.title(), pact.title());
+    assert_eq!(proposal.parties(), pact.parties());
+    assert_eq!(proposal.subjects(), pact.subjects());
+    assert_eq!(proposal.instrument(), pact.instrument());
+    assert_eq!(
+        proposal.history().collect::<Vec<_>>(),
+        pact.history().collect::<Vec<_>>()
+    );
+    // A note moves no stage: no guard is asked about it.
+    assert!(pact.proposal(&event(4, EventKind::Meeting, "2024-03-01")).is_none());
+}
+
+#[test]
+fn an_agreement_debugs_with_its_header_stage_and_entries() {
+    let mut pact = opened(EventKind::Proposed, "2024-01-10");
+    pact.record(event(2, EventKind::Deliberated, "2024-02-01"))
+        .unwrap();
+    let shown = format!("{pact:?}");
+    for part in [
+        "Agreement {",
+        &format!("{:?}", pact.id()),
+        &format!("{:?}", pact.title()),
+        "stage: Some(Deliberated)",
+        "entries: [",
+    ] {
+        assert!(shown.contains(part), "{part} missing from {shown}");
+    }
+    assert_eq!(shown.matches("Entry {").count(), 2, "{shown}");
+}
