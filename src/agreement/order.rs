@@ -57,7 +57,7 @@ impl std::fmt::Debug for Slot {
 
 /// The [`Slot::day_key`] of a day.
 fn day_key_of(year: i32, ordinal: u32) -> u32 {
-    (u32::try_from(year).unwrap_or(0) & 0x3fff) << (YEAR - DAY) | ordinal
+    ((u32::try_from(year).unwrap_or(0) & 0x3fff) << (YEAR - DAY)) + (ordinal & 0x1ff)
 }
 
 /// Where each part of a slot starts, counting from the lowest bit.
@@ -106,11 +106,12 @@ impl Slot {
             Precision::Year => 2,
         };
         Slot(
-            day << DAY
-                | (kind as u64) << KIND
-                | precision << PRECISION
-                | (u64::from(seq) & POSITION_MASK) << SEQ
-                | u64::from(version) & POSITION_MASK,
+            // The parts do not overlap: adding them sets each in place.
+            (day << DAY)
+                + ((kind as u64) << KIND)
+                + (precision << PRECISION)
+                + ((u64::from(seq) & POSITION_MASK) << SEQ)
+                + (u64::from(version) & POSITION_MASK),
         )
     }
 

@@ -344,7 +344,6 @@ mod tests {
                     }
                 }
                 assert_eq!(list.len(), model.len());
-                assert_eq!(list.is_empty(), model.is_empty());
                 assert!(list.iter().eq(model.iter()));
                 assert!(list.iter().rev().eq(model.iter().rev()));
                 assert_eq!(list.iter().len(), model.len());

@@ -433,7 +433,10 @@ fn a_proposal_shows_the_move_a_guard_would_be_asked_about() {
         pact.history().collect::<Vec<_>>()
     );
     // A note moves no stage: no guard is asked about it.
-    assert!(pact.proposal(&event(4, EventKind::Meeting, "2024-03-01")).is_none());
+    assert!(
+        pact.proposal(&event(4, EventKind::Meeting, "2024-03-01"))
+            .is_none()
+    );
 }
 
 #[test]

@@ -265,3 +265,22 @@ fn an_organisation_keeps_its_kind_through_json() {
     assert_eq!(back, parties);
     let _ = Stage::Proposed;
 }
+
+#[test]
+fn a_context_keeps_its_observer_through_its_other_settings() {
+    let policy = Policy::standard();
+    let clock = FixedClock::new("2030-01-01T00:00:00Z".parse().unwrap());
+    let heard = std::sync::atomic::AtomicUsize::new(0);
+    let observer = |_: &bilateral::StageChange<'_>| {
+        heard.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    };
+    let plain = Context::new(&policy, &clock);
+    assert!(plain.observer().is_none());
+    let listening = plain.with_observer(&observer).with_clock(&clock);
+    let listening = listening.with_policy(&policy);
+    assert!(listening.observer().is_some(), "the observer is kept");
+    let mut pact = opened(EventKind::Proposed, "2024-01-10");
+    pact.record_with(&listening, event(2, EventKind::Deliberated, "2024-02-01"))
+        .unwrap();
+    assert_eq!(heard.load(std::sync::atomic::Ordering::Relaxed), 1);
+}
