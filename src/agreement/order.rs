@@ -175,6 +175,12 @@ impl Slot {
         }
     }
 
+    /// Whether both stand for the same event: the one recorded at the
+    /// same log position.
+    fn same_event(self, other: Slot) -> bool {
+        self.seq() == other.seq()
+    }
+
     pub(crate) fn is_stage_change(self) -> bool {
         self.kind().is_stage_change()
     }
@@ -359,8 +365,9 @@ impl InForce {
             return [Precision::Day, Precision::Month, Precision::Year]
                 .into_iter()
                 .zip(counts)
-                .filter(|(_, count)| *count > 0)
-                .fold(0, |bits, (precision, _)| bits | precision_bit(precision));
+                .filter(|(_, count)| *count != 0)
+                .map(|(precision, _)| precision_bit(precision))
+                .sum();
         }
         self.range(self.year(year))
             .fold(0, |bits, slot| bits | precision_bit(slot.precision()))
@@ -373,13 +380,13 @@ impl InForce {
             return self
                 .slots
                 .get(at)
-                .filter(|s| s.seq() == slot.seq())
+                .filter(|s| s.same_event(slot))
                 .map(|_| at);
         }
         let range = self.year(slot.year());
         let start = range.start;
         self.range(range)
-            .position(|s| s.seq() == slot.seq())
+            .position(|s| s.same_event(slot))
             .map(|i| start + i)
     }
 
@@ -393,11 +400,15 @@ impl InForce {
     /// in at its place. A correction does both, for the same event.
     #[inline]
     pub(crate) fn edit(&self, remove: Option<Slot>, insert: Option<Slot>) -> Edit {
-        // The common case, fast: a new event certainly after everything.
+        // The common case, fast: a new event that starts after the last
+        // event ends. While the last event waits to be taken by the rule,
+        // the earliest end among those waiting is at most its end, so the
+        // new event waits too and changes nothing before it: it comes last.
         if let (None, Some(slot)) = (remove, insert)
-            && self.slots.back().is_none_or(|last| {
-                last.year() < slot.year() || self.max_end_of_last_year() < slot.day_key()
-            })
+            && self
+                .slots
+                .back()
+                .is_none_or(|last| last.end_key() < slot.day_key())
         {
             let n = self.slots.len();
             return Edit::Splice {
@@ -462,7 +473,7 @@ impl InForce {
                 let (start, end) = (at.min(to), (at + 1).max(to));
                 let mut with: Vec<Slot> = self
                     .range(start..end)
-                    .filter(|slot| slot.seq() != old.seq())
+                    .filter(|slot| !slot.same_event(old))
                     .copied()
                     .collect();
                 let within = with.partition_point(|s| s.sorted() < new.sorted());
@@ -492,9 +503,8 @@ impl InForce {
         for year in years.iter().copied() {
             let range = self.year(year);
             with.extend(self.range(cursor..range.start));
-            let removing = remove.filter(|slot| slot.year() == year);
             let inserting = insert.filter(|slot| slot.year() == year);
-            with.extend(self.rewrite_year(year, range.clone(), removing, removed_at, inserting));
+            with.extend(self.rewrite_year(year, range.clone(), removed_at, inserting));
             cursor = range.end;
         }
         Edit::Splice {
@@ -504,24 +514,18 @@ impl InForce {
         }
     }
 
-    /// The events of one year after taking out `remove` (at position
-    /// `removed_at`) and putting in `insert`.
+    /// The events of one year (at `range`) after taking out the one at
+    /// `removed_at`, if it lies in the year, and putting in `insert`.
     fn rewrite_year(
         &self,
         year: i32,
         range: Range<usize>,
-        remove: Option<Slot>,
         removed_at: Option<usize>,
         insert: Option<Slot>,
     ) -> Vec<Slot> {
-        let mut events: Vec<Slot> = self
-            .range(range.clone())
-            .enumerate()
-            .filter(|(i, slot)| match (remove, removed_at) {
-                (_, Some(at)) => range.start + i != at,
-                (Some(removed), None) => slot.seq() != removed.seq(),
-                (None, None) => true,
-            })
+        let mut events: Vec<Slot> = (range.start..)
+            .zip(self.range(range))
+            .filter(|(i, _)| removed_at != Some(*i))
             .map(|(_, slot)| *slot)
             .collect();
         let bits = self.precisions(year);
@@ -542,27 +546,6 @@ impl InForce {
         }
     }
 
-    /// The last day the events of the last year may stand for, as an
-    /// [`Slot::end_key`].
-    fn max_end_of_last_year(&self) -> u32 {
-        let Some(last) = self.slots.back() else {
-            return 0;
-        };
-        let year = last.year();
-        // In a long history whose last year is sorted by first day and all
-        // of one precision, the last event ends last; a short one is read.
-        if self.years.is_some() && self.uniform(year) {
-            return last.end_key();
-        }
-        self.slots
-            .iter()
-            .rev()
-            .take_while(|slot| slot.year() == year)
-            .map(|slot| slot.end_key())
-            .max()
-            .unwrap_or(0)
-    }
-
     /// Applies an edit.
     pub(crate) fn apply(&mut self, edit: Edit) {
         let (start, end, with) = match edit {
@@ -576,9 +559,6 @@ impl InForce {
                 return;
             }
         };
-        if start > end || end > self.slots.len() {
-            return;
-        }
         for i in start..end {
             if let Some(old) = self.slots.get(i).copied() {
                 self.count(old, false);
