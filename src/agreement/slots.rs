@@ -117,22 +117,23 @@ impl SlotList {
     /// Puts `slot` after the others.
     pub(crate) fn push(&mut self, slot: Slot) {
         match self {
-            SlotList::Inline { len, slots } if usize::from(*len) < INLINE => {
+            SlotList::Inline { len, slots } => {
                 if let Some(free) = slots.get_mut(usize::from(*len)) {
                     *free = slot;
                     *len += 1;
+                    return;
                 }
             }
             SlotList::Heap(deque) => {
                 let n = deque.len();
                 reserve_for_splice(deque, n, n, 1);
                 deque.push_back(slot);
-            }
-            SlotList::Inline { .. } => {
-                let n = self.len();
-                self.splice(n, n, &[slot]);
+                return;
             }
         }
+        // A full inline list moves to the heap.
+        let n = self.len();
+        self.splice(n, n, &[slot]);
     }
 
     /// Puts `slot` at position `at` (at most the length).
