@@ -223,7 +223,8 @@ pub(crate) fn history_order(slots: &[Slot]) -> Vec<Slot> {
     let mut placed = vec![false; n];
     let mut order = Vec::with_capacity(n);
     let mut next = by_start.iter().peekable();
-    while order.len() < n {
+    // Each round places one event; the rounds end when none is left.
+    loop {
         // The earliest end among the events not yet placed.
         while ends
             .peek()
@@ -353,9 +354,10 @@ impl InForce {
     /// Where `slot` goes in its year, when the year is sorted: after every
     /// event that sorts before it.
     fn place(&self, slot: Slot) -> usize {
-        let (year, key) = (slot.year(), slot.sorted());
-        self.slots
-            .partition_point(|s| s.year() < year || (s.year() == year && s.sorted() < key))
+        // The key starts with the day, and so with the year: every event of
+        // an earlier year sorts before it, of a later year after it.
+        let key = slot.sorted();
+        self.slots.partition_point(|s| s.sorted() < key)
     }
 
     /// The precisions present among the events of `year`, as a bit set.
