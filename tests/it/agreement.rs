@@ -412,7 +412,12 @@ fn every_change_returns_a_receipt_of_what_moved() {
 
 #[test]
 fn a_proposal_shows_the_move_a_guard_would_be_asked_about() {
-    let mut pact = opened(EventKind::Proposed, "2024-01-10");
+    // Not the default instrument, so that the guard is seen to read it.
+    let mut pact = Agreement::builder("Logistics", india_japan())
+        .instrument(InstrumentKind::MemorandumOfImplementation)
+        .subjects([SubjectArea::Logistics, SubjectArea::Exercises])
+        .build(event(1, EventKind::Proposed, "2024-01-10"))
+        .unwrap();
     pact.record(event(2, EventKind::Deliberated, "2024-02-01"))
         .unwrap();
     let signing = event(3, EventKind::MoiSigned, "2024-03-01");
