@@ -412,15 +412,15 @@ impl Agreement {
             }
         };
         let total = edit.len_after(old);
-        let refuse = |position: usize, slot: &Slot, stage: Option<Stage>, rule: Rule| {
+        // `last` when the refused event is the last of the history after
+        // the edit, which decides only the words of a refusal of the event
+        // attempted ("it is" against "by then it was").
+        let refusal = |slot: &Slot, stage: Option<Stage>, last: bool, rule: Rule| {
             let event = event_of(slot).unwrap_or(attempted);
-            Box::new(Refusal::new(
-                judged,
-                event,
-                stage,
-                position + 1 >= total,
-                rule,
-            ))
+            Box::new(Refusal::new(judged, event, stage, last, rule))
+        };
+        let refuse = |position: usize, slot: &Slot, stage: Option<Stage>, rule: Rule| {
+            refusal(slot, stage, position + 1 >= total, rule)
         };
         let range = |from: usize, to: usize| {
             let to = to.min(old.len());
@@ -476,10 +476,8 @@ impl Agreement {
             .or(before);
         // A refusal of an event after the edited part says when it was, not
         // "it is": it is not the event attempted, whatever its place.
-        let refuse_later = |slot: &Slot, stage: Option<Stage>, rule: Rule| {
-            let event = event_of(slot).unwrap_or(attempted);
-            Box::new(Refusal::new(judged, event, stage, false, rule))
-        };
+        let refuse_later =
+            |slot: &Slot, stage: Option<Stage>, rule: Rule| refusal(slot, stage, false, rule);
         let mut stage = self.summary.stage;
         let later_entry_into_force = outside.filter(|(i, _)| *i >= end);
         let mut later_replayed = false;

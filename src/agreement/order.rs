@@ -91,7 +91,7 @@ impl Slot {
     }
 
     /// The slot of an event of this kind whose date starts on `start`
-    /// (within the years of [`limits::MAX_YEAR`]) at this precision.
+    /// (in a year up to [`MAX_YEAR`]) at this precision.
     pub(crate) fn of(
         version: u32,
         seq: u32,
@@ -173,6 +173,12 @@ impl Slot {
             1 => Precision::Month,
             _ => Precision::Year,
         }
+    }
+
+    /// Whether both have the same date (first day and precision) and kind:
+    /// all but the log positions, which are the low bits.
+    fn same_date_and_kind(self, other: Slot) -> bool {
+        self.0 >> PRECISION == other.0 >> PRECISION
     }
 
     /// Whether both stand for the same event: the one recorded at the
@@ -445,7 +451,7 @@ impl InForce {
                     with: Slots::none(),
                 };
             }
-            (Some(old), Some(at), Some(new)) if old.0 >> PRECISION == new.0 >> PRECISION => {
+            (Some(old), Some(at), Some(new)) if old.same_date_and_kind(new) => {
                 // A correction that keeps the date and the kind keeps the place.
                 return Edit::Splice {
                     start: at,
