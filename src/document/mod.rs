@@ -75,7 +75,11 @@ macro_rules! transparent {
 
 /// The version of the document format written by this crate, and the newest
 /// one it reads.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// Format 2 writes the date qualifiers of ISO 8601-2 (`?` uncertain, `~`
+/// approximate, `%` both); format 1 wrote `?` for approximate, and its
+/// documents are still read, with `?` taken as `~`.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// An agreement as written: read one to get typed errors from the loader
 /// ([`AgreementDocument::into_agreement`]), or make one from an agreement to
@@ -351,14 +355,19 @@ impl<'de> Deserialize<'de> for Representative {
 
 impl<'de> Deserialize<'de> for Source {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        read::source(RawSource::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+        read::source(RawSource::deserialize(deserializer)?, FORMAT_VERSION)
+            .map_err(serde::de::Error::custom)
     }
 }
 
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        read::event(RawEvent::deserialize(deserializer)?, &|| "event".to_owned())
-            .map_err(serde::de::Error::custom)
+        read::event(
+            RawEvent::deserialize(deserializer)?,
+            FORMAT_VERSION,
+            &|| "event".to_owned(),
+        )
+        .map_err(serde::de::Error::custom)
     }
 }
 
@@ -367,8 +376,12 @@ impl<'de> Deserialize<'de> for Entry {
     /// retraction, is validated; only a whole agreement can be checked
     /// against its history.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        read::entry(RawEntry::deserialize(deserializer)?, &|| "entry".to_owned())
-            .map_err(serde::de::Error::custom)
+        read::entry(
+            RawEntry::deserialize(deserializer)?,
+            FORMAT_VERSION,
+            &|| "entry".to_owned(),
+        )
+        .map_err(serde::de::Error::custom)
     }
 }
 

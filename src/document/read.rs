@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
 use crate::lifecycle::{Guards, Policy, PolicyError, Trigger};
 use crate::model::{
-    AgreementId, Collection, Event, InstrumentKind, Parties, Party, PartyKind, Representative,
-    Source, StageSet, ValueError, limits,
+    AgreementId, Collection, Event, EventDate, InstrumentKind, Parties, Party, PartyKind,
+    Representative, Source, StageSet, ValueError, limits,
 };
 
 use super::FORMAT_VERSION;
@@ -57,22 +57,37 @@ pub(crate) fn representative(raw: RawRepresentative) -> Result<Representative, V
     Representative::new(raw.name, raw.office, raw.party.parse()?)
 }
 
-pub(crate) fn source(raw: RawSource) -> Result<Source, ValueError> {
+/// A date as a document of `format` writes it: format 1 wrote `?` for
+/// approximate, which is `~` since format 2.
+fn date(text: &str, format: u32) -> Result<EventDate, ValueError> {
+    if format == 1 {
+        EventDate::parse_format_1(text)
+    } else {
+        text.parse()
+    }
+}
+
+pub(crate) fn source(raw: RawSource, format: u32) -> Result<Source, ValueError> {
     let source = Source::new(raw.publisher, raw.title)?;
     let source = match raw.address {
         Some(address) => source.with_address(address)?,
         None => source,
     };
     Ok(match raw.published {
-        Some(date) => source.published(date.parse()?),
+        Some(published) => source.published(date(&published, format)?),
         None => source,
     })
 }
 
-/// An event, each field at its path under `path` (made only for an error).
-pub(crate) fn event(raw: RawEvent, path: &dyn Fn() -> String) -> Result<Event, DocumentError> {
+/// An event of a document of `format`, each field at its path under `path`
+/// (made only for an error).
+pub(crate) fn event(
+    raw: RawEvent,
+    format: u32,
+    path: &dyn Fn() -> String,
+) -> Result<Event, DocumentError> {
     let id = at(raw.id.parse(), || format!("{}.id", path()))?;
-    let date = at(raw.date.parse(), || format!("{}.date", path()))?;
+    let date = at(date(&raw.date, format), || format!("{}.date", path()))?;
     let kind = at(raw.kind.parse(), || format!("{}.kind", path()))?;
     let mut builder = Event::builder(kind, date)
         .id(id)
@@ -103,22 +118,29 @@ pub(crate) fn event(raw: RawEvent, path: &dyn Fn() -> String) -> Result<Event, D
         })?);
     }
     for (i, cited) in sources.into_iter().enumerate() {
-        builder = builder.source(at(source(cited), || format!("{}.sources[{i}]", path()))?);
+        builder = builder.source(at(source(cited, format), || {
+            format!("{}.sources[{i}]", path())
+        })?);
     }
     at(builder.build(), path)
 }
 
-/// An entry, each field at its path under `path` (made only for an error).
-pub(crate) fn entry(raw: RawEntry, path: &dyn Fn() -> String) -> Result<Entry, DocumentError> {
+/// An entry of a document of `format`, each field at its path under `path`
+/// (made only for an error).
+pub(crate) fn entry(
+    raw: RawEntry,
+    format: u32,
+    path: &dyn Fn() -> String,
+) -> Result<Entry, DocumentError> {
     let recorded_at = at(crate::model::instant::parse(&raw.recorded_at), || {
         format!("{}.recorded_at", path())
     })?;
     let change = match (raw.record, raw.correct, raw.retract) {
         (Some(recorded), None, None) => {
-            Change::Record(event(recorded, &|| format!("{}.record", path()))?)
+            Change::Record(event(recorded, format, &|| format!("{}.record", path()))?)
         }
         (None, Some(corrected), None) => {
-            Change::Correct(event(corrected, &|| format!("{}.correct", path()))?)
+            Change::Correct(event(corrected, format, &|| format!("{}.correct", path()))?)
         }
         (None, None, Some(retraction)) => at(
             Change::Retract {
@@ -145,6 +167,7 @@ pub(crate) fn agreement(
     prefix: &str,
 ) -> Result<Agreement, DocumentError> {
     readable_format(raw.format)?;
+    let format = raw.format;
     let path = |field: &str| format!("{prefix}{field}");
     at(
         limits::at_most(Collection::Entries, raw.entries.len(), limits::MAX_ENTRIES),
@@ -172,13 +195,8 @@ pub(crate) fn agreement(
     for (i, area) in raw.subjects.iter().enumerate() {
         subjects.push(at(area.parse(), || path(&format!("subjects[{i}]")))?);
     }
-    let header = Header::new(id, raw.title, instrument, parties, subjects).map_err(|source| {
-        let field = match source {
-            AgreementError::NoSubjectArea { .. } => "subjects",
-            _ => "title",
-        };
-        agreement_error(path(field), source)
-    })?;
+    let header = Header::new(id, raw.title, instrument, parties, subjects)
+        .map_err(|source| agreement_error(path("title"), source))?;
     let mut entries = raw.entries.into_iter().enumerate();
     let Some((_, first)) = entries.next() else {
         return Err(DocumentError::NoEvents {
@@ -187,7 +205,7 @@ pub(crate) fn agreement(
         });
     };
     let entry_path = |i: usize| path(&format!("entries[{i}]"));
-    let (recorded_at, change) = split(entry(first, &|| entry_path(0))?);
+    let (recorded_at, change) = split(entry(first, format, &|| entry_path(0))?);
     let Change::Record(first) = change else {
         return Err(DocumentError::FirstEntryNotRecord {
             path: entry_path(0),
@@ -199,7 +217,7 @@ pub(crate) fn agreement(
         .map_err(|source| agreement_error(entry_path(0), source))?;
     let mut previous = recorded_at;
     for (position, raw) in entries {
-        let (recorded_at, change) = split(entry(raw, &|| entry_path(position))?);
+        let (recorded_at, change) = split(entry(raw, format, &|| entry_path(position))?);
         if recorded_at < previous {
             return Err(DocumentError::EntryOrder {
                 path: entry_path(position),

@@ -307,11 +307,11 @@ impl Guard for CitesSource {
 }
 
 /// Built-in guard `exact-date`: the event must be dated to the day, and not
-/// marked approximate.
+/// marked uncertain or approximate.
 ///
 /// Treaty registers record signatures and entries into force to the day;
 /// a tracker that feeds one can refuse a stage change known only to the
-/// month or the year, or marked approximate.
+/// month or the year, or whose date is qualified (`?`, `~`, `%`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ExactDate;
 
@@ -322,7 +322,7 @@ impl Guard for ExactDate {
 
     fn check(&self, proposal: &Proposal<'_>) -> Result<(), Veto> {
         let date = proposal.event().date();
-        if date.precision() != Precision::Day || date.is_approximate() {
+        if date.precision() != Precision::Day || date.is_qualified() {
             Err(Veto::new(format!(
                 "its date {date} is not an exact day, and such a change must be dated to the day"
             )))

@@ -54,20 +54,95 @@ impl FromStr for Precision {
 
 crate::model::serde_str::serde_via_str!(Precision, "a precision: day, month or year");
 
+/// How far an archive vouches for a date: the qualifiers of ISO 8601-2
+/// (EDTF) level 1, written after the date.
+///
+/// A qualified date keeps its span of days (`2017~` still covers 2017): the
+/// qualifier is what the record says about it, kept for the reader and for
+/// [`Agreement::stage_on`](crate::Agreement::stage_on), which never gives a
+/// certain answer on a qualified date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Qualifier {
+    /// `?`: the source is unsure of the date (`2017?`: "2017, possibly").
+    Uncertain,
+    /// `~`: the date is an estimate (`2017-06~`: "about June 2017").
+    Approximate,
+    /// `%`: both unsure and an estimate.
+    UncertainApproximate,
+}
+
+impl Qualifier {
+    /// The mark written after the date: `?`, `~` or `%`.
+    pub const fn as_char(self) -> char {
+        match self {
+            Qualifier::Uncertain => '?',
+            Qualifier::Approximate => '~',
+            Qualifier::UncertainApproximate => '%',
+        }
+    }
+
+    /// The qualifier a mark stands for.
+    pub const fn from_char(mark: char) -> Option<Qualifier> {
+        match mark {
+            '?' => Some(Qualifier::Uncertain),
+            '~' => Some(Qualifier::Approximate),
+            '%' => Some(Qualifier::UncertainApproximate),
+            _ => None,
+        }
+    }
+
+    /// Whether the source is unsure of the date (`?` or `%`).
+    pub const fn is_uncertain(self) -> bool {
+        matches!(self, Qualifier::Uncertain | Qualifier::UncertainApproximate)
+    }
+
+    /// Whether the date is an estimate (`~` or `%`).
+    pub const fn is_approximate(self) -> bool {
+        matches!(
+            self,
+            Qualifier::Approximate | Qualifier::UncertainApproximate
+        )
+    }
+
+    /// This qualifier joined with `other` (`?` and `~` make `%`).
+    #[must_use]
+    pub const fn and(self, other: Qualifier) -> Qualifier {
+        if (self.is_uncertain() || other.is_uncertain())
+            && (self.is_approximate() || other.is_approximate())
+        {
+            Qualifier::UncertainApproximate
+        } else {
+            self
+        }
+    }
+}
+
+impl fmt::Display for Qualifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Qualifier::Uncertain => "uncertain",
+            Qualifier::Approximate => "approximate",
+            Qualifier::UncertainApproximate => "uncertain and approximate",
+        })
+    }
+}
+
 /// The date of an event, at the precision the record actually has.
 ///
-/// Sources often give only a month or a year ("signed in 2017"), and some are
-/// marked uncertain. An `EventDate` keeps exactly what is known and never pads
-/// it: `2024-11` is not `2024-11-01`. A date may also be marked *approximate*
-/// (written with a trailing `?`), which is a flag carried for the reader; it
-/// does not widen the span of days the date covers.
+/// Sources often give only a month or a year ("signed in 2017"), and some
+/// doubt or estimate it. An `EventDate` keeps exactly what is known and
+/// never pads it: `2024-11` is not `2024-11-01`. A date may carry a
+/// [`Qualifier`] as in ISO 8601-2 (EDTF) level 1: `2017?` uncertain,
+/// `2017-06~` approximate, `2017%` both. The qualifier does not widen the
+/// span of days the date covers.
 ///
 /// # Text form
 ///
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, with a four-digit year from `0001` to
-/// `9999`, optionally followed by `?`. [`Display`](fmt::Display) writes back
-/// exactly that form, so parsing and printing round-trip; serde uses the same
-/// string.
+/// `9999`, optionally followed by one of `?`, `~`, `%`.
+/// [`Display`](fmt::Display) writes back exactly that form, so parsing and
+/// printing round-trip; serde uses the same string. (Document format 1
+/// wrote `?` for approximate; its documents are read with `?` as `~`.)
 ///
 /// # Ordering across precisions
 ///
@@ -78,7 +153,7 @@ crate::model::serde_str::serde_via_str!(Precision, "a precision: day, month or y
 ///
 /// - one is **certainly before** the other: its last day comes before the
 ///   other's first day ([`EventDate::is_certainly_before`]);
-/// - they are **identical** (same span, same approximate flag);
+/// - they are **identical** (same span, same qualifier);
 /// - they **overlap** (`2024-11` and `2024-11-22`, or `2024` and `2024-03`):
 ///   neither is known to come first.
 ///
@@ -96,11 +171,12 @@ crate::model::serde_str::serde_via_str!(Precision, "a precision: day, month or y
 ///
 /// let meeting: EventDate = "2024-11-22".parse()?;
 /// let month: EventDate = "2024-11".parse()?;
-/// let year: EventDate = "2017?".parse()?;
+/// let year: EventDate = "2017~".parse()?;
 ///
 /// assert_eq!(month.precision(), Precision::Month);
 /// assert_eq!(month.to_string(), "2024-11"); // never padded to a day
-/// assert!(year.is_approximate());
+/// assert!(year.is_approximate() && !year.is_uncertain());
+/// assert_eq!(year.to_string(), "2017~");
 ///
 /// // A month overlaps its days: neither is certainly first.
 /// assert!(month.overlaps(&meeting));
@@ -112,7 +188,7 @@ crate::model::serde_str::serde_via_str!(Precision, "a precision: day, month or y
 pub struct EventDate {
     start: NaiveDate,
     precision: Precision,
-    approximate: bool,
+    qualifier: Option<Qualifier>,
 }
 
 /// The last day of the period of this precision that starts on `start`.
@@ -160,7 +236,7 @@ impl EventDate {
         Ok(Self {
             start,
             precision: Precision::Day,
-            approximate: false,
+            qualifier: None,
         })
     }
 
@@ -189,7 +265,7 @@ impl EventDate {
         Ok(Self {
             start,
             precision: Precision::Month,
-            approximate: false,
+            qualifier: None,
         })
     }
 
@@ -216,31 +292,71 @@ impl EventDate {
         Ok(Self {
             start,
             precision: Precision::Year,
-            approximate: false,
+            qualifier: None,
         })
     }
 
-    /// The same date, marked approximate (written with a trailing `?`).
+    /// The same date, marked approximate (`~`), keeping an uncertain mark
+    /// (which makes `%`).
     #[must_use]
     pub const fn approximate(self) -> Self {
+        self.qualified(Qualifier::Approximate)
+    }
+
+    /// The same date, marked uncertain (`?`), keeping an approximate mark
+    /// (which makes `%`).
+    #[must_use]
+    pub const fn uncertain(self) -> Self {
+        self.qualified(Qualifier::Uncertain)
+    }
+
+    /// The same date with `qualifier` added to any it has.
+    ///
+    /// ```
+    /// use bilateral::{EventDate, Qualifier};
+    /// let june: EventDate = "2017-06".parse()?;
+    /// assert_eq!(june.qualified(Qualifier::Approximate).to_string(), "2017-06~");
+    /// assert_eq!(june.uncertain().approximate().to_string(), "2017-06%");
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn qualified(self, qualifier: Qualifier) -> Self {
         Self {
-            approximate: true,
+            qualifier: Some(match self.qualifier {
+                Some(own) => own.and(qualifier),
+                None => qualifier,
+            }),
             ..self
         }
     }
 
-    /// The same date with the approximate mark removed.
+    /// The same date with no qualifier.
     #[must_use]
     pub const fn exact(self) -> Self {
         Self {
-            approximate: false,
+            qualifier: None,
             ..self
         }
     }
 
-    /// Whether the date is marked approximate.
+    /// The qualifier, if the date has one.
+    pub const fn qualifier(&self) -> Option<Qualifier> {
+        self.qualifier
+    }
+
+    /// Whether the date is marked approximate (`~` or `%`).
     pub const fn is_approximate(&self) -> bool {
-        self.approximate
+        matches!(self.qualifier, Some(q) if q.is_approximate())
+    }
+
+    /// Whether the date is marked uncertain (`?` or `%`).
+    pub const fn is_uncertain(&self) -> bool {
+        matches!(self.qualifier, Some(q) if q.is_uncertain())
+    }
+
+    /// Whether the date carries any qualifier.
+    pub const fn is_qualified(&self) -> bool {
+        self.qualifier.is_some()
     }
 
     /// How precisely the date is known.
@@ -356,7 +472,7 @@ impl TryFrom<NaiveDate> for EventDate {
         Ok(Self {
             start: day,
             precision: Precision::Day,
-            approximate: false,
+            qualifier: None,
         })
     }
 }
@@ -390,8 +506,8 @@ impl fmt::Display for EventDate {
             Precision::Month => write!(f, "{year:04}-{:02}", self.start.month())?,
             Precision::Year => write!(f, "{year:04}")?,
         }
-        if self.approximate {
-            f.write_str("?")?;
+        if let Some(qualifier) = self.qualifier {
+            write!(f, "{}", qualifier.as_char())?;
         }
         Ok(())
     }
@@ -406,15 +522,17 @@ impl fmt::Debug for EventDate {
 impl FromStr for EventDate {
     type Err = ValueError;
 
-    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally followed by `?`.
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally followed by a
+    /// qualifier: `?`, `~` or `%`.
     fn from_str(input: &str) -> Result<Self, ValueError> {
         let fail = |rule| ValueError::Date {
             input: Excerpt::new(input),
             rule,
         };
-        let (body, approximate) = match input.strip_suffix('?') {
-            Some(body) => (body, true),
-            None => (input, false),
+        let qualifier = input.chars().next_back().and_then(Qualifier::from_char);
+        let body = match qualifier {
+            Some(_) => &input[..input.len() - 1],
+            None => input,
         };
         if body.is_empty() {
             return Err(fail(DateRule::Empty));
@@ -440,10 +558,9 @@ impl FromStr for EventDate {
             ValueError::Date { rule, .. } => fail(rule),
             other => other,
         })?;
-        Ok(if approximate {
-            date.approximate()
-        } else {
-            date
+        Ok(match qualifier {
+            Some(qualifier) => date.qualified(qualifier),
+            None => date,
         })
     }
 }
@@ -454,6 +571,18 @@ fn number(text: &str, width: usize) -> Option<u32> {
         text.parse().ok()
     } else {
         None
+    }
+}
+
+impl EventDate {
+    /// Parses a date as document format 1 wrote it, where a trailing `?`
+    /// meant approximate (`~` today).
+    pub(crate) fn parse_format_1(input: &str) -> Result<Self, ValueError> {
+        let date: EventDate = input.parse()?;
+        Ok(match date.qualifier {
+            Some(Qualifier::Uncertain) => date.exact().approximate(),
+            _ => date,
+        })
     }
 }
 

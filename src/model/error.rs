@@ -262,7 +262,7 @@ pub enum DateRule {
     /// Nothing was given.
     Empty,
     /// The text is not `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (with an optional
-    /// trailing `?`).
+    /// trailing `?`, `~` or `%`).
     Format,
     /// The year is outside 0001 to 9999.
     YearOutOfRange,
@@ -276,7 +276,9 @@ impl fmt::Display for DateRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             DateRule::Empty => "a date cannot be empty",
-            DateRule::Format => "expected YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by '?'",
+            DateRule::Format => {
+                "expected YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by '?', '~' or '%'"
+            }
             DateRule::YearOutOfRange => "the year must be from 0001 to 9999",
             DateRule::MonthOutOfRange => "the month must be from 01 to 12",
             DateRule::NoSuchDay => "that day does not exist in that month",

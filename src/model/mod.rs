@@ -26,7 +26,7 @@ mod stage;
 mod subject;
 pub(crate) mod text;
 
-pub use date::{EventDate, Precision};
+pub use date::{EventDate, Precision, Qualifier};
 pub(crate) use date::{MAX_YEAR, period_end};
 pub use error::{
     CodeRule, Collection, DateRule, Excerpt, Field, SubjectRule, ValueError, Vocabulary,

@@ -18,6 +18,8 @@ pub(crate) struct Index {
     pub(crate) party: HashMap<PartyCode, SlotSet>,
     pub(crate) pair: HashMap<(PartyCode, PartyCode), SlotSet>,
     pub(crate) subject: HashMap<SubjectArea, SlotSet>,
+    /// Agreements whose record names no subject area.
+    pub(crate) unclassified: SlotSet,
     pub(crate) instrument: HashMap<InstrumentKind, SlotSet>,
     pub(crate) stage: [SlotSet; Stage::COUNT],
     /// Agreements by party and current stage: "IND's agreements at MoI
@@ -123,6 +125,9 @@ impl Index {
         for area in agreement.subjects() {
             self.subject.entry(area.clone()).or_default().insert(slot);
         }
+        if agreement.is_unclassified() {
+            self.unclassified.insert(slot);
+        }
         self.instrument
             .entry(agreement.instrument())
             .or_default()
@@ -166,6 +171,9 @@ impl Index {
         forget(&mut self.pair, &(a, b), slot);
         for area in agreement.subjects() {
             forget(&mut self.subject, area, slot);
+        }
+        if agreement.is_unclassified() {
+            self.unclassified.remove(slot);
         }
         forget(&mut self.instrument, &agreement.instrument(), slot);
         self.leave_stage(slot, agreement, agreement.stage());

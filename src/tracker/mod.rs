@@ -624,7 +624,15 @@ impl Tracker {
         })
     }
 
-    /// How many agreements cover each subject area, sorted by area.
+    /// How many agreements name no subject area (see
+    /// [`Query::unclassified`]).
+    pub fn count_unclassified(&self) -> usize {
+        self.index.unclassified.len()
+    }
+
+    /// How many agreements cover each subject area, sorted by area (those
+    /// that name none are counted by
+    /// [`count_unclassified`](Self::count_unclassified)).
     pub fn count_by_subject(&self) -> BTreeMap<SubjectArea, usize> {
         self.index
             .subject

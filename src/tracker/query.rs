@@ -53,14 +53,23 @@ pub struct Query<'t> {
     filters: Vec<Filter>,
 }
 
+/// What a stage filter asks of [`Agreement::stage_on`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Certainty {
+    CertainlyAt,
+    PossiblyAt,
+    CertainlyReached,
+}
+
 /// One condition of a [`Query`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Filter {
     Party(PartyCode),
     Pair(PartyCode, PartyCode),
     Subject(SubjectArea),
+    Unclassified,
     Stage(Stage),
-    StageOn(EventDate, Stage),
+    StageOn(EventDate, Stage, Certainty),
     EventsBetween(NaiveDate, NaiveDate),
     Instrument(InstrumentKind),
     Title(String),
@@ -72,8 +81,16 @@ impl Filter {
             Filter::Party(code) => agreement.parties().contains(*code),
             Filter::Pair(a, b) => agreement.parties().codes() == (*a, *b),
             Filter::Subject(area) => agreement.covers(area),
+            Filter::Unclassified => agreement.is_unclassified(),
             Filter::Stage(stage) => agreement.stage() == *stage,
-            Filter::StageOn(date, stage) => agreement.stage_on(*date).certain == Some(*stage),
+            Filter::StageOn(date, stage, certainty) => {
+                let on = agreement.stage_on(*date);
+                match certainty {
+                    Certainty::CertainlyAt => on.is_certainly_at(*stage),
+                    Certainty::PossiblyAt => on.is_possibly_at(*stage),
+                    Certainty::CertainlyReached => on.has_certainly_reached(*stage),
+                }
+            }
             Filter::EventsBetween(first, last) => {
                 first <= last
                     && agreement
@@ -223,15 +240,70 @@ impl<'t> Query<'t> {
         self.with(Filter::Subject(area))
     }
 
+    /// Agreements whose record names no subject area
+    /// ([`Agreement::is_unclassified`]).
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = || Parties::new(Party::state("NOR", "Norway")?, Party::state("ISL", "Iceland")?);
+    /// tracker.create(Agreement::builder("Exchange of notes", parties()?), Event::new(EventKind::Finalised, "1990".parse()?))?;
+    /// tracker.create(
+    ///     Agreement::builder("Fisheries", parties()?).subject(SubjectArea::Fisheries),
+    ///     Event::new(EventKind::Finalised, "1991".parse()?),
+    /// )?;
+    /// let titles: Vec<&str> = tracker.query().unclassified().iter().map(Agreement::title).collect();
+    /// assert_eq!(titles, ["Exchange of notes"]);
+    /// assert_eq!(tracker.count_unclassified(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unclassified(self) -> Self {
+        self.with(Filter::Unclassified)
+    }
+
     /// Agreements standing at `stage` now.
     pub fn stage(self, stage: Stage) -> Self {
         self.with(Filter::Stage(stage))
     }
 
-    /// Agreements certainly at `stage` on `date` (see
-    /// [`Agreement::stage_on`]).
-    pub fn stage_on(self, date: EventDate, stage: Stage) -> Self {
-        self.with(Filter::StageOn(date, stage))
+    /// Agreements certainly at `stage` on `date`: at that stage whichever
+    /// of their possible days the events fell on
+    /// ([`StageOn::is_certainly_at`](crate::agreement::StageOn::is_certainly_at)).
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mut pact = Agreement::builder("Pact", parties)
+    ///     .subject(SubjectArea::Trade)
+    ///     .build(Event::new(EventKind::Deliberated, "2023-05-02".parse()?))?;
+    /// pact.record(Event::new(EventKind::MoiSigned, "2024".parse()?))?; // some time in 2024
+    /// tracker.insert(pact)?;
+    ///
+    /// let june = "2024-06-01".parse()?;
+    /// let count = |query: bilateral::tracker::Query<'_>| query.count();
+    /// assert_eq!(count(tracker.query().certainly_at(june, Stage::Deliberated)), 0);
+    /// assert_eq!(count(tracker.query().possibly_at(june, Stage::Deliberated)), 1);
+    /// assert_eq!(count(tracker.query().possibly_at(june, Stage::MoiSigned)), 1);
+    /// assert_eq!(count(tracker.query().certainly_reached(june, Stage::Deliberated)), 1);
+    /// assert_eq!(count(tracker.query().certainly_reached(june, Stage::MoiSigned)), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn certainly_at(self, date: EventDate, stage: Stage) -> Self {
+        self.with(Filter::StageOn(date, stage, Certainty::CertainlyAt))
+    }
+
+    /// Agreements that may have been at `stage` on `date`
+    /// ([`StageOn::is_possibly_at`](crate::agreement::StageOn::is_possibly_at)).
+    pub fn possibly_at(self, date: EventDate, stage: Stage) -> Self {
+        self.with(Filter::StageOn(date, stage, Certainty::PossiblyAt))
+    }
+
+    /// Agreements that had certainly reached `stage` by `date`, whether or
+    /// not they had moved on
+    /// ([`StageOn::has_certainly_reached`](crate::agreement::StageOn::has_certainly_reached)).
+    pub fn certainly_reached(self, date: EventDate, stage: Stage) -> Self {
+        self.with(Filter::StageOn(date, stage, Certainty::CertainlyReached))
     }
 
     /// Agreements with an event in force whose date overlaps `from ..= to`
@@ -290,6 +362,7 @@ impl<'t> Query<'t> {
                 Filter::Party(code) => Some(set(index.party.get(code))),
                 Filter::Pair(a, b) => Some(set(index.pair.get(&(*a, *b)))),
                 Filter::Subject(area) => Some(set(index.subject.get(area))),
+                Filter::Unclassified => Some(Source::Set(&index.unclassified)),
                 Filter::Instrument(kind) => Some(set(index.instrument.get(kind))),
                 Filter::Stage(stage) => index.stage.get(stage.index()).map(Source::Set),
                 Filter::StageOn(..) | Filter::EventsBetween(..) | Filter::Title(_) => None,

@@ -281,8 +281,20 @@ fn builder_refuses_what_cannot_make_an_agreement() {
         })
     ));
 
-    let err = builder().build(first()).unwrap_err();
-    assert!(matches!(err, AgreementError::NoSubjectArea { .. }), "{err}");
+    // No subject area: unclassified, as many real records are.
+    let unclassified = builder().build(first()).unwrap();
+    assert!(unclassified.is_unclassified());
+    assert!(
+        unclassified
+            .to_string()
+            .contains("\n  subjects: unclassified\n")
+    );
+    let classified = builder()
+        .subject(SubjectArea::Space)
+        .build(first())
+        .unwrap();
+    assert!(!classified.is_unclassified());
+    assert!(classified.to_string().contains("\n  subjects: space\n"));
 
     let err = builder()
         .subject(SubjectArea::Space)
@@ -460,4 +472,30 @@ fn an_agreement_debugs_with_its_header_stage_and_entries() {
         assert!(shown.contains(part), "{part} missing from {shown}");
     }
     assert_eq!(shown.matches("Entry {").count(), 2, "{shown}");
+}
+
+#[test]
+fn long_titles_of_real_treaty_series_are_kept() {
+    // A real title of 514 characters (an exchange of notes listing what it
+    // amends) was refused under the old limit of 500.
+    let real = "Exchange of notes constituting an agreement amending the agreement \
+        concerning air services, the agreement on the avoidance of double taxation, \
+        the convention on social security and the arrangement on the mutual \
+        recognition of driving licences, together with the annexes, protocols and \
+        supplementary exchanges of letters relating thereto, and extending their \
+        application to the territories for whose international relations either \
+        party is responsible, as provided in the final clauses, with effect from \
+        the date of the last notification of completion of internal procedures";
+    assert!(real.chars().count() > 500, "{}", real.chars().count());
+    for title in [real.to_owned(), "t".repeat(bilateral::limits::MAX_TITLE)] {
+        let agreement = Agreement::builder(title.clone(), india_japan())
+            .build(Event::new(EventKind::Finalised, date("1990-05-04")))
+            .unwrap();
+        assert_eq!(agreement.title(), title);
+    }
+    assert_eq!(bilateral::limits::MAX_TITLE, 2_000);
+    assert!(
+        bilateral::Source::new("Publisher", "s".repeat(bilateral::limits::MAX_SOURCE_TITLE))
+            .is_ok()
+    );
 }

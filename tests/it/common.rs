@@ -107,6 +107,7 @@ pub fn assert_same_tracker(actual: &Tracker, expected: &Tracker) {
     assert_eq!(versions(actual), versions(expected));
     assert_eq!(actual.count_by_stage(), expected.count_by_stage());
     assert_eq!(actual.count_by_subject(), expected.count_by_subject());
+    assert_eq!(actual.count_unclassified(), expected.count_unclassified());
     assert_eq!(actual.count_by_party(), expected.count_by_party());
     assert_eq!(actual.event_count(), expected.event_count());
     let timeline = |t: &Tracker| -> Vec<(AgreementId, EventId)> {

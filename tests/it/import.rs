@@ -79,13 +79,20 @@ fn dates_keep_their_real_precision() {
         .collect();
     assert_eq!(precisions.len(), 368);
     assert!(precisions.iter().all(|p| *p == Precision::Day));
-    // The source marks one signature and two terminations uncertain; one of
-    // those terminations is malformed (1972-06-31?), so two stay, marked.
-    let approximate = tracker
+    // The source marks one signature and two terminations uncertain (with
+    // `?`, as ISO 8601-2 does); one of those terminations is malformed
+    // (1972-06-31?), so two stay, marked uncertain and not approximate.
+    let uncertain = tracker
         .iter()
         .flat_map(|a| a.history())
-        .filter(|e| e.date().is_approximate())
+        .filter(|e| e.date().is_uncertain())
         .count();
-    assert_eq!(approximate, 2);
+    assert_eq!(uncertain, 2);
+    assert!(
+        tracker
+            .iter()
+            .flat_map(|a| a.history())
+            .all(|e| !e.date().is_approximate())
+    );
     assert_eq!(tracker.query().stage(Stage::Terminated).count(), 99);
 }

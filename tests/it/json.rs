@@ -158,14 +158,13 @@ fn unknown_party_kind_is_refused() {
 }
 
 #[test]
-fn no_subject_area_is_refused() {
-    assert!(matches!(
-        refused(|d| d["subjects"] = json!([])),
-        DocumentError::Agreement {
-            source: AgreementError::NoSubjectArea { .. },
-            ..
-        }
-    ));
+fn an_agreement_without_a_subject_area_is_read_and_written_as_unclassified() {
+    let mut doc = serde_json::to_value(sample()).unwrap();
+    doc["subjects"] = json!([]);
+    let read: Agreement = serde_json::from_value(doc.clone()).unwrap();
+    assert!(read.is_unclassified());
+    assert!(read.subjects().is_empty());
+    assert_eq!(serde_json::to_value(&read).unwrap(), doc);
 }
 
 #[test]
@@ -234,13 +233,47 @@ fn empty_history_is_refused() {
 #[test]
 fn a_newer_format_is_refused() {
     assert!(matches!(
-        refused(|d| d["format"] = json!(2)),
+        refused(|d| d["format"] = json!(3)),
         DocumentError::UnsupportedFormat {
-            found: 2,
-            supported: 1,
+            found: 3,
+            supported: 2,
             ..
         }
     ));
+    assert!(matches!(
+        refused(|d| d["format"] = json!(0)),
+        DocumentError::UnsupportedFormat { found: 0, .. }
+    ));
+}
+
+#[test]
+fn format_1_is_read_with_its_question_mark_as_approximate() {
+    // Format 1 wrote `?` for approximate; format 2 writes `~`, and `?` is
+    // uncertain, as in ISO 8601-2.
+    let mut doc = serde_json::to_value(sample()).unwrap();
+    assert_eq!(doc["format"], json!(2));
+    assert_eq!(doc["entries"][0]["record"]["date"], json!("2024-06?"));
+    let as_written: Agreement = serde_json::from_value(doc.clone()).unwrap();
+    let first_id = crate::common::id(1);
+    let date = as_written.event(first_id).unwrap().date();
+    assert!(date.is_uncertain() && !date.is_approximate());
+
+    doc["format"] = json!(1);
+    doc["entries"][0]["record"]["sources"] = json!([
+        {"publisher": "Gazette", "title": "Notice", "published": "2024-07?"}
+    ]);
+    let old: Agreement = serde_json::from_value(doc).unwrap();
+    let first = old.event(first_id).unwrap();
+    assert!(first.date().is_approximate() && !first.date().is_uncertain());
+    assert_eq!(first.date().to_string(), "2024-06~");
+    let published = first.sources()[0].published_on().unwrap();
+    assert_eq!(published.to_string(), "2024-07~");
+    // Written again, it is a format 2 document with the new mark.
+    let again = serde_json::to_value(&old).unwrap();
+    assert_eq!(again["format"], json!(2));
+    assert_eq!(again["entries"][0]["record"]["date"], json!("2024-06~"));
+    // The uncertain month of format 2 is not the approximate one of format 1.
+    assert_ne!(old, as_written);
 }
 
 #[test]
@@ -419,7 +452,7 @@ fn serde_reports_the_validation_message() {
     let err = serde_json::from_value::<Agreement>(doc).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "unsupported format version 7: this version of bilateral reads versions up to 1"
+        "unsupported format version 7: this version of bilateral reads versions up to 2"
     );
 }
 
@@ -507,19 +540,9 @@ fn a_document_error_names_the_field_that_broke_the_rule() {
             .into_agreement(&bilateral::Policy::standard())
             .unwrap_err()
     };
-    // No subject area is the subjects' fault, a blank title the title's.
-    let err = load(&|doc| doc["subjects"] = json!([]));
-    assert!(
-        matches!(
-            err,
-            DocumentError::Agreement {
-                source: AgreementError::NoSubjectArea { .. },
-                ..
-            }
-        ),
-        "{err}"
-    );
-    assert_eq!(err.path(), Some("subjects"));
+    // A bad subject area is the subjects' fault, a blank title the title's.
+    let err = load(&|doc| doc["subjects"] = json!(["?"]));
+    assert_eq!(err.path(), Some("subjects[0]"));
     let err = load(&|doc| doc["title"] = json!(" "));
     assert_eq!(err.path(), Some("title"));
 

@@ -47,20 +47,36 @@ fn parties_are_an_unordered_pair() {
 
 #[test]
 fn dates_keep_their_precision() {
+    use bilateral::Qualifier::*;
     let cases = [
-        ("2024-11-22", Precision::Day, false),
-        ("2024-11", Precision::Month, false),
-        ("2024", Precision::Year, false),
-        ("2024-11-22?", Precision::Day, true),
-        ("2017-06?", Precision::Month, true),
-        ("1351", Precision::Year, false),
-        ("0800", Precision::Year, false),
+        ("2024-11-22", Precision::Day, None),
+        ("2024-11", Precision::Month, None),
+        ("2024", Precision::Year, None),
+        ("2024-11-22?", Precision::Day, Some(Uncertain)),
+        ("2017-06~", Precision::Month, Some(Approximate)),
+        ("2017%", Precision::Year, Some(UncertainApproximate)),
+        ("1351", Precision::Year, None),
+        ("0800", Precision::Year, None),
     ];
-    for (text, precision, approximate) in cases {
+    for (text, precision, qualifier) in cases {
         let parsed = date(text);
         assert_eq!(parsed.precision(), precision, "{text}");
-        assert_eq!(parsed.is_approximate(), approximate, "{text}");
+        assert_eq!(parsed.qualifier(), qualifier, "{text}");
+        assert_eq!(parsed.is_qualified(), qualifier.is_some(), "{text}");
+        assert_eq!(
+            parsed.is_uncertain(),
+            matches!(qualifier, Some(Uncertain | UncertainApproximate)),
+            "{text}"
+        );
+        assert_eq!(
+            parsed.is_approximate(),
+            matches!(qualifier, Some(Approximate | UncertainApproximate)),
+            "{text}"
+        );
         assert_eq!(parsed.to_string(), text, "round trip of {text}");
+        // A qualifier keeps the span of days.
+        assert_eq!(parsed.start(), parsed.exact().start(), "{text}");
+        assert_eq!(parsed.end(), parsed.exact().end(), "{text}");
     }
     assert_ne!(date("2024-11"), date("2024-11-01"));
     assert_eq!(date("2024-11").start().to_string(), "2024-11-01");
@@ -72,8 +88,22 @@ fn dates_keep_their_precision() {
     assert_eq!(date("2024-11").day_number(), None);
     assert_eq!(date("2024").month_number(), None);
     assert_eq!(EventDate::month(2024, 11).unwrap(), date("2024-11"));
-    assert_eq!(EventDate::year(2024).unwrap().approximate(), date("2024?"));
+    assert_eq!(EventDate::year(2024).unwrap().approximate(), date("2024~"));
+    assert_eq!(EventDate::year(2024).unwrap().uncertain(), date("2024?"));
+    assert_eq!(date("2024?").approximate(), date("2024%"));
+    assert_eq!(date("2024~").uncertain(), date("2024%"));
+    assert_eq!(date("2024%").uncertain(), date("2024%"));
+    assert_eq!(date("2024?").uncertain(), date("2024?"));
+    assert_eq!(date("2024~").approximate(), date("2024~"));
+    assert_eq!(date("2024%").exact(), date("2024"));
     assert_eq!(date("2024?").exact(), date("2024"));
+    for bad in ["2024??", "2024?~", "?", "~", "2024-?", "2024 ~"] {
+        let err = bad.parse::<EventDate>().unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("{bad:?}")),
+            "{bad}: {err}"
+        );
+    }
 }
 
 #[test]

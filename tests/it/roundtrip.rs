@@ -15,21 +15,21 @@ use proptest::prelude::*;
 enum Op {
     Record {
         kind: usize,
-        date: (u16, u8, u8, bool),
+        date: (u16, u8, u8, u8),
         summary: bool,
         source: bool,
     },
     Correct {
         target: u8,
         kind: usize,
-        date: (u16, u8, u8, bool),
+        date: (u16, u8, u8, u8),
     },
     Retract {
         target: u8,
     },
 }
 
-fn date_of((year, month, day, approximate): (u16, u8, u8, bool)) -> EventDate {
+fn date_of((year, month, day, qualifier): (u16, u8, u8, u8)) -> EventDate {
     let year = 2000 + i32::from(year);
     let date = match (month, day) {
         (0, _) => EventDate::year(year),
@@ -37,15 +37,17 @@ fn date_of((year, month, day, approximate): (u16, u8, u8, bool)) -> EventDate {
         (m, d) => EventDate::day(year, u32::from(m), u32::from(d)),
     }
     .unwrap();
-    if approximate {
-        date.approximate()
-    } else {
-        date
+    match qualifier {
+        1 => date.uncertain(),
+        2 => date.approximate(),
+        3 => date.uncertain().approximate(),
+        _ => date,
     }
 }
 
-fn date_strategy() -> impl Strategy<Value = (u16, u8, u8, bool)> {
-    (0u16..20, 0u8..=12, 0u8..=28, any::<bool>())
+fn date_strategy() -> impl Strategy<Value = (u16, u8, u8, u8)> {
+    // Plain dates half of the time, each qualifier otherwise.
+    (0u16..20, 0u8..=12, 0u8..=28, 0u8..6)
 }
 
 fn op_strategy() -> impl Strategy<Value = Op> {
@@ -59,7 +61,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 }
 
 /// Applies the operations, keeping whatever the rules accept.
-fn build(first: (u16, u8, u8, bool), ops: &[Op]) -> Agreement {
+fn build(first: (u16, u8, u8, u8), ops: &[Op]) -> Agreement {
     let policy = Policy::standard();
     let start: DateTime<Utc> = "2030-01-01T00:00:00Z".parse().unwrap();
     let clock = FixedClock::new(start);
@@ -134,10 +136,16 @@ proptest! {
         // The stage is the last stage change in force.
         let last = agreement.history().filter_map(Event::stage).fold(None, |_, stage| Some(stage));
         prop_assert_eq!(Some(agreement.stage()), last);
-        // Far after every date, the stage is certain and is the current one.
+        // Far after every date, the stage is possibly the current one, and
+        // certainly so unless the last stage change has a qualified date.
         let on = agreement.stage_on(EventDate::year(2100).unwrap());
-        prop_assert!(on.is_certain());
-        prop_assert_eq!(on.certain, Some(agreement.stage()));
+        prop_assert_eq!(on.possible, Some(agreement.stage()));
+        let last_change = agreement.history().rfind(|event| event.stage().is_some()).unwrap();
+        prop_assert_eq!(on.is_certain(), !last_change.date().is_qualified());
+        prop_assert_eq!(on.qualified, last_change.date().is_qualified());
+        if on.is_certain() {
+            prop_assert_eq!(on.certain, Some(agreement.stage()));
+        }
         // The agreement as recorded at its last instant is itself.
         let last_instant = agreement.entries().last().unwrap().recorded_at();
         let at_last = agreement.as_recorded_at(last_instant);

@@ -279,12 +279,38 @@ fn each_filter_answers_as_expected() {
         ["UNICORN mast", "Defence cooperation"] // the MoI on the 15th, and the proposal "in November"
     );
     assert_eq!(
-        titles(q().stage_on(date("2000-06-01"), Stage::Finalised).iter()),
+        titles(
+            q().certainly_at(date("2000-06-01"), Stage::Finalised)
+                .iter()
+        ),
         ["Fisheries treaty"]
     );
     assert_eq!(
-        titles(q().stage_on(date("2018-02-01"), Stage::MoiSigned).iter()),
+        titles(
+            q().certainly_at(date("2018-02-01"), Stage::MoiSigned)
+                .iter()
+        ),
         ["Logistics support"]
+    );
+    // Deliberated "in March 2017": on the 15th, possibly but not certainly.
+    let ides = date("2017-03-15");
+    assert!(titles(q().certainly_at(ides, Stage::Deliberated).iter()).is_empty());
+    assert_eq!(
+        titles(q().possibly_at(ides, Stage::Deliberated).iter()),
+        ["Logistics support"]
+    );
+    assert!(titles(q().certainly_reached(ides, Stage::Deliberated).iter()).is_empty());
+    // Finalised by June 2018: no longer at MoI signed, but it got there.
+    let june = date("2018-06");
+    assert!(titles(q().certainly_at(june, Stage::MoiSigned).iter()).is_empty());
+    assert!(titles(q().possibly_at(june, Stage::MoiSigned).iter()).is_empty());
+    assert_eq!(
+        titles(q().certainly_reached(june, Stage::MoiSigned).iter()),
+        ["Logistics support"]
+    );
+    assert_eq!(
+        titles(q().certainly_reached(june, Stage::Finalised).iter()),
+        ["Fisheries treaty", "Logistics support"]
     );
     assert_eq!(q().count(), 5);
 }

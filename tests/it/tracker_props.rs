@@ -79,7 +79,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (0..5usize, 0..5usize, prop::collection::vec(0..4usize, 1..3), 0..4usize, 0..3usize, 0..6usize, date_strategy())
+        3 => (0..5usize, 0..5usize, prop::collection::vec(0..4usize, 0..3), 0..4usize, 0..3usize, 0..6usize, date_strategy())
             .prop_map(|(a, b, areas, title, instrument, kind, date)| Op::Create { a, b, areas, title, instrument, kind, date }),
         6 => (any::<usize>(), 0..EventKind::ALL.len(), date_strategy(), any::<bool>())
             .prop_map(|(target, kind, date, stale)| Op::Record { target, kind, date, stale }),
@@ -96,7 +96,7 @@ struct Q {
     pair: Option<(usize, usize)>,
     area: Option<usize>,
     stage: Option<usize>,
-    stage_on: Option<(Ymd, usize)>,
+    stage_on: Option<(Ymd, usize, usize)>,
     between: Option<(Ymd, Ymd)>,
     instrument: Option<usize>,
     title: Option<&'static str>,
@@ -106,9 +106,10 @@ fn query() -> impl Strategy<Value = Q> {
     (
         prop::option::of(0..5usize),
         prop::option::of((0..5usize, 0..5usize)),
-        prop::option::of(0..4usize),
+        // 4: no subject area (`unclassified`).
+        prop::option::of(0..5usize),
         prop::option::of(0..6usize),
-        prop::option::weighted(0.2, (date_strategy(), 0..6usize)),
+        prop::option::weighted(0.3, (date_strategy(), 0..6usize, 0..3usize)),
         prop::option::of((date_strategy(), date_strategy())),
         prop::option::weighted(0.3, 0..3usize),
         prop::option::weighted(
@@ -150,10 +151,20 @@ fn matches(a: &Agreement, q: &Q) -> bool {
             let pair = if x <= y { (x, y) } else { (y, x) };
             a.parties().codes() == pair
         })
-        && q.area.is_none_or(|i| a.subjects().contains(&AREAS[i]))
+        && q.area.is_none_or(|i| match AREAS.get(i) {
+            Some(area) => a.subjects().contains(area),
+            None => a.subjects().is_empty(),
+        })
         && q.stage.is_none_or(|s| a.stage() == Stage::ALL[s])
-        && q.stage_on
-            .is_none_or(|(d, s)| a.stage_on(date_of(d)).certain == Some(Stage::ALL[s]))
+        && q.stage_on.is_none_or(|(d, s, meaning)| {
+            let on = a.stage_on(date_of(d));
+            let stage = Stage::ALL[s];
+            match meaning {
+                0 => on.is_certainly_at(stage),
+                1 => on.is_possibly_at(stage),
+                _ => on.has_certainly_reached(stage),
+            }
+        })
         && q.between.is_none_or(|(from, to)| {
             let (first, last) = (date_of(from).start(), date_of(to).end());
             // A reversed range matches nothing.
@@ -175,13 +186,21 @@ fn run(tracker: &Tracker, q: &Q) -> Vec<AgreementId> {
         query = query.pair(code(x), code(y));
     }
     if let Some(i) = q.area {
-        query = query.subject(AREAS[i].clone());
+        query = match AREAS.get(i) {
+            Some(area) => query.subject(area.clone()),
+            None => query.unclassified(),
+        };
     }
     if let Some(s) = q.stage {
         query = query.stage(Stage::ALL[s]);
     }
-    if let Some((d, s)) = q.stage_on {
-        query = query.stage_on(date_of(d), Stage::ALL[s]);
+    if let Some((d, s, meaning)) = q.stage_on {
+        let (date, stage) = (date_of(d), Stage::ALL[s]);
+        query = match meaning {
+            0 => query.certainly_at(date, stage),
+            1 => query.possibly_at(date, stage),
+            _ => query.certainly_reached(date, stage),
+        };
     }
     if let Some((from, to)) = q.between {
         query = query.events_between(date_of(from), date_of(to));
@@ -280,6 +299,10 @@ proptest! {
             }
         }
         prop_assert_eq!(tracker.count_by_subject(), by_subject);
+        prop_assert_eq!(
+            tracker.count_unclassified(),
+            tracker.iter().filter(|a| a.subjects().is_empty()).count()
+        );
         let mut parties: Vec<(PartyCode, usize)> = by_party.into_iter().collect();
         parties.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         prop_assert_eq!(tracker.count_by_party(), parties);
