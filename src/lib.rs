@@ -54,7 +54,7 @@
 //!
 //! let before = rpss.clone();
 //! let err = rpss.record(Event::new(EventKind::Finalised, "2024-11-25".parse()?)).unwrap_err();
-//! assert!(err.to_string().ends_with("it is deliberated, and under policy \"standard\" finalisation can only follow an MoI"));
+//! assert!(err.to_string().ends_with("it is deliberated since 2024-11-22, and under policy \"standard\" finalisation can only follow an MoI"));
 //! assert_eq!(rpss, before); // a refused change changes nothing
 //! # Ok::<(), bilateral::Error>(())
 //! ```

@@ -253,7 +253,8 @@ impl Agreement {
             let proposal = Proposal::new(self, event, from, to);
             policy.run_guards(&proposal).map_err(|rule| {
                 let last = position + 1 >= edit.len_after(self.in_force.slots());
-                Box::new(Refusal::new(judged, event, from, last, rule))
+                let (before, next) = self.around(&edit, insert, new);
+                Box::new(Refusal::new(judged, event, from, last, rule).around(before, next))
             })?;
         }
         let entries_into_force =
@@ -332,6 +333,49 @@ impl Agreement {
         }
     }
 
+    /// The stage changes just before and just after `slot` in the history
+    /// after `edit`, where `new` is the version not yet in the log: what a
+    /// refusal weighs the refused event against. (Only a refusal asks, so
+    /// it may take the length of the history.)
+    fn around<'a>(
+        &'a self,
+        edit: &Edit,
+        slot: Option<Slot>,
+        new: Option<&'a Event>,
+    ) -> (Option<&'a Event>, Option<&'a Event>) {
+        let old = self.in_force.slots();
+        let after: Vec<Slot> = match edit {
+            Edit::Splice { start, end, with } => {
+                let (start, end) = ((*start).min(old.len()), (*end).min(old.len()));
+                let mut after = Vec::with_capacity(old.len() + with.as_slice().len());
+                after.extend(old.range(0..start));
+                after.extend_from_slice(with.as_slice());
+                after.extend(old.range(end.max(start)..old.len()));
+                after
+            }
+            Edit::Move { .. } => old.iter().copied().collect(),
+        };
+        let pending = self.log.len();
+        let event_of = |slot: &Slot| -> Option<&'a Event> {
+            if slot.version() as usize == pending {
+                new
+            } else {
+                self.entry_event(slot.version())
+            }
+        };
+        let Some(at) = slot.and_then(|slot| after.iter().position(|other| *other == slot)) else {
+            return (None, None);
+        };
+        let stage_change = |slot: &&Slot| slot.is_stage_change();
+        let before = after
+            .get(..at)
+            .and_then(|before| before.iter().rev().find(stage_change).and_then(event_of));
+        let next = after
+            .get(at + 1..)
+            .and_then(|next| next.iter().find(stage_change).and_then(event_of));
+        (before, next)
+    }
+
     /// Stage changes cannot be dated after today.
     fn check_date(
         &self,
@@ -397,7 +441,9 @@ impl Agreement {
                 in_force,
             };
             replay.step(policy, event).map_err(|rule| {
-                Box::new(Refusal::new(judged, event, self.summary.stage, true, rule))
+                let (before, next) = self.around(edit, Some(*slot), new);
+                let refusal = Refusal::new(judged, event, self.summary.stage, true, rule);
+                Box::new(refusal.around(before, next))
             })?;
             return Ok(Judgement {
                 stage: replay.stage,
@@ -417,7 +463,8 @@ impl Agreement {
         // attempted ("it is" against "by then it was").
         let refusal = |slot: &Slot, stage: Option<Stage>, last: bool, rule: Rule| {
             let event = event_of(slot).unwrap_or(attempted);
-            Box::new(Refusal::new(judged, event, stage, last, rule))
+            let (before, next) = self.around(edit, Some(*slot), new);
+            Box::new(Refusal::new(judged, event, stage, last, rule).around(before, next))
         };
         let refuse = |position: usize, slot: &Slot, stage: Option<Stage>, rule: Rule| {
             refusal(slot, stage, position + 1 >= total, rule)

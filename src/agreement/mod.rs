@@ -592,13 +592,24 @@ impl Agreement {
                 };
                 // A whole history has no attempted event, so no "it is":
                 // the refusal says when it was.
-                Box::new(Refusal::new(
+                let stage_change = |event: &&Event| event.stage().is_some();
+                let before = self
+                    .history()
+                    .take(violation.position)
+                    .rev()
+                    .find(stage_change);
+                let next = self
+                    .history()
+                    .skip(violation.position + 1)
+                    .find(stage_change);
+                let refusal = Refusal::new(
                     judged,
                     violation.event,
                     violation.stage,
                     false,
                     violation.rule,
-                ))
+                );
+                Box::new(refusal.around(before, next))
             })
     }
 

@@ -19,7 +19,7 @@ pub struct Step {
 }
 
 impl Step {
-    fn of(event: &Event) -> Self {
+    pub(crate) fn of(event: &Event) -> Self {
         Step {
             id: event.id(),
             kind: event.kind(),
@@ -33,7 +33,11 @@ impl Step {
 /// It names the agreement, the event being recorded, the step of the history
 /// that broke a rule (the event itself, or an existing event that would no
 /// longer fit once the new one is placed before it), the stage the agreement
-/// was in at that step, and the [`Rule`].
+/// was in at that step, the stage changes on either side of it, and the
+/// [`Rule`]. Its message names every event and date it weighs: "the
+/// \"finalised\" of 2002-06-28 would then come after the \"terminated\" of
+/// 2001-01-01", "it would come before the \"finalised\" of 2002-06-28, the
+/// first recorded stage".
 ///
 /// ```
 /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Rule, Stage, SubjectArea};
@@ -47,7 +51,8 @@ impl Step {
 /// let refusal = err.refusal().unwrap();
 /// assert_eq!(refusal.stage(), Some(Stage::Proposed));
 /// assert!(matches!(refusal.rule(), Rule::Transition { to: Stage::MoiSigned, .. }));
-/// assert!(err.to_string().ends_with("it is proposed, and under policy \"standard\" an MoI can only follow deliberation"));
+/// assert_eq!(refusal.before().map(|step| step.kind), Some(EventKind::Proposed));
+/// assert!(err.to_string().ends_with("it is proposed since 2024-06, and under policy \"standard\" an MoI can only follow deliberation"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +63,8 @@ pub struct Refusal {
     attempted: Option<Step>,
     refused: Step,
     stage: Option<Stage>,
+    before: Option<Step>,
+    next: Option<Step>,
     last: bool,
     policy: String,
     rule: Rule,
@@ -93,10 +100,20 @@ impl Refusal {
             attempted: judged.attempted.map(Step::of),
             refused: Step::of(refused),
             stage,
+            before: None,
+            next: None,
             last,
             policy: judged.policy.to_owned(),
             rule,
         }
+    }
+
+    /// The same refusal, naming the stage changes just before and just
+    /// after the refused step in the history it was judged in.
+    pub(crate) fn around(mut self, before: Option<&Event>, next: Option<&Event>) -> Self {
+        self.before = before.map(Step::of);
+        self.next = next.map(Step::of);
+        self
     }
 
     /// The agreement's id.
@@ -131,6 +148,17 @@ impl Refusal {
     /// when no stage was recorded before it.
     pub const fn stage(&self) -> Option<Stage> {
         self.stage
+    }
+
+    /// The stage change just before the refused step, whose stage
+    /// [`stage`](Self::stage) is; `None` when no stage was recorded before it.
+    pub const fn before(&self) -> Option<Step> {
+        self.before
+    }
+
+    /// The first stage change after the refused step, if any.
+    pub const fn next(&self) -> Option<Step> {
+        self.next
     }
 
     /// The name of the policy whose rule or guard refused it.
@@ -174,13 +202,35 @@ impl fmt::Display for Refusal {
                 true
             }
         };
+        let since = |f: &mut fmt::Formatter<'_>| match self.before {
+            Some(before) => write!(f, " since {}", before.date),
+            None => Ok(()),
+        };
         match (self.stage, conflict, self.last) {
-            (Some(stage), true, _) => write!(f, "when it was {}", stage.label())?,
-            (None, true, _) => f.write_str("before any recorded stage")?,
-            (Some(stage), false, true) => write!(f, "it is {}", stage.label())?,
-            (Some(stage), false, false) => write!(f, "by then it was {}", stage.label())?,
+            (_, true, _) => match self.before {
+                Some(before) => write!(f, "after the \"{}\" of {}", before.kind, before.date)?,
+                None => match self.stage {
+                    Some(stage) => write!(f, "when it was {}", stage.label())?,
+                    None => f.write_str("before any recorded stage")?,
+                },
+            },
+            (Some(stage), false, true) => {
+                write!(f, "it is {}", stage.label())?;
+                since(f)?;
+            }
+            (Some(stage), false, false) => {
+                write!(f, "by then it was {}", stage.label())?;
+                since(f)?;
+            }
             (None, false, true) => f.write_str("it has no recorded stage")?,
-            (None, false, false) => f.write_str("by then it had no recorded stage")?,
+            (None, false, false) => match self.next {
+                Some(next) => write!(
+                    f,
+                    "it would come before the \"{}\" of {}, the first recorded stage",
+                    next.kind, next.date
+                )?,
+                None => f.write_str("by then it had no recorded stage")?,
+            },
         }
         write!(f, ", and under policy {:?} {}", self.policy, self.rule)
     }

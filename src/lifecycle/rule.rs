@@ -85,7 +85,7 @@ crate::model::serde_str::serde_via_str!(
 
 /// A lifecycle rule that refused a step, with what the rule allows.
 ///
-/// Its `Display` completes a sentence: "… it is proposed, and *an MoI can
+/// Its `Display` completes a sentence: "… it is proposed since 2024-06, and *an MoI can
 /// only follow deliberation*".
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

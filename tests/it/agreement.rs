@@ -85,7 +85,7 @@ fn an_insertion_that_breaks_a_later_event_is_refused_and_changes_nothing() {
     );
     assert!(
         err.to_string().ends_with(
-            "the \"moi-signed\" of 2024-11-15 would then come when it was withdrawn, and under policy \"standard\" withdrawn is final"
+            "the \"moi-signed\" of 2024-11-15 would then come after the \"withdrawn\" of 2024-10-01, and under policy \"standard\" withdrawn is final"
         ),
         "{err}"
     );
@@ -104,7 +104,7 @@ fn an_insertion_refused_at_its_own_place_says_so() {
     crate::common::assert_same_agreement(&agreement, &before);
     assert!(
         err.to_string()
-            .contains("by then it was proposed, and under policy \"standard\" an MoI can only follow deliberation"),
+            .contains("by then it was proposed since 2024-01-01, and under policy \"standard\" an MoI can only follow deliberation"),
         "{err}"
     );
 }
@@ -196,7 +196,9 @@ fn informational_events_may_precede_the_first_stage_change() {
         .unwrap_err();
     assert_eq!(err.refusal().unwrap().stage(), None);
     assert!(
-        err.to_string().contains("by then it had no recorded stage"),
+        err.to_string().contains(
+            "it would come before the \"moi-signed\" of 2024-11-15, the first recorded stage"
+        ),
         "{err}"
     );
 }

@@ -538,7 +538,7 @@ fn cases() -> Vec<Case> {
                 e.refusal()
                     .is_some_and(|r| r.stage() == Some(Stage::MoiSigned))
             },
-            message: "it is MoI signed, and under policy \"standard\" a proposal can only open a record",
+            message: "it is MoI signed since 2024-11-15, and under policy \"standard\" a proposal can only open a record",
         },
         Case {
             input: "an event id already recorded",

@@ -204,8 +204,9 @@ fn a_retraction_that_would_invalidate_the_history_is_refused() {
     assert_eq!(refusal.refused().kind, EventKind::MoiSigned);
     assert_eq!(refusal.stage(), Some(Stage::Proposed));
     assert!(
-        err.to_string()
-            .contains("the \"moi-signed\" of 2024-06-01 would then come when it was proposed"),
+        err.to_string().contains(
+            "the \"moi-signed\" of 2024-06-01 would then come after the \"proposed\" of 2024-01-01"
+        ),
         "{err}"
     );
 }
@@ -293,7 +294,7 @@ fn a_refused_correction_of_the_last_event_says_where_the_agreement_is() {
         .unwrap_err();
     let message = err.to_string();
     assert!(
-        message.contains("it is deliberated, and under policy \"standard\""),
+        message.contains("it is deliberated since 2024-03-05, and under policy \"standard\""),
         "{message}"
     );
     assert!(!message.contains("by then"), "{message}");

@@ -141,7 +141,7 @@ fn the_refusal_message_names_agreement_stage_event_date_and_rule() {
         err.to_string(),
         "cannot record \"moi-signed\" on 2024-11-20 for agreement \
          \"Reciprocal Provision of Supplies and Services\" (00000000-0000-0000-0000-00000000000a): \
-         it is proposed, and under policy \"standard\" an MoI can only follow deliberation"
+         it is proposed since 2024-06, and under policy \"standard\" an MoI can only follow deliberation"
     );
     let refusal = err.refusal().unwrap();
     assert_eq!(
@@ -209,4 +209,105 @@ fn entry_into_force_only_follows_finalisation_and_only_once() {
         .unwrap_err();
     assert_eq!(err.refusal().unwrap().rule(), &Rule::EntryIntoForce);
     assert!(matches!(err, AgreementError::Refused(_)));
+}
+
+/// Every refusal names the events and dates it weighs, in the order they
+/// would come: the cases a real-data importer found hard to read.
+#[test]
+fn a_refusal_names_both_events_it_weighs() {
+    use bilateral::EventKind::*;
+    let opened_at = |kind, on: &str| crate::common::opened(kind, on);
+    let message = |agreement: &mut bilateral::Agreement, n, kind, on: &str| {
+        let before = agreement.clone();
+        let err = agreement
+            .record(crate::common::event(n, kind, on))
+            .unwrap_err();
+        crate::common::assert_same_agreement(agreement, &before);
+        let refusal = err.refusal().expect("a refusal").clone();
+        (err.to_string(), refusal)
+    };
+    // An entry into force dated before the signature.
+    let mut signed = opened_at(Finalised, "2002-06-28");
+    let (text, refusal) = message(&mut signed, 2, EnteredIntoForce, "2001-01-01");
+    assert!(
+        text.ends_with(
+            ": it would come before the \"finalised\" of 2002-06-28, the first recorded stage, \
+             and under policy \"standard\" entry into force can only follow finalisation"
+        ),
+        "{text}"
+    );
+    assert_eq!(refusal.before(), None);
+    let next = refusal.next().unwrap();
+    assert_eq!(
+        (next.kind, next.date.to_string()),
+        (Finalised, "2002-06-28".to_owned())
+    );
+    // A termination dated before the signature: the signature would follow it.
+    let (text, refusal) = message(&mut signed, 3, Terminated, "2001-01-01");
+    assert!(
+        text.ends_with(
+            ": the \"finalised\" of 2002-06-28 would then come after the \"terminated\" of \
+             2001-01-01, and under policy \"standard\" terminated is final"
+        ),
+        "{text}"
+    );
+    assert_eq!(refusal.refused().kind, Finalised);
+    assert_eq!(refusal.before().map(|step| step.kind), Some(Terminated));
+    assert_eq!(refusal.next(), None);
+    // An MoI dated before the deliberation it needs.
+    let mut deliberated = opened_at(Deliberated, "2002-06-28");
+    let (text, _) = message(&mut deliberated, 4, MoiSigned, "2001-01-01");
+    assert!(
+        text.contains(
+            ": the \"deliberated\" of 2002-06-28 would then come after the \"moi-signed\" of 2001-01-01,"
+        ),
+        "{text}"
+    );
+    // A step refused at its own place, before a later event, and at the end.
+    deliberated
+        .record(crate::common::event(5, MoiSigned, "2003-01-01"))
+        .unwrap();
+    let (text, refusal) = message(&mut deliberated, 6, Proposed, "2002-07-01");
+    assert!(
+        text.contains(": by then it was deliberated since 2002-06-28, and under policy"),
+        "{text}"
+    );
+    assert_eq!(refusal.next().map(|step| step.kind), Some(MoiSigned));
+    let (text, _) = message(&mut deliberated, 7, Deliberated, "2004-01-01");
+    assert!(
+        text.contains(": it is MoI signed since 2003-01-01, and under policy"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_whole_history_refused_by_a_tracker_names_both_events() {
+    // Entering the record at deliberated is fine under the standard policy,
+    // not under the strict one, whose records open at proposed; the MoI
+    // after it is weighed against the deliberation.
+    let mut agreement = crate::common::opened(bilateral::EventKind::Deliberated, "2024-03-05");
+    agreement
+        .record(crate::common::event(
+            2,
+            bilateral::EventKind::MoiSigned,
+            "2024-11-15",
+        ))
+        .unwrap();
+    let mut strict = bilateral::Tracker::with_policy(bilateral::Policy::strict());
+    let err = strict.insert(agreement).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(
+            "invalid history for agreement \"Reciprocal Provision of Supplies and Services\""
+        ),
+        "{text}"
+    );
+    let refusal = bilateral::Error::from(err).refusal().cloned().unwrap();
+    assert_eq!(refusal.attempted(), None);
+    assert_eq!(refusal.before(), None);
+    assert_eq!(
+        refusal.next().map(|step| step.kind),
+        Some(bilateral::EventKind::MoiSigned)
+    );
+    assert!(strict.is_empty());
 }

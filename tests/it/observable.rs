@@ -100,7 +100,7 @@ fn a_refusal_says_whether_the_refused_step_ends_the_history() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .contains(": it is deliberated, and under policy"),
+            .contains(": it is deliberated since 2024-01-01, and under policy"),
         "{err}"
     );
     // Placed before a later event: "by then it was".
@@ -112,7 +112,7 @@ fn a_refusal_says_whether_the_refused_step_ends_the_history() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .contains(": by then it was deliberated, and under policy"),
+            .contains(": by then it was deliberated since 2024-01-01, and under policy"),
         "{err}"
     );
 }

@@ -187,7 +187,7 @@ fn a_refusal_by_a_guard_names_the_guard_and_the_policy_and_changes_nothing() {
     assert_eq!(err.refusal().unwrap().policy(), "guarded");
     assert!(
         err.to_string().ends_with(
-            "it is deliberated, and under policy \"guarded\" guard \"cites-source\" refused it: \
+            "it is deliberated since 2020-01-01, and under policy \"guarded\" guard \"cites-source\" refused it: \
              it cites no source, and every such change must cite one"
         ),
         "{err}"
@@ -316,7 +316,7 @@ fn a_forbidden_transition_is_refused_naming_the_policy() {
     .unwrap_err();
     assert!(
         err.to_string().ends_with(
-            "it is deliberated, and under policy \"one-round\" deliberation can only follow a proposal"
+            "it is deliberated since 2020-01-01, and under policy \"one-round\" deliberation can only follow a proposal"
         ),
         "{err}"
     );
