@@ -7,6 +7,7 @@ mod common;
 mod concurrency;
 mod corrections;
 mod equality;
+mod errors;
 mod history_order;
 mod hostile;
 mod import;
