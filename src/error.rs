@@ -123,6 +123,9 @@ pub enum ErrorKind {
     FirstEntryNotRecord,
     /// Document entries out of recording order.
     EntryOrder,
+    /// A document written under a policy with another table than the one
+    /// it was read under.
+    OtherPolicy,
     /// A version outside 1 to [`MAX_VERSION`](crate::limits::MAX_VERSION)
     /// in a document.
     Version,
@@ -333,6 +336,7 @@ fn document_kind(error: &DocumentError) -> ErrorKind {
         DocumentError::EntryOrder { .. } => ErrorKind::EntryOrder,
         DocumentError::Agreement { source, .. } => agreement_kind(source),
         DocumentError::Policy { source, .. } => policy_kind(source),
+        DocumentError::OtherPolicy { .. } => ErrorKind::OtherPolicy,
         DocumentError::Version { .. } => ErrorKind::Version,
         DocumentError::DuplicateAgreement { .. } => ErrorKind::DuplicateAgreement,
         DocumentError::InvalidAgreement { source, .. } => document_kind(source),

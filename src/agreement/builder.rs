@@ -194,6 +194,7 @@ impl Header {
             in_force: InForce::default(),
             summary: Summary::default(),
             ids: None::<Box<HashMap<_, _>>>,
+            policy: policy.shared_stamp().clone(),
         };
         let receipt = agreement.apply_change(policy, now, Change::Record(first), guards)?;
         Ok((agreement, receipt))

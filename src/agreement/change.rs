@@ -174,8 +174,18 @@ impl Agreement {
     ) -> Result<Receipt, AgreementError> {
         let change = change.checked()?;
         let now = crate::model::instant::in_range(now)?;
+        // Under a policy with another table, the history so far must hold
+        // under it too: the judgement below looks only where the change is.
+        let other_table = !self.policy.get().same_table(policy.stamp());
+        if other_table {
+            self.check_history(policy)?;
+        }
         let plan = self.plan(policy, (&change).into(), now.naive_utc().date(), guards)?;
-        Ok(self.commit(change, now, plan))
+        let receipt = self.commit(change, now, plan);
+        if other_table {
+            self.policy = policy.shared_stamp().clone();
+        }
+        Ok(receipt)
     }
 
     /// Checks a change and plans it, changing nothing.

@@ -25,7 +25,7 @@ mod views;
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::lifecycle::{Action, Judged, Policy, Proposal, Refusal, View};
+use crate::lifecycle::{Action, Judged, Policy, PolicyStamp, Proposal, Refusal, Stamp, View};
 use crate::model::{
     AgreementId, Event, EventId, EventKind, InstrumentKind, Parties, Stage, SubjectArea,
 };
@@ -129,6 +129,9 @@ pub struct Agreement {
     /// Boxed, so that the many short agreements pay one word for it.
     #[allow(clippy::box_collection)]
     ids: Option<Box<HashMap<EventId, (u32, u32)>>>,
+    /// The policy whose table the history was judged under, shared with
+    /// the policy: a document names it.
+    policy: Stamp,
 }
 
 /// The state of the history in force that validation needs at its end.
@@ -215,6 +218,24 @@ impl Agreement {
     /// ```
     pub fn is_unclassified(&self) -> bool {
         self.subjects.is_empty()
+    }
+
+    /// The policy whose table its history was judged under: the one it
+    /// was opened or read under, or the last one a change was made under
+    /// (a change under a policy with another table is checked against the
+    /// whole history first). Its document names it.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Context, Event, EventKind, Parties, Party, Policy};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let pact = Agreement::builder("Pact", parties)
+    ///     .build_with(&Context::standard().with_policy(&Policy::strict()), Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+    /// assert_eq!(pact.policy().name(), "strict");
+    /// assert_eq!(pact.policy(), Policy::strict().stamp());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn policy(&self) -> &PolicyStamp {
+        self.policy.get()
     }
 
     /// Whether it covers `area`.
@@ -576,6 +597,12 @@ impl Agreement {
             .map(|plan| plan.receipt(self))
     }
 
+    /// Keeps the agreement under `policy`, whose table its whole history
+    /// was checked against ([`check_history`](Self::check_history)).
+    pub(crate) fn keep_under(&mut self, policy: &Policy) {
+        self.policy = policy.shared_stamp().clone();
+    }
+
     /// Checks the history in force against `policy`'s table and entry
     /// stages (not its guards).
     pub(crate) fn check_history(&self, policy: &Policy) -> Result<(), Box<Refusal>> {
@@ -677,6 +704,7 @@ impl Agreement {
             in_force: InForce::default(),
             summary: Summary::default(),
             ids: None,
+            policy: self.policy.clone(),
         }
     }
 
@@ -750,7 +778,9 @@ impl View for Agreement {
 
 impl PartialEq for Agreement {
     /// Agreements are equal when their headers and audit trails are: the
-    /// history in force is derived from the trail.
+    /// history in force is derived from the trail. The policy they are
+    /// kept under is not part of the record (a tracker keeps every
+    /// agreement under its own).
     fn eq(&self, other: &Self) -> bool {
         self.id == other.id
             && self.title == other.title
@@ -772,6 +802,7 @@ impl fmt::Debug for Agreement {
             .field("parties", &self.parties)
             .field("subjects", &self.subjects)
             .field("stage", &self.summary.stage)
+            .field("policy", self.policy.get())
             .field("entries", &self.log)
             .finish()
     }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::agreement::AgreementError;
-use crate::lifecycle::PolicyError;
+use crate::lifecycle::{PolicyError, PolicyStamp};
 use crate::model::ValueError;
 
 /// Why a document was refused: the first rule it breaks, with the path of
@@ -136,6 +136,26 @@ pub enum DocumentError {
         /// Why.
         source: PolicyError,
     },
+    /// The document says it was written under a policy with another table
+    /// than the one it is read under: read it under that policy.
+    #[error(
+        "at {path}: agreement {title:?} was written under policy {written:?} (table {fingerprint}), \
+         not {given}: read it under that policy (AgreementDocument::into_agreement)"
+    )]
+    #[non_exhaustive]
+    OtherPolicy {
+        /// Where in the document.
+        path: String,
+        /// The agreement's title.
+        title: String,
+        /// The name of the policy the document names.
+        written: String,
+        /// The fingerprint the document gives, as written (at most 32
+        /// characters of it).
+        fingerprint: String,
+        /// The policy it was read under (boxed: the error stays small).
+        given: Box<PolicyStamp>,
+    },
     /// A tracker document gave an agreement a version outside 1 to
     /// [`MAX_VERSION`](crate::limits::MAX_VERSION).
     #[error(
@@ -188,6 +208,7 @@ impl DocumentError {
             | DocumentError::EntryOrder { path, .. }
             | DocumentError::Agreement { path, .. }
             | DocumentError::Policy { path, .. }
+            | DocumentError::OtherPolicy { path, .. }
             | DocumentError::Version { path, .. }
             | DocumentError::DuplicateAgreement { path, .. } => Some(path),
         }

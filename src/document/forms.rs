@@ -69,6 +69,9 @@ plain_struct! {
 plain_struct! {
     pub(crate) struct RawAgreement {
         req format: u32,
+        /// Absent inside a tracker document (its agreements are kept under
+        /// the tracker's policy) and in format 1.
+        opt policy: RawStamp,
         req id: String,
         req title: String,
         /// `agreement` when absent.
@@ -76,6 +79,14 @@ plain_struct! {
         req parties: Vec<RawParty>,
         req subjects: Vec<String>,
         req entries: Vec<RawEntry>,
+    }
+}
+
+plain_struct! {
+    /// The policy an agreement was kept under.
+    pub(crate) struct RawStamp {
+        req name: String,
+        req fingerprint: String,
     }
 }
 
@@ -200,6 +211,10 @@ impl From<&Agreement> for RawAgreement {
     fn from(agreement: &Agreement) -> Self {
         RawAgreement {
             format: super::FORMAT_VERSION,
+            policy: Some(RawStamp {
+                name: agreement.policy().name().to_owned(),
+                fingerprint: agreement.policy().fingerprint(),
+            }),
             id: agreement.id().to_string(),
             title: agreement.title().to_owned(),
             instrument: Some(agreement.instrument().to_string()),

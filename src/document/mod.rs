@@ -254,7 +254,7 @@ impl TrackerDocument {
             agreements: agreements
                 .map(|(agreement, version)| RawTracked {
                     version,
-                    agreement: agreement.into(),
+                    agreement: (&InTracker(agreement)).into(),
                 })
                 .collect(),
             removed: (!removed.is_empty()).then_some(removed),
@@ -319,6 +319,20 @@ macro_rules! serialize_as {
     };
 }
 
+/// An agreement as a tracker document writes it: without the policy, which
+/// the tracker names once for all of them.
+pub(crate) struct InTracker<'a>(pub(crate) &'a Agreement);
+
+impl From<&InTracker<'_>> for RawAgreement {
+    fn from(tracked: &InTracker<'_>) -> Self {
+        RawAgreement {
+            policy: None,
+            ..tracked.0.into()
+        }
+    }
+}
+
+serialize_as!(InTracker<'_>, RawAgreement);
 serialize_as!(Party, RawParty);
 serialize_as!(Representative, RawRepresentative);
 serialize_as!(Source, RawSource);
@@ -387,11 +401,19 @@ impl<'de> Deserialize<'de> for Entry {
 
 impl<'de> Deserialize<'de> for Agreement {
     /// Reads an [`AgreementDocument`] and validates it completely under the
-    /// standard policy; a document that breaks any rule is refused with the
-    /// loader's message.
+    /// built-in policy it names (standard or strict; standard when it names
+    /// none); a document that breaks any rule, or names a custom policy, is
+    /// refused with the loader's message. Read one written under a custom
+    /// policy with [`AgreementDocument::into_agreement`].
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        AgreementDocument::deserialize(deserializer)?
-            .into_agreement(&Policy::standard())
+        let document = AgreementDocument::deserialize(deserializer)?;
+        let strict = Policy::strict();
+        let policy = match &document.0.policy {
+            Some(stamp) if stamp.fingerprint == strict.stamp().fingerprint() => strict,
+            _ => Policy::standard(),
+        };
+        document
+            .into_agreement(&policy)
             .map_err(serde::de::Error::custom)
     }
 }

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
 use crate::lifecycle::{Guards, Policy, PolicyError, Trigger};
 use crate::model::{
-    AgreementId, Collection, Event, EventDate, InstrumentKind, Parties, Party, PartyKind,
+    AgreementId, Collection, Event, EventDate, Field, InstrumentKind, Parties, Party, PartyKind,
     Representative, Source, StageSet, ValueError, limits,
 };
 
@@ -197,6 +197,23 @@ pub(crate) fn agreement(
     }
     let header = Header::new(id, raw.title, instrument, parties, subjects)
         .map_err(|source| agreement_error(path("title"), source))?;
+    if let Some(stamp) = raw.policy {
+        let written = at(
+            crate::model::text::required(stamp.name, Field::PolicyName, limits::MAX_NAME),
+            || path("policy.name"),
+        )?;
+        if stamp.fingerprint != policy.stamp().fingerprint() {
+            return Err(DocumentError::OtherPolicy {
+                path: path("policy"),
+                title: header.title().to_owned(),
+                written,
+                // A real fingerprint has eleven characters; keep no more
+                // of a hostile one than an error needs.
+                fingerprint: stamp.fingerprint.chars().take(32).collect(),
+                given: Box::new(policy.stamp().clone()),
+            });
+        }
+    }
     let mut entries = raw.entries.into_iter().enumerate();
     let Some((_, first)) = entries.next() else {
         return Err(DocumentError::NoEvents {

@@ -16,6 +16,7 @@ mod guard;
 mod policy;
 mod refusal;
 mod rule;
+mod stamp;
 
 pub use diagram::{PolicyDot, PolicyMermaid};
 pub use error::PolicyError;
@@ -26,6 +27,8 @@ pub use guard::{
 pub use policy::{Policy, PolicyBuilder};
 pub use refusal::{Refusal, Step};
 pub use rule::{Action, Rule, Trigger};
+pub use stamp::PolicyStamp;
+pub(crate) use stamp::Stamp;
 
 pub(crate) use guard::View;
 pub(crate) use policy::STANDARD;

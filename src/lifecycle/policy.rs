@@ -10,6 +10,7 @@ use crate::model::{Event, Field, Stage, StageSet, limits};
 use super::error::PolicyError;
 use super::guard::{Guard, Proposal};
 use super::rule::{Replay, Rule, Trigger, Violation};
+use super::stamp::{PolicyStamp, Stamp, fingerprint};
 
 /// The rules of a lifecycle, as data.
 ///
@@ -96,7 +97,8 @@ use super::rule::{Replay, Rule, Trigger, Violation};
 /// ```
 #[derive(Clone)]
 pub struct Policy {
-    name: Cow<'static, str>,
+    /// The name and the fingerprint of the table.
+    stamp: Stamp,
     /// `next[from]` holds the stages that may follow `from`.
     next: [StageSet; Stage::COUNT],
     /// `previous[to]` holds the stages `to` may follow: the same table read
@@ -131,8 +133,18 @@ const STANDARD_NEXT: [StageSet; Stage::COUNT] = [
     StageSet::EMPTY,
 ];
 
+const STANDARD_STAMP: &PolicyStamp = &PolicyStamp::new(
+    Cow::Borrowed("standard"),
+    fingerprint(&STANDARD_NEXT, StageSet::ALL),
+);
+
+const STRICT_STAMP: &PolicyStamp = &PolicyStamp::new(
+    Cow::Borrowed("strict"),
+    fingerprint(&STANDARD_NEXT, StageSet::only(Stage::Proposed)),
+);
+
 pub(crate) const STANDARD: Policy = Policy {
-    name: Cow::Borrowed("standard"),
+    stamp: Stamp::Static(STANDARD_STAMP),
     next: STANDARD_NEXT,
     previous: previous(&STANDARD_NEXT),
     entry: StageSet::ALL,
@@ -168,7 +180,7 @@ impl Policy {
     /// The standard lifecycle, with records opening only at Proposed.
     pub fn strict() -> Self {
         Policy {
-            name: Cow::Borrowed("strict"),
+            stamp: Stamp::Static(STRICT_STAMP),
             entry: StageSet::only(Stage::Proposed),
             ..STANDARD
         }
@@ -177,7 +189,7 @@ impl Policy {
     /// A builder starting from this policy's rules, name and guards.
     pub fn to_builder(&self) -> PolicyBuilder {
         PolicyBuilder {
-            name: self.name.to_string(),
+            name: self.name().to_owned(),
             next: self.next,
             entry: self.entry,
             guards: self.guards.clone(),
@@ -231,7 +243,18 @@ impl Policy {
 
     /// The policy's name.
     pub fn name(&self) -> &str {
-        &self.name
+        self.stamp.get().name()
+    }
+
+    /// The policy's name and the fingerprint of its table, as a document
+    /// of an agreement kept under it names it.
+    pub fn stamp(&self) -> &PolicyStamp {
+        self.stamp.get()
+    }
+
+    /// The stamp, to share with an agreement.
+    pub(crate) fn shared_stamp(&self) -> &Stamp {
+        &self.stamp
     }
 
     /// Whether `to` may directly follow `from`.
@@ -335,7 +358,7 @@ impl PartialEq for Policy {
     /// Policies are equal when their names, tables, entry stages and guards
     /// (by trigger and name, in order) are.
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
+        self.name() == other.name()
             && self.next == other.next
             && self.entry == other.entry
             && self.guards.len() == other.guards.len()
@@ -361,7 +384,7 @@ impl fmt::Debug for Policy {
             .map(|attached| format!("{} on {}", attached.guard.name(), attached.on))
             .collect();
         f.debug_struct("Policy")
-            .field("name", &self.name)
+            .field("name", &self.name())
             .field("entry", &self.entry)
             .field("transitions", &transitions)
             .field("guards", &guards)
@@ -536,7 +559,10 @@ impl PolicyBuilder {
             }
         }
         Ok(Policy {
-            name: Cow::Owned(name),
+            stamp: Stamp::Shared(Arc::new(PolicyStamp::new(
+                Cow::Owned(name),
+                fingerprint(&self.next, self.entry),
+            ))),
             next: self.next,
             previous: previous(&self.next),
             entry: self.entry,

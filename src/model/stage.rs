@@ -169,6 +169,11 @@ impl StageSet {
         StageSet(self.0 & !(1 << stage.index()))
     }
 
+    /// The set as bits, one per stage in lifecycle order (proposed first).
+    pub(crate) const fn bits(self) -> u8 {
+        self.0
+    }
+
     /// Whether `stage` is in the set.
     pub const fn contains(self, stage: Stage) -> bool {
         self.0 & (1 << stage.index()) != 0

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use crate::agreement::{Agreement, AgreementBuilder, AgreementError, Change, Observer, Receipt};
 use crate::clock::{Clock, SystemClock};
 
-use crate::document::{DocumentError, Tracked, TrackerDocument};
+use crate::document::{DocumentError, InTracker, Tracked, TrackerDocument};
 use crate::lifecycle::{Guards, Policy};
 use crate::model::{AgreementId, Event, EventDate, PartyCode, Stage, SubjectArea, limits};
 use slots::SlotSet;
@@ -392,10 +392,11 @@ impl Tracker {
     /// assert!(tracker.insert(pact).is_err()); // same id twice
     /// # Ok::<(), bilateral::Error>(())
     /// ```
-    pub fn insert(&mut self, agreement: Agreement) -> Result<u64, TrackerError> {
+    pub fn insert(&mut self, mut agreement: Agreement) -> Result<u64, TrackerError> {
         agreement
             .check_history(&self.policy)
             .map_err(AgreementError::from)?;
+        agreement.keep_under(&self.policy);
         let slot = self.add(agreement, None)?;
         Ok(self.version_at(slot))
     }
@@ -855,7 +856,7 @@ impl serde::Serialize for Tracker {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut tracked = serializer.serialize_struct("Tracked", 2)?;
                 tracked.serialize_field("version", &self.version)?;
-                tracked.serialize_field("agreement", self.agreement)?;
+                tracked.serialize_field("agreement", &InTracker(self.agreement))?;
                 tracked.end()
             }
         }

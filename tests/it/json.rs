@@ -564,3 +564,144 @@ fn a_document_error_names_the_field_that_broke_the_rule() {
         .unwrap_err();
     assert_eq!(err.path(), Some("transitions"), "{err}");
 }
+
+/// An agreement kept under a custom policy, and that policy.
+fn under_skip_moi() -> (Agreement, bilateral::Policy) {
+    let skip_moi = bilateral::Policy::standard()
+        .to_builder()
+        .name("skip-moi")
+        .allow(Stage::Deliberated, Stage::Finalised)
+        .build()
+        .unwrap();
+    let context = bilateral::Context::standard().with_policy(&skip_moi);
+    let mut agreement = Agreement::builder("Fast track", crate::common::india_japan())
+        .subject(SubjectArea::Trade)
+        .build_with(&context, event(1, EventKind::Deliberated, "2024-01-10"))
+        .unwrap();
+    agreement
+        .record_with(&context, event(2, EventKind::Finalised, "2024-03-05"))
+        .unwrap();
+    (agreement, skip_moi)
+}
+
+#[test]
+fn a_document_names_the_policy_it_was_written_under() {
+    let (agreement, skip_moi) = under_skip_moi();
+    assert_eq!(agreement.policy(), skip_moi.stamp());
+    let doc = serde_json::to_value(&agreement).unwrap();
+    assert_eq!(
+        doc["policy"],
+        json!({"name": "skip-moi", "fingerprint": skip_moi.stamp().fingerprint()})
+    );
+    assert_ne!(
+        skip_moi.stamp().fingerprint(),
+        bilateral::Policy::standard().stamp().fingerprint()
+    );
+    // Read on its own, under the standard policy, it is refused with the
+    // policy it needs, not with a misleading refusal of its history.
+    let err = serde_json::from_value::<Agreement>(doc.clone()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("was written under policy \"skip-moi\" (table ")
+            && message.contains("not \"standard\" (table "),
+        "{message}"
+    );
+    let typed: AgreementDocument = serde_json::from_value(doc.clone()).unwrap();
+    let err = typed
+        .clone()
+        .into_agreement(&bilateral::Policy::standard())
+        .unwrap_err();
+    match &err {
+        DocumentError::OtherPolicy {
+            path,
+            written,
+            fingerprint,
+            given,
+            ..
+        } => {
+            assert_eq!(path, "policy");
+            assert_eq!(written, "skip-moi");
+            assert_eq!(*fingerprint, skip_moi.stamp().fingerprint());
+            assert_eq!(**given, *bilateral::Policy::standard().stamp());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        bilateral::Error::from(err).kind(),
+        bilateral::ErrorKind::OtherPolicy
+    );
+    // The explicit loader takes the policy; a renamed copy of the same
+    // table reads it too.
+    let back = typed.clone().into_agreement(&skip_moi).unwrap();
+    assert_eq!(back, agreement);
+    assert_eq!(back.policy(), skip_moi.stamp());
+    let renamed = skip_moi.to_builder().name("same-table").build().unwrap();
+    assert_eq!(typed.into_agreement(&renamed).unwrap(), agreement);
+}
+
+#[test]
+fn a_document_of_a_built_in_policy_reads_back_under_it() {
+    let strict = bilateral::Policy::strict();
+    let context = bilateral::Context::standard().with_policy(&strict);
+    let agreement = Agreement::builder("Strict pact", crate::common::india_japan())
+        .build_with(&context, event(1, EventKind::Proposed, "2024-01-10"))
+        .unwrap();
+    let doc = serde_json::to_value(&agreement).unwrap();
+    assert_eq!(doc["policy"]["name"], json!("strict"));
+    let back: Agreement = serde_json::from_value(doc.clone()).unwrap();
+    assert_eq!(back.policy(), strict.stamp());
+    // Without the field (format 1), the standard policy reads it.
+    let mut plain = doc;
+    plain.as_object_mut().unwrap().remove("policy");
+    let back: Agreement = serde_json::from_value(plain).unwrap();
+    assert_eq!(back.policy().name(), "standard");
+    // A malformed stamp is refused at its path.
+    let mut blank = serde_json::to_value(&agreement).unwrap();
+    blank["policy"]["name"] = json!(" ");
+    let typed: AgreementDocument = serde_json::from_value(blank).unwrap();
+    assert_eq!(
+        typed.into_agreement(&strict).unwrap_err().path(),
+        Some("policy.name")
+    );
+    let mut garbled = serde_json::to_value(&agreement).unwrap();
+    garbled["policy"]["fingerprint"] = json!("zz");
+    let typed: AgreementDocument = serde_json::from_value(garbled).unwrap();
+    assert!(matches!(
+        typed.into_agreement(&strict).unwrap_err(),
+        DocumentError::OtherPolicy { .. }
+    ));
+}
+
+#[test]
+fn a_change_under_another_table_checks_the_whole_history_first() {
+    let (mut agreement, skip_moi) = under_skip_moi();
+    // Under the standard policy the history itself is invalid (no MoI
+    // before the finalisation): refused, and nothing changes.
+    let before = agreement.clone();
+    let err = agreement
+        .record(event(3, EventKind::Terminated, "2024-06-01"))
+        .unwrap_err();
+    assert!(err.refusal().is_some(), "{err}");
+    assert!(
+        err.to_string().contains("under policy \"standard\""),
+        "{err}"
+    );
+    crate::common::assert_same_agreement(&agreement, &before);
+    assert_eq!(agreement.policy(), skip_moi.stamp());
+    // An agreement whose history holds under both moves to the policy of
+    // its last change.
+    let mut plain = crate::common::opened(EventKind::Proposed, "2024-01-10");
+    assert_eq!(plain.policy().name(), "standard");
+    let context = bilateral::Context::standard().with_policy(&skip_moi);
+    plain
+        .record_with(&context, event(2, EventKind::Deliberated, "2024-02-01"))
+        .unwrap();
+    assert_eq!(plain.policy(), skip_moi.stamp());
+    // A tracker keeps what it holds under its own policy.
+    let mut tracker = bilateral::Tracker::with_policy(skip_moi.clone());
+    tracker
+        .insert(crate::common::opened(EventKind::Proposed, "2024-01-10"))
+        .unwrap();
+    let kept = tracker.iter().next().unwrap();
+    assert_eq!(kept.policy(), skip_moi.stamp());
+}
