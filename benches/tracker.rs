@@ -506,5 +506,97 @@ fn tracker_benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, tracker_benches);
+/// Real data is skewed: one party in a third of the agreements, and a few
+/// entries into force dated 9999-12-31 (a placeholder some sources use for
+/// "unknown").
+fn skew(specs: &mut [Spec]) {
+    let placeholder = (NaiveDate::from_ymd_opt(9999, 12, 31).expect("date") - epoch()).num_days();
+    for (i, spec) in specs.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            spec.a = 0;
+            if spec.b == 0 {
+                spec.b = 1;
+            }
+        }
+        if i % 2_000 == 0 {
+            // Proposed through finalised, then the placeholder entry into force.
+            spec.path = PATHS
+                .iter()
+                .position(|path| {
+                    path[3] == EventKind::Finalised && path[4] == EventKind::EnteredIntoForce
+                })
+                .expect("a path ending in force");
+            spec.days[4] = placeholder as u64;
+        }
+    }
+}
+
+/// A party's events of the 1990s, on the data as generated and on the
+/// same data skewed: the planner must estimate from where the dates are,
+/// not from their extremes.
+fn skewed_benches(c: &mut Criterion) {
+    for n in sizes().into_iter().filter(|n| *n <= 100_000) {
+        let plain_specs = specs(n);
+        let mut skewed_specs = specs(n);
+        skew(&mut skewed_specs);
+        let plain = build_tracker(&plain_specs);
+        let skewed = build_tracker(&skewed_specs);
+        let (from, to) = (
+            EventDate::year(1995).expect("date"),
+            EventDate::year(1999).expect("date"),
+        );
+        let (first, last) = (from.start(), to.end());
+        let party = code(0);
+        let rare = code(specs(n)[11].a.max(1));
+        let query = |tracker: &Tracker, party: PartyCode| {
+            tracker
+                .query()
+                .party(party)
+                .events_between(from, to)
+                .iter()
+                .count()
+        };
+        let scan = |tracker: &Tracker, party: PartyCode| {
+            tracker
+                .iter()
+                .filter(|a| {
+                    a.parties().contains(party)
+                        && a.history()
+                            .any(|e| e.date().start() <= last && e.date().end() >= first)
+                })
+                .count()
+        };
+        for (name, tracker, party) in [
+            ("plain", &plain, party),
+            ("skewed", &skewed, party),
+            ("skewed-rare", &skewed, rare),
+        ] {
+            assert_eq!(query(tracker, party), scan(tracker, party), "{name}");
+        }
+        println!(
+            "skewed/{n}: party {party} in {} agreements, {} of them with events in 1995-1999",
+            skewed.query().party(party).count(),
+            query(&skewed, party)
+        );
+        let mut group = c.benchmark_group(format!("skewed/{n}"));
+        group.sample_size(20);
+        group.warm_up_time(Duration::from_millis(500));
+        group.measurement_time(Duration::from_secs(2));
+        for (name, tracker, party) in [
+            ("plain", &plain, party),
+            ("skewed", &skewed, party),
+            ("skewed-rare", &skewed, rare),
+        ] {
+            group.bench_function(BenchmarkId::new("party+years", name), |b| {
+                b.iter(|| query(tracker, black_box(party)))
+            });
+            group.bench_function(BenchmarkId::new("party+years-scan", name), |b| {
+                b.iter(|| scan(tracker, black_box(party)))
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, tracker_benches, skewed_benches);
 criterion_main!(benches);

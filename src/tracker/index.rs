@@ -2,7 +2,7 @@
 //! party and stage, and events by date. They learn what changed from
 //! receipts, never by looking inside an agreement's history.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::slots::SlotSet;
 
@@ -36,6 +36,10 @@ pub(crate) struct Index {
 pub(crate) struct EventIndex {
     /// (start, slot, log position), for days, months and years.
     sets: [BTreeSet<(NaiveDate, u32, u32)>; 3],
+    /// How many events start in each year: the real distribution of dates,
+    /// for estimates. (Real data is skewed: one placeholder dated
+    /// 9999-12-31 must not make every range look sparse.)
+    years: BTreeMap<i32, u32>,
 }
 
 fn precision_index(precision: Precision) -> usize {
@@ -58,14 +62,23 @@ fn span_end(start: NaiveDate, set: usize) -> NaiveDate {
 
 impl EventIndex {
     fn insert(&mut self, date: EventDate, slot: u32, position: u32) {
-        if let Some(set) = self.sets.get_mut(precision_index(date.precision())) {
-            set.insert((date.start(), slot, position));
+        if let Some(set) = self.sets.get_mut(precision_index(date.precision()))
+            && set.insert((date.start(), slot, position))
+        {
+            *self.years.entry(date.start().year()).or_insert(0) += 1;
         }
     }
 
     fn remove(&mut self, date: EventDate, slot: u32, position: u32) {
-        if let Some(set) = self.sets.get_mut(precision_index(date.precision())) {
-            set.remove(&(date.start(), slot, position));
+        let year = date.start().year();
+        if let Some(set) = self.sets.get_mut(precision_index(date.precision()))
+            && set.remove(&(date.start(), slot, position))
+            && let Some(count) = self.years.get_mut(&year)
+        {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.years.remove(&year);
+            }
         }
     }
 
@@ -95,20 +108,31 @@ impl EventIndex {
         found
     }
 
-    /// About how many events `overlapping` would look at, without looking.
+    /// About how many events `overlapping` would look at, without looking:
+    /// the events of every year the range covers, those of a year it
+    /// covers in part in proportion to the days it covers (and a month's
+    /// worth more, for dates known to the month or the year that start
+    /// before the range and reach into it).
     pub(crate) fn estimate(&self, first: NaiveDate, last: NaiveDate) -> usize {
-        self.sets
-            .iter()
-            .zip([1, 31, 366])
-            .map(|(set, reach)| {
-                let (Some(low), Some(high)) = (set.first(), set.last()) else {
-                    return 0;
+        if first > last {
+            return 0;
+        }
+        let from = first.checked_sub_days(Days::new(31)).unwrap_or(first);
+        self.years
+            .range(from.year()..=last.year())
+            .map(|(year, count)| {
+                let (Some(start), Some(end)) = (
+                    NaiveDate::from_ymd_opt(*year, 1, 1),
+                    NaiveDate::from_ymd_opt(*year, 12, 31),
+                ) else {
+                    return 0.0;
                 };
-                let span = (high.0 - low.0).num_days().max(1) as f64;
-                let wanted = ((last - first).num_days().max(0) + reach) as f64;
-                (set.len() as f64 * (wanted / span).min(1.0)) as usize
+                let covered = (last.min(end) - from.max(start)).num_days() + 1;
+                let days = (end - start).num_days() + 1;
+                f64::from(*count) * covered as f64 / days as f64
             })
-            .sum()
+            .sum::<f64>()
+            .ceil() as usize
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -259,6 +283,52 @@ mod tests {
                 .iter()
                 .any(|(_, s, _)| *s == slot)
         );
+    }
+
+    /// Estimates follow where the dates really are: one placeholder dated
+    /// 9999-12-31 does not make a range of real years look nearly empty.
+    #[test]
+    fn estimates_follow_the_real_distribution_of_dates() {
+        let day = |text: &str| text.parse::<EventDate>().unwrap();
+        let mut index = EventIndex::default();
+        let mut slot = 0;
+        for year in 1950..2000 {
+            for month in 1..=12 {
+                index.insert(day(&format!("{year}-{month:02}-15")), slot, 0);
+                slot += 1;
+            }
+        }
+        index.insert(day("9999-12-31"), slot, 0);
+        let range = |from: &str, to: &str| (day(from).start(), day(to).end());
+        let (first, last) = range("1950", "1999");
+        let found = index.overlapping(first, last).len();
+        assert_eq!(found, 600);
+        let estimate = index.estimate(first, last);
+        assert!((600..=620).contains(&estimate), "{estimate}");
+        // A year, a month and a day of that decade, in proportion.
+        let (first, last) = range("1960", "1960");
+        assert!((12..=15).contains(&index.estimate(first, last)));
+        let (first, last) = range("1960-03", "1960-03");
+        assert!(
+            (1..=3).contains(&index.estimate(first, last)),
+            "{}",
+            index.estimate(first, last)
+        );
+        // Nothing where nothing is, and nothing for a reversed range.
+        let (first, last) = range("2100", "2200");
+        assert_eq!(index.estimate(first, last), 0);
+        assert_eq!(index.estimate(last, first), 0);
+        let (first, last) = range("9999", "9999");
+        assert_eq!(index.estimate(first, last), 1);
+        // Removal counts too, down to nothing.
+        index.remove(day("9999-12-31"), slot, 0);
+        assert_eq!(index.estimate(first, last), 0);
+        assert!(!index.years.contains_key(&9999));
+        // Removing what is not there changes no count.
+        index.remove(day("1960-03-15"), 99_999, 0);
+        let (first, last) = range("1960", "1960");
+        assert_eq!(index.overlapping(first, last).len(), 12);
+        assert!((12..=15).contains(&index.estimate(first, last)));
     }
 
     #[test]
