@@ -277,7 +277,7 @@
 //! # Ok::<(), bilateral::Error>(())
 //! ```
 //!
-//! `cargo run --example import_treaties` loads 368 real treaties, with their
+//! `cargo run -p import-treaties` (in the repository) loads 368 real treaties, with their
 //! messy dates, into a tracker.
 //!
 //! # Errors
@@ -336,6 +336,12 @@
 //!   (`given`, `when`, `then_*`) whose failures print the policy's rule and
 //!   the agreement's timeline. It exists as a feature so that applications
 //!   do not compile test helpers they do not use.
+//! - `iso3166` (off by default): `bilateral::model::Country`, the countries
+//!   of ISO 3166-1 and the former ones of ISO 3166-3 by code and by name
+//!   (as records write them: "Union Of Soviet Socialist Republics",
+//!   "Peoples Republic Of China"), to give parties their alpha-3 codes. A
+//!   table of 280 countries, so a feature: applications with codes of their
+//!   own do not carry it.
 //!
 //! # Design decisions
 //!

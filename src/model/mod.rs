@@ -11,6 +11,8 @@
 //! `bilateral::EventDate`); this module also holds the helpers: the rules a
 //! value can break, [`PartyKind`], [`CustomArea`] and [`StageSetIter`].
 
+#[cfg(feature = "iso3166")]
+mod country;
 mod date;
 mod error;
 mod event;
@@ -26,6 +28,9 @@ mod stage;
 mod subject;
 pub(crate) mod text;
 
+#[cfg(feature = "iso3166")]
+#[cfg_attr(docsrs, doc(cfg(feature = "iso3166")))]
+pub use country::Country;
 pub use date::{EventDate, Precision, Qualifier};
 pub(crate) use date::{MAX_YEAR, period_end};
 pub use error::{

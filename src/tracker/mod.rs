@@ -15,7 +15,7 @@ use crate::clock::{Clock, SystemClock};
 
 use crate::document::{DocumentError, InTracker, Tracked, TrackerDocument};
 use crate::lifecycle::{Guards, Policy};
-use crate::model::{AgreementId, Event, EventDate, PartyCode, Stage, SubjectArea, limits};
+use crate::model::{AgreementId, Event, EventDate, Party, PartyCode, Stage, SubjectArea, limits};
 use slots::SlotSet;
 
 use index::Index;
@@ -641,6 +641,25 @@ impl Tracker {
             .filter(|(_, list)| !list.is_empty())
             .map(|(area, list)| (area.clone(), list.len()))
             .collect()
+    }
+
+    /// The party with this code, as the earliest added agreement it is
+    /// party to names it (`count_by_party` gives codes; this gives names).
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("NOR", "Norway")?, Party::state("ISL", "Iceland")?)?;
+    /// tracker.create(Agreement::builder("Fisheries", parties), Event::new(EventKind::Finalised, "1990".parse()?))?;
+    /// let (code, count) = tracker.count_by_party()[0];
+    /// assert_eq!((tracker.party(code).map(Party::name), count), (Some("Iceland"), 1));
+    /// assert!(tracker.party("SWE".parse()?).is_none());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn party(&self, code: PartyCode) -> Option<&Party> {
+        let slot = self.index.party.get(&code)?.iter().next()?;
+        let held = self.slots.get(slot as usize)?.as_ref()?;
+        held.agreement.parties().get(code)
     }
 
     /// How many agreements each party is party to, most first (then by

@@ -271,3 +271,107 @@ fn subject_names_that_lower_case_into_combining_marks_round_trip() {
         "istanbul-trade"
     );
 }
+
+#[test]
+fn countries_resolve_by_code_and_by_the_names_records_use() {
+    use bilateral::model::Country;
+    let code = |text: &str| Country::resolve(text).map(|country| country.alpha3());
+    // Codes, in capitals: alpha-3, alpha-2 of a current country, alpha-4
+    // of a former one.
+    assert_eq!(code("JPN"), Some("JPN"));
+    assert_eq!(code("JP"), Some("JPN"));
+    assert_eq!(code("SUHH"), Some("SUN"));
+    assert_eq!(code("jpn"), None, "a code is written in capitals");
+    // Names whatever their case, accents, apostrophes and punctuation.
+    for (name, expected) in [
+        ("Japan", "JPN"),
+        ("  japan ", "JPN"),
+        ("Cote d'Ivoire", "CIV"),
+        ("Côte d’Ivoire", "CIV"),
+        ("Republic Of Cote Divoire", "CIV"),
+        ("Türkiye", "TUR"),
+        ("Republic Of Turkey", "TUR"),
+        ("The Bahamas", "BHS"),
+        ("United States Of America", "USA"),
+        (
+            "United Kingdom of Great Britain and Northern Ireland",
+            "GBR",
+        ),
+        ("Great Britain", "GBR"),
+        ("Peoples Republic Of China", "CHN"),
+        ("Republic of China", "TWN"),
+        ("Democratic Peoples Republic Of Korea", "PRK"),
+        ("Korea, Republic of", "KOR"),
+        ("Kingdom Of Spain", "ESP"),
+        ("Commonwealth Of Australia", "AUS"),
+        ("Federation Of Russia", "RUS"),
+        ("Cabinet Of Ministers Of Ukraine", "UKR"),
+        ("Islamic Republic Of Iran", "IRN"),
+        ("Bosnia & Herzegovina", "BIH"),
+        // Former states of ISO 3166-3.
+        ("Union Of Soviet Socialist Republics", "SUN"),
+        ("Soviet Union", "SUN"),
+        ("Federal Peoples Republic Of Yugoslavia", "YUG"),
+        ("Czechoslovakia", "CSK"),
+        ("German Democratic Republic", "DDR"),
+        ("Republic Of Dahomey", "DHY"),
+    ] {
+        assert_eq!(code(name), Some(expected), "{name}");
+    }
+    // What could mean two states, or none, finds none.
+    for name in [
+        "Korea",
+        "England",
+        "Castile",
+        "European Community",
+        "Swizterland",
+        "",
+        "Republic of",
+    ] {
+        assert_eq!(code(name), None, "{name}");
+    }
+    let ussr = Country::resolve("SUN").unwrap();
+    assert!(ussr.is_former());
+    assert_eq!(ussr.withdrawn(), Some("1992-08-30"));
+    assert_eq!(ussr.alpha2(), "SU");
+    let japan = Country::resolve("Japan").unwrap();
+    assert!(!japan.is_former());
+    assert_eq!((japan.withdrawn(), japan.alpha4()), (None, None));
+    assert_eq!(japan.official_name(), None);
+    assert_eq!(
+        Country::resolve("DEU").unwrap().official_name(),
+        Some("Federal Republic of Germany")
+    );
+    assert_eq!(japan.to_string(), "Japan");
+    assert_eq!(format!("{japan:?}"), "Country(JPN Japan)");
+    assert_eq!(japan.code().unwrap().as_str(), "JPN");
+    let party = japan.party().unwrap();
+    assert_eq!((party.code().as_str(), party.name()), ("JPN", "Japan"));
+    let named = ussr
+        .party_named("Union Of Soviet Socialist Republics")
+        .unwrap();
+    assert_eq!(
+        (named.code().as_str(), named.name()),
+        ("SUN", "Union Of Soviet Socialist Republics")
+    );
+    assert!(ussr.party_named(" ").is_err());
+    assert_eq!(Country::all().count(), 280);
+    assert_eq!(Country::all().filter(Country::is_former).count(), 31);
+}
+
+#[test]
+fn a_tracker_returns_a_party_by_its_code() {
+    let code = |text: &str| text.parse::<PartyCode>().unwrap();
+    let mut tracker = bilateral::Tracker::new();
+    assert!(tracker.party(code("IND")).is_none());
+    let mut first = crate::common::opened(EventKind::Proposed, "2024-01-10");
+    tracker.insert(first.clone()).unwrap();
+    assert_eq!(tracker.party(code("IND")).map(Party::name), Some("India"));
+    assert_eq!(tracker.party(code("JPN")).map(Party::name), Some("Japan"));
+    assert!(tracker.party(code("FRA")).is_none());
+    tracker.remove(first.id()).unwrap();
+    assert!(tracker.party(code("IND")).is_none());
+    first = crate::common::opened(EventKind::Proposed, "2024-01-10");
+    tracker.insert(first).unwrap();
+    assert_eq!(tracker.party(code("IND")).map(Party::name), Some("India"));
+}

@@ -1,0 +1,242 @@
+//! Loads real treaty records (a CSV file of `title, party_a, party_b, kind,
+//! subject, signature, force, term`) into a `bilateral` tracker, reporting
+//! every problem with its row. Used by the `import_treaties` program and by
+//! the crate's tests.
+//!
+//! - A signature is a finalisation, `force` an entry into force, `term` a
+//!   termination, each at the precision the record gives (`1991`,
+//!   `1991-05`, `1991-05-04`, with `?` for a date the source doubts).
+//! - A party is found among the countries of ISO 3166 (former ones too: the
+//!   USSR is `SUN`) and keeps the name the record gives; a party no country
+//!   matches gets a code of its own, `X-` and its initials (ISO leaves codes
+//!   beginning with X to users).
+//! - A subject of `NA` leaves the agreement unclassified.
+//! - A malformed date, or an event the lifecycle refuses, is reported and
+//!   left out; the rest of the row is kept. A row that cannot make an
+//!   agreement at all is reported and skipped.
+
+#![forbid(unsafe_code)]
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use bilateral::model::Country;
+use bilateral::{
+    Agreement, AgreementId, Context, Error, Event, EventDate, EventKind, FixedClock,
+    InstrumentKind, Parties, Party, PartyCode, SubjectArea, Tracker,
+};
+
+/// What the import did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Rows read (without the header).
+    pub rows: usize,
+    /// Parties found among ISO's countries, and parties given codes of
+    /// their own (each party once).
+    pub resolved: usize,
+    /// See `resolved`.
+    pub custom: usize,
+    /// One line per problem, `row N: …`: malformed dates, refused events,
+    /// skipped rows.
+    pub problems: Vec<String>,
+}
+
+/// Party codes for party names: the ISO 3166 alpha-3 code of the country
+/// the name resolves to, or `X-` and the initials of its words, made
+/// unique in order of first appearance.
+#[derive(Default)]
+pub struct Codes {
+    by_name: HashMap<String, Party>,
+    taken: HashMap<String, usize>,
+}
+
+impl Codes {
+    /// The party a record names, and whether it is an ISO country.
+    ///
+    /// # Errors
+    ///
+    /// A blank or overlong name.
+    pub fn party(&mut self, name: &str) -> Result<(Party, bool), Error> {
+        let name = name.trim();
+        if let Some(party) = self.by_name.get(name) {
+            return Ok((party.clone(), false));
+        }
+        let (party, iso) = match Country::resolve(name) {
+            Some(country) => (country.party_named(name)?, true),
+            None => (self.custom(name)?, false),
+        };
+        self.by_name.insert(name.to_owned(), party.clone());
+        Ok((party, iso))
+    }
+
+    fn custom(&mut self, name: &str) -> Result<Party, Error> {
+        let initials: String = name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter_map(|word| word.chars().next())
+            .map(|c| c.to_ascii_uppercase())
+            .take(12)
+            .collect();
+        let base = if initials.len() >= 2 {
+            initials
+        } else {
+            name.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(3)
+                .collect::<String>()
+                .to_uppercase()
+        };
+        let seen = self.taken.entry(base.clone()).or_insert(0);
+        *seen += 1;
+        let code = if *seen == 1 {
+            format!("X-{base}")
+        } else {
+            format!("X-{base}-{seen}")
+        };
+        let code: PartyCode = code.parse()?;
+        let organisation = [
+            "Community",
+            "Union",
+            "Organization",
+            "Organisation",
+            "Government",
+        ]
+        .iter()
+        .any(|word| name.contains(word) && !name.contains("Soviet"));
+        Ok(if organisation {
+            Party::organisation(code.as_str(), name)?
+        } else {
+            Party::state(code.as_str(), name)?
+        })
+    }
+}
+
+/// A date column: `NA` (or nothing) is no date; anything else must parse.
+fn date(row: u64, column: &str, text: &str, report: &mut Report) -> Option<EventDate> {
+    if text == "NA" || text.is_empty() {
+        return None;
+    }
+    match text.parse() {
+        Ok(date) => Some(date),
+        Err(err) => {
+            report.problems.push(format!("row {row}: {column}: {err}"));
+            None
+        }
+    }
+}
+
+/// The columns a file must have, in any order.
+const COLUMNS: [&str; 8] = [
+    "title",
+    "party_a",
+    "party_b",
+    "kind",
+    "subject",
+    "signature",
+    "force",
+    "term",
+];
+
+/// Reads CSV records into a tracker under the standard policy (see the
+/// crate's docs for the mapping).
+///
+/// # Errors
+///
+/// A file that cannot be read as CSV at all, or lacks a column; a bad row
+/// is a problem in the report, not an error.
+pub fn import(input: impl Read) -> Result<(Tracker, Report), Box<dyn std::error::Error>> {
+    // Recording instants are fixed so that the import is reproducible.
+    let clock = FixedClock::new("2026-01-01T00:00:00Z".parse()?);
+    let mut tracker = Tracker::new().with_clock(clock);
+    let mut report = Report::default();
+    let mut codes = Codes::default();
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let headers = reader.headers()?.clone();
+    let mut at = [0usize; COLUMNS.len()];
+    for (slot, column) in at.iter_mut().zip(COLUMNS) {
+        *slot = headers
+            .iter()
+            .position(|header| header.trim() == column)
+            .ok_or_else(|| format!("the file has no column {column:?}"))?;
+    }
+    let mut seen_parties: HashMap<String, bool> = HashMap::new();
+    // Rows are numbered as a spreadsheet numbers them: the header is row 1,
+    // and a record is one row even where a quoted field spans lines.
+    for (row, record) in (2u64..).zip(reader.records()) {
+        let record = match record {
+            Ok(record) => record,
+            Err(err) => {
+                report.rows += 1;
+                report.problems.push(format!("row {row}: skipped: {err}"));
+                continue;
+            }
+        };
+        if record.iter().all(|field| field.trim().is_empty()) {
+            continue;
+        }
+        report.rows += 1;
+        let field = |i: usize| at.get(i).and_then(|at| record.get(*at));
+        let Some([raw_title, a, b, kind, subject, signature, force, term]) = (0..COLUMNS.len())
+            .map(field)
+            .collect::<Option<Vec<&str>>>()
+            .and_then(|fields| <[&str; 8]>::try_from(fields).ok())
+        else {
+            report.problems.push(format!(
+                "row {row}: skipped: expected {} columns, found {}",
+                COLUMNS.len(),
+                record.len()
+            ));
+            continue;
+        };
+        // A title broken over lines in the file is one line of text.
+        let title = raw_title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let signed = date(row, "signature", signature, &mut report);
+        let in_force = date(row, "force", force, &mut report);
+        let ended = date(row, "term", term, &mut report);
+        let context = Context::new(tracker.policy(), &clock);
+        let built = (|| -> Result<Agreement, Box<dyn std::error::Error>> {
+            let mut parties = Vec::with_capacity(2);
+            for name in [a, b] {
+                let (party, iso) = codes.party(name)?;
+                seen_parties.entry(party.code().to_string()).or_insert(iso);
+                parties.push(party);
+            }
+            let parties = Parties::try_from(parties)?;
+            let instrument: InstrumentKind = kind.parse().unwrap_or(InstrumentKind::Other);
+            let areas: Vec<SubjectArea> = if subject.trim() == "NA" || subject.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![subject.parse()?]
+            };
+            let Some(signed) = signed else {
+                return Err(format!(
+                    "agreement {title:?} has no signature: it must open with a stage change"
+                )
+                .into());
+            };
+            // Ids from the row number, so that reports are reproducible.
+            let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(u128::from(row)));
+            let mut agreement = Agreement::builder(title.as_str(), parties)
+                .id(id)
+                .instrument(instrument)
+                .subjects(areas)
+                .build_with(&context, Event::new(EventKind::Finalised, signed))?;
+            for (column, kind, on) in [
+                ("force", EventKind::EnteredIntoForce, in_force),
+                ("term", EventKind::Terminated, ended),
+            ] {
+                if let Some(on) = on
+                    && let Err(err) = agreement.record_with(&context, Event::new(kind, on))
+                {
+                    report.problems.push(format!("row {row}: {column}: {err}"));
+                }
+            }
+            Ok(agreement)
+        })();
+        if let Err(err) = built.and_then(|agreement| Ok(tracker.insert(agreement)?)) {
+            report.problems.push(format!("row {row}: skipped: {err}"));
+        }
+    }
+    report.resolved = seen_parties.values().filter(|iso| **iso).count();
+    report.custom = seen_parties.len() - report.resolved;
+    Ok((tracker, report))
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Writes src/model/country/table.rs from the ISO 3166-1 and ISO 3166-3
+tables of Debian's iso-codes package (/usr/share/iso-codes/json), with the
+aliases below: names real treaty records use that ISO does not list.
+
+Run from the repository root: python3 tools/iso3166.py
+"""
+import json
+import re
+import subprocess
+import unicodedata
+
+SOURCE = "/usr/share/iso-codes/json"
+
+# Names of the records, not of ISO, each for one country beyond doubt. A
+# name that could mean two states (Korea, the United Arab Republic, Congo)
+# is left out: a wrong code is worse than none.
+ALIASES = {
+    "SUN": ["Soviet Union", "USSR", "Union of the Soviet Socialist Republics"],
+    "RUS": ["Russia"],
+    "GBR": ["Great Britain", "Britain", "United Kingdom of Great Britain"],
+    "USA": ["United States of America", "America"],
+    "TUR": ["Turkey", "Republic of Turkey"],
+    "CPV": ["Cape Verde", "Republic of Cape Verde"],
+    "CIV": ["Ivory Coast"],
+    "TWN": ["Republic of China"],
+    "MKD": ["Macedonia", "Republic of Macedonia",
+            "Former Yugoslav Republic of Macedonia"],
+    "VAT": ["Holy See", "Vatican", "Vatican City"],
+    "SWZ": ["Swaziland"],
+    "CZE": ["Czech Republic"],
+    "ROU": ["Roumania"],
+    "IRN": ["Persia"],
+    "THA": ["Siam"],
+    "LKA": ["Ceylon"],
+    "YUG": ["Yugoslavia", "Federal People's Republic of Yugoslavia",
+            "Federative People's Republic of Yugoslavia",
+            "Socialist Federal Republic of Yugoslavia",
+            "Federal Republic of Yugoslavia"],
+    "CSK": ["Czechoslovak Republic", "Czechoslovak Socialist Republic"],
+    "DDR": ["East Germany"],
+    "DEU": ["West Germany"],
+}
+
+
+def fold(text):
+    """The key a name is found by: lower case, accents and apostrophes
+    dropped, '&' as 'and', other punctuation as spaces, a leading 'the'
+    dropped. (src/model/country/mod.rs folds input the same way.)"""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+def names(entry):
+    """Every name of an entry with its rank: its short, official and common
+    names (0), a name written 'Korea, Republic of' read the other way (0),
+    and its head alone ('Korea', 1), which two countries may share."""
+    found = []
+    for field in ("name", "official_name", "common_name"):
+        if field in entry:
+            found.append((entry[field], 0))
+    short = entry["name"]
+    if ", " in short:
+        head, tail = short.split(", ", 1)
+        found.append((head, 1))
+        if not tail.startswith("("):
+            found.append((f"{tail} {head}", 0))
+    return found
+
+
+def rust(text):
+    return json.dumps(text, ensure_ascii=False)
+
+
+def main():
+    current = json.load(open(f"{SOURCE}/iso_3166-1.json"))["3166-1"]
+    former = json.load(open(f"{SOURCE}/iso_3166-3.json"))["3166-3"]
+    version = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Version}", "iso-codes"],
+        capture_output=True, text=True).stdout.strip() or "unknown"
+    rows = []
+    for entry in sorted(current, key=lambda e: e["alpha_3"]):
+        rows.append(dict(alpha2=entry["alpha_2"], alpha3=entry["alpha_3"], alpha4=None,
+                         name=entry["name"], official=entry.get("official_name"),
+                         withdrawn=None, names=names(entry)))
+    for entry in sorted(former, key=lambda e: e["alpha_4"]):
+        rows.append(dict(alpha2=entry["alpha_2"], alpha3=entry["alpha_3"],
+                         alpha4=entry["alpha_4"], name=entry["name"], official=None,
+                         withdrawn=entry["withdrawal_date"],
+                         names=[part for part in entry["name"].split(", ")
+                                if not part.startswith("(")]))
+    # For each key, the countries it names at its best rank: a key that
+    # names two countries at its best rank names none.
+    ranked = {}
+    aliased = set()
+    for index, row in enumerate(rows):
+        if row["alpha4"] is None:
+            named = row["names"]
+        else:
+            # A former country's names rank below every current one's.
+            named = [(name, 2) for name in row["names"]]
+        if row["alpha3"] not in aliased:
+            named = named + [(alias, 0) for alias in ALIASES.get(row["alpha3"], [])]
+        aliased.add(row["alpha3"])
+        for name, rank in named:
+            key = fold(name)
+            if not key:
+                continue
+            best = ranked.get(key)
+            if best is None or rank < best[0]:
+                ranked[key] = (rank, {row["alpha3"]: index})
+            elif rank == best[0]:
+                best[1].setdefault(row["alpha3"], index)
+    keys = {key: next(iter(found.values()))
+            for key, (_, found) in ranked.items() if len(found) == 1}
+    out = []
+    out.append("// @generated by tools/iso3166.py from ISO 3166-1 and ISO 3166-3 as")
+    out.append(f"// published in Debian's iso-codes {version}, with the aliases of the")
+    out.append("// script. Do not edit by hand.")
+    out.append("")
+    out.append("use super::Entry;")
+    out.append("")
+    out.append(f"pub(super) static COUNTRIES: [Entry; {len(rows)}] = [")
+    for row in rows:
+        opt = lambda v: f"Some({rust(v)})" if v else "None"
+        out.append(
+            f"    Entry {{ alpha2: {rust(row['alpha2'])}, alpha3: {rust(row['alpha3'])}, "
+            f"alpha4: {opt(row['alpha4'])}, name: {rust(row['name'])}, "
+            f"official: {opt(row['official'])}, withdrawn: {opt(row['withdrawn'])} }},")
+    out.append("];")
+    out.append("")
+    out.append("/// Folded names, sorted, with the index of their country.")
+    out.append(f"pub(super) static NAMES: [(&str, u16); {len(keys)}] = [")
+    for key in sorted(keys):
+        out.append(f"    ({rust(key)}, {keys[key]}),")
+    out.append("];")
+    path = "src/model/country/table.rs"
+    open(path, "w").write("\n".join(out) + "\n")
+    subprocess.run(["rustfmt", "--edition", "2024", path], check=True)
+
+
+if __name__ == "__main__":
+    main()
