@@ -268,10 +268,11 @@ impl Error {
     }
 }
 
+/// A policy error of a document: only a document's own policy can be one
+/// (an agreement inside a tracker document has none).
 fn document_policy(error: &DocumentError) -> Option<&PolicyError> {
     match error {
         DocumentError::Policy { source, .. } => Some(source),
-        DocumentError::InvalidAgreement { source, .. } => document_policy(source),
         _ => None,
     }
 }

@@ -200,3 +200,84 @@ fn tracker_errors_name_the_agreement_and_only_a_stale_version_is_a_conflict() {
     assert!(refused.is_refused() && !refused.is_conflict());
     assert_eq!(refused.agreement(), Some(me));
 }
+
+#[test]
+fn the_agreement_error_of_a_document_is_found_however_deep() {
+    // An agreement document whose history breaks a rule.
+    let mut agreement = opened(EventKind::Proposed, "2024-01-10");
+    agreement
+        .record(event(2, EventKind::Deliberated, "2024-02-01"))
+        .unwrap();
+    let mut doc = serde_json::to_value(&agreement).unwrap();
+    doc["entries"][1]["record"]["kind"] = json!("finalised");
+    let refused = serde_json::from_value::<AgreementDocument>(doc.clone())
+        .unwrap()
+        .into_agreement(&Policy::standard())
+        .unwrap_err();
+    let error = Error::from(refused.clone());
+    assert!(
+        error
+            .agreement_error()
+            .is_some_and(|e| e.refusal().is_some())
+    );
+    assert!(error.refusal().is_some() && error.is_refused());
+    assert_eq!(error.agreement(), Some(agreement.id()));
+    assert_eq!(error.path(), Some("entries[1]"));
+    // The same agreement inside a tracker document: one level deeper.
+    let mut tracker = Tracker::new();
+    tracker.insert(agreement.clone()).unwrap();
+    let mut tracker_doc = serde_json::to_value(tracker.export()).unwrap();
+    tracker_doc["agreements"][0]["agreement"]["entries"][1]["record"]["kind"] = json!("finalised");
+    let nested =
+        serde_json::from_value::<bilateral::document::TrackerDocument>(tracker_doc).unwrap();
+    let error =
+        Error::from(Tracker::import(nested, &bilateral::lifecycle::Guards::builtin()).unwrap_err());
+    assert!(
+        error
+            .agreement_error()
+            .is_some_and(|e| e.refusal().is_some()),
+        "{error}"
+    );
+    assert_eq!(error.path(), Some("agreements[0].agreement.entries[1]"));
+    // A document error about no agreement has none.
+    let mut future = serde_json::to_value(AgreementDocument::from(&agreement)).unwrap();
+    future["format"] = json!(9);
+    let unsupported = serde_json::from_value::<AgreementDocument>(future)
+        .unwrap()
+        .into_agreement(&Policy::standard())
+        .unwrap_err();
+    assert!(Error::from(unsupported).agreement_error().is_none());
+}
+
+#[test]
+fn an_error_shows_and_chains_what_it_wraps() {
+    let value = value_error();
+    let error = Error::from(value.clone());
+    assert_eq!(format!("{error:?}"), format!("{value:?}"));
+    assert_eq!(error.to_string(), value.to_string());
+    // A document error at a path has the invalid value as its source.
+    let agreement = opened(EventKind::Proposed, "2024-01-10");
+    let mut doc = serde_json::to_value(AgreementDocument::from(&agreement)).unwrap();
+    doc["parties"][0]["code"] = json!("!");
+    let document = serde_json::from_value::<AgreementDocument>(doc)
+        .unwrap()
+        .into_agreement(&Policy::standard())
+        .unwrap_err();
+    let error = Error::from(document.clone());
+    assert_eq!(format!("{error:?}"), format!("{document:?}"));
+    let source = std::error::Error::source(&error).expect("the value behind it");
+    assert_eq!(source.to_string(), error.value().unwrap().to_string());
+    // A tracker's refusal is found through its agreement error.
+    let mut tracker = Tracker::new();
+    let me = agreement.id();
+    tracker.insert(agreement).unwrap();
+    let refused = tracker
+        .record(me, event(2, EventKind::Finalised, "2024-02-01"))
+        .unwrap_err();
+    assert!(refused.refusal().is_some());
+    let stranger = bilateral::AgreementId::from_uuid(uuid::Uuid::from_u128(5));
+    let unknown = tracker
+        .record(stranger, event(3, EventKind::Meeting, "2024-02-01"))
+        .unwrap_err();
+    assert!(unknown.refusal().is_none());
+}

@@ -9,6 +9,7 @@ use bilateral::testing::{Ids, ManualClock, Scenario, agreement, event, event_bui
 use bilateral::{
     Clock, EventKind, Policy, Representative, Rule, Stage, SubjectArea, Trigger, Veto,
 };
+use chrono::Datelike;
 
 /// The ministry's policy: logistics agreements may skip the MoI, and a
 /// finalisation needs a representative of each party.
@@ -308,4 +309,99 @@ fn fixtures_are_the_founding_scenario() {
         .build();
     assert_eq!(pact.parties().to_string(), "France–India");
     assert!(agreement().title("  ").try_build().is_err());
+}
+
+#[test]
+fn fixture_ids_are_the_documented_ones() {
+    let ids = Ids::new();
+    assert_eq!(
+        ids.agreement().to_string(),
+        "a0000000-0000-0000-0000-000000000001"
+    );
+    assert_eq!(
+        ids.agreement().to_string(),
+        "a0000000-0000-0000-0000-000000000002"
+    );
+    assert_eq!(
+        ids.event().to_string(),
+        "e0000000-0000-0000-0000-000000000001"
+    );
+    let later = Ids::starting_at(41);
+    assert_eq!(
+        later.event().to_string(),
+        "e0000000-0000-0000-0000-00000000002a"
+    );
+    assert_eq!(
+        agreement().build().id().to_string(),
+        "a0000000-0000-0000-0000-000000000001"
+    );
+    // A fixture event's id is its kind, precision and day: the same call
+    // gives the same event, and any difference gives another id.
+    let id = |kind, date: &str| event(kind, date).id().to_string();
+    assert_eq!(
+        id(EventKind::Proposed, "2024-01-10"),
+        id(EventKind::Proposed, "2024-01-10")
+    );
+    assert_eq!(
+        event_builder(EventKind::Meeting, "2024-01-10")
+            .build()
+            .unwrap()
+            .id(),
+        event(EventKind::Meeting, "2024-01-10").id()
+    );
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 1, 10)
+        .unwrap()
+        .num_days_from_ce() as u128;
+    let kind = EventKind::ALL
+        .iter()
+        .position(|k| *k == EventKind::Deliberated)
+        .unwrap() as u128;
+    let expected = (0xe << 124) + (kind << 64) + day;
+    assert_eq!(
+        event(EventKind::Deliberated, "2024-01-10")
+            .id()
+            .as_uuid()
+            .as_u128(),
+        expected
+    );
+    let month = event(EventKind::Deliberated, "2024-01")
+        .id()
+        .as_uuid()
+        .as_u128();
+    let january = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .num_days_from_ce() as u128;
+    assert_eq!(month, (0xe << 124) + (kind << 64) + (1 << 48) + january);
+    let mut seen = std::collections::HashSet::new();
+    for kind in EventKind::ALL {
+        for date in ["2024-01-10", "2024-01", "2024", "2023-01-10"] {
+            assert!(seen.insert(id(kind, date)), "{kind} {date}");
+        }
+    }
+    assert_eq!(
+        fixtures::unicorn_moi().id().to_string().chars().next(),
+        Some('f')
+    );
+}
+
+#[test]
+fn a_scenario_gives_the_error_of_the_last_change() {
+    let mut scenario = Scenario::new(Policy::standard());
+    scenario.given_events([event(EventKind::Proposed, "2024-01-10")]);
+    assert!(scenario.error().is_none());
+    scenario.when(event(EventKind::MoiSigned, "2024-02-01"));
+    assert!(scenario.error().and_then(AgreementError::refusal).is_some());
+    scenario.when(event(EventKind::Deliberated, "2024-02-01"));
+    assert!(scenario.error().is_none());
+    // A check that rejects the error fails the expectation.
+    let message = failure(|| {
+        Scenario::new(Policy::standard())
+            .given_events([event(EventKind::Proposed, "2024-01-10")])
+            .when(event(EventKind::MoiSigned, "2024-02-01"))
+            .then_refused_by(|err| matches!(err, AgreementError::FutureDate { .. }));
+    });
+    assert!(
+        message.contains("expected it to be refused with an error of the kind checked"),
+        "{message}"
+    );
 }
