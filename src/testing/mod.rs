@@ -119,13 +119,13 @@ impl Ids {
     /// The next agreement id.
     pub fn agreement(&self) -> AgreementId {
         let n = self.agreements.fetch_add(1, Ordering::SeqCst) + 1;
-        AgreementId::from_uuid(uuid::Uuid::from_u128((0xa << 124) | u128::from(n)))
+        AgreementId::from_uuid(uuid::Uuid::from_u128((0xa << 124) + u128::from(n)))
     }
 
     /// The next event id.
     pub fn event(&self) -> EventId {
         let n = self.events.fetch_add(1, Ordering::SeqCst) + 1;
-        EventId::from_uuid(uuid::Uuid::from_u128((0xe << 124) | u128::from(n)))
+        EventId::from_uuid(uuid::Uuid::from_u128((0xe << 124) + u128::from(n)))
     }
 }
 
@@ -161,7 +161,7 @@ pub fn event_builder(kind: EventKind, date: &str) -> EventBuilder {
         .unwrap_or_default() as u128;
     let day = u128::try_from(date.start().num_days_from_ce()).unwrap_or_default();
     let precision = date.precision() as u128;
-    let id = (0xe << 124) | (kind_number << 64) | (precision << 48) | day;
+    let id = (0xe << 124) + (kind_number << 64) + (precision << 48) + day;
     Event::builder(kind, date).id(EventId::from_uuid(uuid::Uuid::from_u128(id)))
 }
 
@@ -179,7 +179,7 @@ pub fn event_builder(kind: EventKind, date: &str) -> EventBuilder {
 /// ```
 pub fn agreement() -> AgreementSpec {
     AgreementSpec {
-        id: AgreementId::from_uuid(uuid::Uuid::from_u128((0xa << 124) | 1)),
+        id: AgreementId::from_uuid(uuid::Uuid::from_u128((0xa << 124) + 1)),
         title: "Test agreement".to_owned(),
         parties: (("IND", "India"), ("JPN", "Japan")),
         subjects: Vec::new(),
@@ -317,7 +317,7 @@ pub mod fixtures {
     };
 
     fn id(n: u128) -> AgreementId {
-        AgreementId::from_uuid(uuid::Uuid::from_u128((0xf << 124) | n))
+        AgreementId::from_uuid(uuid::Uuid::from_u128((0xf << 124) + n))
     }
 
     /// India (`IND`).
