@@ -410,3 +410,18 @@ struct ReadmeDoctests;
 /// The `uuid` crate, re-exported for [`AgreementId::from_uuid`] and
 /// [`EventId::from_uuid`].
 pub use uuid;
+
+/// The `chrono` crate, re-exported: instants (`DateTime<Utc>`) appear in
+/// clocks, entries and [`Agreement::as_recorded_at`], and days
+/// (`NaiveDate`) in [`EventDate::start`] and [`EventDate::end`], so that
+/// applications need not depend on a matching version themselves.
+///
+/// ```
+/// use bilateral::chrono::{DateTime, Utc};
+/// use bilateral::FixedClock;
+/// let noon: DateTime<Utc> = "2024-11-22T12:00:00Z".parse()?;
+/// let clock = FixedClock::new(noon);
+/// # let _ = clock;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub use chrono;

@@ -92,6 +92,8 @@ plain_struct! {
 
 plain_struct! {
     pub(crate) struct RawPolicy {
+        /// Format 1 when absent: policies were first written without one.
+        opt format: u32,
         req name: String,
         req entry: Vec<String>,
         req transitions: Vec<RawTransition>,
@@ -232,6 +234,7 @@ impl From<&Agreement> for RawAgreement {
 impl From<&Policy> for RawPolicy {
     fn from(policy: &Policy) -> Self {
         RawPolicy {
+            format: Some(super::FORMAT_VERSION),
             name: policy.name().to_owned(),
             entry: policy
                 .entry_stages()

@@ -271,6 +271,7 @@ pub(crate) fn policy(
     guards: &Guards,
     prefix: &str,
 ) -> Result<Policy, DocumentError> {
+    readable_format(raw.format.unwrap_or(1))?;
     let path = |field: &str| format!("{prefix}{field}");
     let raw_guards = raw.guards.unwrap_or_default();
     let policy_error = |path: String, source: PolicyError| match source {

@@ -482,12 +482,49 @@ fn deep_nesting_is_refused_without_exhausting_the_stack() {
     );
 }
 
+/// The first JSON block of FORMAT.md after `heading`.
+fn format_md_block(heading: &str) -> &'static str {
+    let text = include_str!("../../FORMAT.md");
+    let from = text.find(heading).unwrap();
+    let start = from + text[from..].find("```json").unwrap() + "```json".len();
+    let end = start + text[start..].find("```").unwrap();
+    &text[start..end]
+}
+
+#[test]
+fn the_policy_example_in_format_md_is_a_valid_policy_document() {
+    let block = format_md_block("## Policy documents");
+    let policy: bilateral::Policy = serde_json::from_str(block).unwrap();
+    assert_eq!(policy.name(), "ministry");
+    assert!(policy.allows(Stage::Deliberated, Stage::Finalised));
+    assert_eq!(policy.guards().count(), 1);
+    // Written back, the same document, with its format.
+    let written = serde_json::to_value(&policy).unwrap();
+    assert_eq!(written, serde_json::from_str::<Value>(block).unwrap());
+    assert_eq!(
+        written["format"],
+        json!(bilateral::document::FORMAT_VERSION)
+    );
+    // Without a format it is read as format 1; a newer one is refused.
+    let mut old = written.clone();
+    old.as_object_mut().unwrap().remove("format");
+    assert_eq!(
+        serde_json::from_value::<bilateral::Policy>(old).unwrap(),
+        policy
+    );
+    let mut newer = written;
+    newer["format"] = json!(3);
+    let err = serde_json::from_value::<bilateral::Policy>(newer).unwrap_err();
+    assert!(
+        err.to_string().contains("unsupported format version 3"),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_example_in_format_md_is_a_valid_document() {
-    let text = include_str!("../../FORMAT.md");
-    let start = text.find("```json").unwrap() + "```json".len();
-    let end = start + text[start..].find("```").unwrap();
-    let agreement: Agreement = serde_json::from_str(&text[start..end]).unwrap();
+    let text = format_md_block("## Example");
+    let agreement: Agreement = serde_json::from_str(text).unwrap();
     assert_eq!(agreement.title(), "Naval cooperation");
     assert_eq!(agreement.entries().len(), 2);
     assert_eq!(
@@ -496,7 +533,7 @@ fn the_example_in_format_md_is_a_valid_document() {
     );
     // And writing it back gives the same document.
     let written: Value = serde_json::to_value(&agreement).unwrap();
-    let read: Value = serde_json::from_str(&text[start..end]).unwrap();
+    let read: Value = serde_json::from_str(text).unwrap();
     assert_eq!(written, read);
 }
 
