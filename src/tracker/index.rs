@@ -314,6 +314,13 @@ mod tests {
             "{}",
             index.estimate(first, last)
         );
+        // One day: its own events, and those of the month before at most.
+        let (first, last) = range("1960-03-15", "1960-03-15");
+        assert!(
+            (1..=2).contains(&index.estimate(first, last)),
+            "{}",
+            index.estimate(first, last)
+        );
         // Nothing where nothing is, and nothing for a reversed range.
         let (first, last) = range("2100", "2200");
         assert_eq!(index.estimate(first, last), 0);

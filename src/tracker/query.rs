@@ -76,13 +76,18 @@ enum Filter {
 }
 
 impl Filter {
+    /// Whether `agreement` passes a filter no index answered. (A party, a
+    /// pair, a subject, a stage or a kind of instrument is always answered
+    /// by its index, which the plan intersects, so only the filters below
+    /// are ever checked one agreement at a time.)
     fn matches(&self, agreement: &Agreement) -> bool {
         match self {
-            Filter::Party(code) => agreement.parties().contains(*code),
-            Filter::Pair(a, b) => agreement.parties().codes() == (*a, *b),
-            Filter::Subject(area) => agreement.covers(area),
-            Filter::Unclassified => agreement.is_unclassified(),
-            Filter::Stage(stage) => agreement.stage() == *stage,
+            Filter::Party(_)
+            | Filter::Pair(..)
+            | Filter::Subject(_)
+            | Filter::Unclassified
+            | Filter::Stage(_)
+            | Filter::Instrument(_) => true,
             Filter::StageOn(date, stage, certainty) => {
                 let on = agreement.stage_on(*date);
                 match certainty {
@@ -97,7 +102,6 @@ impl Filter {
                         .history()
                         .any(|event| event.date().start() <= *last && event.date().end() >= *first)
             }
-            Filter::Instrument(kind) => agreement.instrument() == *kind,
             Filter::Title(needle) => title_contains(agreement.title(), needle),
         }
     }
@@ -364,7 +368,7 @@ impl<'t> Query<'t> {
                 Filter::Subject(area) => Some(set(index.subject.get(area))),
                 Filter::Unclassified => Some(Source::Set(&index.unclassified)),
                 Filter::Instrument(kind) => Some(set(index.instrument.get(kind))),
-                Filter::Stage(stage) => index.stage.get(stage.index()).map(Source::Set),
+                Filter::Stage(stage) => Some(set(index.stage.get(stage.index()))),
                 Filter::StageOn(..) | Filter::EventsBetween(..) | Filter::Title(_) => None,
             };
             if let Some(source) = source {

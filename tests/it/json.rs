@@ -734,6 +734,23 @@ fn a_change_under_another_table_checks_the_whole_history_first() {
         .record_with(&context, event(2, EventKind::Deliberated, "2024-02-01"))
         .unwrap();
     assert_eq!(plain.policy(), skip_moi.stamp());
+    // A policy of the same table under another name checks nothing more
+    // and leaves the agreement under the policy it had.
+    let renamed = bilateral::Policy::standard()
+        .to_builder()
+        .name("also-standard")
+        .build()
+        .unwrap();
+    let mut standard = crate::common::opened(EventKind::Proposed, "2024-01-10");
+    standard
+        .record_with(
+            &bilateral::Context::standard().with_policy(&renamed),
+            event(2, EventKind::Deliberated, "2024-02-01"),
+        )
+        .unwrap();
+    assert_eq!(standard.policy().name(), "standard");
+    assert!(standard.policy().same_table(renamed.stamp()));
+    assert!(!standard.policy().same_table(skip_moi.stamp()));
     // A tracker keeps what it holds under its own policy.
     let mut tracker = bilateral::Tracker::with_policy(skip_moi.clone());
     tracker

@@ -97,6 +97,18 @@ fn dates_keep_their_precision() {
     assert_eq!(date("2024~").approximate(), date("2024~"));
     assert_eq!(date("2024%").exact(), date("2024"));
     assert_eq!(date("2024?").exact(), date("2024"));
+    for (mark, words) in [
+        (bilateral::Qualifier::Uncertain, "uncertain"),
+        (bilateral::Qualifier::Approximate, "approximate"),
+        (
+            bilateral::Qualifier::UncertainApproximate,
+            "uncertain and approximate",
+        ),
+    ] {
+        assert_eq!(mark.to_string(), words);
+        assert_eq!(bilateral::Qualifier::from_char(mark.as_char()), Some(mark));
+    }
+    assert_eq!(bilateral::Qualifier::from_char('!'), None);
     for bad in ["2024??", "2024?~", "?", "~", "2024-?", "2024 ~"] {
         let err = bad.parse::<EventDate>().unwrap_err();
         assert!(
@@ -315,6 +327,10 @@ fn countries_resolve_by_code_and_by_the_names_records_use() {
         ("Czechoslovakia", "CSK"),
         ("German Democratic Republic", "DDR"),
         ("Republic Of Dahomey", "DHY"),
+        ("Curaçao", "CUW"),
+        ("Réunion", "REU"),
+        ("Åland Islands", "ALA"),
+        ("Sao Tome and Principe", "STP"),
     ] {
         assert_eq!(code(name), Some(expected), "{name}");
     }
@@ -332,9 +348,19 @@ fn countries_resolve_by_code_and_by_the_names_records_use() {
     }
     let ussr = Country::resolve("SUN").unwrap();
     assert!(ussr.is_former());
+    assert_eq!(ussr.alpha4(), Some("SUHH"));
+    assert_eq!(ussr.name(), "USSR, Union of Soviet Socialist Republics");
+    // Equal when the same country, however found; hashed apart otherwise.
+    let japan = Country::resolve("Japan").unwrap();
+    assert_eq!(Country::resolve("JP"), Some(japan));
+    assert_ne!(japan, ussr);
+    assert_ne!(ussr, japan);
+    let all: std::collections::HashSet<Country> = Country::all().collect();
+    assert_eq!(all.len(), 280);
+    assert!(all.contains(&japan) && all.contains(&ussr));
     assert_eq!(ussr.withdrawn(), Some("1992-08-30"));
     assert_eq!(ussr.alpha2(), "SU");
-    let japan = Country::resolve("Japan").unwrap();
+    assert_eq!(japan.name(), "Japan");
     assert!(!japan.is_former());
     assert_eq!((japan.withdrawn(), japan.alpha4()), (None, None));
     assert_eq!(japan.official_name(), None);

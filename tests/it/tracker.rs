@@ -125,7 +125,9 @@ fn insert_get_iterate_and_remove() {
     );
     assert_eq!(tracker.version(agreement_id(4)), Some(3));
     assert_eq!(tracker.iter().count(), 5);
+    assert!(tracker.contains(agreement_id(2)));
     let removed = tracker.remove(agreement_id(2)).unwrap();
+    assert!(!tracker.contains(agreement_id(2)));
     assert_eq!(removed.title(), "UNICORN mast");
     assert_eq!(tracker.len(), 4);
     assert!(tracker.get(agreement_id(2)).is_none());
@@ -425,6 +427,16 @@ fn a_tracker_round_trips_through_json() {
     );
     let back: Tracker = serde_json::from_str(&serde_json::to_string(&tracker).unwrap()).unwrap();
     assert_eq!(back, tracker);
+    // The policy is written once, for the tracker: its agreements' documents
+    // do not repeat it (as an agreement written on its own does).
+    let written = serde_json::to_value(&tracker).unwrap();
+    assert_eq!(written["policy"]["name"], serde_json::json!("standard"));
+    for tracked in written["agreements"].as_array().unwrap() {
+        assert!(tracked["agreement"].get("policy").is_none(), "{tracked}");
+        assert_eq!(tracked["agreement"]["format"], serde_json::json!(2));
+    }
+    let alone = serde_json::to_value(tracker.iter().next().unwrap()).unwrap();
+    assert_eq!(alone["policy"]["name"], serde_json::json!("standard"));
     let removed = sample().get(agreement_id(2)).unwrap().clone();
     let mut back = back;
     assert_eq!(

@@ -283,6 +283,10 @@ mod tests {
         assert_eq!(fold("Guinea-Bissau"), "guinea bissau");
         assert_eq!(fold("People’s Republic"), "peoples republic");
         assert_eq!(fold("!!"), "");
+        assert_eq!(
+            fold("àáâãäå Æ ç ÈÉÊË ìíîï Ñ òóôõöø ùúûü ýÿ ß"),
+            "aaaaaa ae c eeee iiii n oooooo uuuu yy ss"
+        );
     }
 
     #[test]
