@@ -169,7 +169,7 @@ impl Header {
 
     /// The agreement opened with `first` at `now` under `policy` (its
     /// guards too, when `guards`).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn open(
         self,
         policy: &Policy,

@@ -164,7 +164,7 @@ impl Agreement {
 
     /// Checks a change under `policy` (with its guards when `guards`) as of
     /// `now`, and applies it. On error nothing has changed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn apply_change(
         &mut self,
         policy: &Policy,
@@ -174,17 +174,31 @@ impl Agreement {
     ) -> Result<Receipt, AgreementError> {
         let change = change.checked()?;
         let now = crate::model::instant::in_range(now)?;
-        // Under a policy with another table, the history so far must hold
-        // under it too: the judgement below looks only where the change is.
-        let other_table = !self.policy.get().same_table(policy.stamp());
-        if other_table {
-            self.check_history(policy)?;
+        if !self.policy.get().same_table(policy.stamp()) {
+            return self.apply_under_another_table(policy, now, change, guards);
         }
         let plan = self.plan(policy, (&change).into(), now.naive_utc().date(), guards)?;
+        Ok(self.commit(change, now, plan))
+    }
+
+    /// [`apply_change`](Self::apply_change) under a policy whose table is
+    /// not the one the history was judged under: the history so far must
+    /// hold under it too (the judgement of a change looks only where the
+    /// change is), and once the change is made the agreement is kept under
+    /// it. Rare, so kept off the common path.
+    #[cold]
+    #[inline(never)]
+    fn apply_under_another_table(
+        &mut self,
+        policy: &Policy,
+        now: DateTime<Utc>,
+        change: Change,
+        guards: bool,
+    ) -> Result<Receipt, AgreementError> {
+        self.check_history(policy)?;
+        let plan = self.plan(policy, (&change).into(), now.naive_utc().date(), guards)?;
         let receipt = self.commit(change, now, plan);
-        if other_table {
-            self.policy = policy.shared_stamp().clone();
-        }
+        self.policy = policy.shared_stamp().clone();
         Ok(receipt)
     }
 
@@ -261,11 +275,12 @@ impl Agreement {
             (guards, new, new.and_then(Event::stage), judgement.pending)
         {
             let proposal = Proposal::new(self, event, from, to);
-            policy.run_guards(&proposal).map_err(|rule| {
+            if let Err(rule) = policy.run_guards(&proposal) {
                 let last = position + 1 >= edit.len_after(self.in_force.slots());
-                let (before, next) = self.around(&edit, insert, new);
-                Box::new(Refusal::new(judged, event, from, last, rule).around(before, next))
-            })?;
+                return Err(self
+                    .refusal(&edit, insert, new, judged, event, from, last, rule)
+                    .into());
+            }
         }
         let entries_into_force =
             self.summary.entries_into_force.saturating_sub(u32::from(
@@ -341,6 +356,27 @@ impl Agreement {
                 reason: reason.to_owned(),
             }),
         }
+    }
+
+    /// The refusal of `event` (at `slot` in the history after `edit`),
+    /// which came when the agreement was at `stage`, by `rule`, naming the
+    /// stage changes either side of it. Only a refusal pays for it.
+    #[cold]
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn refusal(
+        &self,
+        edit: &Edit,
+        slot: Option<Slot>,
+        new: Option<&Event>,
+        judged: Judged<'_>,
+        event: &Event,
+        stage: Option<Stage>,
+        last: bool,
+        rule: Rule,
+    ) -> Box<Refusal> {
+        let (before, next) = self.around(edit, slot, new);
+        Box::new(Refusal::new(judged, event, stage, last, rule).around(before, next))
     }
 
     /// The stage changes just before and just after `slot` in the history
@@ -450,11 +486,10 @@ impl Agreement {
                 stage: self.summary.stage,
                 in_force,
             };
-            replay.step(policy, event).map_err(|rule| {
-                let (before, next) = self.around(edit, Some(*slot), new);
-                let refusal = Refusal::new(judged, event, self.summary.stage, true, rule);
-                Box::new(refusal.around(before, next))
-            })?;
+            if let Err(rule) = replay.step(policy, event) {
+                let stage = self.summary.stage;
+                return Err(self.refusal(edit, Some(*slot), new, judged, event, stage, true, rule));
+            }
             return Ok(Judgement {
                 stage: replay.stage,
                 pending: Some((self.summary.stage, start)),
@@ -473,8 +508,7 @@ impl Agreement {
         // attempted ("it is" against "by then it was").
         let refusal = |slot: &Slot, stage: Option<Stage>, last: bool, rule: Rule| {
             let event = event_of(slot).unwrap_or(attempted);
-            let (before, next) = self.around(edit, Some(*slot), new);
-            Box::new(Refusal::new(judged, event, stage, last, rule).around(before, next))
+            self.refusal(edit, Some(*slot), new, judged, event, stage, last, rule)
         };
         let refuse = |position: usize, slot: &Slot, stage: Option<Stage>, rule: Rule| {
             refusal(slot, stage, position + 1 >= total, rule)
