@@ -700,3 +700,48 @@ fn the_most_permissive_policy_round_trips_through_its_document() {
         .unwrap();
     assert_eq!(back, policy);
 }
+
+#[test]
+fn guards_vetoes_and_proposals_show_what_they_hold() {
+    static SHOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let spy = guard_fn("spy", |proposal| {
+        SHOWN.lock().unwrap().push(format!("{proposal:?}"));
+        Err(Veto::new("not on my watch"))
+    });
+    assert_eq!(format!("{spy:?}"), "FnGuard { name: \"spy\" }");
+    assert_eq!(Veto::new("not on my watch").to_string(), "not on my watch");
+    let policy = Policy::standard()
+        .to_builder()
+        .name("watched")
+        .guard(Trigger::Into(Stage::Deliberated), spy)
+        .build()
+        .unwrap();
+    let context = Context::standard().with_policy(&policy);
+    let mut agreement = Agreement::builder("Pact", india_japan())
+        .subject(SubjectArea::Trade)
+        .build_with(&context, event(1, EventKind::Proposed, "2019-01-01"))
+        .unwrap();
+    let err = agreement
+        .record_with(&context, event(2, EventKind::Deliberated, "2019-05-01"))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("guard \"spy\" refused it: not on my watch"),
+        "{err}"
+    );
+    let shown = SHOWN.lock().unwrap().clone();
+    assert_eq!(shown.len(), 1);
+    assert!(
+        shown[0].starts_with(&format!(
+            "Proposal {{ agreement: {:?}, title: \"Pact\", event: ",
+            agreement.id()
+        )),
+        "{}",
+        shown[0]
+    );
+    assert!(
+        shown[0].ends_with("from: Some(Proposed), to: Deliberated }"),
+        "{}",
+        shown[0]
+    );
+}

@@ -165,3 +165,36 @@ fn conversions_between_runtime_and_typed() {
         agreement
     );
 }
+
+#[test]
+fn a_refused_move_and_a_handle_show_what_they_hold() {
+    let before = proposal();
+    // Deliberated after today: refused, with the handle given back.
+    let err = before.clone().deliberate(date("9999-01-01")).unwrap_err();
+    assert_eq!(err.handle, before);
+    assert!(matches!(
+        err.error,
+        TypedError::Agreement(AgreementError::FutureDate { .. })
+    ));
+    assert_eq!(err.to_string(), err.error.to_string());
+    assert!(
+        err.to_string()
+            .starts_with("cannot record \"deliberated\" on 9999-01-01")
+    );
+    let source = std::error::Error::source(&*err).expect("the typed error");
+    assert_eq!(source.to_string(), err.error.to_string());
+    let debug = format!("{err:?}");
+    assert!(
+        debug.starts_with("MoveError { stage: Proposed, error: "),
+        "{debug}"
+    );
+    // A handle debugs as its stage and agreement, and compares by agreement.
+    let debug = format!("{before:?}");
+    assert!(
+        debug.starts_with("Typed { stage: Proposed, agreement: Agreement {"),
+        "{debug}"
+    );
+    let other = proposal();
+    assert_ne!(before, other, "two proposals have two ids");
+    assert_eq!(before, before.clone());
+}
