@@ -745,3 +745,31 @@ fn guards_vetoes_and_proposals_show_what_they_hold() {
         shown[0]
     );
 }
+
+#[test]
+fn a_guard_registry_debugs_as_its_names() {
+    let guards = Guards::builtin();
+    let shown = format!("{guards:?}");
+    for name in guards.names() {
+        assert!(shown.contains(&format!("{name:?}")), "{shown}");
+    }
+    assert!(shown.starts_with('{') && shown.ends_with('}'), "{shown}");
+}
+
+#[test]
+fn a_builder_removes_the_guard_named_and_keeps_the_others() {
+    let builder = Policy::standard()
+        .to_builder()
+        .name("two-guards")
+        .guard(Trigger::Into(Stage::Finalised), BothPartiesRepresented)
+        .guard(Trigger::AnyStageChange, CitesSource);
+    let shown = format!("{builder:?}");
+    assert!(
+        shown.starts_with("PolicyBuilder { name: \"two-guards\", next: ")
+            && shown.ends_with("guards: 2 }"),
+        "{shown}"
+    );
+    let policy = builder.remove_guard("cites-source").build().unwrap();
+    let names: Vec<&str> = policy.guards().map(|(_, guard)| guard.name()).collect();
+    assert_eq!(names, ["both-parties-represented"]);
+}
