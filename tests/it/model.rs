@@ -401,3 +401,20 @@ fn a_tracker_returns_a_party_by_its_code() {
     tracker.insert(first).unwrap();
     assert_eq!(tracker.party(code("IND")).map(Party::name), Some("India"));
 }
+
+#[test]
+fn a_party_code_shows_reads_and_lends_its_text() {
+    let code: PartyCode = "ind".parse().unwrap();
+    assert_eq!(format!("{code:?}"), "PartyCode(IND)");
+    let text: &str = code.as_ref();
+    assert_eq!(text, "IND");
+    for (text, kind) in [
+        ("state", PartyKind::State),
+        ("State", PartyKind::State),
+        ("organisation", PartyKind::Organisation),
+        ("organization", PartyKind::Organisation),
+    ] {
+        assert_eq!(text.parse::<PartyKind>().unwrap(), kind, "{text}");
+    }
+    assert!("empire".parse::<PartyKind>().is_err());
+}
