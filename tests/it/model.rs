@@ -418,3 +418,39 @@ fn a_party_code_shows_reads_and_lends_its_text() {
     }
     assert!("empire".parse::<PartyKind>().is_err());
 }
+
+#[test]
+fn a_stage_set_shows_reads_and_counts_what_is_left() {
+    use bilateral::StageSet;
+    let set: StageSet = [Stage::Proposed, Stage::MoiSigned, Stage::Terminated]
+        .into_iter()
+        .collect();
+    assert_eq!(set.to_string(), "{proposed, moi-signed, terminated}");
+    assert_eq!(StageSet::EMPTY.to_string(), "{}");
+    assert_eq!(StageSet::only(Stage::Finalised).to_string(), "{finalised}");
+    assert_eq!(format!("{set:?}"), "{Proposed, MoiSigned, Terminated}");
+    let json = serde_json::to_value(set).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!(["proposed", "moi-signed", "terminated"])
+    );
+    assert_eq!(serde_json::from_value::<StageSet>(json).unwrap(), set);
+    let mut stages = set.iter();
+    assert_eq!(stages.len(), 3);
+    assert_eq!(stages.next(), Some(Stage::Proposed));
+    assert_eq!(stages.len(), 2);
+    assert_eq!(stages.next(), Some(Stage::MoiSigned));
+    assert_eq!(stages.size_hint(), (1, Some(1)));
+    assert_eq!(stages.next(), Some(Stage::Terminated));
+    assert_eq!(stages.len(), 0);
+}
+
+#[test]
+fn a_custom_subject_area_shows_its_name() {
+    let area: SubjectArea = "Deep sea mining".parse().unwrap();
+    let SubjectArea::Custom(custom) = &area else {
+        panic!("{area:?} is not custom");
+    };
+    assert_eq!(custom.to_string(), "deep-sea-mining");
+    assert_eq!(custom.as_str(), "deep-sea-mining");
+}
