@@ -454,3 +454,20 @@ fn a_custom_subject_area_shows_its_name() {
     assert_eq!(custom.to_string(), "deep-sea-mining");
     assert_eq!(custom.as_str(), "deep-sea-mining");
 }
+
+#[test]
+fn a_custom_subject_area_has_at_most_64_characters() {
+    let longest = "a".repeat(64);
+    assert_eq!(longest.parse::<SubjectArea>().unwrap().as_str(), longest);
+    let err = "a".repeat(65).parse::<SubjectArea>().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ValueError::SubjectArea {
+                rule: bilateral::model::SubjectRule::TooLong(64),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
