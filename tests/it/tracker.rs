@@ -588,3 +588,20 @@ fn a_removed_agreement_has_no_version_and_refuses_changes() {
 fn id_event(n: u128) -> bilateral::EventId {
     crate::common::id(n)
 }
+
+#[test]
+fn a_title_search_folds_case_beyond_ascii() {
+    // The Kelvin sign lower-cases to an ASCII k: found by "kilo" through
+    // the Unicode path, which a title that is not ASCII must take.
+    let mut tracker = Tracker::new();
+    let parties = Parties::new(party("IND"), party("JPN")).unwrap();
+    tracker
+        .create(
+            Agreement::builder("\u{212A}ilo accord", parties).subject(SubjectArea::Trade),
+            event(1, EventKind::Proposed, "2024"),
+        )
+        .unwrap();
+    assert_eq!(tracker.query().title_contains("kilo").count(), 1);
+    assert_eq!(tracker.query().title_contains("KILO ACC").count(), 1);
+    assert_eq!(tracker.query().title_contains("kilos").count(), 0);
+}
