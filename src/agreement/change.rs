@@ -198,7 +198,7 @@ impl Agreement {
         self.check_history(policy)?;
         let plan = self.plan(policy, (&change).into(), now.naive_utc().date(), guards)?;
         let receipt = self.commit(change, now, plan);
-        self.policy = policy.shared_stamp().clone();
+        self.keep_under(policy);
         Ok(receipt)
     }
 

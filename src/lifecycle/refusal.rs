@@ -19,7 +19,7 @@ pub struct Step {
 }
 
 impl Step {
-    pub(crate) fn of(event: &Event) -> Self {
+    fn of(event: &Event) -> Self {
         Step {
             id: event.id(),
             kind: event.kind(),
@@ -207,12 +207,11 @@ impl fmt::Display for Refusal {
             None => Ok(()),
         };
         match (self.stage, conflict, self.last) {
+            // The stage before a step is the one its last stage change
+            // set, so `before` names it whenever there is one.
             (_, true, _) => match self.before {
                 Some(before) => write!(f, "after the \"{}\" of {}", before.kind, before.date)?,
-                None => match self.stage {
-                    Some(stage) => write!(f, "when it was {}", stage.label())?,
-                    None => f.write_str("before any recorded stage")?,
-                },
+                None => f.write_str("before any recorded stage")?,
             },
             (Some(stage), false, true) => {
                 write!(f, "it is {}", stage.label())?;
