@@ -348,6 +348,29 @@ fn filters_compose() {
     );
 }
 
+/// A date range expected to hold more agreements than another filter's
+/// list is checked agreement by agreement rather than looked up: that
+/// check answers as the lookup would.
+#[test]
+fn a_wide_date_range_beside_a_narrow_filter_still_filters() {
+    let tracker = sample();
+    // France is in one agreement, whose events are in 2017 and 2018.
+    let france = || tracker.query().party(code("FRA"));
+    assert_eq!(france().count(), 1);
+    assert_eq!(
+        france().events_between(date("2023"), date("2025")).count(),
+        0
+    );
+    assert_eq!(
+        titles(france().events_between(date("2017"), date("2025")).iter()),
+        ["Logistics support"]
+    );
+    assert_eq!(
+        france().events_between(date("2025"), date("2017")).count(),
+        0
+    );
+}
+
 #[test]
 fn counts_by_stage_subject_and_party() {
     let tracker = sample();
