@@ -278,6 +278,7 @@ impl fmt::Display for Timeline<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let agreement = self.agreement;
         writeln!(f, "{} ({})", agreement.title(), agreement.parties())?;
+        let mut opened = false;
         for TimelineEntry { event, stage } in self.entries() {
             write!(
                 f,
@@ -286,6 +287,10 @@ impl fmt::Display for Timeline<'_> {
                 event.kind().label()
             )?;
             match stage {
+                Some(stage) if event.kind().is_stage_change() && !opened => {
+                    opened = true;
+                    writeln!(f, " (opened at {})", stage.label())?
+                }
                 Some(stage) if event.kind().is_stage_change() => {
                     writeln!(f, " -> {}", stage.label())?
                 }

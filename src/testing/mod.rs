@@ -41,7 +41,7 @@ use crate::clock::{Clock, FixedClock};
 use crate::lifecycle::Policy;
 use crate::model::{
     AgreementId, Event, EventBuilder, EventDate, EventId, EventKind, InstrumentKind, Parties,
-    Party, Stage, SubjectArea,
+    Party, Qualifier, Stage, SubjectArea,
 };
 
 /// A clock a test sets and advances. Thread-safe; starts where you say.
@@ -135,34 +135,79 @@ fn parse_date(text: &str) -> EventDate {
 }
 
 /// An event of `kind` on `date` (text such as `"2024-11-22"`), with an id
-/// derived from its kind and date, so that the same call gives the same
-/// event.
+/// of its own: see [`event_builder`].
+///
+/// ```
+/// use bilateral::testing::event;
+/// use bilateral::EventKind;
+/// // Two meetings on one day are two events.
+/// let (a, b) = (event(EventKind::Meeting, "2024-11-22"), event(EventKind::Meeting, "2024-11-22"));
+/// assert_ne!(a.id(), b.id());
+/// ```
 ///
 /// # Panics
 ///
 /// When `date` is not a valid date: a test setup error.
+#[track_caller]
 pub fn event(kind: EventKind, date: &str) -> Event {
     event_builder(kind, date)
         .build()
         .unwrap_or_else(|err| panic!("test setup: {err}"))
 }
 
-/// A builder for an event of `kind` on `date`, with the same derived id as
-/// [`event`], to override anything else in one line.
+/// A builder for an event of `kind` on `date`, to override anything else
+/// in one line.
+///
+/// The id is made from the kind, the date (with its precision and
+/// qualifier) and the place in the source code of the call, so that two
+/// calls in a test make two events, and a test run again makes the same
+/// ids (no state is kept between calls). One call made twice, in a loop or
+/// a helper function, gives the same id twice: give such events ids of
+/// their own with [`Ids::event`] and [`EventBuilder::id`].
 ///
 /// # Panics
 ///
 /// When `date` is not a valid date: a test setup error.
+#[track_caller]
 pub fn event_builder(kind: EventKind, date: &str) -> EventBuilder {
     let date = parse_date(date);
+    let call = std::panic::Location::caller();
+    Event::builder(kind, date).id(fixture_event_id(kind, date, call))
+}
+
+/// `e`, then 60 bits of the call's place, then the kind (8 bits), the
+/// qualifier (4), the precision (4) and the day (48).
+fn fixture_event_id(kind: EventKind, date: EventDate, call: &std::panic::Location<'_>) -> EventId {
+    // FNV-1a: stable across Rust versions, unlike the std hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let place = call
+        .file()
+        .bytes()
+        .chain(call.line().to_le_bytes())
+        .chain(call.column().to_le_bytes());
+    for byte in place {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
     let kind_number = EventKind::ALL
         .iter()
         .position(|k| *k == kind)
         .unwrap_or_default() as u128;
-    let day = u128::try_from(date.start().num_days_from_ce()).unwrap_or_default();
+    let qualifier = match date.qualifier() {
+        None => 0,
+        Some(Qualifier::Uncertain) => 1,
+        Some(Qualifier::Approximate) => 2,
+        Some(Qualifier::UncertainApproximate) => 3,
+    };
+    let day =
+        u128::try_from(date.start().num_days_from_ce()).unwrap_or_default() & 0xffff_ffff_ffff;
     let precision = date.precision() as u128;
-    let id = (0xe << 124) + (kind_number << 64) + (precision << 48) + day;
-    Event::builder(kind, date).id(EventId::from_uuid(uuid::Uuid::from_u128(id)))
+    let id = (0xe << 124)
+        + (u128::from(hash >> 4) << 64)
+        + (kind_number << 56)
+        + (qualifier << 52)
+        + (precision << 48)
+        + day;
+    EventId::from_uuid(uuid::Uuid::from_u128(id))
 }
 
 /// The start of a fixture agreement with sensible defaults: India and Japan,
@@ -185,7 +230,7 @@ pub fn agreement() -> AgreementSpec {
         subjects: Vec::new(),
         instrument: InstrumentKind::Agreement,
         first: event(EventKind::Proposed, "2024-01-01"),
-        policy: Policy::standard(),
+        policy: None,
     }
 }
 
@@ -199,7 +244,7 @@ pub struct AgreementSpec {
     subjects: Vec<SubjectArea>,
     instrument: InstrumentKind,
     first: Event,
-    policy: Policy,
+    policy: Option<Policy>,
 }
 
 impl AgreementSpec {
@@ -251,8 +296,12 @@ impl AgreementSpec {
     }
 
     /// Builds under this policy (the standard one by default).
+    ///
+    /// A [`Scenario`] runs under the policy it was made with: given a spec
+    /// that names another, [`Scenario::given_events_in`] and
+    /// [`Scenario::when_opened_in`] fail the test rather than ignore it.
     pub fn policy(mut self, policy: Policy) -> Self {
-        self.policy = policy;
+        self.policy = Some(policy);
         self
     }
 
@@ -286,7 +335,15 @@ impl AgreementSpec {
     pub fn try_build(self) -> Result<Agreement, AgreementError> {
         let clock = FixedClock::new(fixture_now());
         let header = self.header()?;
-        header.build_with(&Context::new(&self.policy, &clock), self.first)
+        let standard;
+        let policy = match &self.policy {
+            Some(policy) => policy,
+            None => {
+                standard = Policy::standard();
+                &standard
+            }
+        };
+        header.build_with(&Context::new(policy, &clock), self.first)
     }
 
     fn header(&self) -> Result<AgreementBuilder, AgreementError> {
@@ -529,10 +586,8 @@ impl Scenario {
         let Some(first) = events.next() else {
             panic!("scenario: given_events needs at least the event that opens the record");
         };
+        let header = self.header_of(&spec);
         let context = Context::new(&self.policy, &self.clock);
-        let header = spec
-            .header()
-            .unwrap_or_else(|err| panic!("scenario setup: {err}"));
         let mut agreement = header
             .build_with(&context, first)
             .unwrap_or_else(|err| panic!("scenario setup: the opening event is refused: {err}"));
@@ -547,6 +602,72 @@ impl Scenario {
         }
         self.agreement = Some(agreement);
         self.last = None;
+        self
+    }
+
+    /// The header of `spec`, which must not name another policy than the
+    /// scenario's.
+    fn header_of(&self, spec: &AgreementSpec) -> AgreementBuilder {
+        if let Some(policy) = spec
+            .policy
+            .as_ref()
+            .filter(|policy| **policy != self.policy)
+        {
+            panic!(
+                "scenario setup: the agreement spec names policy {:?}, but the scenario runs under {:?}; \
+                 give the policy to Scenario::new",
+                policy.name(),
+                self.policy.name()
+            );
+        }
+        spec.header()
+            .unwrap_or_else(|err| panic!("scenario setup: {err}"))
+    }
+
+    /// Opens a fixture agreement (see [`agreement`]) with `event`, keeping
+    /// the outcome: accepted, the scenario goes on with the new agreement;
+    /// refused, nothing changes. This is the step that tests which events
+    /// may open a record.
+    ///
+    /// ```
+    /// use bilateral::testing::{event, Scenario};
+    /// use bilateral::{EventKind, Policy, Stage};
+    ///
+    /// Scenario::new(Policy::strict())
+    ///     .when_opened(event(EventKind::Finalised, "2024-01-10"))
+    ///     .then_refused_containing("a record can only open at proposed")
+    ///     .when_opened(event(EventKind::Proposed, "2024-01-10"))
+    ///     .then_accepted()
+    ///     .then_stage(Stage::Proposed);
+    /// ```
+    pub fn when_opened(&mut self, event: Event) -> &mut Self {
+        self.when_opened_in(agreement(), event)
+    }
+
+    /// As [`Scenario::when_opened`], with the agreement's header from
+    /// `spec` (its first event is replaced by `event`).
+    ///
+    /// # Panics
+    ///
+    /// When `spec` cannot make an agreement's header (a test setup error),
+    /// or names another policy than the scenario's.
+    pub fn when_opened_in(&mut self, spec: AgreementSpec, event: Event) -> &mut Self {
+        let header = self.header_of(&spec);
+        let label = format!(
+            "opening the record with \"{}\" on {}",
+            event.kind(),
+            event.date()
+        );
+        let kind = Some(event.kind());
+        let context = Context::new(&self.policy, &self.clock);
+        let outcome = match header.build_with(&context, event) {
+            Ok(agreement) => {
+                self.agreement = Some(agreement);
+                Outcome::Accepted
+            }
+            Err(err) => Outcome::Refused(err),
+        };
+        self.last = Some((label, kind, outcome));
         self
     }
 

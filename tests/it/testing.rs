@@ -165,8 +165,9 @@ fn a_failing_expectation_fails_with_what_a_person_needs() {
         "{message}"
     );
     assert!(
-        message
-            .contains("timeline:\nTest agreement (India–Japan)\n2024-01-10   proposed -> proposed"),
+        message.contains(
+            "timeline:\nTest agreement (India–Japan)\n2024-01-10   proposed (opened at proposed)"
+        ),
         "{message}"
     );
 
@@ -259,8 +260,8 @@ fn clocks_and_ids_are_deterministic() {
         ids.event().to_string(),
         "e0000000-0000-0000-0000-00000000002a"
     );
-    // The same event helper call gives the same event.
-    assert_eq!(
+    // Two calls of the event helper give two events.
+    assert_ne!(
         event(EventKind::Meeting, "2024-11-22"),
         event(EventKind::Meeting, "2024-11-22")
     );
@@ -335,20 +336,31 @@ fn fixture_ids_are_the_documented_ones() {
         agreement().build().id().to_string(),
         "a0000000-0000-0000-0000-000000000001"
     );
-    // A fixture event's id is its kind, precision and day: the same call
-    // gives the same event, and any difference gives another id.
+    // A fixture event's id is its call's place, kind, qualifier, precision
+    // and day: one call gives the same event each time it runs, two calls
+    // give two events, and any difference gives another id.
     let id = |kind, date: &str| event(kind, date).id().to_string();
     assert_eq!(
         id(EventKind::Proposed, "2024-01-10"),
         id(EventKind::Proposed, "2024-01-10")
     );
+    assert_ne!(
+        event(EventKind::Meeting, "2024-01-10").id(),
+        event(EventKind::Meeting, "2024-01-10").id()
+    );
+    let built = |kind, date| event_builder(kind, date).build().unwrap().id();
     assert_eq!(
+        built(EventKind::Meeting, "2024-01-10"),
+        built(EventKind::Meeting, "2024-01-10")
+    );
+    assert_ne!(
         event_builder(EventKind::Meeting, "2024-01-10")
             .build()
             .unwrap()
             .id(),
         event(EventKind::Meeting, "2024-01-10").id()
     );
+    let low = |kind, date: &str| event(kind, date).id().as_uuid().as_u128() & ((1 << 64) - 1);
     let day = chrono::NaiveDate::from_ymd_opt(2024, 1, 10)
         .unwrap()
         .num_days_from_ce() as u128;
@@ -356,25 +368,46 @@ fn fixture_ids_are_the_documented_ones() {
         .iter()
         .position(|k| *k == EventKind::Deliberated)
         .unwrap() as u128;
-    let expected = (0xe << 124) + (kind << 64) + day;
     assert_eq!(
-        event(EventKind::Deliberated, "2024-01-10")
-            .id()
-            .as_uuid()
-            .as_u128(),
-        expected
+        low(EventKind::Deliberated, "2024-01-10"),
+        (kind << 56) + day
     );
-    let month = event(EventKind::Deliberated, "2024-01")
-        .id()
-        .as_uuid()
-        .as_u128();
     let january = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
         .unwrap()
         .num_days_from_ce() as u128;
-    assert_eq!(month, (0xe << 124) + (kind << 64) + (1 << 48) + january);
+    assert_eq!(
+        low(EventKind::Deliberated, "2024-01"),
+        (kind << 56) + (1 << 48) + january
+    );
+    let year = chrono::NaiveDate::from_ymd_opt(2017, 1, 1)
+        .unwrap()
+        .num_days_from_ce() as u128;
+    for (qualifier, date) in [(1, "2017?"), (2, "2017~"), (3, "2017%")] {
+        assert_eq!(
+            low(EventKind::Deliberated, date),
+            (kind << 56) + (qualifier << 52) + (2 << 48) + year,
+            "{date}"
+        );
+    }
+    assert_eq!(
+        event(EventKind::Deliberated, "2024")
+            .id()
+            .as_uuid()
+            .as_u128()
+            >> 124,
+        0xe
+    );
     let mut seen = std::collections::HashSet::new();
     for kind in EventKind::ALL {
-        for date in ["2024-01-10", "2024-01", "2024", "2023-01-10"] {
+        for date in [
+            "2024-01-10",
+            "2024-01",
+            "2024",
+            "2024?",
+            "2024~",
+            "2024%",
+            "2023-01-10",
+        ] {
             assert!(seen.insert(id(kind, date)), "{kind} {date}");
         }
     }
@@ -404,4 +437,113 @@ fn a_scenario_gives_the_error_of_the_last_change() {
         message.contains("expected it to be refused with an error of the kind checked"),
         "{message}"
     );
+}
+
+/// Two meetings on one day, and a year and the same year in doubt, are
+/// distinct fixture events: a scenario holds them all.
+#[test]
+fn fixture_events_on_one_date_are_distinct_events() {
+    Scenario::new(Policy::standard())
+        .given_events([
+            event(EventKind::Proposed, "2017"),
+            event(EventKind::Meeting, "2017?"),
+            event(EventKind::Meeting, "2017"),
+            event(EventKind::Meeting, "2024-11-22"),
+            event(EventKind::Meeting, "2024-11-22"),
+        ])
+        .then_events(&[
+            EventKind::Proposed,
+            EventKind::Meeting,
+            EventKind::Meeting,
+            EventKind::Meeting,
+            EventKind::Meeting,
+        ]);
+}
+
+/// `when_opened` tries an opening event: refused, nothing changes (and
+/// there is still no agreement); accepted, the scenario goes on from it.
+#[test]
+fn a_scenario_tests_which_events_may_open_a_record() {
+    let mut scenario = Scenario::new(Policy::strict());
+    scenario
+        .when_opened(event(EventKind::Deliberated, "2024-01-10"))
+        .then_refused_by(|err| {
+            matches!(
+                err.refusal().map(|refusal| refusal.rule()),
+                Some(Rule::Entry {
+                    stage: Stage::Deliberated,
+                    ..
+                })
+            )
+        })
+        .then_refused_containing("a record can only open at proposed");
+    let nothing = catch_unwind(AssertUnwindSafe(|| scenario.agreement().stage()));
+    assert!(nothing.is_err());
+    scenario
+        .when_opened(event(EventKind::Proposed, "2024-01-10"))
+        .then_accepted()
+        .then_stage(Stage::Proposed)
+        .when(event(EventKind::Deliberated, "2024-02-01"))
+        .then_accepted()
+        .then_stage(Stage::Deliberated);
+    // A refused opening after an accepted one keeps the agreement there was.
+    scenario
+        .when_opened_in(
+            agreement().title("Another"),
+            event(EventKind::MoiSigned, "2024-03-01"),
+        )
+        .then_refused()
+        .then_stage(Stage::Deliberated);
+    assert_eq!(scenario.agreement().title(), "Test agreement");
+    // The opening step's failure names it.
+    let failure = catch_unwind(AssertUnwindSafe(|| {
+        Scenario::new(Policy::strict())
+            .when_opened(event(EventKind::Finalised, "2024-01-10"))
+            .then_accepted();
+    }))
+    .unwrap_err();
+    let message = failure.downcast_ref::<String>().unwrap();
+    assert!(
+        message.starts_with(
+            "scenario: opening the record with \"finalised\" on 2024-01-10: expected it to be accepted, but it was refused: "
+        ),
+        "{message}"
+    );
+}
+
+/// A spec's policy builds its agreement; a scenario, which runs under its
+/// own policy, refuses a spec that names another rather than ignore it.
+#[test]
+fn a_spec_policy_is_honoured_or_refused_never_ignored() {
+    let built = agreement()
+        .policy(ministry())
+        .opened(Stage::Deliberated, "2024-01-10")
+        .build();
+    assert_eq!(built.policy().name(), "ministry");
+    assert_eq!(agreement().build().policy().name(), "standard");
+    // The same policy as the scenario's is fine.
+    Scenario::new(ministry())
+        .given_events_in(
+            agreement().policy(ministry()),
+            [event(EventKind::Proposed, "2024-01-10")],
+        )
+        .then_stage(Stage::Proposed);
+    for opening in [true, false] {
+        let failure = catch_unwind(AssertUnwindSafe(|| {
+            let mut scenario = Scenario::new(Policy::standard());
+            let spec = agreement().policy(ministry());
+            let first = event(EventKind::Proposed, "2024-01-10");
+            if opening {
+                scenario.when_opened_in(spec, first);
+            } else {
+                scenario.given_events_in(spec, [first]);
+            }
+        }))
+        .unwrap_err();
+        let message = failure.downcast_ref::<String>().unwrap();
+        assert_eq!(
+            message,
+            "scenario setup: the agreement spec names policy \"ministry\", but the scenario runs under \"standard\"; give the policy to Scenario::new"
+        );
+    }
 }

@@ -76,7 +76,7 @@ fn the_timeline_renders_as_text() {
     assert_eq!(
         scenario().timeline().to_string(),
         "Reciprocal Provision of Supplies and Services (India–Japan)\n\
-         2024-06      proposed -> proposed\n\
+         2024-06      proposed (opened at proposed)\n\
          2024-11-22   deliberated -> deliberated\n\
          \x20            at Vientiane, 11th ADMM-Plus\n\
          \x20            with Rajnath Singh, Minister of Defence (IND)\n\
@@ -139,4 +139,30 @@ fn the_audit_trail_shows_every_entry_with_its_instant_and_sources() {
         "2024-11-24T08:00:00Z  retracted  00000000-0000-0000-0000-000000000003: same meeting as the talks"
     );
     assert_eq!(agreement.audit_trail().entries().len(), 4);
+}
+
+/// The event that opens the record says so; an event dated before it has
+/// no stage yet.
+#[test]
+fn the_timeline_says_where_the_record_opened() {
+    let mut agreement = scenario();
+    agreement
+        .record(
+            Event::builder(EventKind::Meeting, date("2024-01"))
+                .id(id(9))
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let text = agreement.timeline().to_string();
+    let lines: Vec<&str> = text.lines().take(4).collect();
+    assert_eq!(
+        lines,
+        [
+            "Reciprocal Provision of Supplies and Services (India–Japan)",
+            "2024-01      meeting (no stage recorded yet)",
+            "2024-06      proposed (opened at proposed)",
+            "2024-11-22   deliberated -> deliberated",
+        ]
+    );
 }
