@@ -257,28 +257,44 @@ impl fmt::Display for Party {
 
 /// The two distinct parties of a bilateral agreement.
 ///
-/// The pair is unordered: India–Japan equals Japan–India. The parties are
-/// kept sorted by code, so [`Parties::first`] is the one with the smaller
-/// code whichever way round they were given.
+/// The pair is unordered: India–Japan equals Japan–India, and hashes the
+/// same. It keeps the order it was given in for display, so that an
+/// India–France agreement prints as "India–France"; [`Parties::sorted`]
+/// gives them by code.
 ///
 /// ```
 /// use bilateral::{Parties, Party};
 /// let india = Party::state("IND", "India")?;
-/// let japan = Party::state("JPN", "Japan")?;
-/// let a = Parties::new(india.clone(), japan.clone())?;
-/// let b = Parties::new(japan.clone(), india.clone())?;
+/// let france = Party::state("FRA", "France")?;
+/// let a = Parties::new(india.clone(), france.clone())?;
+/// let b = Parties::new(france.clone(), india.clone())?;
 /// assert_eq!(a, b);
-/// assert_eq!(a.to_string(), "India–Japan");
-/// assert!(a.contains("JPN".parse()?));
-/// assert_eq!(a.other(india.code()), Some(&japan));
+/// assert_eq!(a.to_string(), "India–France");
+/// assert_eq!(b.to_string(), "France–India");
+/// assert!(a.contains("FRA".parse()?));
+/// assert_eq!(a.other(india.code()), Some(&france));
 /// assert!(Parties::new(india.clone(), india).is_err());
 /// # Ok::<(), bilateral::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct Parties([Party; 2]);
 
+impl PartialEq for Parties {
+    fn eq(&self, other: &Self) -> bool {
+        self.sorted() == other.sorted()
+    }
+}
+
+impl Eq for Parties {}
+
+impl std::hash::Hash for Parties {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.sorted().hash(state);
+    }
+}
+
 impl Parties {
-    /// The pair of `a` and `b`, in either order.
+    /// The pair of `a` and `b`, kept in this order for display.
     ///
     /// # Errors
     ///
@@ -290,37 +306,45 @@ impl Parties {
     /// ```
     /// use bilateral::{Parties, Party};
     /// let pair = Parties::new(Party::state("PHL", "Philippines")?, Party::state("IND", "India")?)?;
-    /// assert_eq!(pair.first().code().as_str(), "IND");
+    /// assert_eq!(pair.first().code().as_str(), "PHL");
+    /// assert_eq!(pair.sorted()[0].code().as_str(), "IND");
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn new(a: Party, b: Party) -> Result<Self, ValueError> {
-        match a.code.cmp(&b.code) {
-            std::cmp::Ordering::Less => Ok(Self([a, b])),
-            std::cmp::Ordering::Greater => Ok(Self([b, a])),
-            std::cmp::Ordering::Equal => Err(ValueError::SameParty { code: a.code }),
+        if a.code == b.code {
+            return Err(ValueError::SameParty { code: a.code });
         }
+        Ok(Self([a, b]))
     }
 
-    /// The party with the smaller code.
+    /// The party given first.
     pub const fn first(&self) -> &Party {
         let [first, _] = &self.0;
         first
     }
 
-    /// The party with the larger code.
+    /// The party given second.
     pub const fn second(&self) -> &Party {
         let [_, second] = &self.0;
         second
     }
 
-    /// Both parties, sorted by code.
+    /// Both parties, in the order given.
     pub const fn as_array(&self) -> &[Party; 2] {
         &self.0
     }
 
-    /// Both codes, sorted: a cheap key for the pair.
-    pub const fn codes(&self) -> (PartyCode, PartyCode) {
-        (self.first().code, self.second().code)
+    /// Both parties, sorted by code: the same for either order.
+    pub fn sorted(&self) -> [&Party; 2] {
+        let [a, b] = &self.0;
+        if a.code < b.code { [a, b] } else { [b, a] }
+    }
+
+    /// Both codes, sorted: a cheap key for the pair, the same for either
+    /// order.
+    pub fn codes(&self) -> (PartyCode, PartyCode) {
+        let (a, b) = (self.first().code, self.second().code);
+        if a < b { (a, b) } else { (b, a) }
     }
 
     /// Whether `code` is one of the two parties.
@@ -344,7 +368,7 @@ impl Parties {
         }
     }
 
-    /// An iterator over both parties, sorted by code.
+    /// An iterator over both parties, in the order given.
     pub fn iter(&self) -> std::slice::Iter<'_, Party> {
         self.0.iter()
     }

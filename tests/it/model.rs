@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use crate::common::{date, india, japan};
+use crate::common::{date, india, japan, philippines};
 use bilateral::model::PartyKind;
 use bilateral::model::ValueError;
 use bilateral::{
@@ -38,11 +38,65 @@ fn parties_are_an_unordered_pair() {
     let a = Parties::new(india(), japan()).unwrap();
     let b = Parties::new(japan(), india()).unwrap();
     assert_eq!(a, b);
-    assert_eq!(a.first().code().as_str(), "IND");
-    assert_eq!(a.second().code().as_str(), "JPN");
+    assert_eq!(b, a);
+    // Either order hashes alike: a set holds the pair once.
+    let set: std::collections::HashSet<Parties> = [a.clone(), b.clone()].into_iter().collect();
+    assert_eq!(set.len(), 1);
+    let state = std::hash::RandomState::new();
+    assert_eq!(
+        std::hash::BuildHasher::hash_one(&state, &a),
+        std::hash::BuildHasher::hash_one(&state, &b)
+    );
+    assert_ne!(a, Parties::new(india(), philippines()).unwrap());
+    // Equal codes but another name: another pair.
+    let renamed = Parties::new(Party::state("JPN", "Nippon").unwrap(), india()).unwrap();
+    assert_ne!(a, renamed);
+    assert_ne!(renamed, b);
     assert_eq!(a.other(japan().code()), Some(&india()));
+    assert_eq!(b.other(japan().code()), Some(&india()));
+    assert_eq!(a.other(india().code()), Some(&japan()));
     assert_eq!(a.other("PHL".parse().unwrap()), None);
+    // Sorted by code, whichever way round.
+    for pair in [&a, &b] {
+        let [low, high] = pair.sorted();
+        assert_eq!((low.code().as_str(), high.code().as_str()), ("IND", "JPN"));
+        assert_eq!(pair.codes(), (india().code(), japan().code()));
+    }
+}
+
+/// The order the parties were given in is kept for display, through text
+/// and through a document; equality ignores it.
+#[test]
+fn parties_display_in_the_order_given() {
+    let a = Parties::new(india(), japan()).unwrap();
+    let b = Parties::new(japan(), india()).unwrap();
     assert_eq!(a.to_string(), "India–Japan");
+    assert_eq!(b.to_string(), "Japan–India");
+    assert_eq!(b.first().code().as_str(), "JPN");
+    assert_eq!(b.second().code().as_str(), "IND");
+    let codes = |pair: &Parties| -> Vec<String> {
+        pair.iter().map(|party| party.code().to_string()).collect()
+    };
+    assert_eq!(codes(&b), ["JPN", "IND"]);
+    assert_eq!(b.as_array()[0].code().as_str(), "JPN");
+    let pact = bilateral::Agreement::builder("Pact", b.clone())
+        .subject(bilateral::SubjectArea::Logistics)
+        .build(bilateral::Event::new(EventKind::Proposed, date("2024-01")))
+        .unwrap();
+    assert!(
+        pact.to_string()
+            .starts_with("Pact\n  Japan (JPN) and India (IND), agreement\n"),
+        "{pact}"
+    );
+    assert!(
+        pact.timeline()
+            .to_string()
+            .starts_with("Pact (Japan–India)\n")
+    );
+    let json = serde_json::to_string(&pact).unwrap();
+    let back: bilateral::Agreement = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.parties().to_string(), "Japan–India");
+    assert_eq!(codes(back.parties()), ["JPN", "IND"]);
 }
 
 #[test]

@@ -476,7 +476,7 @@ fn a_document_with_an_invalid_agreement_loads_nothing_and_says_which() {
     let load = |doc: &serde_json::Value| -> Result<Tracker, DocumentError> {
         Tracker::try_from(serde_json::from_value::<TrackerDocument>(doc.clone()).unwrap())
     };
-    doc["agreements"][3]["agreement"]["parties"][0]["code"] = serde_json::json!("nor");
+    doc["agreements"][3]["agreement"]["parties"][0]["code"] = serde_json::json!("isl");
     let err = load(&doc).unwrap_err();
     match &err {
         DocumentError::InvalidAgreement {
