@@ -1,10 +1,11 @@
 //! The tracker: many agreements under one policy, indexed, versioned.
 
+mod counts;
 mod index;
 mod query;
 mod slots;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ use slots::SlotSet;
 
 use index::Index;
 
+pub use counts::Counts;
 pub use query::Query;
 
 /// Many agreements under one policy: insert, look up, change with
@@ -617,12 +619,29 @@ impl Tracker {
         Ok(version)
     }
 
-    /// How many agreements stand at each stage, in lifecycle order.
-    pub fn count_by_stage(&self) -> [(Stage, usize); Stage::COUNT] {
-        Stage::ALL.map(|stage| {
-            let count = self.index.stage.get(stage.index()).map_or(0, SlotSet::len);
-            (stage, count)
-        })
+    /// How many agreements stand at each stage: every stage, in lifecycle
+    /// order, indexed by stage.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// tracker.create(Agreement::builder("Logistics", parties), Event::new(EventKind::Deliberated, "2024-11-22".parse()?))?;
+    /// let counts = tracker.count_by_stage();
+    /// assert_eq!((counts[Stage::Deliberated], counts[Stage::Finalised]), (1, 0));
+    /// assert_eq!(counts.keys().copied().collect::<Vec<_>>(), Stage::ALL);
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn count_by_stage(&self) -> Counts<Stage> {
+        Counts::new(
+            Stage::ALL
+                .iter()
+                .map(|stage| {
+                    let count = self.index.stage.get(stage.index()).map_or(0, SlotSet::len);
+                    (*stage, count)
+                })
+                .collect(),
+        )
     }
 
     /// How many agreements name no subject area (see
@@ -631,16 +650,31 @@ impl Tracker {
         self.index.unclassified.len()
     }
 
-    /// How many agreements cover each subject area, sorted by area (those
-    /// that name none are counted by
-    /// [`count_unclassified`](Self::count_unclassified)).
-    pub fn count_by_subject(&self) -> BTreeMap<SubjectArea, usize> {
-        self.index
+    /// How many agreements cover each subject area any agreement covers,
+    /// sorted by area, indexed by area (those that name none are counted
+    /// by [`count_unclassified`](Self::count_unclassified)).
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let pact = Agreement::builder("Logistics", parties).subjects([SubjectArea::Logistics, SubjectArea::Space]);
+    /// tracker.create(pact, Event::new(EventKind::Proposed, "2024".parse()?))?;
+    /// let counts = tracker.count_by_subject();
+    /// assert_eq!((counts[&SubjectArea::Space], counts[&SubjectArea::Fisheries]), (1, 0));
+    /// assert_eq!(counts.len(), 2);
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn count_by_subject(&self) -> Counts<SubjectArea> {
+        let mut counts: Vec<(SubjectArea, usize)> = self
+            .index
             .subject
             .iter()
             .filter(|(_, list)| !list.is_empty())
             .map(|(area, list)| (area.clone(), list.len()))
-            .collect()
+            .collect();
+        counts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Counts::new(counts)
     }
 
     /// The party with this code, as the earliest added agreement it is
@@ -651,7 +685,7 @@ impl Tracker {
     /// let mut tracker = Tracker::new();
     /// let parties = Parties::new(Party::state("NOR", "Norway")?, Party::state("ISL", "Iceland")?)?;
     /// tracker.create(Agreement::builder("Fisheries", parties), Event::new(EventKind::Finalised, "1990".parse()?))?;
-    /// let (code, count) = tracker.count_by_party()[0];
+    /// let (code, count) = tracker.count_by_party().into_iter().next().unwrap();
     /// assert_eq!((tracker.party(code).map(Party::name), count), (Some("Iceland"), 1));
     /// assert!(tracker.party("SWE".parse()?).is_none());
     /// # Ok::<(), bilateral::Error>(())
@@ -663,8 +697,23 @@ impl Tracker {
     }
 
     /// How many agreements each party is party to, most first (then by
-    /// code).
-    pub fn count_by_party(&self) -> Vec<(PartyCode, usize)> {
+    /// code), indexed by code.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let india = Party::state("IND", "India")?;
+    /// for (other, name) in [("JPN", "Japan"), ("FRA", "France")] {
+    ///     let parties = Parties::new(india.clone(), Party::state(other, name)?)?;
+    ///     tracker.create(Agreement::builder("Logistics", parties), Event::new(EventKind::Proposed, "2024".parse()?))?;
+    /// }
+    /// let counts = tracker.count_by_party();
+    /// assert_eq!(counts[india.code()], 2);
+    /// let order: Vec<String> = counts.keys().map(ToString::to_string).collect();
+    /// assert_eq!(order, ["IND", "FRA", "JPN"]);
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn count_by_party(&self) -> Counts<PartyCode> {
         let mut counts: Vec<(PartyCode, usize)> = self
             .index
             .party
@@ -673,7 +722,7 @@ impl Tracker {
             .map(|(code, list)| (*code, list.len()))
             .collect();
         counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        counts
+        Counts::new(counts)
     }
 
     /// Every event in force whose date overlaps `from ..= to`, across all

@@ -20,7 +20,11 @@ fn the_treaty_sample_loads_with_its_problems_reported() {
     // Every row has a signature; 100 have a termination, one of them malformed
     // (1972-06-31), so 99 terminated and 269 finalised.
     assert_eq!(
-        tracker.count_by_stage().map(|(_, n)| n),
+        tracker
+            .count_by_stage()
+            .iter()
+            .map(|(_, n)| n)
+            .collect::<Vec<_>>(),
         [0, 0, 0, 269, 0, 99]
     );
     // One malformed date, and two entries into force dated before signature.

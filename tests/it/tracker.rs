@@ -374,8 +374,9 @@ fn a_wide_date_range_beside_a_narrow_filter_still_filters() {
 #[test]
 fn counts_by_stage_subject_and_party() {
     let tracker = sample();
+    let stages = tracker.count_by_stage();
     assert_eq!(
-        tracker.count_by_stage(),
+        stages.clone().into_vec(),
         [
             (Stage::Proposed, 1),
             (Stage::Deliberated, 1),
@@ -385,13 +386,47 @@ fn counts_by_stage_subject_and_party() {
             (Stage::Terminated, 1),
         ]
     );
+    // Indexed by stage, by value or by reference, and iterated in order.
+    assert_eq!(stages[Stage::MoiSigned], 1);
+    assert_eq!(stages[&Stage::Withdrawn], 0);
+    assert_eq!(stages.get(&Stage::Terminated), 1);
+    assert_eq!(stages.total(), tracker.len());
+    assert_eq!((stages.len(), stages.is_empty()), (6, false));
+    let walked: Vec<(Stage, usize)> = (&stages).into_iter().map(|(s, n)| (*s, n)).collect();
+    assert_eq!(
+        walked,
+        stages.iter().map(|(s, n)| (*s, n)).collect::<Vec<_>>()
+    );
+    assert_eq!(walked, stages.clone().into_iter().collect::<Vec<_>>());
+    assert_eq!(
+        format!("{stages:?}"),
+        "{Proposed: 1, Deliberated: 1, MoiSigned: 1, Finalised: 1, Withdrawn: 0, Terminated: 1}"
+    );
     let subjects = tracker.count_by_subject();
-    assert_eq!(subjects.get(&SubjectArea::Logistics), Some(&2));
-    assert_eq!(subjects.get(&SubjectArea::Space), Some(&1));
-    assert_eq!(subjects.values().sum::<usize>(), 7);
+    assert_eq!(subjects[&SubjectArea::Logistics], 2);
+    assert_eq!(subjects.get(&SubjectArea::Space), 1);
+    assert_eq!(subjects[&"none".parse::<SubjectArea>().unwrap()], 0);
+    assert_eq!(subjects.total(), 7);
+    let areas: Vec<&SubjectArea> = subjects.keys().collect();
+    let mut sorted = areas.clone();
+    sorted.sort();
+    assert_eq!(areas, sorted);
     let parties = tracker.count_by_party();
-    assert_eq!(parties[0], (code("IND"), 4));
-    assert_eq!(parties[1], (code("JPN"), 2));
+    assert_eq!(parties[code("IND")], 4);
+    assert_eq!(parties[code("SWE")], 0);
+    let first_two: Vec<(PartyCode, usize)> = parties.clone().into_iter().take(2).collect();
+    assert_eq!(first_two, [(code("IND"), 4), (code("JPN"), 2)]);
+    // A report serialises as a map from key to count, and reads back.
+    let json = serde_json::to_string(&stages).unwrap();
+    assert_eq!(
+        json,
+        r#"{"proposed":1,"deliberated":1,"moi-signed":1,"finalised":1,"withdrawn":0,"terminated":1}"#
+    );
+    let back: bilateral::tracker::Counts<Stage> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, stages);
+    assert!(serde_json::from_str::<bilateral::tracker::Counts<Stage>>("[1]").is_err());
+    assert_ne!(Tracker::new().count_by_stage(), stages);
+    assert!(Tracker::new().count_by_party().is_empty());
 }
 
 #[test]

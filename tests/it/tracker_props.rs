@@ -286,7 +286,7 @@ proptest! {
         for agreement in tracker.iter() {
             by_stage[Stage::ALL.iter().position(|s| *s == agreement.stage()).unwrap()] += 1;
         }
-        prop_assert_eq!(tracker.count_by_stage().map(|(_, n)| n), by_stage);
+        prop_assert_eq!(tracker.count_by_stage().iter().map(|(_, n)| n).collect::<Vec<_>>(), by_stage);
         // The other counts and the event count equal a scan too.
         let mut by_subject = std::collections::BTreeMap::new();
         let mut by_party = std::collections::BTreeMap::<PartyCode, usize>::new();
@@ -298,14 +298,14 @@ proptest! {
                 *by_party.entry(party.code()).or_insert(0) += 1;
             }
         }
-        prop_assert_eq!(tracker.count_by_subject(), by_subject);
+        prop_assert_eq!(tracker.count_by_subject().into_vec(), by_subject.into_iter().collect::<Vec<_>>());
         prop_assert_eq!(
             tracker.count_unclassified(),
             tracker.iter().filter(|a| a.subjects().is_empty()).count()
         );
         let mut parties: Vec<(PartyCode, usize)> = by_party.into_iter().collect();
         parties.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        prop_assert_eq!(tracker.count_by_party(), parties);
+        prop_assert_eq!(tracker.count_by_party().into_vec(), parties);
         prop_assert_eq!(tracker.event_count(), tracker.iter().map(Agreement::len).sum::<usize>());
         prop_assert_eq!(tracker.len(), tracker.iter().count());
         prop_assert_eq!(tracker.is_empty(), tracker.iter().next().is_none());
