@@ -413,6 +413,8 @@ pub enum Vocabulary {
     PartyKind,
     /// [`Precision`](crate::Precision) names.
     Precision,
+    /// [`Order`](crate::tracker::Order)s of a query.
+    Order,
 }
 
 impl Vocabulary {
@@ -434,6 +436,7 @@ impl Vocabulary {
             }
             Vocabulary::PartyKind => "state or organisation",
             Vocabulary::Precision => "day, month or year",
+            Vocabulary::Order => "one of added, title, last-event",
         }
     }
 }
@@ -448,6 +451,7 @@ impl fmt::Display for Vocabulary {
             Vocabulary::EventId => "event id",
             Vocabulary::PartyKind => "party kind",
             Vocabulary::Precision => "precision",
+            Vocabulary::Order => "query order",
         })
     }
 }

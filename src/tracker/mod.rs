@@ -22,7 +22,7 @@ use slots::SlotSet;
 use index::Index;
 
 pub use counts::Counts;
-pub use query::Query;
+pub use query::{Order, Query};
 
 /// Many agreements under one policy: insert, look up, change with
 /// optimistic concurrency, and query through indexes.

@@ -3,7 +3,13 @@
 use chrono::NaiveDate;
 
 use crate::agreement::Agreement;
-use crate::model::{EventDate, InstrumentKind, PartyCode, Stage, SubjectArea};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::model::{
+    AgreementId, EventDate, Excerpt, InstrumentKind, PartyCode, Stage, StageSet, SubjectArea,
+    ValueError, Vocabulary,
+};
 
 use super::Tracker;
 use super::slots::SlotSet;
@@ -15,8 +21,15 @@ use super::slots::SlotSet;
 /// of parties, subject area, current stage, kind of instrument, events in a
 /// date range) and checks every other filter on those candidates only. The
 /// title search and the stage on a date are checked per candidate; with no
-/// indexed filter, a query scans the whole tracker. Results come in
-/// insertion order, each agreement once.
+/// indexed filter, a query scans the whole tracker. Any-of filters
+/// ([`any_party`](Query::any_party), [`any_subject`](Query::any_subject),
+/// [`any_stage`](Query::any_stage)) stand for "or" within one condition.
+///
+/// Results come each agreement once, in the order they were added unless
+/// [`order_by`](Query::order_by) names another, then
+/// [`offset`](Query::offset) and [`limit`](Query::limit) cut a page;
+/// [`count`](Query::count) and [`ids`](Query::ids) answer without the
+/// agreements themselves.
 ///
 /// ```
 /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea, Tracker};
@@ -51,7 +64,71 @@ use super::slots::SlotSet;
 pub struct Query<'t> {
     tracker: &'t Tracker,
     filters: Vec<Filter>,
+    order: Order,
+    descending: bool,
+    offset: usize,
+    limit: Option<usize>,
 }
+
+/// The order in which a [`Query`] gives its agreements
+/// ([`Query::order_by`]). Text forms: `added`, `title`, `last-event`.
+///
+/// ```
+/// use bilateral::tracker::Order;
+/// assert_eq!("last-event".parse::<Order>()?, Order::LastEvent);
+/// assert_eq!(Order::Title.to_string(), "title");
+/// # Ok::<(), bilateral::model::ValueError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Order {
+    /// The order the agreements were added to the tracker in.
+    #[default]
+    Added,
+    /// By title, ignoring case (then as written, then as added).
+    Title,
+    /// By the date of the last event in force, earliest first: by the
+    /// first day the date may stand for, then the last, then as added. An
+    /// agreement with no event in force comes first.
+    LastEvent,
+}
+
+impl Order {
+    /// Every order.
+    pub const ALL: [Order; 3] = [Order::Added, Order::Title, Order::LastEvent];
+
+    /// The text form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Order::Added => "added",
+            Order::Title => "title",
+            Order::LastEvent => "last-event",
+        }
+    }
+}
+
+impl fmt::Display for Order {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Order {
+    type Err = ValueError;
+
+    fn from_str(input: &str) -> Result<Self, ValueError> {
+        let key = crate::model::text::kebab_key(input);
+        Order::ALL
+            .into_iter()
+            .find(|order| order.as_str() == key)
+            .ok_or_else(|| ValueError::Unknown {
+                what: Vocabulary::Order,
+                input: Excerpt::new(input),
+            })
+    }
+}
+
+crate::model::serde_str::serde_via_str!(Order, "a query order such as \"title\"");
 
 /// What a stage filter asks of [`Agreement::stage_on`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +148,12 @@ enum Filter {
     Stage(Stage),
     StageOn(EventDate, Stage, Certainty),
     EventsBetween(NaiveDate, NaiveDate),
+    ReachedBetween(Stage, NaiveDate, NaiveDate),
     Instrument(InstrumentKind),
     Title(String),
+    AnyParty(Vec<PartyCode>),
+    AnySubject(Vec<SubjectArea>),
+    AnyStage(StageSet),
 }
 
 impl Filter {
@@ -87,7 +168,10 @@ impl Filter {
             | Filter::Subject(_)
             | Filter::Unclassified
             | Filter::Stage(_)
-            | Filter::Instrument(_) => true,
+            | Filter::Instrument(_)
+            | Filter::AnyParty(_)
+            | Filter::AnySubject(_)
+            | Filter::AnyStage(_) => true,
             Filter::StageOn(date, stage, certainty) => {
                 let on = agreement.stage_on(*date);
                 match certainty {
@@ -102,6 +186,11 @@ impl Filter {
                         .history()
                         .any(|event| event.date().start() <= *last && event.date().end() >= *first)
             }
+            Filter::ReachedBetween(stage, first, last) => agreement.history().any(|event| {
+                event.stage() == Some(*stage)
+                    && event.date().start() >= *first
+                    && event.date().end() <= *last
+            }),
             Filter::Title(needle) => title_contains(agreement.title(), needle),
         }
     }
@@ -235,6 +324,10 @@ impl<'t> Query<'t> {
         Query {
             tracker,
             filters: Vec::new(),
+            order: Order::Added,
+            descending: false,
+            offset: 0,
+            limit: None,
         }
     }
 
@@ -342,6 +435,103 @@ impl<'t> Query<'t> {
         self.with(Filter::Title(text.to_lowercase()))
     }
 
+    /// Agreements to which any of `codes` is a party. None matches no
+    /// agreement.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// for (a, b, title) in [("IND", "JPN", "Logistics"), ("IND", "FRA", "Rafale"), ("NOR", "ISL", "Fisheries")] {
+    ///     let parties = Parties::new(Party::state(a, a)?, Party::state(b, b)?)?;
+    ///     tracker.create(Agreement::builder(title, parties), Event::new(EventKind::Proposed, "2024".parse()?))?;
+    /// }
+    /// let either = tracker.query().any_party(["JPN".parse()?, "ISL".parse()?]);
+    /// let titles: Vec<&str> = either.iter().map(Agreement::title).collect();
+    /// assert_eq!(titles, ["Logistics", "Fisheries"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn any_party(self, codes: impl IntoIterator<Item = PartyCode>) -> Self {
+        self.with(Filter::AnyParty(codes.into_iter().collect()))
+    }
+
+    /// Agreements covering any of `areas`. None matches no agreement.
+    pub fn any_subject(self, areas: impl IntoIterator<Item = SubjectArea>) -> Self {
+        self.with(Filter::AnySubject(areas.into_iter().collect()))
+    }
+
+    /// Agreements standing now at any of `stages`. None matches no
+    /// agreement.
+    pub fn any_stage(self, stages: impl IntoIterator<Item = Stage>) -> Self {
+        self.with(Filter::AnyStage(stages.into_iter().collect()))
+    }
+
+    /// Agreements that reached `stage` on a date within `from ..= to`
+    /// (from the first day of `from` to the last day of `to`): an event in
+    /// force that moved them to `stage` whose date lies wholly in the
+    /// range, whether or not they have moved on since. "Finalised in 2024"
+    /// is `reached_between(Stage::Finalised, 2024, 2024)`; a date less
+    /// precise than the range (`2024` for March 2024) does not lie within
+    /// it. A reversed range matches nothing.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("FRA", "France")?)?;
+    /// let id = tracker.create(Agreement::builder("Rafale", parties), Event::new(EventKind::Finalised, "2024-06-10".parse()?))?;
+    /// tracker.record(id, Event::new(EventKind::Terminated, "2025-01-02".parse()?))?;
+    /// let in_year = |year: &str| -> Result<usize, bilateral::model::ValueError> {
+    ///     Ok(tracker.query().reached_between(Stage::Finalised, year.parse()?, year.parse()?).count())
+    /// };
+    /// assert_eq!((in_year("2024")?, in_year("2025")?), (1, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reached_between(self, stage: Stage, from: EventDate, to: EventDate) -> Self {
+        self.with(Filter::ReachedBetween(stage, from.start(), to.end()))
+    }
+
+    /// Gives the agreements in this order (as added, by default).
+    ///
+    /// ```
+    /// use bilateral::tracker::Order;
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// for (title, date) in [("Space", "2024-03"), ("defence", "2023"), ("Logistics", "2024-11-22")] {
+    ///     let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    ///     tracker.create(Agreement::builder(title, parties), Event::new(EventKind::Proposed, date.parse()?))?;
+    /// }
+    /// let titles = |query: bilateral::tracker::Query<'_>| -> Vec<String> {
+    ///     query.iter().map(|a| a.title().to_owned()).collect()
+    /// };
+    /// assert_eq!(titles(tracker.query().order_by(Order::Title)), ["defence", "Logistics", "Space"]);
+    /// // The most recent first, two to a page: the second page.
+    /// let recent = tracker.query().order_by(Order::LastEvent).descending();
+    /// assert_eq!(titles(recent.clone().limit(2)), ["Logistics", "Space"]);
+    /// assert_eq!(titles(recent.offset(2).limit(2)), ["defence"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn order_by(mut self, order: Order) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// Gives the agreements in the reverse of the order chosen.
+    pub fn descending(mut self) -> Self {
+        self.descending = true;
+        self
+    }
+
+    /// Skips the first `count` agreements (after ordering).
+    pub fn offset(mut self, count: usize) -> Self {
+        self.offset = count;
+        self
+    }
+
+    /// Gives at most `count` agreements (after ordering and the offset).
+    pub fn limit(mut self, count: usize) -> Self {
+        self.limit = Some(count);
+        self
+    }
+
     /// Intersects the indexes the filters name, smallest first, so that
     /// only agreements that pass every indexed filter are ever looked at.
     fn plan(&self) -> Plan<'_> {
@@ -384,7 +574,19 @@ impl<'t> Query<'t> {
                 Filter::Unclassified => Some(Source::Set(&index.unclassified)),
                 Filter::Instrument(kind) => Some(set(index.instrument.get(kind))),
                 Filter::Stage(stage) => Some(set(index.stage.get(stage.index()))),
-                Filter::StageOn(..) | Filter::EventsBetween(..) | Filter::Title(_) => None,
+                Filter::AnyParty(codes) => {
+                    Some(union(codes.iter().map(|code| index.party.get(code))))
+                }
+                Filter::AnySubject(areas) => {
+                    Some(union(areas.iter().map(|area| index.subject.get(area))))
+                }
+                Filter::AnyStage(stages) => Some(union(
+                    stages.iter().map(|stage| index.stage.get(stage.index())),
+                )),
+                Filter::StageOn(..)
+                | Filter::EventsBetween(..)
+                | Filter::ReachedBetween(..)
+                | Filter::Title(_) => None,
             };
             if let Some(source) = source {
                 sources.push(source);
@@ -397,8 +599,12 @@ impl<'t> Query<'t> {
         // bigger than the smallest list; otherwise it is checked per agreement.
         let smallest = sources.iter().map(Source::len).min();
         for (i, filter) in self.filters.iter().enumerate() {
-            let Filter::EventsBetween(first, last) = filter else {
-                continue;
+            // A stage reached within a range is an event in it: the range's
+            // list narrows the candidates, each then checked in full.
+            let (first, last, covers) = match filter {
+                Filter::EventsBetween(first, last) => (first, last, true),
+                Filter::ReachedBetween(_, first, last) => (first, last, false),
+                _ => continue,
             };
             if !worth_materialising(index.events.estimate(*first, *last), smallest) {
                 continue;
@@ -411,7 +617,7 @@ impl<'t> Query<'t> {
             slots.sort_unstable();
             slots.dedup();
             sources.push(Source::Slots(slots));
-            if let Some(flag) = covered.get_mut(i) {
+            if let Some(flag) = covered.get_mut(i).filter(|_| covers) {
                 *flag = true;
             }
         }
@@ -444,8 +650,8 @@ impl<'t> Query<'t> {
         }
     }
 
-    /// The matching agreements, in insertion order.
-    pub fn iter(&self) -> impl Iterator<Item = &'t Agreement> + '_ {
+    /// The agreements that pass every filter, as added.
+    fn matching(&self) -> impl Iterator<Item = &'t Agreement> + '_ {
         let tracker = self.tracker;
         let Plan {
             slots,
@@ -466,10 +672,76 @@ impl<'t> Query<'t> {
         })
     }
 
-    /// How many agreements match.
-    pub fn count(&self) -> usize {
-        self.iter().count()
+    /// The matching agreements, in the order chosen (as added unless
+    /// [`order_by`](Self::order_by) says otherwise), after the offset and
+    /// within the limit.
+    pub fn iter(&self) -> impl Iterator<Item = &'t Agreement> + '_ {
+        let matching = self.matching();
+        let ordered: Box<dyn Iterator<Item = &'t Agreement> + '_> =
+            match (self.order, self.descending) {
+                (Order::Added, false) => Box::new(matching),
+                (order, descending) => {
+                    let mut found: Vec<&'t Agreement> = matching.collect();
+                    sort(&mut found, order);
+                    if descending {
+                        found.reverse();
+                    }
+                    Box::new(found.into_iter())
+                }
+            };
+        ordered
+            .skip(self.offset)
+            .take(self.limit.unwrap_or(usize::MAX))
     }
+
+    /// The ids of the matching agreements, as [`iter`](Self::iter) gives
+    /// them.
+    pub fn ids(&self) -> impl Iterator<Item = AgreementId> + '_ {
+        self.iter().map(Agreement::id)
+    }
+
+    /// How many agreements match (after the offset, within the limit).
+    /// Filters an index answers are counted from the index alone.
+    pub fn count(&self) -> usize {
+        let Plan {
+            slots,
+            residual,
+            scan,
+        } = self.plan();
+        let all = match (residual.is_empty(), scan) {
+            (true, true) => self.tracker.len(),
+            (true, false) => slots.len(),
+            (false, _) => self.matching().count(),
+        };
+        all.saturating_sub(self.offset)
+            .min(self.limit.unwrap_or(usize::MAX))
+    }
+}
+
+/// Sorts agreements found in the order they were added into `order`,
+/// keeping that order among equals.
+fn sort<'a>(found: &mut [&'a Agreement], order: Order) {
+    match order {
+        Order::Added => {}
+        Order::Title => found.sort_by_cached_key(|agreement: &&'a Agreement| {
+            let agreement: &'a Agreement = agreement;
+            (agreement.title().to_lowercase(), agreement.title())
+        }),
+        Order::LastEvent => found.sort_by_key(|agreement| {
+            agreement
+                .history()
+                .next_back()
+                .map(|event| (event.date().start(), event.date().end()))
+        }),
+    }
+}
+
+/// The slots in any of `sets`, sorted, each once.
+fn union<'t>(sets: impl Iterator<Item = Option<&'t SlotSet>>) -> Source<'t> {
+    let mut slots: Vec<u32> = sets.flatten().flat_map(SlotSet::iter).collect();
+    slots.sort_unstable();
+    slots.dedup();
+    Source::Slots(slots)
 }
 
 #[cfg(test)]

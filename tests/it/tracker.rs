@@ -4,7 +4,7 @@ use crate::common::{date, event, id};
 use bilateral::document::DocumentError;
 use bilateral::document::TrackerDocument;
 use bilateral::model::ValueError;
-use bilateral::tracker::TrackerError;
+use bilateral::tracker::{Order, TrackerError};
 use bilateral::{
     Agreement, AgreementId, Change, EventKind, InstrumentKind, Parties, Party, PartyCode, Policy,
     Stage, SubjectArea, Tracker,
@@ -662,4 +662,197 @@ fn a_title_search_folds_case_beyond_ascii() {
     assert_eq!(tracker.query().title_contains("kilo").count(), 1);
     assert_eq!(tracker.query().title_contains("KILO ACC").count(), 1);
     assert_eq!(tracker.query().title_contains("kilos").count(), 0);
+}
+
+/// Dashboard queries: "or" within a condition, a stage reached within a
+/// range, an order, a page, and ids and counts.
+#[test]
+fn dashboard_queries_order_page_and_any_of() {
+    let tracker = sample();
+    let q = || tracker.query();
+    // Either of two parties; any of several subjects or stages.
+    assert_eq!(
+        titles(q().any_party([code("PHL"), code("NOR")]).iter()),
+        ["Defence cooperation", "Fisheries treaty"]
+    );
+    assert_eq!(
+        titles(
+            q().any_subject([SubjectArea::Space, SubjectArea::Fisheries])
+                .iter()
+        ),
+        ["Defence cooperation", "Fisheries treaty"]
+    );
+    assert_eq!(
+        titles(q().any_stage([Stage::Proposed, Stage::MoiSigned]).iter()),
+        ["UNICORN mast", "Defence cooperation"]
+    );
+    assert_eq!(q().any_party([]).count(), 0);
+    assert_eq!(q().any_stage([]).iter().count(), 0);
+    // Any-of beside other filters: still "and" between conditions.
+    assert_eq!(
+        titles(
+            q().any_party([code("JPN"), code("FRA")])
+                .subject(SubjectArea::Logistics)
+                .iter()
+        ),
+        [
+            "Reciprocal Provision of Supplies and Services",
+            "Logistics support"
+        ]
+    );
+    // Reached a stage within a range, whether or not it moved on since.
+    let reached = |stage, from: &str, to: &str| {
+        titles(q().reached_between(stage, date(from), date(to)).iter())
+    };
+    assert_eq!(
+        reached(Stage::Finalised, "2018", "2018"),
+        ["Logistics support"]
+    );
+    assert_eq!(
+        reached(Stage::Finalised, "1990", "1990"),
+        ["Fisheries treaty"]
+    );
+    assert_eq!(
+        reached(Stage::Terminated, "2005", "2005"),
+        ["Fisheries treaty"]
+    );
+    assert!(reached(Stage::Finalised, "2019", "2030").is_empty());
+    // A date less precise than the range does not lie within it.
+    assert!(reached(Stage::Finalised, "1990-01", "1990-06").is_empty());
+    assert!(reached(Stage::Proposed, "2024-11-01", "2024-11-29").is_empty());
+    assert_eq!(
+        reached(Stage::Proposed, "2024-11-01", "2024-11-30"),
+        ["Defence cooperation"]
+    );
+    assert_eq!(
+        reached(Stage::Proposed, "2024-11", "2024-11"),
+        ["Defence cooperation"]
+    );
+    assert!(reached(Stage::Finalised, "2018", "2017").is_empty());
+    // Beside a narrow filter, the range is checked per agreement.
+    assert_eq!(
+        q().party(code("FRA"))
+            .reached_between(Stage::MoiSigned, date("2000"), date("2030"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        q().party(code("FRA"))
+            .reached_between(Stage::Proposed, date("2000"), date("2030"))
+            .count(),
+        0
+    );
+    // Orders, either way, and pages.
+    assert_eq!(
+        titles(q().order_by(Order::Title).iter()),
+        [
+            "Defence cooperation",
+            "Fisheries treaty",
+            "Logistics support",
+            "Reciprocal Provision of Supplies and Services",
+            "UNICORN mast"
+        ]
+    );
+    assert_eq!(
+        titles(q().order_by(Order::LastEvent).iter()),
+        [
+            "Fisheries treaty",
+            "Logistics support",
+            "Defence cooperation",
+            "UNICORN mast",
+            "Reciprocal Provision of Supplies and Services"
+        ]
+    );
+    let newest = || q().order_by(Order::LastEvent).descending();
+    assert_eq!(
+        titles(newest().limit(2).iter()),
+        [
+            "Reciprocal Provision of Supplies and Services",
+            "UNICORN mast"
+        ]
+    );
+    assert_eq!(
+        titles(newest().offset(2).limit(2).iter()),
+        ["Defence cooperation", "Logistics support"]
+    );
+    assert_eq!(
+        titles(newest().offset(4).limit(2).iter()),
+        ["Fisheries treaty"]
+    );
+    assert_eq!(newest().offset(9).count(), 0);
+    assert_eq!(newest().offset(3).count(), 2);
+    assert_eq!(newest().limit(3).count(), 3);
+    assert_eq!(
+        titles(q().descending().limit(1).iter()),
+        ["Logistics support"]
+    );
+    assert_eq!(
+        q().order_by(Order::Added)
+            .offset(1)
+            .limit(1)
+            .ids()
+            .collect::<Vec<_>>(),
+        [agreement_id(2)]
+    );
+    // Ids and counts agree with the agreements.
+    let ids: Vec<AgreementId> = q().party(code("IND")).ids().collect();
+    assert_eq!(ids, [1, 2, 3, 5].map(agreement_id));
+    assert_eq!(q().party(code("IND")).count(), 4);
+    assert_eq!(q().count(), 5);
+    assert_eq!(q().limit(2).count(), 2);
+    assert_eq!(q().title_contains("treaty").offset(1).count(), 0);
+}
+
+/// Titles sort ignoring case, then as written (capitals first); equal
+/// titles keep the order they were added in (and reverse it, descending).
+#[test]
+fn titles_sort_ignoring_case_and_ties_keep_their_order() {
+    let mut tracker = Tracker::new();
+    for (n, title) in [
+        (1, "beta"),
+        (2, "Alpha"),
+        (3, "alpha"),
+        (4, "Beta"),
+        (5, "beta"),
+    ] {
+        let parties = Parties::new(party("IND"), party("JPN")).unwrap();
+        tracker
+            .create(
+                Agreement::builder(title, parties).id(agreement_id(n)),
+                event(n * 10, EventKind::Proposed, "2024"),
+            )
+            .unwrap();
+    }
+    let order =
+        |query: bilateral::tracker::Query<'_>| -> Vec<AgreementId> { query.ids().collect() };
+    assert_eq!(
+        order(tracker.query().order_by(Order::Title)),
+        [2, 3, 4, 1, 5].map(agreement_id)
+    );
+    assert_eq!(
+        order(tracker.query().order_by(Order::Title).descending()),
+        [5, 1, 4, 3, 2].map(agreement_id)
+    );
+    // Every agreement's last event is on the same date: as added.
+    assert_eq!(
+        order(tracker.query().order_by(Order::LastEvent)),
+        [1, 2, 3, 4, 5].map(agreement_id)
+    );
+}
+
+#[test]
+fn query_orders_read_and_write_as_text() {
+    for order in Order::ALL {
+        assert_eq!(order.to_string().parse::<Order>().unwrap(), order);
+        let json = serde_json::to_string(&order).unwrap();
+        assert_eq!(json, format!("\"{order}\""));
+        assert_eq!(serde_json::from_str::<Order>(&json).unwrap(), order);
+    }
+    assert_eq!("Last Event".parse::<Order>().unwrap(), Order::LastEvent);
+    assert_eq!(Order::default(), Order::Added);
+    let err = "newest".parse::<Order>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown query order \"newest\": expected one of added, title, last-event"
+    );
 }

@@ -8,6 +8,7 @@
 //! `PROPTEST_CASES=100000 cargo test --test tracker_props` runs many more
 //! cases than the default.
 
+use bilateral::tracker::Order;
 use bilateral::{
     Agreement, AgreementId, Change, Context, Event, EventDate, EventId, EventKind, FixedClock,
     InstrumentKind, Parties, Party, PartyCode, Policy, Stage, SubjectArea, Tracker,
@@ -100,25 +101,48 @@ struct Q {
     between: Option<(Ymd, Ymd)>,
     instrument: Option<usize>,
     title: Option<&'static str>,
+    any_party: Option<Vec<usize>>,
+    any_area: Option<Vec<usize>>,
+    any_stage: Option<Vec<usize>>,
+    reached: Option<(usize, Ymd, Ymd)>,
+    /// Order (0 added, 1 title, 2 last event), descending, offset, limit.
+    page: (usize, bool, usize, Option<usize>),
 }
 
 fn query() -> impl Strategy<Value = Q> {
     (
-        prop::option::of(0..5usize),
-        prop::option::of((0..5usize, 0..5usize)),
-        // 4: no subject area (`unclassified`).
-        prop::option::of(0..5usize),
-        prop::option::of(0..6usize),
-        prop::option::weighted(0.3, (date_strategy(), 0..6usize, 0..3usize)),
-        prop::option::of((date_strategy(), date_strategy())),
-        prop::option::weighted(0.3, 0..3usize),
-        prop::option::weighted(
-            0.3,
-            prop::sample::select(vec!["pact", "MOU", "agreement", "énergie", "x"]),
+        (
+            prop::option::of(0..5usize),
+            prop::option::of((0..5usize, 0..5usize)),
+            // 4: no subject area (`unclassified`).
+            prop::option::of(0..5usize),
+            prop::option::of(0..6usize),
+            prop::option::weighted(0.3, (date_strategy(), 0..6usize, 0..3usize)),
+            prop::option::of((date_strategy(), date_strategy())),
+            prop::option::weighted(0.3, 0..3usize),
+            prop::option::weighted(
+                0.3,
+                prop::sample::select(vec!["pact", "MOU", "agreement", "énergie", "x"]),
+            ),
+        ),
+        (
+            prop::option::weighted(0.3, prop::collection::vec(0..5usize, 0..3)),
+            prop::option::weighted(0.3, prop::collection::vec(0..4usize, 0..3)),
+            prop::option::weighted(0.3, prop::collection::vec(0..6usize, 0..3)),
+            prop::option::weighted(0.3, (0..6usize, date_strategy(), date_strategy())),
+            (
+                0..3usize,
+                any::<bool>(),
+                prop::sample::select(vec![0usize, 0, 1, 3]),
+                prop::option::weighted(0.3, 0..4usize),
+            ),
         ),
     )
         .prop_map(
-            |(party, pair, area, stage, stage_on, between, instrument, title)| Q {
+            |(
+                (party, pair, area, stage, stage_on, between, instrument, title),
+                (any_party, any_area, any_stage, reached, page),
+            )| Q {
                 party,
                 pair,
                 area,
@@ -127,6 +151,11 @@ fn query() -> impl Strategy<Value = Q> {
                 between,
                 instrument,
                 title,
+                any_party,
+                any_area,
+                any_stage,
+                reached,
+                page,
             },
         )
 }
@@ -175,6 +204,49 @@ fn matches(a: &Agreement, q: &Q) -> bool {
         && q.instrument.is_none_or(|i| a.instrument() == instrument(i))
         && q.title
             .is_none_or(|t| a.title().to_lowercase().contains(&t.to_lowercase()))
+        && q.any_party
+            .as_ref()
+            .is_none_or(|ps| ps.iter().any(|p| a.parties().contains(code(*p))))
+        && q.any_area
+            .as_ref()
+            .is_none_or(|areas| areas.iter().any(|i| a.subjects().contains(&AREAS[*i])))
+        && q.any_stage
+            .as_ref()
+            .is_none_or(|stages| stages.iter().any(|s| a.stage() == Stage::ALL[*s]))
+        && q.reached.is_none_or(|(s, from, to)| {
+            let (first, last) = (date_of(from).start(), date_of(to).end());
+            a.history().any(|e| {
+                e.kind().stage() == Some(Stage::ALL[s])
+                    && e.date().start() >= first
+                    && e.date().end() <= last
+            })
+        })
+}
+
+/// The brute-force answer in the query's order and page.
+fn expected(tracker: &Tracker, q: &Q) -> Vec<AgreementId> {
+    let mut found: Vec<&Agreement> = tracker.iter().filter(|a| matches(a, q)).collect();
+    let (order, descending, offset, limit) = q.page;
+    match order {
+        1 => found.sort_by(|a, b| {
+            (a.title().to_lowercase(), a.title()).cmp(&(b.title().to_lowercase(), b.title()))
+        }),
+        2 => found.sort_by_key(|a| {
+            a.history()
+                .next_back()
+                .map(|e| (e.date().start(), e.date().end()))
+        }),
+        _ => {}
+    }
+    if descending {
+        found.reverse();
+    }
+    found
+        .into_iter()
+        .skip(offset)
+        .take(limit.unwrap_or(usize::MAX))
+        .map(Agreement::id)
+        .collect()
 }
 
 fn run(tracker: &Tracker, q: &Q) -> Vec<AgreementId> {
@@ -211,7 +283,30 @@ fn run(tracker: &Tracker, q: &Q) -> Vec<AgreementId> {
     if let Some(t) = q.title {
         query = query.title_contains(t);
     }
-    query.iter().map(Agreement::id).collect()
+    if let Some(ps) = &q.any_party {
+        query = query.any_party(ps.iter().map(|p| code(*p)));
+    }
+    if let Some(areas) = &q.any_area {
+        query = query.any_subject(areas.iter().map(|i| AREAS[*i].clone()));
+    }
+    if let Some(stages) = &q.any_stage {
+        query = query.any_stage(stages.iter().map(|s| Stage::ALL[*s]));
+    }
+    if let Some((s, from, to)) = q.reached {
+        query = query.reached_between(Stage::ALL[s], date_of(from), date_of(to));
+    }
+    let (order, descending, offset, limit) = q.page;
+    query = query.order_by(Order::ALL[order]).offset(offset);
+    if descending {
+        query = query.descending();
+    }
+    if let Some(limit) = limit {
+        query = query.limit(limit);
+    }
+    let ids: Vec<AgreementId> = query.iter().map(Agreement::id).collect();
+    assert_eq!(query.ids().collect::<Vec<_>>(), ids);
+    assert_eq!(query.count(), ids.len(), "count of {q:?}");
+    ids
 }
 
 proptest! {
@@ -279,8 +374,7 @@ proptest! {
             }
         }
         for q in &queries {
-            let expected: Vec<AgreementId> = tracker.iter().filter(|a| matches(a, q)).map(Agreement::id).collect();
-            prop_assert_eq!(run(&tracker, q), expected, "query {:?}", q);
+            prop_assert_eq!(run(&tracker, q), expected(&tracker, q), "query {:?}", q);
         }
         let mut by_stage = [0usize; 6];
         for agreement in tracker.iter() {
