@@ -389,7 +389,8 @@ pub mod tracker;
 pub mod typed;
 
 pub use agreement::{
-    Agreement, AgreementBuilder, Change, Context, Entry, Observer, Receipt, StageChange, Timeline,
+    Agreement, AgreementBuilder, Change, Context, Entry, Observer, Receipt, RefusedChange,
+    StageChange, Timeline,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind};

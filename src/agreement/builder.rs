@@ -114,9 +114,22 @@ impl AgreementBuilder {
         first: Event,
     ) -> Result<Agreement, AgreementError> {
         let now = context.clock().now();
-        let (agreement, receipt) = self.header()?.open(context.policy(), now, first, true)?;
-        context.notify(&agreement, &receipt);
-        Ok(agreement)
+        let tried = context.observer().map(|_| Change::Record(first.clone()));
+        match self
+            .header()
+            .and_then(|header| header.open(context.policy(), now, first, true))
+        {
+            Ok((agreement, receipt)) => {
+                context.notify(&agreement, &receipt);
+                Ok(agreement)
+            }
+            Err(error) => {
+                if let Some(tried) = &tried {
+                    context.notify_refused(None, tried, &error);
+                }
+                Err(error)
+            }
+        }
     }
 
     /// The header, validated.

@@ -157,9 +157,23 @@ impl Agreement {
         change: Change,
     ) -> Result<Receipt, AgreementError> {
         let now = context.clock().now();
-        let receipt = self.apply_change(context.policy(), now, change, true)?;
-        context.notify(self, &receipt);
-        Ok(receipt)
+        if context.observer().is_none() {
+            let receipt = self.apply_change(context.policy(), now, change, true)?;
+            context.notify(self, &receipt);
+            return Ok(receipt);
+        }
+        // An observer hears of a refusal too, with the change tried.
+        let tried = change.clone();
+        match self.apply_change(context.policy(), now, change, true) {
+            Ok(receipt) => {
+                context.notify(self, &receipt);
+                Ok(receipt)
+            }
+            Err(error) => {
+                context.notify_refused(Some(self), &tried, &error);
+                Err(error)
+            }
+        }
     }
 
     /// Checks a change under `policy` (with its guards when `guards`) as of

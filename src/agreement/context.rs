@@ -8,6 +8,8 @@ use crate::model::Event;
 
 use super::Agreement;
 use super::change::Receipt;
+use super::entry::Change;
+use super::error::AgreementError;
 
 static STANDARD_POLICY: Policy = STANDARD;
 static SYSTEM_CLOCK: SystemClock = SystemClock;
@@ -119,6 +121,22 @@ impl<'a> Context<'a> {
             notify(observer, agreement, receipt);
         }
     }
+
+    /// Tells the observer, if any, of a refused change.
+    pub(crate) fn notify_refused(
+        &self,
+        agreement: Option<&Agreement>,
+        change: &Change,
+        error: &AgreementError,
+    ) {
+        if let Some(observer) = self.observer {
+            observer.change_refused(&RefusedChange {
+                agreement,
+                change,
+                error,
+            });
+        }
+    }
 }
 
 /// Tells `observer` of `receipt` if the change involves a stage change.
@@ -174,16 +192,31 @@ pub struct StageChange<'a> {
     pub receipt: &'a Receipt,
 }
 
+/// A change refused, as told to an [`Observer`]: what was tried, on what,
+/// and why it was refused.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct RefusedChange<'a> {
+    /// The agreement, unchanged by the attempt; `None` when the change
+    /// would have opened it (its first event was refused).
+    pub agreement: Option<&'a Agreement>,
+    /// The change tried (an opening is the record of its first event).
+    pub change: &'a Change,
+    /// Why it was refused.
+    pub error: &'a AgreementError,
+}
+
 /// Told of every accepted change that involves a stage-changing event: a
 /// record, a correction to or from a stage change, a retraction of one, and
-/// the opening of a record.
+/// the opening of a record; and, if it implements
+/// [`change_refused`](Observer::change_refused), of every change refused.
 ///
 /// Observers are called after the change is complete (in a tracker, after
 /// its versions and indexes too), with shared references: they cannot
-/// change the agreement, and since the change is already applied when they
-/// run, not even a panicking observer can leave it half-applied. Refused
-/// changes are not observed. Pass one in a [`Context`](crate::Context), or
-/// to [`Tracker::observe`](crate::Tracker::observe).
+/// change the agreement, and since the change is already applied (or
+/// refused) when they run, not even a panicking observer can leave it
+/// half-applied. Pass one in a [`Context`](crate::Context), or to
+/// [`Tracker::observe`](crate::Tracker::observe).
 ///
 /// Closures implement the trait:
 ///
@@ -211,6 +244,45 @@ pub struct StageChange<'a> {
 pub trait Observer: Send + Sync {
     /// Called once for each accepted change that involves a stage change.
     fn stage_changed(&self, change: &StageChange<'_>);
+
+    /// Called once for each change refused (by the policy, a guard, a
+    /// limit or a rule of the record), with the error the caller gets: an
+    /// audit of who tried what. Does nothing unless implemented.
+    ///
+    /// A tracker tells its observers of the changes its agreements refuse;
+    /// what only the tracker refuses (a stale version, an unknown or
+    /// duplicate id) is the caller's mistake and is only returned.
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use bilateral::{Agreement, Event, EventKind, Observer, Parties, Party, RefusedChange, StageChange, Tracker};
+    ///
+    /// #[derive(Default)]
+    /// struct Audit(Mutex<Vec<String>>);
+    ///
+    /// impl Observer for Audit {
+    ///     fn stage_changed(&self, change: &StageChange<'_>) {
+    ///         self.0.lock().unwrap().push(format!("accepted {}", change.event.kind()));
+    ///     }
+    ///     fn change_refused(&self, refused: &RefusedChange<'_>) {
+    ///         self.0.lock().unwrap().push(format!("refused: {}", refused.error));
+    ///     }
+    /// }
+    ///
+    /// let audit = std::sync::Arc::new(Audit::default());
+    /// let mut tracker = Tracker::new();
+    /// tracker.observe_shared(audit.clone());
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let id = tracker.create(Agreement::builder("Pact", parties), Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+    /// assert!(tracker.record(id, Event::new(EventKind::Finalised, "2024-02".parse()?)).is_err());
+    /// let log = audit.0.lock().unwrap();
+    /// assert_eq!(log[0], "accepted proposed");
+    /// assert!(log[1].contains("finalisation can only follow"), "{}", log[1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn change_refused(&self, refused: &RefusedChange<'_>) {
+        let _ = refused;
+    }
 }
 
 impl<F> Observer for F

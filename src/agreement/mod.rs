@@ -32,7 +32,7 @@ use crate::model::{
 
 pub use builder::AgreementBuilder;
 pub use change::{Placed, Receipt};
-pub use context::{Context, Observer, StageChange};
+pub use context::{Context, Observer, RefusedChange, StageChange};
 pub use entry::{Change, Entry};
 pub use error::AgreementError;
 pub use views::{AuditTrail, MermaidTimeline, StageOn, Timeline, TimelineEntry};

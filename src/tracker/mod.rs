@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::agreement::{Agreement, AgreementBuilder, AgreementError, Change, Observer, Receipt};
+use crate::agreement::{
+    Agreement, AgreementBuilder, AgreementError, Change, Observer, Receipt, RefusedChange,
+};
 use crate::clock::{Clock, SystemClock};
 
 use crate::document::{DocumentError, InTracker, Tracked, TrackerDocument};
@@ -250,6 +252,13 @@ impl Tracker {
         self.observers.push(Arc::new(observer));
     }
 
+    /// As [`observe`](Self::observe), with an observer the caller keeps a
+    /// handle to (to read what an audit gathered, say); see
+    /// [`Observer::change_refused`] for an example.
+    pub fn observe_shared(&mut self, observer: Arc<dyn Observer>) {
+        self.observers.push(observer);
+    }
+
     /// The tracker's policy.
     pub const fn policy(&self) -> &Policy {
         &self.policy
@@ -320,6 +329,23 @@ impl Tracker {
         self.slots.get(slot as usize)?.as_ref()
     }
 
+    /// Tells every observer of a refused change.
+    fn notify_refused(
+        &self,
+        agreement: Option<&Agreement>,
+        change: &Change,
+        error: &AgreementError,
+    ) {
+        let refused = RefusedChange {
+            agreement,
+            change,
+            error,
+        };
+        for observer in &self.observers {
+            observer.change_refused(&refused);
+        }
+    }
+
     /// Tells every observer of a complete change.
     fn notify(&self, slot: u32, receipt: &Receipt) {
         if self.observers.is_empty() {
@@ -360,7 +386,19 @@ impl Tracker {
         first: Event,
     ) -> Result<AgreementId, TrackerError> {
         let now = self.clock.now();
-        let (agreement, receipt) = builder.header()?.open(&self.policy, now, first, true)?;
+        let tried = (!self.observers.is_empty()).then(|| Change::Record(first.clone()));
+        let opened = builder
+            .header()
+            .and_then(|header| header.open(&self.policy, now, first, true));
+        let (agreement, receipt) = match opened {
+            Ok(opened) => opened,
+            Err(error) => {
+                if let Some(tried) = &tried {
+                    self.notify_refused(None, tried, &error);
+                }
+                return Err(error.into());
+            }
+        };
         let id = agreement.id();
         let slot = self.add(agreement, None)?;
         self.notify(slot, &receipt);
@@ -608,9 +646,24 @@ impl Tracker {
                 version: slot.version,
             });
         }
-        let receipt = slot
-            .agreement
-            .apply_change(&self.policy, now, change, true)?;
+        let tried = (!self.observers.is_empty()).then(|| change.clone());
+        let receipt = match slot.agreement.apply_change(&self.policy, now, change, true) {
+            Ok(receipt) => receipt,
+            Err(error) => {
+                if let Some(tried) = &tried {
+                    let agreement = &slot.agreement;
+                    let refused = RefusedChange {
+                        agreement: Some(agreement),
+                        change: tried,
+                        error: &error,
+                    };
+                    for observer in &self.observers {
+                        observer.change_refused(&refused);
+                    }
+                }
+                return Err(error.into());
+            }
+        };
         slot.version += 1;
         let version = slot.version;
         self.index.changed(slot_number, &slot.agreement, &receipt);

@@ -2,6 +2,7 @@
 
 mod agreement;
 mod architecture;
+mod audit;
 mod bad_input;
 mod common;
 mod concurrency;
