@@ -172,12 +172,12 @@
 //! the same workflow in both APIs and says when to use which.
 //!
 //! ```
-//! use bilateral::{Agreement, EventDate, Parties, Party, Stage, SubjectArea, Typed};
+//! use bilateral::{Agreement, Parties, Party, Stage, SubjectArea, Typed};
 //! let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
 //! let builder = Agreement::builder("UNICORN mast", parties).subject(SubjectArea::CoDevelopment);
-//! let signed = Typed::propose(builder, "2024-01".parse::<EventDate>()?)?
-//!     .deliberate("2024-06".parse::<EventDate>()?)?
-//!     .sign_moi("2024-11-15".parse::<EventDate>()?)?;
+//! let signed = Typed::propose(builder, "2024-01")?
+//!     .deliberate("2024-06")?
+//!     .sign_moi("2024-11-15")?;
 //! assert_eq!(signed.stage(), Stage::MoiSigned);
 //! // signed.deliberate(...) would not compile: no more rounds after an MoI.
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -38,10 +38,10 @@
 //! assert_eq!(runtime.stage(), Stage::MoiSigned);
 //!
 //! // Typed: impossible steps do not compile; dates are still checked.
-//! let proposal: Typed<Proposed> = Typed::propose(builder, "2024-01-10".parse::<bilateral::EventDate>()?)?;
+//! let proposal: Typed<Proposed> = Typed::propose(builder, "2024-01-10")?;
 //! let signed = proposal
-//!     .deliberate("2024-03-05".parse::<bilateral::EventDate>()?)?
-//!     .sign_moi("2024-11-15".parse::<bilateral::EventDate>()?)?;
+//!     .deliberate("2024-03-05")?
+//!     .sign_moi("2024-11-15")?;
 //! assert_eq!(signed.stage(), Stage::MoiSigned);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -52,8 +52,8 @@
 //! use bilateral::{Agreement, Parties, Party, SubjectArea, Typed};
 //! let parties = Parties::new(Party::state("IND", "India").unwrap(), Party::state("JPN", "Japan").unwrap()).unwrap();
 //! let builder = Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics);
-//! let proposal = Typed::propose(builder, "2024-01-10".parse::<bilateral::EventDate>().unwrap()).unwrap();
-//! let finalised = proposal.finalise("2024-02-01".parse::<bilateral::EventDate>().unwrap()); // no such method
+//! let proposal = Typed::propose(builder, "2024-01-10").unwrap();
+//! let finalised = proposal.finalise("2024-02-01"); // no such method
 //! ```
 
 use std::fmt;
@@ -105,21 +105,52 @@ markers! {
     Terminated,
 }
 
-/// What a typed move records: a date (the event gets nothing else), or an
-/// [`EventBuilder`] with the details (venue, participants, sources…). The
-/// move sets the builder's kind to its own.
+/// What a typed move records: a date (the event gets nothing else), as an
+/// [`EventDate`] or as text (`"2024-03-05"`, checked as `parse` checks it
+/// when the move is made), or an [`EventBuilder`] with the details (venue,
+/// participants, sources…). The move sets the builder's kind to its own.
+///
+/// ```
+/// use bilateral::{Agreement, Parties, Party, Stage, Typed};
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let proposal = Typed::propose(Agreement::builder("Pact", parties), "2024-01-10")?;
+/// let deliberated = proposal.deliberate("2024-03-05")?;
+/// assert_eq!(deliberated.stage(), Stage::Deliberated);
+/// // Text that is no date is refused as `parse` refuses it.
+/// let refused = deliberated.sign_moi("2024-13-01").unwrap_err();
+/// assert!(refused.to_string().contains("2024-13-01"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Occurrence(OccurrenceInner);
 
 #[derive(Debug, Clone)]
 enum OccurrenceInner {
-    Date(EventDate),
+    Date(Result<EventDate, ValueError>),
     Builder(Box<EventBuilder>),
 }
 
 impl From<EventDate> for Occurrence {
     fn from(date: EventDate) -> Self {
-        Occurrence(OccurrenceInner::Date(date))
+        Occurrence(OccurrenceInner::Date(Ok(date)))
+    }
+}
+
+impl From<&str> for Occurrence {
+    fn from(date: &str) -> Self {
+        Occurrence(OccurrenceInner::Date(date.parse()))
+    }
+}
+
+impl From<String> for Occurrence {
+    fn from(date: String) -> Self {
+        Occurrence::from(date.as_str())
+    }
+}
+
+impl From<&String> for Occurrence {
+    fn from(date: &String) -> Self {
+        Occurrence::from(date.as_str())
     }
 }
 
@@ -132,7 +163,7 @@ impl From<EventBuilder> for Occurrence {
 impl Occurrence {
     fn event(self, kind: EventKind) -> Result<Event, ValueError> {
         match self.0 {
-            OccurrenceInner::Date(date) => Ok(Event::new(kind, date)),
+            OccurrenceInner::Date(date) => Ok(Event::new(kind, date?)),
             OccurrenceInner::Builder(builder) => builder.kind(kind).build(),
         }
     }
@@ -302,7 +333,7 @@ impl<S: StageMarker> Typed<S> {
     /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea, Typed};
     /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
     /// let builder = Agreement::builder("Logistics", parties).subject(SubjectArea::Logistics);
-    /// let mut proposal = Typed::propose(builder, "2024-01-10".parse::<bilateral::EventDate>()?)?;
+    /// let mut proposal = Typed::propose(builder, "2024-01-10")?;
     /// proposal.note(Event::new(EventKind::Meeting, "2024-02-01".parse()?))?;
     /// assert!(proposal.note(Event::new(EventKind::Finalised, "2024-03-01".parse()?)).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -374,7 +405,7 @@ impl Typed<Proposed> {
     /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("PHL", "Philippines")?)?;
     /// let proposal = Typed::propose(
     ///     Agreement::builder("Cooperation", parties).subject(SubjectArea::Space),
-    ///     "2024-11".parse::<bilateral::EventDate>()?,
+    ///     "2024-11",
     /// )?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -403,13 +434,13 @@ macro_rules! moves {
                 ///
                 #[doc = concat!(
                     "```\n",
-                    "use bilateral::{Agreement, Event, EventDate, EventKind, Parties, Party, Stage, SubjectArea, Typed};\n",
+                    "use bilateral::{Agreement, Event, EventKind, Parties, Party, Stage, SubjectArea, Typed};\n",
                     "let parties = Parties::new(Party::state(\"IND\", \"India\")?, Party::state(\"JPN\", \"Japan\")?)?;\n",
                     "let agreement = Agreement::builder(\"Pact\", parties)\n",
                     "    .subject(SubjectArea::Trade)\n",
                     "    .build(Event::new(EventKind::from(Stage::", stringify!($from), "), \"2024-01-10\".parse()?))?;\n",
                     "let handle = Typed::<bilateral::typed::", stringify!($from), ">::try_from(agreement)?;\n",
-                    "let moved = handle.", stringify!($method), "(\"2024-02-01\".parse::<EventDate>()?)?;\n",
+                    "let moved = handle.", stringify!($method), "(\"2024-02-01\")?;\n",
                     "assert_eq!(moved.stage(), Stage::", stringify!($to), ");\n",
                     "# Ok::<(), Box<dyn std::error::Error>>(())\n",
                     "```",
@@ -508,7 +539,7 @@ impl std::error::Error for Mismatch {}
 ///     .build(Event::new(EventKind::MoiSigned, "2024-11-15".parse()?))?;
 /// match AnyTyped::from(agreement) {
 ///     AnyTyped::MoiSigned(signed) => {
-///         let finalised = signed.finalise("2025-01-20".parse::<bilateral::EventDate>()?)?;
+///         let finalised = signed.finalise("2025-01-20")?;
 ///         assert_eq!(finalised.stage(), bilateral::Stage::Finalised);
 ///     }
 ///     other => panic!("unexpected {other:?}"),

@@ -77,6 +77,8 @@ impl FromStr for Trigger {
         }
     }
 }
+crate::model::serde_str::try_from_str!(Trigger);
+
 
 crate::model::serde_str::serde_via_str!(
     Trigger,

@@ -44,3 +44,16 @@ pub use representative::Representative;
 pub use source::Source;
 pub use stage::{Stage, StageSet, StageSetIter};
 pub use subject::{CustomArea, SubjectArea};
+
+serde_str::try_from_str!(
+    AgreementId,
+    EventDate,
+    EventId,
+    EventKind,
+    InstrumentKind,
+    PartyCode,
+    PartyKind,
+    Precision,
+    Stage,
+    SubjectArea,
+);

@@ -184,3 +184,29 @@ macro_rules! plain_struct {
 }
 
 pub(crate) use plain_struct;
+
+/// Implements `TryFrom<&str>` and `TryFrom<String>` through `FromStr`, so
+/// that an argument typed as the value takes `"text".try_into()?`, and a
+/// generic one (`impl TryInto<T>`) takes the text itself, with the same
+/// validation and errors as `parse`.
+macro_rules! try_from_str {
+    ($($ty:ty),* $(,)?) => {$(
+        impl ::core::convert::TryFrom<&str> for $ty {
+            type Error = <$ty as ::core::str::FromStr>::Err;
+
+            fn try_from(text: &str) -> Result<Self, Self::Error> {
+                text.parse()
+            }
+        }
+
+        impl ::core::convert::TryFrom<String> for $ty {
+            type Error = <$ty as ::core::str::FromStr>::Err;
+
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                text.parse()
+            }
+        }
+    )*};
+}
+
+pub(crate) use try_from_str;

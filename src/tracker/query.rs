@@ -800,3 +800,5 @@ mod tests {
         assert!(title_contains("Ärzte ohne Grenzen Pact", "pact"));
     }
 }
+
+crate::model::serde_str::try_from_str!(Order);

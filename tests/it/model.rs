@@ -525,3 +525,40 @@ fn a_custom_subject_area_has_at_most_64_characters() {
         "{err:?}"
     );
 }
+
+/// Every value with a text form converts from `&str` and `String` as
+/// `parse` reads it, errors included: a generic argument takes text, and a
+/// typed one takes `"text".try_into()?`.
+#[test]
+fn values_convert_from_text_as_they_parse() {
+    fn same<T>(texts: &[&str])
+    where
+        T: std::str::FromStr
+            + for<'a> TryFrom<&'a str, Error = <T as std::str::FromStr>::Err>
+            + TryFrom<String, Error = <T as std::str::FromStr>::Err>
+            + PartialEq
+            + std::fmt::Debug,
+        <T as std::str::FromStr>::Err: PartialEq + std::fmt::Debug,
+    {
+        for text in texts {
+            let parsed = text.parse::<T>();
+            assert_eq!(T::try_from(*text), parsed, "{text:?}");
+            assert_eq!(T::try_from(text.to_string()), text.parse::<T>(), "{text:?}");
+        }
+    }
+    same::<EventDate>(&["2024-11-22", "2017?", "2024-13", ""]);
+    same::<PartyCode>(&["IND", "ind", "I", "INDIA-X-TOO-LONG-FOR-A-CODE"]);
+    same::<Stage>(&["moi-signed", "MoI signed", "signed"]);
+    same::<EventKind>(&["meeting", "entered-into-force", "party"]);
+    same::<InstrumentKind>(&["mou", "protocol", "pact"]);
+    same::<SubjectArea>(&["logistics", "Deep sea mining", ""]);
+    same::<Precision>(&["day", "week"]);
+    same::<PartyKind>(&["state", "organisation", "city"]);
+    same::<bilateral::AgreementId>(&["0193592c-8a2e-7c4e-9a53-3f1d2b6c0001", "1"]);
+    same::<bilateral::EventId>(&["0193592c-8a2e-7c4e-9a53-3f1d2b6c0001", "x"]);
+    same::<bilateral::tracker::Order>(&["title", "newest"]);
+    same::<bilateral::Trigger>(&["*", "finalised", "deliberated->finalised", "->"]);
+    // A typed argument takes text through `try_into`.
+    let code: PartyCode = "JPN".try_into().unwrap();
+    assert_eq!(Parties::new(india(), japan()).unwrap().other(code), Some(&india()));
+}

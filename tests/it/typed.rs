@@ -198,3 +198,39 @@ fn a_refused_move_and_a_handle_show_what_they_hold() {
     assert_ne!(before, other, "two proposals have two ids");
     assert_eq!(before, before.clone());
 }
+
+/// A move takes a date as text, checked as `parse` checks it: text that
+/// is no date is refused with the same error, and the handle comes back
+/// unchanged.
+#[test]
+fn moves_take_dates_as_text() {
+    let text = String::from("2024-03-05");
+    let deliberated = proposal().deliberate(text.as_str()).unwrap();
+    let again = deliberated.clone().deliberate(&text).unwrap();
+    assert_eq!(again.agreement().len(), 3);
+    let signed = deliberated.clone().sign_moi(String::from("2024-11-15")).unwrap();
+    assert_eq!(
+        signed.agreement().history().last().unwrap().date(),
+        date("2024-11-15")
+    );
+    for bad in ["2024-13-01", "", "tomorrow"] {
+        let refused = deliberated.clone().sign_moi(bad).unwrap_err();
+        assert_eq!(
+            refused.error,
+            TypedError::Value(bad.parse::<EventDate>().unwrap_err()),
+            "{bad:?}"
+        );
+        assert_eq!(refused.handle, deliberated);
+    }
+    let parties = Parties::new(
+        Party::state("IND", "India").unwrap(),
+        Party::state("JPN", "Japan").unwrap(),
+    )
+    .unwrap();
+    let opened = Typed::propose(Agreement::builder("Pact", parties.clone()), "2024-01").unwrap();
+    assert_eq!(opened.agreement().history().next().unwrap().date(), date("2024-01"));
+    assert_eq!(
+        Typed::propose(Agreement::builder("Pact", parties), "2024-1").unwrap_err(),
+        TypedError::Value("2024-1".parse::<EventDate>().unwrap_err())
+    );
+}
