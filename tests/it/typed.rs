@@ -210,7 +210,7 @@ fn moves_take_dates_as_text() {
     assert_eq!(again.agreement().len(), 3);
     let signed = deliberated.clone().sign_moi(String::from("2024-11-15")).unwrap();
     assert_eq!(
-        signed.agreement().history().last().unwrap().date(),
+        signed.agreement().history().next_back().unwrap().date(),
         date("2024-11-15")
     );
     for bad in ["2024-13-01", "", "tomorrow"] {
