@@ -58,10 +58,9 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
-use crate::agreement::{Agreement, AgreementBuilder, AgreementError, Change};
-use crate::clock::{Clock, SystemClock};
+use crate::agreement::{Agreement, AgreementBuilder, AgreementError};
+use crate::clock::Clock;
 use crate::lifecycle::Policy;
 use crate::model::{Event, EventBuilder, EventDate, EventKind, Stage, ValueError};
 
@@ -170,10 +169,15 @@ impl Occurrence {
 }
 
 /// An [`Agreement`] whose current stage is the type `S`.
+///
+/// Its moves are the standard lifecycle's, fixed by the type; each is also
+/// checked when it runs, under the policy and clock the agreement keeps
+/// ([`Agreement::context`]: the standard policy and the system clock
+/// unless [`with_policy`](Typed::with_policy) or
+/// [`with_clock`](Typed::with_clock), or the builder, gave others), so a
+/// stricter policy's rules and guards still refuse what they refuse.
 pub struct Typed<S: StageMarker> {
     agreement: Agreement,
-    /// `None`: the system clock, without allocating for it.
-    clock: Option<Arc<dyn Clock>>,
     stage: PhantomData<S>,
 }
 
@@ -265,11 +269,7 @@ impl<S: StageMarker> fmt::Debug for Typed<S> {
 
 impl<S: StageMarker> Clone for Typed<S> {
     fn clone(&self) -> Self {
-        Typed {
-            agreement: self.agreement.clone(),
-            clock: self.clock.clone(),
-            stage: PhantomData,
-        }
+        Typed::wrap(self.agreement.clone())
     }
 }
 
@@ -280,10 +280,9 @@ impl<S: StageMarker> PartialEq for Typed<S> {
 }
 
 impl<S: StageMarker> Typed<S> {
-    fn wrap(agreement: Agreement, clock: Option<Arc<dyn Clock>>) -> Self {
+    fn wrap(agreement: Agreement) -> Self {
         Typed {
             agreement,
-            clock,
             stage: PhantomData,
         }
     }
@@ -304,19 +303,36 @@ impl<S: StageMarker> Typed<S> {
     }
 
     /// The same handle reading time from `clock` for its moves (the system
-    /// clock by default).
+    /// clock by default); the agreement keeps it
+    /// ([`Agreement::with_clock`]).
     #[must_use]
-    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
+    pub fn with_clock(self, clock: impl Clock + 'static) -> Self {
+        Typed::wrap(self.agreement.with_clock(clock))
     }
 
-    /// Now, by the handle's clock.
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        match &self.clock {
-            Some(clock) => clock.now(),
-            None => SystemClock.now(),
-        }
+    /// The same handle checking its moves under `policy` too (the standard
+    /// policy by default); the agreement keeps it
+    /// ([`Agreement::with_policy`]). The moves stay the standard
+    /// lifecycle's: a policy that allows more adds no method, and one that
+    /// allows less refuses the move when it runs.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Parties, Party, Policy, Stage, Trigger, Typed};
+    /// use bilateral::lifecycle::BothPartiesRepresented;
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let guarded = Policy::standard().to_builder()
+    ///     .name("represented")
+    ///     .guard(Trigger::Into(Stage::Deliberated), BothPartiesRepresented)
+    ///     .build()?;
+    /// let proposal = Typed::propose(Agreement::builder("Pact", parties), "2024-01")?.with_policy(guarded);
+    /// // Deliberation without both parties represented: the guard refuses the move.
+    /// let refused = proposal.deliberate("2024-02").unwrap_err();
+    /// assert!(refused.error.refusal().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_policy(self, policy: Policy) -> Self {
+        Typed::wrap(self.agreement.with_policy(policy))
     }
 
     /// Records an informational event (meeting, statement, note, entry into
@@ -345,9 +361,7 @@ impl<S: StageMarker> Typed<S> {
                 stage: S::STAGE,
             });
         }
-        let now = self.now();
-        self.agreement
-            .apply_change(&Policy::standard(), now, Change::Record(event), true)?;
+        self.agreement.record(event)?;
         Ok(())
     }
 
@@ -362,31 +376,19 @@ impl<S: StageMarker> Typed<S> {
             Ok(event) => event,
             Err(error) => return refuse(self, error.into()),
         };
-        let now = self.now();
-        let policy = Policy::standard();
-        let change = Change::Record(event);
-        let plan =
-            match self
-                .agreement
-                .plan(&policy, (&change).into(), now.naive_utc().date(), true)
-            {
-                Ok(plan) => plan,
-                Err(error) => return refuse(self, error.into()),
-            };
         // A move that would land elsewhere (a late event placed in the past)
         // is refused too, so the type always tells the truth.
-        let landed = plan.stage();
-        if landed != T::STAGE {
-            return refuse(
+        match self.agreement.record_landing_at(event, T::STAGE) {
+            Ok(Ok(_)) => Ok(Typed::wrap(self.agreement)),
+            Ok(Err(actual)) => refuse(
                 self,
                 TypedError::Mismatch {
                     expected: T::STAGE,
-                    actual: landed,
+                    actual,
                 },
-            );
+            ),
+            Err(error) => refuse(self, error.into()),
         }
-        self.agreement.commit(change, now, plan);
-        Ok(Typed::wrap(self.agreement, self.clock))
     }
 }
 
@@ -414,7 +416,7 @@ impl Typed<Proposed> {
         occurrence: impl Into<Occurrence>,
     ) -> Result<Self, TypedError> {
         let first = occurrence.into().event(EventKind::Proposed)?;
-        Ok(Typed::wrap(builder.build(first)?, None))
+        Ok(Typed::wrap(builder.build(first)?))
     }
 }
 
@@ -493,7 +495,7 @@ impl<S: StageMarker> TryFrom<Agreement> for Typed<S> {
     /// The typed handle of an agreement whose current stage is `S`.
     fn try_from(agreement: Agreement) -> Result<Self, Mismatch> {
         if agreement.stage() == S::STAGE {
-            Ok(Typed::wrap(agreement, None))
+            Ok(Typed::wrap(agreement))
         } else {
             Err(Mismatch {
                 expected: S::STAGE,
@@ -564,14 +566,13 @@ pub enum AnyTyped {
 
 impl From<Agreement> for AnyTyped {
     fn from(agreement: Agreement) -> Self {
-        let clock = None;
         match agreement.stage() {
-            Stage::Proposed => AnyTyped::Proposed(Typed::wrap(agreement, clock)),
-            Stage::Deliberated => AnyTyped::Deliberated(Typed::wrap(agreement, clock)),
-            Stage::MoiSigned => AnyTyped::MoiSigned(Typed::wrap(agreement, clock)),
-            Stage::Finalised => AnyTyped::Finalised(Typed::wrap(agreement, clock)),
-            Stage::Withdrawn => AnyTyped::Withdrawn(Typed::wrap(agreement, clock)),
-            Stage::Terminated => AnyTyped::Terminated(Typed::wrap(agreement, clock)),
+            Stage::Proposed => AnyTyped::Proposed(Typed::wrap(agreement)),
+            Stage::Deliberated => AnyTyped::Deliberated(Typed::wrap(agreement)),
+            Stage::MoiSigned => AnyTyped::MoiSigned(Typed::wrap(agreement)),
+            Stage::Finalised => AnyTyped::Finalised(Typed::wrap(agreement)),
+            Stage::Withdrawn => AnyTyped::Withdrawn(Typed::wrap(agreement)),
+            Stage::Terminated => AnyTyped::Terminated(Typed::wrap(agreement)),
         }
     }
 }

@@ -1,16 +1,18 @@
 //! Building an agreement: its header, validated, opened with a first event.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::clock::Clock;
 use crate::lifecycle::Policy;
 use crate::model::{
     AgreementId, Collection, Event, Field, InstrumentKind, Parties, SubjectArea, limits,
 };
 
 use super::change::Receipt;
-use super::context::Context;
+use super::context::{Context, Kept};
 use super::entry::Change;
 use super::error::AgreementError;
 use super::order::InForce;
@@ -25,6 +27,7 @@ pub struct AgreementBuilder {
     instrument: InstrumentKind,
     parties: Parties,
     subjects: Vec<SubjectArea>,
+    kept: Option<Arc<Kept>>,
 }
 
 impl AgreementBuilder {
@@ -35,7 +38,34 @@ impl AgreementBuilder {
             instrument: InstrumentKind::default(),
             parties,
             subjects: Vec::new(),
+            kept: None,
         }
+    }
+
+    /// Sets the policy [`build`](Self::build) judges the first event under,
+    /// and the agreement keeps for its plain methods (by default the
+    /// standard policy); see [`Agreement::with_policy`].
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.kept = Kept::with_policy(self.kept.as_ref(), policy);
+        self
+    }
+
+    /// Sets the clock [`build`](Self::build) reads "today" from, and the
+    /// agreement keeps for its plain methods (by default the system clock);
+    /// see [`Agreement::with_clock`].
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, FixedClock, Parties, Party};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let builder = Agreement::builder("Pact", parties).clock(FixedClock::new("2020-01-01T00:00:00Z".parse()?));
+    /// // A proposal dated after the clock's today is refused.
+    /// assert!(builder.clone().build(Event::new(EventKind::Proposed, "2021".parse()?)).is_err());
+    /// assert!(builder.build(Event::new(EventKind::Proposed, "2019".parse()?)).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.kept = Kept::with_clock(self.kept.as_ref(), Arc::new(clock));
+        self
     }
 
     /// Sets the id (by default a fresh UUID v7 is made by `build`).
@@ -62,8 +92,10 @@ impl AgreementBuilder {
         self
     }
 
-    /// Creates the agreement with its first event, under the standard
-    /// policy and the system clock.
+    /// Creates the agreement with its first event, under the policy and
+    /// clock set on the builder ([`policy`](Self::policy),
+    /// [`clock`](Self::clock); by default the standard policy and the
+    /// system clock), which the agreement keeps.
     ///
     /// # Errors
     ///
@@ -84,11 +116,15 @@ impl AgreementBuilder {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn build(self, first: Event) -> Result<Agreement, AgreementError> {
-        self.build_with(&Context::standard(), first)
+        let kept = self.kept.clone();
+        self.build_with(&Kept::context(kept.as_deref()), first)
     }
 
     /// Creates the agreement with its first event, under the policy (which
     /// decides the stages a record may open at) and clock of `context`.
+    /// The agreement keeps what the builder sets
+    /// ([`policy`](Self::policy), [`clock`](Self::clock)), not the
+    /// context's.
     ///
     /// # Errors
     ///
@@ -115,11 +151,13 @@ impl AgreementBuilder {
     ) -> Result<Agreement, AgreementError> {
         let now = context.clock().now();
         let tried = context.observer().map(|_| Change::Record(first.clone()));
+        let kept = self.kept.clone();
         match self
             .header()
             .and_then(|header| header.open(context.policy(), now, first, true))
         {
-            Ok((agreement, receipt)) => {
+            Ok((mut agreement, receipt)) => {
+                agreement.keep(kept);
                 context.notify(&agreement, &receipt);
                 Ok(agreement)
             }
@@ -208,6 +246,7 @@ impl Header {
             summary: Summary::default(),
             ids: None::<Box<HashMap<_, _>>>,
             policy: policy.shared_stamp().clone(),
+            kept: None,
         };
         let receipt = agreement.apply_change(policy, now, Change::Record(first), guards)?;
         Ok((agreement, receipt))

@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::lifecycle::{Action, Judged, Policy, Proposal, Refusal, Replay, Rule};
 use crate::model::{Collection, Event, EventDate, EventId, EventKind, Stage, limits};
 
-use super::context::Context;
+use super::context::{Context, Kept};
 use super::entry::{Change, Entry};
 use super::error::AgreementError;
 use super::order::{Edit, Slot};
@@ -214,6 +214,36 @@ impl Agreement {
         let receipt = self.commit(change, now, plan);
         self.keep_under(policy);
         Ok(receipt)
+    }
+
+    /// Records `event` under the agreement's own context
+    /// ([`Agreement::context`]) if it leaves the agreement at `stage`: a
+    /// typed move. `Ok(Err(actual))` when it would leave it at `actual`
+    /// instead (dated before later stage changes); then, as on error,
+    /// nothing has changed.
+    pub(crate) fn record_landing_at(
+        &mut self,
+        event: Event,
+        stage: Stage,
+    ) -> Result<Result<Receipt, Stage>, AgreementError> {
+        let kept = self.kept.clone();
+        let context = Kept::context(kept.as_deref());
+        let policy = context.policy();
+        let now = crate::model::instant::in_range(context.clock().now())?;
+        let change = Change::Record(event).checked()?;
+        let other_table = !self.policy.get().same_table(policy.stamp());
+        if other_table {
+            self.check_history(policy)?;
+        }
+        let plan = self.plan(policy, (&change).into(), now.naive_utc().date(), true)?;
+        if plan.stage() != stage {
+            return Ok(Err(plan.stage()));
+        }
+        let receipt = self.commit(change, now, plan);
+        if other_table {
+            self.keep_under(policy);
+        }
+        Ok(Ok(receipt))
     }
 
     /// Checks a change and plans it, changing nothing.

@@ -1,6 +1,7 @@
 //! What a change is made under: a policy, a clock and an observer.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
 use crate::lifecycle::{Policy, STANDARD};
@@ -19,9 +20,14 @@ static SYSTEM_CLOCK: SystemClock = SystemClock;
 /// accepted stage change.
 ///
 /// The plain methods ([`Agreement::record`](crate::Agreement::record) and
-/// friends) use [`Context::standard`]: the standard policy and the system
-/// clock. The `_with` methods take a context, so rules and time are yours to
-/// choose.
+/// friends) use the context the agreement keeps
+/// ([`Agreement::context`](crate::Agreement::context)): the policy and
+/// clock given to its builder or to
+/// [`Agreement::with_policy`](crate::Agreement::with_policy) and
+/// [`with_clock`](crate::Agreement::with_clock), by default
+/// [`Context::standard`], the standard policy and the system clock. The
+/// `_with` methods take a context for one call, with an observer if you
+/// like.
 ///
 /// ```
 /// use bilateral::{Context, FixedClock, Policy};
@@ -158,6 +164,57 @@ pub(crate) fn notify(observer: &dyn Observer, agreement: &Agreement, receipt: &R
             event,
             receipt,
         });
+    }
+}
+
+/// The policy and clock an agreement keeps for its plain methods (each
+/// `None` for the standard policy, the system clock).
+#[derive(Clone, Default)]
+pub(crate) struct Kept {
+    pub(crate) policy: Option<Policy>,
+    pub(crate) clock: Option<Arc<dyn Clock>>,
+}
+
+impl Kept {
+    /// The context of these, or of the defaults.
+    pub(crate) fn context(kept: Option<&Kept>) -> Context<'_> {
+        let Some(kept) = kept else {
+            return Context::standard();
+        };
+        Context {
+            policy: kept.policy.as_ref().unwrap_or(&STANDARD_POLICY),
+            clock: match &kept.clock {
+                Some(clock) => &**clock,
+                None => &SYSTEM_CLOCK,
+            },
+            observer: None,
+        }
+    }
+
+    /// `kept` with another policy: none kept when both are the defaults.
+    pub(crate) fn with_policy(kept: Option<&Arc<Kept>>, policy: Policy) -> Option<Arc<Kept>> {
+        let clock = kept.and_then(|kept| kept.clock.clone());
+        let policy = (policy != STANDARD_POLICY).then_some(policy);
+        Kept::of(policy, clock)
+    }
+
+    /// `kept` with another clock.
+    pub(crate) fn with_clock(kept: Option<&Arc<Kept>>, clock: Arc<dyn Clock>) -> Option<Arc<Kept>> {
+        let policy = kept.and_then(|kept| kept.policy.clone());
+        Kept::of(policy, Some(clock))
+    }
+
+    fn of(policy: Option<Policy>, clock: Option<Arc<dyn Clock>>) -> Option<Arc<Kept>> {
+        (policy.is_some() || clock.is_some()).then(|| Arc::new(Kept { policy, clock }))
+    }
+}
+
+impl fmt::Debug for Kept {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Kept")
+            .field("policy", &self.policy.as_ref().map(Policy::name))
+            .field("clock", &self.clock.as_ref().map(|clock| clock.now()))
+            .finish()
     }
 }
 

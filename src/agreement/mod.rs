@@ -24,7 +24,9 @@ mod views;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
+use crate::clock::Clock;
 use crate::lifecycle::{Action, Judged, Policy, PolicyStamp, Proposal, Refusal, Stamp, View};
 use crate::model::{
     AgreementId, Event, EventId, EventKind, InstrumentKind, Parties, Stage, SubjectArea,
@@ -41,6 +43,7 @@ pub(crate) use builder::Header;
 pub(crate) use context::notify;
 
 use change::Attempt;
+use context::Kept;
 use order::{InForce, Slot};
 
 /// One bilateral instrument being tracked: its header (id, title, kind of
@@ -132,6 +135,9 @@ pub struct Agreement {
     /// The policy whose table the history was judged under, shared with
     /// the policy: a document names it.
     policy: Stamp,
+    /// The policy and clock the plain methods use; `None` for the standard
+    /// policy and the system clock, which costs nothing to keep.
+    kept: Option<Arc<Kept>>,
 }
 
 /// The state of the history in force that validation needs at its end.
@@ -331,8 +337,9 @@ impl Agreement {
         ))
     }
 
-    /// Records `event` under the standard policy and the system clock,
-    /// placing it in the history by its date.
+    /// Records `event` under the agreement's context (the policy and clock
+    /// it keeps, by default the standard policy and the system clock: see
+    /// [`Agreement::context`]), placing it in the history by its date.
     ///
     /// # Errors
     ///
@@ -362,7 +369,8 @@ impl Agreement {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn record(&mut self, event: Event) -> Result<Receipt, AgreementError> {
-        self.record_with(&Context::standard(), event)
+        let kept = self.kept.clone();
+        self.record_with(&Kept::context(kept.as_deref()), event)
     }
 
     /// Records `event` under the policy and clock of `context`; otherwise as
@@ -400,7 +408,7 @@ impl Agreement {
     }
 
     /// Corrects the event with the same id as `corrected` (its date, kind or
-    /// details), under the standard policy and the system clock.
+    /// details), under the agreement's context ([`Agreement::context`]).
     ///
     /// The correction is a new entry: the original version stays in the
     /// audit trail with its sources. The whole resulting history is
@@ -441,7 +449,8 @@ impl Agreement {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn correct(&mut self, corrected: Event) -> Result<Receipt, AgreementError> {
-        self.correct_with(&Context::standard(), corrected)
+        let kept = self.kept.clone();
+        self.correct_with(&Kept::context(kept.as_deref()), corrected)
     }
 
     /// Corrects an event under the policy and clock of `context`; otherwise
@@ -469,8 +478,8 @@ impl Agreement {
         self.apply_with(context, Change::Correct(corrected))
     }
 
-    /// Retracts the event with this id, with a reason, under the standard
-    /// policy and the system clock.
+    /// Retracts the event with this id, with a reason, under the
+    /// agreement's context ([`Agreement::context`]).
     ///
     /// The retraction is a new entry: the event stays in the audit trail but
     /// is no longer in force.
@@ -507,7 +516,8 @@ impl Agreement {
         id: EventId,
         reason: impl Into<String>,
     ) -> Result<Receipt, AgreementError> {
-        self.retract_with(&Context::standard(), id, reason)
+        let kept = self.kept.clone();
+        self.retract_with(&Kept::context(kept.as_deref()), id, reason)
     }
 
     /// Retracts an event under the policy and clock of `context`; otherwise
@@ -565,7 +575,7 @@ impl Agreement {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn check(&self, event: &Event) -> Result<Receipt, AgreementError> {
-        self.check_with(&Context::standard(), event)
+        self.check_with(&self.context(), event)
     }
 
     /// Whether `event` could be recorded under `context`, without recording
@@ -595,6 +605,59 @@ impl Agreement {
         let today = context.clock().now().naive_utc().date();
         self.plan(context.policy(), Attempt::Record(event), today, true)
             .map(|plan| plan.receipt(self))
+    }
+
+    /// The same agreement, whose plain methods ([`record`](Self::record),
+    /// [`correct`](Self::correct), [`retract`](Self::retract),
+    /// [`check`](Self::check)) judge under `policy` from now on (the
+    /// standard policy until one is given). A history judged under another
+    /// table is checked whole under this one at the next change. In a
+    /// tracker, the tracker's policy and clock apply instead.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, FixedClock, Parties, Party, Policy};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let clock = FixedClock::new("2024-06-01T00:00:00Z".parse()?);
+    /// let mut pact = Agreement::builder("Pact", parties)
+    ///     .policy(Policy::strict())
+    ///     .clock(clock)
+    ///     .build(Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+    /// // Deterministic: "today" is the clock's, and the rules the strict policy's.
+    /// assert!(pact.record(Event::new(EventKind::Deliberated, "2024-07".parse()?)).is_err());
+    /// pact.record(Event::new(EventKind::Deliberated, "2024-05".parse()?))?;
+    /// assert_eq!(pact.entries()[1].recorded_at(), clock.now());
+    /// assert_eq!(pact.context().policy().name(), "strict");
+    /// let standard = pact.with_policy(Policy::standard());
+    /// assert_eq!(standard.context().policy().name(), "standard");
+    /// # use bilateral::Clock;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.kept = Kept::with_policy(self.kept.as_ref(), policy);
+        self
+    }
+
+    /// The same agreement, whose plain methods read "today" from `clock`
+    /// (the system clock until one is given); see
+    /// [`with_policy`](Self::with_policy).
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.kept = Kept::with_clock(self.kept.as_ref(), Arc::new(clock));
+        self
+    }
+
+    /// The context the plain methods use: the policy and clock the
+    /// agreement keeps ([`with_policy`](Self::with_policy),
+    /// [`with_clock`](Self::with_clock)), or the standard policy and the
+    /// system clock.
+    pub fn context(&self) -> Context<'_> {
+        Kept::context(self.kept.as_deref())
+    }
+
+    /// Keeps `kept` for the plain methods.
+    pub(crate) fn keep(&mut self, kept: Option<Arc<Kept>>) {
+        self.kept = kept;
     }
 
     /// Keeps the agreement under `policy`, whose table its whole history
@@ -705,6 +768,7 @@ impl Agreement {
             summary: Summary::default(),
             ids: None,
             policy: self.policy.clone(),
+            kept: self.kept.clone(),
         }
     }
 

@@ -117,7 +117,8 @@ impl AgreementDocument {
     /// The policy's transition table and entry stages apply; its guards do
     /// not. Guards judge changes as they are made, and a document records
     /// changes already judged: a guard added to a policy later must not make
-    /// yesterday's records unreadable.
+    /// yesterday's records unreadable. The agreement keeps `policy` for its
+    /// plain methods ([`Agreement::with_policy`]), guards included.
     ///
     /// # Errors
     ///
@@ -127,23 +128,24 @@ impl AgreementDocument {
     /// # Example
     ///
     /// ```
-    /// use bilateral::{Agreement, Context, Event, EventKind, Parties, Party, Policy, Stage, SubjectArea};
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, Stage, SubjectArea};
     /// use bilateral::document::AgreementDocument;
     /// let skip_moi = Policy::standard().to_builder().name("skip-moi").allow(Stage::Deliberated, Stage::Finalised).build()?;
-    /// let context = Context::standard().with_policy(&skip_moi);
     /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
     /// let mut pact = Agreement::builder("Logistics", parties)
     ///     .subject(SubjectArea::Logistics)
-    ///     .build_with(&context, Event::new(EventKind::Deliberated, "2024-01".parse()?))?;
-    /// pact.record_with(&context, Event::new(EventKind::Finalised, "2024-03".parse()?))?;
+    ///     .policy(skip_moi.clone())
+    ///     .build(Event::new(EventKind::Deliberated, "2024-01".parse()?))?;
+    /// pact.record(Event::new(EventKind::Finalised, "2024-03".parse()?))?;
     ///
     /// let doc = AgreementDocument::from(&pact);
-    /// assert!(doc.clone().into_agreement(&skip_moi).is_ok());
+    /// let loaded = doc.clone().into_agreement(&skip_moi)?;
+    /// assert_eq!(loaded.context().policy().name(), "skip-moi");
     /// assert!(doc.into_agreement(&Policy::standard()).is_err()); // the standard policy wants an MoI
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_agreement(self, policy: &Policy) -> Result<Agreement, DocumentError> {
-        read::agreement(self.0, policy, "")
+        read::agreement(self.0, policy, "").map(|agreement| agreement.with_policy(policy.clone()))
     }
 }
 

@@ -79,7 +79,6 @@ impl FromStr for Trigger {
 }
 crate::model::serde_str::try_from_str!(Trigger);
 
-
 crate::model::serde_str::serde_via_str!(
     Trigger,
     "a trigger such as \"*\", \"finalised\" or \"deliberated->finalised\""

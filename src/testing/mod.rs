@@ -306,7 +306,8 @@ impl AgreementSpec {
     }
 
     /// The agreement, built with a clock at 2030-01-01 so that fixture dates
-    /// are never in the future.
+    /// are never in the future; it keeps that clock and the policy, so its
+    /// plain methods ([`Agreement::record`]) are deterministic too.
     ///
     /// # Panics
     ///
@@ -333,17 +334,11 @@ impl AgreementSpec {
     /// # Ok::<(), bilateral::agreement::AgreementError>(())
     /// ```
     pub fn try_build(self) -> Result<Agreement, AgreementError> {
-        let clock = FixedClock::new(fixture_now());
-        let header = self.header()?;
-        let standard;
-        let policy = match &self.policy {
-            Some(policy) => policy,
-            None => {
-                standard = Policy::standard();
-                &standard
-            }
-        };
-        header.build_with(&Context::new(policy, &clock), self.first)
+        let mut header = self.header()?.clock(FixedClock::new(fixture_now()));
+        if let Some(policy) = self.policy {
+            header = header.policy(policy);
+        }
+        header.build(self.first)
     }
 
     fn header(&self) -> Result<AgreementBuilder, AgreementError> {

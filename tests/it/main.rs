@@ -6,6 +6,7 @@ mod audit;
 mod bad_input;
 mod common;
 mod concurrency;
+mod context;
 mod corrections;
 mod equality;
 mod errors;

@@ -560,5 +560,8 @@ fn values_convert_from_text_as_they_parse() {
     same::<bilateral::Trigger>(&["*", "finalised", "deliberated->finalised", "->"]);
     // A typed argument takes text through `try_into`.
     let code: PartyCode = "JPN".try_into().unwrap();
-    assert_eq!(Parties::new(india(), japan()).unwrap().other(code), Some(&india()));
+    assert_eq!(
+        Parties::new(india(), japan()).unwrap().other(code),
+        Some(&india())
+    );
 }

@@ -547,3 +547,26 @@ fn a_spec_policy_is_honoured_or_refused_never_ignored() {
         );
     }
 }
+
+/// A fixture agreement keeps the fixture clock (2030-01-01) and its spec's
+/// policy: its plain methods are deterministic.
+#[test]
+fn a_fixture_agreement_keeps_its_clock_and_policy() {
+    let mut pact = agreement().build();
+    // Late 2029 is after the real today, not after the fixture clock's.
+    pact.record(event(EventKind::Deliberated, "2029-12-31"))
+        .unwrap();
+    assert_eq!(
+        pact.entries()[1].recorded_at().to_rfc3339(),
+        "2030-01-01T00:00:00+00:00"
+    );
+    assert!(pact.record(event(EventKind::Meeting, "2030-01-02")).is_ok());
+    assert!(
+        pact.record(event(EventKind::MoiSigned, "2030-01-02"))
+            .is_err()
+    );
+    assert_eq!(
+        agreement().policy(ministry()).build().context().policy(),
+        &ministry()
+    );
+}

@@ -208,7 +208,10 @@ fn moves_take_dates_as_text() {
     let deliberated = proposal().deliberate(text.as_str()).unwrap();
     let again = deliberated.clone().deliberate(&text).unwrap();
     assert_eq!(again.agreement().len(), 3);
-    let signed = deliberated.clone().sign_moi(String::from("2024-11-15")).unwrap();
+    let signed = deliberated
+        .clone()
+        .sign_moi(String::from("2024-11-15"))
+        .unwrap();
     assert_eq!(
         signed.agreement().history().next_back().unwrap().date(),
         date("2024-11-15")
@@ -228,7 +231,10 @@ fn moves_take_dates_as_text() {
     )
     .unwrap();
     let opened = Typed::propose(Agreement::builder("Pact", parties.clone()), "2024-01").unwrap();
-    assert_eq!(opened.agreement().history().next().unwrap().date(), date("2024-01"));
+    assert_eq!(
+        opened.agreement().history().next().unwrap().date(),
+        date("2024-01")
+    );
     assert_eq!(
         Typed::propose(Agreement::builder("Pact", parties), "2024-1").unwrap_err(),
         TypedError::Value("2024-1".parse::<EventDate>().unwrap_err())
