@@ -19,6 +19,25 @@ use super::order::InForce;
 use super::{Agreement, Summary};
 
 /// Builds an [`Agreement`]; see [`Agreement::builder`].
+///
+/// Set the header (id, kind of instrument, subject areas) and, if you like,
+/// the policy and clock the agreement keeps, then open the record with its
+/// first event, which must be a stage change.
+///
+/// ```
+/// use bilateral::{Agreement, AgreementId, Event, EventKind, FixedClock, InstrumentKind, Parties, Party, Policy, Stage, SubjectArea};
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let id: AgreementId = "0193592c-8a2e-7c4e-9a53-3f1d2b6c0001".parse()?;
+/// let pact = Agreement::builder("UNICORN mast", parties)
+///     .id(id)
+///     .instrument(InstrumentKind::MemorandumOfImplementation)
+///     .subjects([SubjectArea::CoDevelopment, SubjectArea::DefenceTechnology])
+///     .policy(Policy::strict())
+///     .clock(FixedClock::new("2024-11-20T00:00:00Z".parse()?))
+///     .build(Event::new(EventKind::Proposed, "2024-11-15".parse()?))?;
+/// assert_eq!((pact.id(), pact.stage(), pact.subjects().len()), (id, Stage::Proposed, 2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AgreementBuilder {

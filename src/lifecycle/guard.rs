@@ -18,9 +18,9 @@ use super::error::PolicyError;
 /// or corrected, at its place in the history.
 ///
 /// A guard has a name, which is how it appears in serialised policies,
-/// diagrams and refusals: a refusal says `guard "cites-source" of policy
-/// "think-tank" refused it: <reason>`. Names are lower-case ASCII letters,
-/// digits and `-`.
+/// diagrams and refusals: a refusal ends `under policy "think-tank" guard
+/// "cites-source" refused it: <reason>`. Names are lower-case ASCII
+/// letters, digits and `-`.
 ///
 /// Implement the trait for your own type, or wrap a closure with
 /// [`guard_fn`]; attach it with

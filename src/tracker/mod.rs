@@ -205,7 +205,20 @@ impl Tracker {
         Self::with_policy(Policy::standard())
     }
 
-    /// An empty tracker under `policy` and the system clock.
+    /// An empty tracker under `policy` and the system clock: every
+    /// change made through it is judged by the policy's rules and guards.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, Tracker};
+    /// let mut tracker = Tracker::with_policy(Policy::strict());
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let builder = Agreement::builder("Pact", parties);
+    /// // The strict policy opens records only at proposed.
+    /// assert!(tracker.create(builder.clone(), Event::new(EventKind::Finalised, "2024".parse()?)).is_err());
+    /// tracker.create(builder, Event::new(EventKind::Proposed, "2024".parse()?))?;
+    /// assert_eq!(tracker.policy().name(), "strict");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_policy(policy: Policy) -> Self {
         Tracker {
             policy,
@@ -219,7 +232,20 @@ impl Tracker {
         }
     }
 
-    /// The same tracker reading time from `clock`.
+    /// The same tracker reading time from `clock`: "today" for dates, and
+    /// the instant each entry is recorded at.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Clock, Event, EventKind, FixedClock, Parties, Party, Tracker};
+    /// let clock = FixedClock::new("2024-11-23T09:30:00Z".parse()?);
+    /// let mut tracker = Tracker::new().with_clock(clock);
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let id = tracker.create(Agreement::builder("Pact", parties), Event::new(EventKind::Proposed, "2024-06".parse()?))?;
+    /// assert_eq!(tracker.get(id).unwrap().entries()[0].recorded_at(), clock.now());
+    /// // A stage change dated after the clock's today is refused.
+    /// assert!(tracker.record(id, Event::new(EventKind::Deliberated, "2024-12".parse()?)).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
