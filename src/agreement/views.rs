@@ -49,11 +49,11 @@ crate::model::serde_str::plain_struct! {
     /// "reached": […], "candidates": […], "qualified": …}`, a stage left out
     /// (or null) when none, and `qualified` left out when false.
     struct StageOnForm {
-        opt certain: Stage,
-        opt possible: Stage,
-        opt reached: Vec<Stage>,
-        opt candidates: Vec<Stage>,
-        opt qualified: bool,
+        opt certain: Stage as crate::model::schema::stage(),
+        opt possible: Stage as crate::model::schema::stage(),
+        opt reached: Vec<Stage> as crate::model::schema::set(crate::model::schema::stage()),
+        opt candidates: Vec<Stage> as crate::model::schema::set(crate::model::schema::stage()),
+        opt qualified: bool as crate::model::schema::boolean(),
     }
 }
 

@@ -9,57 +9,61 @@ use crate::model::serde_str::plain_struct;
 
 use crate::agreement::{Agreement, Change, Entry};
 use crate::lifecycle::Policy;
+#[cfg(feature = "schemars")]
+use crate::model::limits;
 use crate::model::{Event, Party, PartyKind, Representative, Source};
 
 plain_struct! {
     pub(crate) struct RawParty {
-        req code: String,
-        req name: String,
+        req code: String as crate::model::schema::party_code(),
+        req name: String as crate::model::schema::name(),
         /// `state` when absent.
-        opt kind: String,
+        opt kind: String as crate::model::schema::party_kind(),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawRepresentative {
-        req name: String,
-        req office: String,
-        req party: String,
+        req name: String as crate::model::schema::name(),
+        req office: String as crate::model::schema::name(),
+        req party: String as crate::model::schema::party_code(),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawSource {
-        req publisher: String,
-        req title: String,
-        opt address: String,
-        opt published: String,
+        req publisher: String as crate::model::schema::name(),
+        req title: String as crate::model::schema::title(),
+        opt address: String as crate::model::schema::address(),
+        opt published: String as crate::model::schema::date(),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawEvent {
-        req id: String,
-        req date: String,
-        req kind: String,
-        opt venue: String,
-        opt occasion: String,
-        opt summary: String,
-        opt participants: Vec<RawRepresentative>,
-        opt sources: Vec<RawSource>,
+        req id: String as crate::model::schema::uuid(),
+        req date: String as crate::model::schema::date(),
+        req kind: String as crate::model::schema::event_kind(),
+        opt venue: String as crate::model::schema::name(),
+        opt occasion: String as crate::model::schema::name(),
+        opt summary: String as crate::model::schema::summary(),
+        opt participants: Vec<RawRepresentative>
+            as crate::model::schema::list_of::<RawRepresentative>(limits::MAX_PARTICIPANTS),
+        opt sources: Vec<RawSource>
+            as crate::model::schema::list_of::<RawSource>(limits::MAX_SOURCES),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawRetraction {
-        req id: String,
-        req reason: String,
+        req id: String as crate::model::schema::uuid(),
+        req reason: String as crate::model::schema::reason(),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawEntry {
-        req recorded_at: String,
+        req recorded_at: String as crate::model::schema::instant(),
         opt record: RawEvent,
         opt correct: RawEvent,
         opt retract: RawRetraction,
@@ -68,58 +72,62 @@ plain_struct! {
 
 plain_struct! {
     pub(crate) struct RawAgreement {
-        req format: u32,
+        req format: u32 as crate::model::schema::format(super::FORMAT_VERSION),
         /// Absent inside a tracker document (its agreements are kept under
         /// the tracker's policy) and in format 1.
         opt policy: RawStamp,
-        req id: String,
-        req title: String,
+        req id: String as crate::model::schema::uuid(),
+        req title: String as crate::model::schema::title(),
         /// `agreement` when absent.
-        opt instrument: String,
-        req parties: Vec<RawParty>,
-        req subjects: Vec<String>,
-        req entries: Vec<RawEntry>,
+        opt instrument: String as crate::model::schema::instrument(),
+        req parties: Vec<RawParty> as crate::model::schema::pair_of::<RawParty>(),
+        req subjects: Vec<String> as crate::model::schema::list(crate::model::schema::subject(), limits::MAX_SUBJECTS),
+        req entries: Vec<RawEntry>
+            as crate::model::schema::non_empty_list_of::<RawEntry>(limits::MAX_ENTRIES),
     }
 }
 
 plain_struct! {
     /// The policy an agreement was kept under.
     pub(crate) struct RawStamp {
-        req name: String,
-        req fingerprint: String,
+        req name: String as crate::model::schema::name(),
+        req fingerprint: String as crate::model::schema::fingerprint(),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawPolicy {
         /// Format 1 when absent: policies were first written without one.
-        opt format: u32,
-        req name: String,
-        req entry: Vec<String>,
-        req transitions: Vec<RawTransition>,
-        opt guards: Vec<RawGuard>,
+        opt format: u32 as crate::model::schema::format(super::FORMAT_VERSION),
+        req name: String as crate::model::schema::name(),
+        req entry: Vec<String> as crate::model::schema::non_empty_set(crate::model::schema::stage()),
+        req transitions: Vec<RawTransition>
+            as crate::model::schema::list_of::<RawTransition>(limits::MAX_TRANSITIONS),
+        opt guards: Vec<RawGuard>
+            as crate::model::schema::list_of::<RawGuard>(limits::MAX_GUARDS),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawTransition {
-        req from: String,
-        req to: String,
+        req from: String as crate::model::schema::stage(),
+        req to: String as crate::model::schema::stage(),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawGuard {
-        req on: String,
-        req guard: String,
+        req on: String as crate::model::schema::trigger(),
+        req guard: String as crate::model::schema::guard_name(),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawTracker {
-        req format: u32,
+        req format: u32 as crate::model::schema::format(super::FORMAT_VERSION),
         req policy: RawPolicy,
-        req agreements: Vec<RawTracked>,
+        req agreements: Vec<RawTracked>
+            as crate::model::schema::list_of::<RawTracked>(limits::MAX_AGREEMENTS),
         opt removed: Vec<RawRemoved>,
     }
 }
@@ -127,14 +135,14 @@ plain_struct! {
 plain_struct! {
     /// The last version of a removed agreement.
     pub(crate) struct RawRemoved {
-        req id: String,
-        req version: u64,
+        req id: String as crate::model::schema::uuid(),
+        req version: u64 as crate::model::schema::version(),
     }
 }
 
 plain_struct! {
     pub(crate) struct RawTracked {
-        req version: u64,
+        req version: u64 as crate::model::schema::version(),
         req agreement: RawAgreement,
     }
 }

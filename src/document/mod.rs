@@ -56,9 +56,34 @@ use forms::{
     RawSource, RawTracked, RawTracker,
 };
 
-/// Serialises and deserialises as the plain form it wraps.
+/// Serialises and deserialises as the plain form it wraps, and has its
+/// JSON Schema (feature `schemars`).
 macro_rules! transparent {
-    ($ty:ident, $raw:ty) => {
+    ($ty:ident, $raw:ty, $title:literal) => {
+        #[cfg(feature = "schemars")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let mut schema = <$raw as schemars::JsonSchema>::json_schema(generator);
+                schema.insert("title".to_owned(), $title.into());
+                schema.insert(
+                    "description".to_owned(),
+                    format!(
+                        "A {} as the bilateral crate writes it (format {}; earlier \
+                         formats are read too). FORMAT.md documents every field and \
+                         the rules a reader checks beyond this schema.",
+                        $title, FORMAT_VERSION
+                    )
+                    .into(),
+                );
+                schema
+            }
+        }
+
         impl Serialize for $ty {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 self.0.serialize(serializer)
@@ -101,7 +126,7 @@ pub const FORMAT_VERSION: u32 = 2;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgreementDocument(RawAgreement);
 
-transparent!(AgreementDocument, RawAgreement);
+transparent!(AgreementDocument, RawAgreement, "agreement document");
 
 impl From<&Agreement> for AgreementDocument {
     fn from(agreement: &Agreement) -> Self {
@@ -183,7 +208,7 @@ impl TryFrom<AgreementDocument> for Agreement {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyDocument(RawPolicy);
 
-transparent!(PolicyDocument, RawPolicy);
+transparent!(PolicyDocument, RawPolicy, "policy document");
 
 impl From<&Policy> for PolicyDocument {
     fn from(policy: &Policy) -> Self {
@@ -233,7 +258,7 @@ impl TryFrom<PolicyDocument> for Policy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackerDocument(RawTracker);
 
-transparent!(TrackerDocument, RawTracker);
+transparent!(TrackerDocument, RawTracker, "tracker document");
 
 impl TrackerDocument {
     /// The document of `policy`, these agreements with their versions, and

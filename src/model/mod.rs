@@ -22,6 +22,8 @@ mod instrument;
 pub mod limits;
 mod party;
 mod representative;
+#[cfg(feature = "schemars")]
+pub(crate) mod schema;
 pub(crate) mod serde_str;
 mod source;
 mod stage;

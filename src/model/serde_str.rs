@@ -106,13 +106,37 @@ impl<'de> serde::Deserialize<'de> for FieldName<'de> {
 /// `opt`ional, an optional field may be left out or be null (both mean
 /// `None`) and is left out when `None`; unknown and repeated fields are
 /// refused.
+///
+/// With the `schemars` feature, the struct also gets a JSON Schema: an
+/// object of exactly these fields, each described by the schema after
+/// `as` (or by its type's own), an optional one also allowed to be null.
 macro_rules! plain_struct {
     (
         $(#[$meta:meta])*
         $vis:vis struct $name:ident {
-            $( $(#[$fmeta:meta])* $kind:ident $field:ident : $ty:ty ),* $(,)?
+            $( $(#[$fmeta:meta])* $kind:ident $field:ident : $ty:ty $(as $schema:expr)? ),* $(,)?
         }
     ) => {
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                let name = stringify!($name);
+                name.strip_prefix("Raw").unwrap_or(name).into()
+            }
+
+            fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                let _ = &generator;
+                $crate::model::schema::object(
+                    &Self::schema_name(),
+                    vec![$( (
+                        stringify!($field),
+                        $crate::model::serde_str::plain_struct!(@schema generator, $ty $(, $schema)?),
+                        $crate::model::serde_str::plain_struct!(@required $kind),
+                    ), )*],
+                )
+            }
+        }
+
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         $vis struct $name {
@@ -166,6 +190,12 @@ macro_rules! plain_struct {
             }
         }
     };
+    (@schema $generator:ident, $ty:ty) => { $generator.subschema_for::<$ty>() };
+    (@schema $generator:ident, $ty:ty, $schema:expr) => {
+        $crate::model::schema::FieldSchema::schema($schema, $generator)
+    };
+    (@required req) => { true };
+    (@required opt) => { false };
     (@type req $ty:ty) => { $ty };
     (@type opt $ty:ty) => { Option<$ty> };
     (@present req $value:expr) => { 1 };

@@ -20,6 +20,7 @@ mod observable;
 mod panics;
 mod policy;
 mod roundtrip;
+mod schema;
 mod test_autotrait;
 mod testing;
 mod time;
