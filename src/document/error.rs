@@ -118,7 +118,7 @@ pub enum DocumentError {
     },
     /// The agreement the document describes could not exist: its header
     /// breaks a rule, or an entry is refused as the same call through the
-    /// API would be.
+    /// API would be. (An invalid value is a [`DocumentError::Value`].)
     #[error("at {path}: {source}")]
     #[non_exhaustive]
     Agreement {
@@ -227,15 +227,9 @@ impl DocumentError {
     /// The invalid value behind the error, if one is.
     pub fn value(&self) -> Option<&ValueError> {
         match self {
+            // An invalid value is always reported as `Value`, with its
+            // path, never inside `Agreement` or `Policy`.
             DocumentError::Value { source, .. } => Some(source),
-            DocumentError::Agreement {
-                source: AgreementError::Value(source),
-                ..
-            } => Some(source),
-            DocumentError::Policy {
-                source: PolicyError::Value(source),
-                ..
-            } => Some(source),
             DocumentError::InvalidAgreement { source, .. } => source.value(),
             _ => None,
         }

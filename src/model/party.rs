@@ -82,7 +82,7 @@ impl PartyCode {
 
 impl fmt::Display for PartyCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -133,7 +133,7 @@ impl PartyKind {
 
 impl fmt::Display for PartyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

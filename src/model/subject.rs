@@ -180,7 +180,7 @@ impl SubjectArea {
 
 impl fmt::Display for SubjectArea {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

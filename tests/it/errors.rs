@@ -239,6 +239,31 @@ fn the_agreement_error_of_a_document_is_found_however_deep() {
         "{error}"
     );
     assert_eq!(error.path(), Some("agreements[0].agreement.entries[1]"));
+    // The document error itself says so too, at either depth.
+    let load = |doc: &serde_json::Value| {
+        Tracker::try_from(
+            serde_json::from_value::<bilateral::document::TrackerDocument>(doc.clone()).unwrap(),
+        )
+        .unwrap_err()
+    };
+    let mut refused_doc = serde_json::to_value(tracker.export()).unwrap();
+    refused_doc["agreements"][0]["agreement"]["entries"][1]["record"]["kind"] = json!("finalised");
+    let nested = load(&refused_doc);
+    assert!(matches!(
+        nested,
+        bilateral::document::DocumentError::InvalidAgreement { .. }
+    ));
+    assert_eq!(nested.refusal(), refused.refusal());
+    assert!(nested.refusal().is_some() && nested.value().is_none());
+    // An invalid value in a tracked agreement: the value, and no refusal.
+    let mut bad_date = serde_json::to_value(tracker.export()).unwrap();
+    bad_date["agreements"][0]["agreement"]["entries"][1]["record"]["date"] = json!("2024-13");
+    let nested = load(&bad_date);
+    assert!(
+        matches!(nested.value(), Some(ValueError::Date { .. })),
+        "{nested:?}"
+    );
+    assert!(nested.refusal().is_none());
     // A document error about no agreement has none.
     let mut future = serde_json::to_value(AgreementDocument::from(&agreement)).unwrap();
     future["format"] = json!(9);

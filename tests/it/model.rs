@@ -286,6 +286,29 @@ fn vocabularies_round_trip_through_text() {
         "moi".parse::<InstrumentKind>().unwrap(),
         InstrumentKind::MemorandumOfImplementation
     );
+    // Precisions, by their words.
+    for (precision, word) in [
+        (Precision::Day, "day"),
+        (Precision::Month, "month"),
+        (Precision::Year, "year"),
+    ] {
+        assert_eq!(precision.as_str(), word);
+        assert_eq!(precision.to_string(), word);
+        assert_eq!(word.parse::<Precision>().unwrap(), precision);
+        assert_eq!(format!("{precision:>6}"), format!("{word:>6}"));
+    }
+    // Words pad as text does, for tables.
+    assert_eq!(format!("[{:<12}]", Stage::MoiSigned), "[moi-signed  ]");
+    assert_eq!(format!("[{:>8}]", EventKind::Meeting), "[ meeting]");
+    assert_eq!(format!("[{:^7}]", india().code()), "[  IND  ]");
+    assert_eq!(format!("[{:<6}]", InstrumentKind::Protocol), "[protocol]");
+    assert_eq!(format!("[{:<7}]", PartyKind::State), "[state  ]");
+    assert_eq!(format!("[{:>10}]", SubjectArea::Space), "[     space]");
+    assert_eq!(format!("[{:<6}]", bilateral::tracker::Order::Title), "[title ]");
+    assert_eq!(
+        "week".parse::<Precision>().unwrap_err().to_string(),
+        "unknown precision \"week\": expected day, month or year"
+    );
 }
 
 #[test]
