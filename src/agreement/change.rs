@@ -150,8 +150,30 @@ fn is_entry_into_force(slot: &Slot) -> bool {
 }
 
 impl Agreement {
-    /// Applies a change under `context`, then tells its observer.
-    pub(crate) fn apply_with(
+    /// Applies a change (a record, a correction or a retraction) under
+    /// `context`, then tells its observer: what
+    /// [`record_with`](Agreement::record_with),
+    /// [`correct_with`](Agreement::correct_with) and
+    /// [`retract_with`](Agreement::retract_with) do, for a change held as a
+    /// value (one read from a store's log, say).
+    ///
+    /// # Errors
+    ///
+    /// The errors of the method for the change's kind. On error the
+    /// agreement is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Change, Context, Event, EventKind, Parties, Party, Stage};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mut pact = Agreement::builder("Pact", parties).build(Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+    /// let change = Change::Record(Event::new(EventKind::Deliberated, "2024-02".parse()?));
+    /// let receipt = pact.apply_with(&Context::standard(), change)?;
+    /// assert_eq!((receipt.after, pact.entries()[receipt.entry].recorded_at() <= chrono::Utc::now()), (Stage::Deliberated, true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_with(
         &mut self,
         context: &Context<'_>,
         change: Change,

@@ -1,0 +1,350 @@
+//! The suite every store passes (feature `contract`): one contract, one
+//! behaviour, for the in-memory store and each database.
+//!
+//! A store's tests give a [`Backend`]: a fresh database each call, on
+//! which writers open. [`run`] runs every check; each is also public, to
+//! run alone. The checks panic with a message on failure, as tests do.
+
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use bilateral::testing::ManualClock;
+use bilateral::{
+    Agreement, AgreementId, Clock, Event, EventId, EventKind, Parties, Party, Policy, Stage,
+    SubjectArea,
+};
+
+use crate::{Store, StoreError};
+
+/// A database to test a store on.
+pub trait Backend {
+    /// The store.
+    type Store: Store + std::fmt::Debug;
+
+    /// A writer on this database under `policy`, reading time from `clock`.
+    ///
+    /// # Errors
+    ///
+    /// What opening the store refuses.
+    fn open(&self, policy: Policy, clock: Arc<dyn Clock>) -> Result<Self::Store, StoreError>;
+
+    /// Replaces the entry of `agreement`'s row of `version` with `entry`,
+    /// as someone editing the database by hand would.
+    fn edit_by_hand(&self, agreement: AgreementId, version: u64, entry: &str);
+}
+
+/// Runs every check on fresh databases from `fresh`.
+pub fn run<B: Backend>(fresh: impl Fn() -> B) {
+    what_is_written_is_read_back(&fresh());
+    a_refused_change_writes_nothing(&fresh());
+    a_stale_writer_is_told_of_the_conflict(&fresh());
+    refresh_catches_up_with_other_writers(&fresh());
+    a_removal_is_recorded_and_ids_are_never_reused(&fresh());
+    a_history_edited_by_hand_is_refused_on_open(&fresh());
+    another_policy_is_refused_on_open(&fresh());
+}
+
+fn clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new("2025-01-01T00:00:00Z".parse().unwrap()))
+}
+
+fn parties() -> Parties {
+    Parties::new(
+        Party::state("IND", "India").unwrap(),
+        Party::state("JPN", "Japan").unwrap(),
+    )
+    .unwrap()
+}
+
+fn id(n: u128) -> AgreementId {
+    AgreementId::from_uuid(uuid_of(n))
+}
+
+fn uuid_of(n: u128) -> bilateral::uuid::Uuid {
+    bilateral::uuid::Uuid::from_u128(n)
+}
+
+fn event(n: u128, kind: EventKind, date: &str) -> Event {
+    Event::with_id(EventId::from_uuid(uuid_of(n)), kind, date.parse().unwrap())
+}
+
+/// Opens a writer, creates the Vientiane agreement with a few changes.
+fn founding<S: Store>(store: &mut S) -> AgreementId {
+    let rpss = store
+        .create(
+            Agreement::builder("Reciprocal Provision of Supplies and Services", parties())
+                .id(id(1))
+                .subject(SubjectArea::Logistics),
+            event(10, EventKind::Proposed, "2024-06"),
+        )
+        .unwrap();
+    assert_eq!(
+        store
+            .record(rpss, 1, event(11, EventKind::Deliberated, "2024-11-22"))
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .record(rpss, 2, event(12, EventKind::Meeting, "2024-11-23"))
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .correct(rpss, 3, event(12, EventKind::Meeting, "2024-11-22"))
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        store
+            .retract(rpss, 4, EventId::from_uuid(uuid_of(12)), "a duplicate")
+            .unwrap(),
+        5
+    );
+    rpss
+}
+
+/// Records, corrections and retractions are read back as written, with
+/// their versions and recorded instants.
+pub fn what_is_written_is_read_back<B: Backend>(backend: &B) {
+    let clock = clock();
+    let mut writer = backend.open(Policy::standard(), clock.clone()).unwrap();
+    let rpss = founding(&mut writer);
+    clock.advance(bilateral::chrono::Duration::hours(1));
+    let mast = writer
+        .create(
+            Agreement::builder("UNICORN mast", parties()).id(id(2)),
+            event(20, EventKind::MoiSigned, "2024-11-15"),
+        )
+        .unwrap();
+    let reader = backend.open(Policy::standard(), clock.clone()).unwrap();
+    for agreement in [rpss, mast] {
+        assert_eq!(
+            reader.tracker().get(agreement),
+            writer.tracker().get(agreement),
+            "agreement {agreement} read back"
+        );
+        assert_eq!(
+            reader.tracker().version(agreement),
+            writer.tracker().version(agreement)
+        );
+    }
+    assert_eq!(reader.tracker().version(rpss), Some(5));
+    assert_eq!(reader.tracker().len(), 2);
+    let read = reader.tracker().get(mast).unwrap();
+    assert_eq!(read.entries()[0].recorded_at(), clock.now());
+    assert_eq!(read.stage(), Stage::MoiSigned);
+    // The order agreements were created in is kept.
+    let ids: Vec<AgreementId> = reader.tracker().iter().map(Agreement::id).collect();
+    assert_eq!(ids, [rpss, mast]);
+}
+
+/// A change the core refuses is not written: read back, the store is as
+/// it was, and the error says why.
+pub fn a_refused_change_writes_nothing<B: Backend>(backend: &B) {
+    let mut writer = backend.open(Policy::standard(), clock()).unwrap();
+    let rpss = founding(&mut writer);
+    let refused = writer
+        .record(rpss, 5, event(13, EventKind::Finalised, "2024-12-01"))
+        .unwrap_err();
+    match &refused {
+        StoreError::Refused(error) => assert!(error.refusal().is_some(), "{error}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // A duplicate event id, an unknown agreement, a refused opening.
+    assert!(matches!(
+        writer.record(rpss, 5, event(11, EventKind::Meeting, "2024-12-01")),
+        Err(StoreError::Refused(_))
+    ));
+    assert!(matches!(
+        writer.record(id(99), 1, event(14, EventKind::Meeting, "2024-12-01")),
+        Err(StoreError::UnknownAgreement { .. })
+    ));
+    assert!(matches!(
+        writer.create(
+            Agreement::builder("Notes", parties()).id(id(3)),
+            event(30, EventKind::Meeting, "2024-01")
+        ),
+        Err(StoreError::Refused(_))
+    ));
+    // The same id twice.
+    assert!(matches!(
+        writer.create(
+            Agreement::builder("Again", parties()).id(rpss),
+            event(31, EventKind::Proposed, "2024-01")
+        ),
+        Err(StoreError::DuplicateAgreement { .. })
+    ));
+    assert_eq!(writer.tracker().version(rpss), Some(5));
+    let reader = backend.open(Policy::standard(), clock()).unwrap();
+    assert_eq!(reader.tracker().len(), 1);
+    assert_eq!(reader.tracker().version(rpss), Some(5));
+    assert_eq!(reader.tracker().get(rpss), writer.tracker().get(rpss));
+}
+
+/// Two writers race on one agreement: the one whose version is stale is
+/// told of the conflict with both versions, nothing is overwritten, and
+/// after a refresh its retry goes through.
+pub fn a_stale_writer_is_told_of_the_conflict<B: Backend>(backend: &B) {
+    let mut first = backend.open(Policy::standard(), clock()).unwrap();
+    let rpss = founding(&mut first);
+    let mut second = backend.open(Policy::standard(), clock()).unwrap();
+    assert_eq!(
+        first
+            .record(rpss, 5, event(13, EventKind::MoiSigned, "2024-12-01"))
+            .unwrap(),
+        6
+    );
+    let lost = second
+        .record(rpss, 5, event(14, EventKind::Withdrawn, "2024-12-02"))
+        .unwrap_err();
+    match lost {
+        StoreError::Conflict {
+            agreement,
+            expected,
+            actual,
+            ..
+        } => assert_eq!((agreement, expected, actual), (rpss, 5, 6)),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // Its own view is stale too: a change expecting its old version is a
+    // conflict with what it holds.
+    assert!(
+        second
+            .record(rpss, 4, event(14, EventKind::Withdrawn, "2024-12-02"))
+            .unwrap_err()
+            .is_conflict()
+    );
+    assert_eq!(second.refresh().unwrap(), 1);
+    assert_eq!(
+        second.tracker().get(rpss).unwrap().stage(),
+        Stage::MoiSigned
+    );
+    assert_eq!(
+        second
+            .record(rpss, 6, event(14, EventKind::Finalised, "2024-12-02"))
+            .unwrap(),
+        7
+    );
+    let reader = backend.open(Policy::standard(), clock()).unwrap();
+    let kinds: Vec<EventKind> = reader
+        .tracker()
+        .get(rpss)
+        .unwrap()
+        .history()
+        .map(Event::kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::Proposed,
+            EventKind::Deliberated,
+            EventKind::MoiSigned,
+            EventKind::Finalised
+        ]
+    );
+}
+
+/// A writer catches up with what another wrote: creations, changes and
+/// removals, in the order written, each once.
+pub fn refresh_catches_up_with_other_writers<B: Backend>(backend: &B) {
+    let mut writer = backend.open(Policy::standard(), clock()).unwrap();
+    let mut reader = backend.open(Policy::standard(), clock()).unwrap();
+    let rpss = founding(&mut writer);
+    assert_eq!(reader.refresh().unwrap(), 5);
+    assert_eq!(reader.tracker().get(rpss), writer.tracker().get(rpss));
+    assert_eq!(reader.refresh().unwrap(), 0);
+    // Its own writes are not applied twice.
+    reader
+        .record(rpss, 5, event(13, EventKind::MoiSigned, "2024-12-01"))
+        .unwrap();
+    writer.refresh().unwrap();
+    writer.remove(rpss, 6).unwrap();
+    let mast = writer
+        .create(
+            Agreement::builder("UNICORN mast", parties()).id(id(2)),
+            event(20, EventKind::MoiSigned, "2024-11-15"),
+        )
+        .unwrap();
+    assert_eq!(reader.refresh().unwrap(), 2);
+    assert!(reader.tracker().get(rpss).is_none());
+    assert_eq!(reader.tracker().version(mast), Some(1));
+    assert_eq!(reader.tracker().len(), 1);
+}
+
+/// A removal is a row of its own: the agreement is gone when read back,
+/// a change to it is a conflict, and its id is never used again.
+pub fn a_removal_is_recorded_and_ids_are_never_reused<B: Backend>(backend: &B) {
+    let mut writer = backend.open(Policy::standard(), clock()).unwrap();
+    let rpss = founding(&mut writer);
+    assert!(writer.remove(rpss, 4).unwrap_err().is_conflict());
+    writer.remove(rpss, 5).unwrap();
+    assert!(writer.tracker().get(rpss).is_none());
+    assert!(
+        writer
+            .record(rpss, 5, event(13, EventKind::Meeting, "2024-12-01"))
+            .unwrap_err()
+            .is_conflict()
+    );
+    let mut reader = backend.open(Policy::standard(), clock()).unwrap();
+    assert!(reader.tracker().is_empty());
+    assert!(matches!(
+        reader.create(
+            Agreement::builder("Again", parties()).id(rpss),
+            event(31, EventKind::Proposed, "2024-01")
+        ),
+        Err(StoreError::DuplicateAgreement { .. })
+    ));
+}
+
+/// A history edited by hand into one the core refuses is refused on
+/// open, naming the agreement and the entry.
+pub fn a_history_edited_by_hand_is_refused_on_open<B: Backend>(backend: &B) {
+    let mut writer = backend.open(Policy::standard(), clock()).unwrap();
+    let rpss = founding(&mut writer);
+    // The deliberation (version 2) becomes a finalisation.
+    let entry = serde_json::json!({
+        "recorded_at": "2025-01-01T00:00:00Z",
+        "record": {"id": uuid_of(11).to_string(), "date": "2024-11-22", "kind": "finalised"}
+    });
+    backend.edit_by_hand(rpss, 2, &entry.to_string());
+    let refused = backend.open(Policy::standard(), clock()).unwrap_err();
+    let StoreError::Invalid(error) = &refused else {
+        panic!("expected an invalid history, got {refused:?}");
+    };
+    assert_eq!(error.path(), Some("agreements[0].agreement.entries[1]"));
+    assert!(error.refusal().is_some(), "{error}");
+    assert!(refused.to_string().contains(&rpss.to_string()), "{refused}");
+    // A row that is no entry at all.
+    backend.edit_by_hand(rpss, 2, "not json");
+    assert!(matches!(
+        backend.open(Policy::standard(), clock()),
+        Err(StoreError::Unreadable { .. })
+    ));
+}
+
+/// A database written under one policy is not opened under a policy with
+/// another transition table.
+pub fn another_policy_is_refused_on_open<B: Backend>(backend: &B) {
+    let mut writer = backend.open(Policy::standard(), clock()).unwrap();
+    founding(&mut writer);
+    let skip_moi = Policy::standard()
+        .to_builder()
+        .name("skip-moi")
+        .allow(Stage::Deliberated, Stage::Finalised)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        backend.open(skip_moi, clock()),
+        Err(StoreError::OtherPolicy { .. })
+    ));
+    // A policy with the same table (renamed) is fine.
+    let renamed = Policy::standard()
+        .to_builder()
+        .name("ours")
+        .build()
+        .unwrap();
+    assert!(backend.open(renamed, clock()).is_ok());
+}

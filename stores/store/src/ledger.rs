@@ -1,0 +1,509 @@
+//! The in-memory half every store shares: a tracker, the validation of a
+//! change into the rows to write, and the rows read back into agreements.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use bilateral::chrono::{DateTime, Utc};
+use bilateral::document::{DocumentError, PolicyDocument, TrackerDocument};
+use bilateral::lifecycle::Guards;
+use bilateral::{
+    Agreement, AgreementBuilder, AgreementId, Change, Clock, Context, Entry, Event, FixedClock,
+    Policy, Tracker,
+};
+use serde_json::{Value, json};
+
+use crate::StoreError;
+
+/// A clock whose instant the ledger sets: a change read back (or applied
+/// after it was written) is judged at the instant it was first recorded.
+#[derive(Debug, Clone, Default)]
+struct Pinned(Arc<AtomicI64>);
+
+impl Pinned {
+    fn set(&self, instant: DateTime<Utc>) {
+        self.0.store(instant.timestamp_micros(), Ordering::SeqCst);
+    }
+}
+
+impl Clock for Pinned {
+    fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.0.load(Ordering::SeqCst)).unwrap_or_default()
+    }
+}
+
+/// A row of a store's log, as read back in the order written: one entry
+/// of an agreement (its first, with the agreement's header), or its
+/// removal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rows {
+    /// The agreement's id, as written.
+    pub agreement: String,
+    /// The agreement's version after the row.
+    pub version: u64,
+    /// The header (the agreement's document without its entries), on the
+    /// row of version 1.
+    pub header: Option<String>,
+    /// The entry as a document writes it; `None` for a removal.
+    pub entry: Option<String>,
+}
+
+/// A creation validated: the rows to write, then
+/// [`Ledger::commit_create`].
+#[derive(Debug, Clone)]
+pub struct Created {
+    agreement: Agreement,
+    /// The agreement's id.
+    pub id: AgreementId,
+    /// The header row: the agreement's document without its entries.
+    pub header: String,
+    /// The first entry, as a document writes it.
+    pub entry: String,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A change validated: the row to write, then [`Ledger::commit`].
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    agreement: Agreement,
+    change: Change,
+    /// The agreement.
+    pub id: AgreementId,
+    /// The version the change expects.
+    pub expected: u64,
+    /// The version the change makes: `expected + 1`.
+    pub version: u64,
+    /// The kind of change: `record`, `correct` or `retract`.
+    pub action: &'static str,
+    /// The entry, as a document writes it.
+    pub entry: String,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A removal validated: the row to write, then
+/// [`Ledger::commit_remove`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    /// The agreement.
+    pub id: AgreementId,
+    /// The version the removal expects.
+    pub expected: u64,
+    /// The removal's row version: `expected + 1`.
+    pub version: u64,
+    /// When it was removed.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The in-memory half of a store: the tracker the store's rows rebuild,
+/// the policy and the clock changes are judged under.
+///
+/// A store writes a change in three steps: [`prepare`](Ledger::prepare)
+/// validates it into the row to write (nothing changes), the store writes
+/// the row in one transaction, and [`commit`](Ledger::commit) applies it
+/// to the tracker once it is durable.
+pub struct Ledger {
+    tracker: Tracker,
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+    pinned: Pinned,
+    /// Agreements removed, with the version of their removal row: an id
+    /// once held is never used again.
+    removed: HashMap<AgreementId, u64>,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger")
+            .field("policy", &self.policy.name())
+            .field("agreements", &self.tracker.len())
+            .field("removed", &self.removed.len())
+            .finish()
+    }
+}
+
+fn refused(error: impl Into<bilateral::Error>) -> StoreError {
+    StoreError::Refused(error.into())
+}
+
+fn action(change: &Change) -> &'static str {
+    match change {
+        Change::Record(_) => "record",
+        Change::Correct(_) => "correct",
+        _ => "retract",
+    }
+}
+
+impl Ledger {
+    /// An empty ledger under `policy`, reading time from `clock`.
+    pub fn new(policy: Policy, clock: Arc<dyn Clock>) -> Self {
+        let pinned = Pinned::default();
+        Ledger {
+            tracker: Tracker::with_policy(policy.clone()).with_clock(pinned.clone()),
+            policy,
+            clock,
+            pinned,
+            removed: HashMap::new(),
+        }
+    }
+
+    /// The agreements.
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The policy as a document writes it, for a store to record.
+    pub fn policy_document(&self) -> String {
+        serde_json::to_string(&PolicyDocument::from(&self.policy)).unwrap_or_default()
+    }
+
+    /// Checks that a store recorded `document` as its policy is one with
+    /// this ledger's transition table.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::OtherPolicy`] when its table differs,
+    /// [`StoreError::Unreadable`] when it is no policy document.
+    pub fn check_policy(&self, document: &str) -> Result<(), StoreError> {
+        let found: PolicyDocument =
+            serde_json::from_str(document).map_err(|error| StoreError::Unreadable {
+                agreement: "(the store's policy)".to_owned(),
+                reason: error.to_string(),
+            })?;
+        let value = serde_json::to_value(&found).unwrap_or(Value::Null);
+        let found_policy = found.into_policy(&self.guards());
+        match found_policy {
+            Ok(policy) if policy.stamp().fingerprint() == self.policy.stamp().fingerprint() => {
+                Ok(())
+            }
+            _ => Err(StoreError::OtherPolicy {
+                found: value["name"].as_str().unwrap_or_default().to_owned(),
+                given: self.policy.name().to_owned(),
+            }),
+        }
+    }
+
+    /// The guards of the ledger's policy, by name, for the loader.
+    fn guards(&self) -> Guards {
+        let mut guards = Guards::builtin();
+        for (_, guard) in self.policy.guards() {
+            if guards.get(guard.name()).is_none() {
+                let _ = guards.register_arc(Arc::clone(guard));
+            }
+        }
+        guards
+    }
+
+    /// Whether the store holds or once held `id`.
+    fn known(&self, id: AgreementId) -> bool {
+        self.tracker.contains(id) || self.removed.contains_key(&id)
+    }
+
+    /// The version `id` is at, or why a change to it cannot be made.
+    fn at_version(&self, id: AgreementId, expected: u64) -> Result<&Agreement, StoreError> {
+        let (Some(agreement), Some(version)) = (self.tracker.get(id), self.tracker.version(id))
+        else {
+            return Err(match self.removed.get(&id) {
+                Some(removed) => StoreError::Conflict {
+                    agreement: id,
+                    expected,
+                    actual: *removed,
+                },
+                None => StoreError::UnknownAgreement { agreement: id },
+            });
+        };
+        if version != expected {
+            return Err(StoreError::Conflict {
+                agreement: id,
+                expected,
+                actual: version,
+            });
+        }
+        Ok(agreement)
+    }
+
+    /// Validates a creation at the clock's now: the rows to write.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Refused`] when the core refuses it,
+    /// [`StoreError::DuplicateAgreement`] when the store holds or once held
+    /// its id.
+    pub fn prepare_create(
+        &self,
+        builder: AgreementBuilder,
+        first: Event,
+    ) -> Result<Created, StoreError> {
+        let now = self.clock.now();
+        let at_now = FixedClock::new(now);
+        let agreement = builder
+            .build_with(&Context::new(&self.policy, &at_now), first)
+            .map_err(refused)?;
+        let id = agreement.id();
+        if self.known(id) {
+            return Err(StoreError::DuplicateAgreement { agreement: id });
+        }
+        let mut header = serde_json::to_value(&agreement).map_err(StoreError::database)?;
+        let entries = header
+            .as_object_mut()
+            .and_then(|object| {
+                object.remove("policy");
+                object.remove("entries")
+            })
+            .unwrap_or(Value::Null);
+        let recorded_at = agreement.entries().first().map_or(now, Entry::recorded_at);
+        Ok(Created {
+            id,
+            header: header.to_string(),
+            entry: entries[0].to_string(),
+            recorded_at,
+            agreement,
+        })
+    }
+
+    /// Takes a creation once its rows are durable.
+    pub fn commit_create(&mut self, created: Created) {
+        let _ = self.tracker.insert(created.agreement);
+    }
+
+    /// Validates `change` to `id`, expected at version `expected`, at the
+    /// clock's now: the row to write.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] when the ledger holds another version (or
+    /// the agreement was removed), [`StoreError::UnknownAgreement`] when it
+    /// holds none, [`StoreError::Refused`] when the core refuses the change.
+    pub fn prepare(
+        &self,
+        id: AgreementId,
+        expected: u64,
+        change: Change,
+    ) -> Result<Prepared, StoreError> {
+        let mut agreement = self.at_version(id, expected)?.clone();
+        let now = self.clock.now();
+        let at_now = FixedClock::new(now);
+        let receipt = agreement
+            .apply_with(&Context::new(&self.policy, &at_now), change.clone())
+            .map_err(refused)?;
+        let entry = agreement
+            .entries()
+            .get(receipt.entry)
+            .map(|entry| serde_json::to_string(entry).unwrap_or_default())
+            .unwrap_or_default();
+        Ok(Prepared {
+            action: action(&change),
+            agreement,
+            change,
+            id,
+            expected,
+            version: expected + 1,
+            entry,
+            recorded_at: now,
+        })
+    }
+
+    /// Takes a change once its row is durable; the new version.
+    pub fn commit(&mut self, prepared: Prepared) -> u64 {
+        self.pinned.set(prepared.recorded_at);
+        let Prepared {
+            agreement,
+            change,
+            id,
+            expected,
+            version,
+            ..
+        } = prepared;
+        if self.tracker.apply(id, Some(expected), change).is_err() {
+            // Judged again, the change was refused (a guard that answers
+            // differently the second time): the row is written, so the
+            // agreement is the one first judged.
+            self.tracker.remove(id);
+            let _ = self.tracker.insert(agreement);
+        }
+        version
+    }
+
+    /// Validates the removal of `id`, expected at version `expected`.
+    ///
+    /// # Errors
+    ///
+    /// As [`prepare`](Ledger::prepare).
+    pub fn prepare_remove(&self, id: AgreementId, expected: u64) -> Result<Removal, StoreError> {
+        self.at_version(id, expected)?;
+        Ok(Removal {
+            id,
+            expected,
+            version: expected + 1,
+            recorded_at: self.clock.now(),
+        })
+    }
+
+    /// Takes a removal once its row is durable.
+    pub fn commit_remove(&mut self, removal: Removal) {
+        self.tracker.remove(removal.id);
+        self.removed.insert(removal.id, removal.version);
+    }
+
+    /// A ledger rebuilt from a store's rows, in the order they were
+    /// written, through the core's document loader.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Invalid`] naming the agreement and the entry when the
+    /// rows break a rule, [`StoreError::Unreadable`] when a row is no
+    /// document at all.
+    pub fn load(
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+        rows: impl IntoIterator<Item = Rows>,
+    ) -> Result<Ledger, StoreError> {
+        let mut ledger = Ledger::new(policy, clock);
+        // Each agreement's rows in version order, agreements in the order
+        // they were created.
+        let mut order: Vec<String> = Vec::new();
+        let mut agreements: HashMap<String, (Value, Vec<Value>, u64, bool)> = HashMap::new();
+        for row in rows {
+            let unreadable = |reason: String| StoreError::Unreadable {
+                agreement: row.agreement.clone(),
+                reason,
+            };
+            if let Some(header) = &row.header {
+                let header: Value =
+                    serde_json::from_str(header).map_err(|e| unreadable(e.to_string()))?;
+                order.push(row.agreement.clone());
+                agreements.insert(row.agreement.clone(), (header, Vec::new(), 0, false));
+            }
+            let Some((_, entries, version, removed)) = agreements.get_mut(&row.agreement) else {
+                return Err(unreadable(
+                    "a row for an agreement with no header".to_owned(),
+                ));
+            };
+            if row.version != *version + 1 || *removed {
+                return Err(unreadable(format!(
+                    "version {} follows version {}{}",
+                    row.version,
+                    version,
+                    if *removed { ", its removal" } else { "" }
+                )));
+            }
+            *version = row.version;
+            match &row.entry {
+                Some(entry) => entries
+                    .push(serde_json::from_str(entry).map_err(|e| unreadable(e.to_string()))?),
+                None => *removed = true,
+            }
+        }
+        let mut tracked = Vec::new();
+        let mut removed = Vec::new();
+        for id in &order {
+            let Some((header, entries, version, gone)) = agreements.remove(id) else {
+                continue;
+            };
+            if gone {
+                removed.push(json!({"id": id, "version": version}));
+                if let Ok(id) = id.parse() {
+                    ledger.removed.insert(id, version);
+                }
+                continue;
+            }
+            let mut document = header;
+            if let Some(object) = document.as_object_mut() {
+                object.insert("entries".to_owned(), Value::Array(entries));
+            }
+            tracked.push(json!({"version": version, "agreement": document}));
+        }
+        let policy_document = serde_json::to_value(PolicyDocument::from(&ledger.policy))
+            .map_err(StoreError::database)?;
+        let document = json!({
+            "format": bilateral::document::FORMAT_VERSION,
+            "policy": policy_document,
+            "agreements": tracked,
+            "removed": removed,
+        });
+        let document: TrackerDocument =
+            serde_json::from_value(document).map_err(|error| StoreError::Unreadable {
+                agreement: "(one of them)".to_owned(),
+                reason: error.to_string(),
+            })?;
+        let tracker = Tracker::import(document, &ledger.guards()).map_err(StoreError::Invalid)?;
+        ledger.tracker = tracker.with_clock(ledger.pinned.clone());
+        Ok(ledger)
+    }
+
+    /// Applies rows other writers wrote since this ledger last read, in
+    /// the order written; how many.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::InvalidRow`] naming the agreement and version when a
+    /// row breaks the history, [`StoreError::Unreadable`] when it is no
+    /// document. The rows before it stay applied.
+    pub fn apply_rows(
+        &mut self,
+        rows: impl IntoIterator<Item = Rows>,
+    ) -> Result<usize, StoreError> {
+        let mut applied = 0;
+        for row in rows {
+            self.apply_row(row)?;
+            applied += 1;
+        }
+        Ok(applied)
+    }
+
+    fn apply_row(&mut self, row: Rows) -> Result<(), StoreError> {
+        let unreadable = |reason: String| StoreError::Unreadable {
+            agreement: row.agreement.clone(),
+            reason,
+        };
+        let id: AgreementId = row
+            .agreement
+            .parse()
+            .map_err(|e: bilateral::model::ValueError| unreadable(e.to_string()))?;
+        let invalid = |error: bilateral::Error| StoreError::InvalidRow {
+            agreement: id,
+            version: row.version,
+            source: error,
+        };
+        let Some(entry) = &row.entry else {
+            self.tracker.remove(id);
+            self.removed.insert(id, row.version);
+            return Ok(());
+        };
+        if let Some(header) = &row.header {
+            let mut document: Value =
+                serde_json::from_str(header).map_err(|e| unreadable(e.to_string()))?;
+            let entry: Value =
+                serde_json::from_str(entry).map_err(|e| unreadable(e.to_string()))?;
+            if let Some(object) = document.as_object_mut() {
+                object.insert("entries".to_owned(), json!([entry]));
+            }
+            let document: bilateral::document::AgreementDocument =
+                serde_json::from_value(document).map_err(|e| unreadable(e.to_string()))?;
+            let agreement = document
+                .into_agreement(&self.policy)
+                .map_err(|error: DocumentError| invalid(error.into()))?;
+            self.tracker
+                .insert(agreement)
+                .map_err(|error| invalid(error.into()))?;
+            return Ok(());
+        }
+        let entry: Entry = serde_json::from_str(entry).map_err(|e| unreadable(e.to_string()))?;
+        self.pinned.set(entry.recorded_at());
+        self.tracker
+            .apply(
+                id,
+                Some(row.version.saturating_sub(1)),
+                entry.change().clone(),
+            )
+            .map_err(|error| invalid(error.into()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,239 @@
+//! A store in memory: the reference the database stores are held to.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bilateral::{
+    AgreementBuilder, AgreementId, Change, Clock, Event, Policy, SystemClock, Tracker,
+};
+
+use crate::{Ledger, Rows, Store, StoreError};
+
+/// The log several [`MemoryStore`]s share, as writers share a database.
+#[derive(Debug, Default)]
+struct Log {
+    policy: Option<String>,
+    rows: Vec<Rows>,
+    /// The version each agreement's last row made.
+    versions: HashMap<String, u64>,
+}
+
+/// Memory that several writers share, as they would share a database: open
+/// a [`MemoryStore`] on it for each.
+///
+/// ```
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy};
+/// use bilateral_store::{SharedMemory, Store};
+/// let memory = SharedMemory::new();
+/// let (mut a, mut b) = (memory.open(Policy::standard())?, memory.open(Policy::standard())?);
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let id = a.create(Agreement::builder("Logistics", parties), Event::new(EventKind::Proposed, "2024".parse()?))?;
+/// assert!(b.tracker().get(id).is_none());
+/// assert_eq!(b.refresh()?, 1);
+/// assert!(b.tracker().get(id).is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SharedMemory(Arc<Mutex<Log>>);
+
+impl SharedMemory {
+    /// Empty memory.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn log(&self) -> MutexGuard<'_, Log> {
+        // A writer that panicked mid-write wrote nothing half: each write
+        // is one push under the lock.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A store over this memory under `policy`, reading time from the
+    /// system clock.
+    ///
+    /// # Errors
+    ///
+    /// As [`open_with_clock`](SharedMemory::open_with_clock).
+    pub fn open(&self, policy: Policy) -> Result<MemoryStore, StoreError> {
+        self.open_with_clock(policy, Arc::new(SystemClock))
+    }
+
+    /// A store over this memory under `policy`, reading time from `clock`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::OtherPolicy`] when the memory was written under a
+    /// policy with another transition table, [`StoreError::Invalid`] when
+    /// its rows break a rule.
+    pub fn open_with_clock(
+        &self,
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+    ) -> Result<MemoryStore, StoreError> {
+        let log = self.log();
+        let ledger = Ledger::load(policy, clock, log.rows.iter().cloned())?;
+        if let Some(recorded) = &log.policy {
+            ledger.check_policy(recorded)?;
+        }
+        let seen = log.rows.len();
+        drop(log);
+        Ok(MemoryStore {
+            memory: self.clone(),
+            ledger,
+            seen,
+            own: HashSet::new(),
+        })
+    }
+
+    /// Replaces the entry of `agreement`'s row of `version`, as someone
+    /// editing a database by hand would: for tests of what a store refuses
+    /// to load. Whether a row was replaced.
+    pub fn edit_by_hand(&self, agreement: AgreementId, version: u64, entry: &str) -> bool {
+        let mut log = self.log();
+        let id = agreement.to_string();
+        match log
+            .rows
+            .iter_mut()
+            .find(|row| row.agreement == id && row.version == version)
+        {
+            Some(row) => {
+                row.entry = Some(entry.to_owned());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Appends `row` if the agreement is at `expected` (0: not yet
+    /// created); its position.
+    fn append(&self, row: Rows, expected: u64, policy: &str) -> Result<usize, StoreError> {
+        let mut log = self.log();
+        let actual = log.versions.get(&row.agreement).copied().unwrap_or(0);
+        if actual != expected {
+            return Err(match (expected, row.agreement.parse()) {
+                (0, Ok(agreement)) => StoreError::DuplicateAgreement { agreement },
+                (_, Ok(agreement)) => StoreError::Conflict {
+                    agreement,
+                    expected,
+                    actual,
+                },
+                (_, Err(error)) => StoreError::Refused(bilateral::Error::from(error)),
+            });
+        }
+        if log.policy.is_none() {
+            log.policy = Some(policy.to_owned());
+        }
+        log.versions.insert(row.agreement.clone(), row.version);
+        log.rows.push(row);
+        Ok(log.rows.len() - 1)
+    }
+}
+
+/// A store in memory: the reference implementation of [`Store`], with
+/// writers that share a [`SharedMemory`] as they would a database.
+#[derive(Debug)]
+pub struct MemoryStore {
+    memory: SharedMemory,
+    ledger: Ledger,
+    /// How many rows of the log this view has read.
+    seen: usize,
+    /// The positions of rows this view wrote past `seen`.
+    own: HashSet<usize>,
+}
+
+impl MemoryStore {
+    /// A store over fresh memory under `policy`.
+    pub fn new(policy: Policy) -> Self {
+        let memory = SharedMemory::new();
+        MemoryStore {
+            ledger: Ledger::new(policy, Arc::new(SystemClock)),
+            memory,
+            seen: 0,
+            own: HashSet::new(),
+        }
+    }
+
+    /// The memory this store writes to, to open more writers on it.
+    pub fn memory(&self) -> &SharedMemory {
+        &self.memory
+    }
+}
+
+impl Store for MemoryStore {
+    fn tracker(&self) -> &Tracker {
+        self.ledger.tracker()
+    }
+
+    fn create(
+        &mut self,
+        builder: AgreementBuilder,
+        first: Event,
+    ) -> Result<AgreementId, StoreError> {
+        let created = self.ledger.prepare_create(builder, first)?;
+        let row = Rows {
+            agreement: created.id.to_string(),
+            version: 1,
+            header: Some(created.header.clone()),
+            entry: Some(created.entry.clone()),
+        };
+        let position = self.memory.append(row, 0, &self.ledger.policy_document())?;
+        self.own.insert(position);
+        let id = created.id;
+        self.ledger.commit_create(created);
+        Ok(id)
+    }
+
+    fn apply(&mut self, id: AgreementId, expected: u64, change: Change) -> Result<u64, StoreError> {
+        let prepared = self.ledger.prepare(id, expected, change)?;
+        let row = Rows {
+            agreement: id.to_string(),
+            version: prepared.version,
+            header: None,
+            entry: Some(prepared.entry.clone()),
+        };
+        let position = self
+            .memory
+            .append(row, expected, &self.ledger.policy_document())?;
+        self.own.insert(position);
+        Ok(self.ledger.commit(prepared))
+    }
+
+    fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
+        let removal = self.ledger.prepare_remove(id, expected)?;
+        let row = Rows {
+            agreement: id.to_string(),
+            version: removal.version,
+            header: None,
+            entry: None,
+        };
+        let position = self
+            .memory
+            .append(row, expected, &self.ledger.policy_document())?;
+        self.own.insert(position);
+        self.ledger.commit_remove(removal);
+        Ok(())
+    }
+
+    fn refresh(&mut self) -> Result<usize, StoreError> {
+        let rows: Vec<(usize, Rows)> = {
+            let log = self.memory.log();
+            log.rows
+                .iter()
+                .enumerate()
+                .skip(self.seen)
+                .map(|(position, row)| (position, row.clone()))
+                .collect()
+        };
+        let mut applied = 0;
+        for (position, row) in rows {
+            if !self.own.remove(&position) {
+                self.ledger.apply_rows([row])?;
+                applied += 1;
+            }
+            self.seen = position + 1;
+        }
+        Ok(applied)
+    }
+}
