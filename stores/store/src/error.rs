@@ -106,6 +106,38 @@ impl StoreError {
         StoreError::Database(Box::new(error))
     }
 
+    /// A conflict: `agreement` was expected at `expected`, the store holds
+    /// `actual`.
+    pub fn conflict(agreement: AgreementId, expected: u64, actual: u64) -> Self {
+        StoreError::Conflict {
+            agreement,
+            expected,
+            actual,
+        }
+    }
+
+    /// The store holds or once held `agreement`.
+    pub fn duplicate(agreement: AgreementId) -> Self {
+        StoreError::DuplicateAgreement { agreement }
+    }
+
+    /// The database records schema version `found`, newer than this
+    /// release's.
+    pub fn newer_schema(found: u32) -> Self {
+        StoreError::NewerSchema {
+            found,
+            supported: crate::SCHEMA_VERSION,
+        }
+    }
+
+    /// A row of `agreement` (as written) the loader cannot read.
+    pub fn unreadable(agreement: impl Into<String>, reason: impl Into<String>) -> Self {
+        StoreError::Unreadable {
+            agreement: agreement.into(),
+            reason: reason.into(),
+        }
+    }
+
     /// Whether another writer's change came first: refresh and retry.
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Conflict { .. })

@@ -1,0 +1,403 @@
+//! An embedded SQLite store for `bilateral` agreements: the audit trail in
+//! one file (or in memory), through rusqlite and its bundled SQLite.
+//!
+//! The file holds a table of agreement headers and an append-only table of
+//! entries (record, correct, retract, and removals) with their recorded
+//! instants and the agreement's version after each. [`SqliteStore`] keeps
+//! the promises of [`bilateral_store::Store`]: every change is validated by
+//! the core before it is written, in one transaction as the version after
+//! the one it expects, so two writers that raced get a conflict rather
+//! than overwrite each other; opening rebuilds every agreement through the
+//! core's loader; [`refresh`](Store::refresh) catches up with other
+//! processes writing the same file.
+//!
+//! ```
+//! use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, Stage};
+//! use bilateral_sqlite::SqliteStore;
+//! use bilateral_store::Store;
+//!
+//! let dir = std::env::temp_dir().join(format!("bilateral-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir)?;
+//! let path = dir.join("agreements.db");
+//! # let _ = std::fs::remove_file(&path);
+//! let mut store = SqliteStore::open(&path, Policy::standard())?;
+//! let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+//! let id = store.create(Agreement::builder("Logistics", parties), Event::new(EventKind::Proposed, "2024-06".parse()?))?;
+//! store.record(id, 1, Event::new(EventKind::Deliberated, "2024-11-22".parse()?))?;
+//! drop(store);
+//!
+//! // Another process, later: the same agreements, rebuilt and validated.
+//! let store = SqliteStore::open(&path, Policy::standard())?;
+//! assert_eq!(store.tracker().get(id).unwrap().stage(), Stage::Deliberated);
+//! assert_eq!(store.tracker().version(id), Some(2));
+//! # drop(store);
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Durability: a file is opened in WAL mode with `synchronous = FULL`, so
+//! an acknowledged change survives the process being killed and the
+//! machine losing power; writers wait up to five seconds for one another
+//! (`busy_timeout`).
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bilateral::{
+    AgreementBuilder, AgreementId, Change, Clock, Event, Policy, SystemClock, Tracker,
+};
+use bilateral_store::{Ledger, Rows, SCHEMA_VERSION, Store, StoreError};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+
+pub use bilateral_store;
+
+/// The schema each version adds, in order: the first creates the tables.
+/// Entries and headers are never updated or deleted: triggers refuse it.
+const MIGRATIONS: &[&str] = &["CREATE TABLE agreements (
+        id TEXT PRIMARY KEY NOT NULL,
+        header TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE entries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        agreement TEXT NOT NULL REFERENCES agreements (id),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        action TEXT NOT NULL CHECK (action IN ('record', 'correct', 'retract', 'remove')),
+        recorded_at TEXT NOT NULL,
+        entry TEXT,
+        UNIQUE (agreement, version)
+     ) STRICT;
+     CREATE TRIGGER entries_are_never_updated BEFORE UPDATE ON entries
+        BEGIN SELECT RAISE(ABORT, 'bilateral: entries are append-only'); END;
+     CREATE TRIGGER entries_are_never_deleted BEFORE DELETE ON entries
+        BEGIN SELECT RAISE(ABORT, 'bilateral: entries are append-only'); END;
+     CREATE TRIGGER agreements_are_never_updated BEFORE UPDATE ON agreements
+        BEGIN SELECT RAISE(ABORT, 'bilateral: headers are append-only'); END;
+     CREATE TRIGGER agreements_are_never_deleted BEFORE DELETE ON agreements
+        BEGIN SELECT RAISE(ABORT, 'bilateral: headers are append-only'); END;"];
+
+/// Every row from `seq` on, in the order written, the header with the
+/// first.
+const ROWS_SINCE: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
+        CASE WHEN e.version = 1 THEN a.header END
+     FROM entries e JOIN agreements a ON a.id = e.agreement
+     WHERE e.seq > ?1 ORDER BY e.seq";
+
+fn database(error: rusqlite::Error) -> StoreError {
+    StoreError::database(error)
+}
+
+/// A version as SQLite stores it: versions stay below 2^53.
+fn sql_version(version: u64) -> i64 {
+    i64::try_from(version).unwrap_or(i64::MAX)
+}
+
+/// A store of agreements in a SQLite database; see the crate docs.
+#[derive(Debug)]
+pub struct SqliteStore {
+    connection: Connection,
+    ledger: Ledger,
+    /// The last row of the log this view has read.
+    seen: i64,
+    /// Rows this view wrote past `seen`.
+    own: HashSet<i64>,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the store in the file at `path` under `policy`,
+    /// reading time from the system clock.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::open_with_clock`].
+    pub fn open(path: impl AsRef<Path>, policy: Policy) -> Result<Self, StoreError> {
+        Self::open_with_clock(path, policy, Arc::new(SystemClock))
+    }
+
+    /// Opens (or creates) the store in the file at `path` under `policy`,
+    /// reading time from `clock`.
+    ///
+    /// # Errors
+    ///
+    /// - [`StoreError::NewerSchema`] when a newer release wrote the file;
+    /// - [`StoreError::OtherPolicy`] when it was written under a policy
+    ///   with another transition table;
+    /// - [`StoreError::Invalid`] or [`StoreError::Unreadable`] when its
+    ///   rows break a rule (the agreement and entry named);
+    /// - [`StoreError::Database`] when SQLite fails.
+    pub fn open_with_clock(
+        path: impl AsRef<Path>,
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
+        let connection = Connection::open(path).map_err(database)?;
+        connection
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(database)?;
+        Self::from_connection(connection, policy, clock)
+    }
+
+    /// A store in a database of its own in memory, gone when dropped.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::open_with_clock`].
+    pub fn open_in_memory(policy: Policy) -> Result<Self, StoreError> {
+        let connection = Connection::open_in_memory().map_err(database)?;
+        Self::from_connection(connection, policy, Arc::new(SystemClock))
+    }
+
+    /// A store on a connection you opened (with your own flags or
+    /// pragmas): its schema is created or migrated, and its rows loaded.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::open_with_clock`].
+    pub fn from_connection(
+        mut connection: Connection,
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
+        connection
+            .busy_timeout(Duration::from_secs(5))
+            .map_err(database)?;
+        connection
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(database)?;
+        connection
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(database)?;
+        let recorded_policy = migrate(&mut connection)?;
+        let (rows, seen) = read_rows(&connection, 0)?;
+        let ledger = Ledger::load(policy, clock, rows.into_iter().map(|(_, row)| row))?;
+        if let Some(recorded) = recorded_policy {
+            ledger.check_policy(&recorded)?;
+        }
+        Ok(SqliteStore {
+            connection,
+            ledger,
+            seen,
+            own: HashSet::new(),
+        })
+    }
+
+    /// The connection, to read the tables directly (reporting, backups).
+    /// Writing to them is refused by their triggers.
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// Writes one row in one immediate transaction if the agreement's last
+    /// row is at `expected` (0: no row yet, and then the header too).
+    fn append(
+        &mut self,
+        id: AgreementId,
+        expected: u64,
+        header: Option<&str>,
+        row: (u64, &str, &str, Option<&str>),
+    ) -> Result<(), StoreError> {
+        let (version, action, recorded_at, entry) = row;
+        let policy = self.ledger.policy_document();
+        let agreement = id.to_string();
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(database)?;
+        let actual: i64 = transaction
+            .query_row(
+                "SELECT coalesce(max(version), 0) FROM entries WHERE agreement = ?1",
+                [&agreement],
+                |row| row.get(0),
+            )
+            .map_err(database)?;
+        let actual = u64::try_from(actual).unwrap_or(0);
+        if actual != expected {
+            return Err(if expected == 0 {
+                StoreError::duplicate(id)
+            } else {
+                StoreError::conflict(id, expected, actual)
+            });
+        }
+        transaction
+            .execute(
+                "INSERT OR IGNORE INTO bilateral_meta (key, value) VALUES ('policy', ?1)",
+                [&policy],
+            )
+            .map_err(database)?;
+        if let Some(header) = header {
+            transaction
+                .execute(
+                    "INSERT INTO agreements (id, header) VALUES (?1, ?2)",
+                    params![agreement, header],
+                )
+                .map_err(|error| conflict_or(error, id, expected))?;
+        }
+        transaction
+            .execute(
+                "INSERT INTO entries (agreement, version, action, recorded_at, entry)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![agreement, sql_version(version), action, recorded_at, entry],
+            )
+            .map_err(|error| conflict_or(error, id, expected))?;
+        let seq = transaction.last_insert_rowid();
+        transaction.commit().map_err(database)?;
+        self.own.insert(seq);
+        Ok(())
+    }
+}
+
+/// A unique constraint broken by a racing writer is a conflict; anything
+/// else is the database's error.
+fn conflict_or(error: rusqlite::Error, id: AgreementId, expected: u64) -> StoreError {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::ConstraintViolation) if expected == 0 => StoreError::duplicate(id),
+        Some(ErrorCode::ConstraintViolation) => StoreError::conflict(id, expected, expected + 1),
+        _ => database(error),
+    }
+}
+
+/// Creates or migrates the schema in one transaction; the policy the
+/// database records, if any.
+fn migrate(connection: &mut Connection) -> Result<Option<String>, StoreError> {
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(database)?;
+    transaction
+        .execute_batch(
+            "CREATE TABLE IF NOT EXISTS bilateral_meta (
+                key TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL
+             ) STRICT;",
+        )
+        .map_err(database)?;
+    let found: u32 = transaction
+        .query_row(
+            "SELECT value FROM bilateral_meta WHERE key = 'schema_version'",
+            [],
+            |row| row.get::<_, String>(0),
+        )
+        .optional()
+        .map_err(database)?
+        .map_or(Ok(0), |text| {
+            text.parse().map_err(|_| {
+                StoreError::unreadable("(the schema version)", format!("{text:?} is no version"))
+            })
+        })?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::newer_schema(found));
+    }
+    for migration in MIGRATIONS.iter().skip(found as usize) {
+        transaction.execute_batch(migration).map_err(database)?;
+    }
+    transaction
+        .execute(
+            "INSERT INTO bilateral_meta (key, value) VALUES ('schema_version', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [SCHEMA_VERSION.to_string()],
+        )
+        .map_err(database)?;
+    let policy: Option<String> = transaction
+        .query_row(
+            "SELECT value FROM bilateral_meta WHERE key = 'policy'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(database)?;
+    transaction.commit().map_err(database)?;
+    Ok(policy)
+}
+
+/// Every row after `seen`, with its sequence number; the last one read.
+fn read_rows(connection: &Connection, seen: i64) -> Result<(Vec<(i64, Rows)>, i64), StoreError> {
+    let mut statement = connection.prepare_cached(ROWS_SINCE).map_err(database)?;
+    let rows = statement
+        .query_map([seen], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                Rows {
+                    agreement: row.get(1)?,
+                    version: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+                    entry: row.get(3)?,
+                    header: row.get(4)?,
+                },
+            ))
+        })
+        .map_err(database)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(database)?;
+    let last = rows.last().map_or(seen, |(seq, _)| *seq);
+    Ok((rows, last))
+}
+
+impl Store for SqliteStore {
+    fn tracker(&self) -> &Tracker {
+        self.ledger.tracker()
+    }
+
+    fn create(
+        &mut self,
+        builder: AgreementBuilder,
+        first: Event,
+    ) -> Result<AgreementId, StoreError> {
+        let created = self.ledger.prepare_create(builder, first)?;
+        let recorded_at = created.recorded_at.to_rfc3339();
+        self.append(
+            created.id,
+            0,
+            Some(&created.header),
+            (1, "record", &recorded_at, Some(&created.entry)),
+        )?;
+        let id = created.id;
+        self.ledger.commit_create(created);
+        Ok(id)
+    }
+
+    fn apply(&mut self, id: AgreementId, expected: u64, change: Change) -> Result<u64, StoreError> {
+        let prepared = self.ledger.prepare(id, expected, change)?;
+        let recorded_at = prepared.recorded_at.to_rfc3339();
+        self.append(
+            id,
+            expected,
+            None,
+            (
+                prepared.version,
+                prepared.action,
+                &recorded_at,
+                Some(&prepared.entry),
+            ),
+        )?;
+        Ok(self.ledger.commit(prepared))
+    }
+
+    fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
+        let removal = self.ledger.prepare_remove(id, expected)?;
+        let recorded_at = removal.recorded_at.to_rfc3339();
+        self.append(
+            id,
+            expected,
+            None,
+            (removal.version, "remove", &recorded_at, None),
+        )?;
+        self.ledger.commit_remove(removal);
+        Ok(())
+    }
+
+    fn refresh(&mut self) -> Result<usize, StoreError> {
+        let (rows, last) = read_rows(&self.connection, self.seen)?;
+        let mut applied = 0;
+        for (seq, row) in rows {
+            if !self.own.remove(&seq) {
+                self.ledger.apply_rows([row])?;
+                applied += 1;
+            }
+            self.seen = seq;
+        }
+        self.seen = last.max(self.seen);
+        Ok(applied)
+    }
+}
