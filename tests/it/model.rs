@@ -304,7 +304,10 @@ fn vocabularies_round_trip_through_text() {
     assert_eq!(format!("[{:<6}]", InstrumentKind::Protocol), "[protocol]");
     assert_eq!(format!("[{:<7}]", PartyKind::State), "[state  ]");
     assert_eq!(format!("[{:>10}]", SubjectArea::Space), "[     space]");
-    assert_eq!(format!("[{:<6}]", bilateral::tracker::Order::Title), "[title ]");
+    assert_eq!(
+        format!("[{:<6}]", bilateral::tracker::Order::Title),
+        "[title ]"
+    );
     assert_eq!(
         "week".parse::<Precision>().unwrap_err().to_string(),
         "unknown precision \"week\": expected day, month or year"
