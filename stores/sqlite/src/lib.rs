@@ -171,12 +171,11 @@ impl SqliteStore {
         connection
             .pragma_update(None, "foreign_keys", true)
             .map_err(database)?;
-        let recorded_policy = migrate(&mut connection)?;
+        let fresh = Ledger::new(policy.clone(), clock.clone());
+        let recorded = migrate(&mut connection, &fresh.policy_document())?;
+        fresh.check_policy(&recorded)?;
         let (rows, seen) = read_rows(&connection, 0)?;
         let ledger = Ledger::load(policy, clock, rows.into_iter().map(|(_, row)| row))?;
-        if let Some(recorded) = recorded_policy {
-            ledger.check_policy(&recorded)?;
-        }
         Ok(SqliteStore {
             connection,
             ledger,
@@ -201,7 +200,6 @@ impl SqliteStore {
         row: (u64, &str, &str, Option<&str>),
     ) -> Result<(), StoreError> {
         let (version, action, recorded_at, entry) = row;
-        let policy = self.ledger.policy_document();
         let agreement = id.to_string();
         let transaction = self
             .connection
@@ -222,12 +220,6 @@ impl SqliteStore {
                 StoreError::conflict(id, expected, actual)
             });
         }
-        transaction
-            .execute(
-                "INSERT OR IGNORE INTO bilateral_meta (key, value) VALUES ('policy', ?1)",
-                [&policy],
-            )
-            .map_err(database)?;
         if let Some(header) = header {
             transaction
                 .execute(
@@ -260,9 +252,9 @@ fn conflict_or(error: rusqlite::Error, id: AgreementId, expected: u64) -> StoreE
     }
 }
 
-/// Creates or migrates the schema in one transaction; the policy the
-/// database records, if any.
-fn migrate(connection: &mut Connection) -> Result<Option<String>, StoreError> {
+/// Creates or migrates the schema in one transaction, and records `policy`
+/// if the database records none yet; the policy it records.
+fn migrate(connection: &mut Connection, policy: &str) -> Result<String, StoreError> {
     let transaction = connection
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(database)?;
@@ -300,13 +292,18 @@ fn migrate(connection: &mut Connection) -> Result<Option<String>, StoreError> {
             [SCHEMA_VERSION.to_string()],
         )
         .map_err(database)?;
-    let policy: Option<String> = transaction
+    transaction
+        .execute(
+            "INSERT OR IGNORE INTO bilateral_meta (key, value) VALUES ('policy', ?1)",
+            [policy],
+        )
+        .map_err(database)?;
+    let policy: String = transaction
         .query_row(
             "SELECT value FROM bilateral_meta WHERE key = 'policy'",
             [],
             |row| row.get(0),
         )
-        .optional()
         .map_err(database)?;
     transaction.commit().map_err(database)?;
     Ok(policy)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use bilateral::chrono::{DateTime, Utc};
-use bilateral::document::{DocumentError, PolicyDocument, TrackerDocument};
+use bilateral::document::{DocumentError, PolicyDocument};
 use bilateral::lifecycle::Guards;
 use bilateral::{
     Agreement, AgreementBuilder, AgreementId, Change, Clock, Context, Entry, Event, FixedClock,
@@ -367,27 +367,20 @@ impl Ledger {
     ) -> Result<Ledger, StoreError> {
         let mut ledger = Ledger::new(policy, clock);
         // Each agreement's rows in version order, agreements in the order
-        // they were created.
+        // they were created: (header, entries, version, removed).
         let mut order: Vec<String> = Vec::new();
-        let mut agreements: HashMap<String, (Value, Vec<Value>, u64, bool)> = HashMap::new();
+        let mut agreements: HashMap<String, (String, Vec<String>, u64, bool)> = HashMap::new();
         for row in rows {
-            let unreadable = |reason: String| StoreError::Unreadable {
-                agreement: row.agreement.clone(),
-                reason,
-            };
-            if let Some(header) = &row.header {
-                let header: Value =
-                    serde_json::from_str(header).map_err(|e| unreadable(e.to_string()))?;
+            let unreadable = |reason: &str| StoreError::unreadable(row.agreement.clone(), reason);
+            if let Some(header) = row.header {
                 order.push(row.agreement.clone());
                 agreements.insert(row.agreement.clone(), (header, Vec::new(), 0, false));
             }
             let Some((_, entries, version, removed)) = agreements.get_mut(&row.agreement) else {
-                return Err(unreadable(
-                    "a row for an agreement with no header".to_owned(),
-                ));
+                return Err(unreadable("a row for an agreement with no header"));
             };
             if row.version != *version + 1 || *removed {
-                return Err(unreadable(format!(
+                return Err(unreadable(&format!(
                     "version {} follows version {}{}",
                     row.version,
                     version,
@@ -395,45 +388,59 @@ impl Ledger {
                 )));
             }
             *version = row.version;
-            match &row.entry {
-                Some(entry) => entries
-                    .push(serde_json::from_str(entry).map_err(|e| unreadable(e.to_string()))?),
+            match row.entry {
+                Some(entry) => entries.push(entry),
                 None => *removed = true,
             }
         }
-        let mut tracked = Vec::new();
+        // One tracker document, written as text and read as a stream by
+        // the core's loader: the rows are the document's own text.
+        let mut document = String::new();
+        document.push_str(&format!(
+            "{{\"format\":{},\"policy\":{},\"agreements\":[",
+            bilateral::document::FORMAT_VERSION,
+            ledger.policy_document()
+        ));
         let mut removed = Vec::new();
+        let mut first = true;
         for id in &order {
             let Some((header, entries, version, gone)) = agreements.remove(id) else {
                 continue;
             };
             if gone {
-                removed.push(json!({"id": id, "version": version}));
+                removed.push(format!("{{\"id\":{},\"version\":{version}}}", json!(id)));
                 if let Ok(id) = id.parse() {
                     ledger.removed.insert(id, version);
                 }
                 continue;
             }
-            let mut document = header;
-            if let Some(object) = document.as_object_mut() {
-                object.insert("entries".to_owned(), Value::Array(entries));
+            let Some(open) = header.trim_end().strip_suffix('}') else {
+                return Err(StoreError::unreadable(
+                    id.clone(),
+                    "a header that is no object",
+                ));
+            };
+            if !first {
+                document.push(',');
             }
-            tracked.push(json!({"version": version, "agreement": document}));
+            first = false;
+            document.push_str(&format!(
+                "{{\"version\":{version},\"agreement\":{open},\"entries\":["
+            ));
+            document.push_str(&entries.join(","));
+            document.push_str("]}}");
         }
-        let policy_document = serde_json::to_value(PolicyDocument::from(&ledger.policy))
-            .map_err(StoreError::database)?;
-        let document = json!({
-            "format": bilateral::document::FORMAT_VERSION,
-            "policy": policy_document,
-            "agreements": tracked,
-            "removed": removed,
-        });
-        let document: TrackerDocument =
-            serde_json::from_value(document).map_err(|error| StoreError::Unreadable {
-                agreement: "(one of them)".to_owned(),
-                reason: error.to_string(),
+        document.push_str("],\"removed\":[");
+        document.push_str(&removed.join(","));
+        document.push_str("]}");
+        let mut reader = serde_json::Deserializer::from_str(&document);
+        let tracker =
+            Tracker::load(&mut reader, &ledger.guards()).map_err(|error| match error {
+                DocumentError::Syntax { .. } => {
+                    StoreError::unreadable("(one of them)", error.to_string())
+                }
+                error => StoreError::Invalid(error),
             })?;
-        let tracker = Tracker::import(document, &ledger.guards()).map_err(StoreError::Invalid)?;
         ledger.tracker = tracker.with_clock(ledger.pinned.clone());
         Ok(ledger)
     }
