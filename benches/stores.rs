@@ -1,0 +1,194 @@
+//! The stores beside hand-written SQL for the same rows: appending an event
+//! (one transaction each, the same pragmas: WAL, synchronous FULL), and
+//! opening a store of 100,000 agreements of four entries each.
+//!
+//! Run with `cargo bench -p bilateral-benches --bench stores`. Set
+//! `BILATERAL_BENCH_STORE` (default 100000) for another number of
+//! agreements to open.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bilateral::{Agreement, AgreementId, Entry, Event, EventKind, Parties, Party, Policy};
+use bilateral_sqlite::SqliteStore;
+use bilateral_store::Store;
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use rusqlite::{Connection, TransactionBehavior, params};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bilateral-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir.join("agreements.db")
+}
+
+fn parties(n: usize) -> Parties {
+    let codes = ["IND", "JPN", "PHL", "FRA", "NOR", "USA"];
+    let a = codes[n % codes.len()];
+    let b = codes[(n + 1) % codes.len()];
+    Parties::new(Party::state(a, a).expect("party"), Party::state(b, b).expect("party"))
+        .expect("parties")
+}
+
+/// A store of `count` agreements (proposed, deliberated, two meetings),
+/// written without waiting for the disk (setup only).
+fn filled(path: &Path, count: usize) -> Vec<AgreementId> {
+    let mut store = SqliteStore::open(path, Policy::standard()).expect("a store");
+    store
+        .connection()
+        .pragma_update(None, "synchronous", "OFF")
+        .expect("a pragma");
+    let mut ids = Vec::with_capacity(count);
+    for n in 0..count {
+        let id = store
+            .create(
+                Agreement::builder(format!("Agreement {n}"), parties(n)),
+                Event::new(EventKind::Proposed, "2020-01".parse().expect("date")),
+            )
+            .expect("created");
+        store
+            .record(id, 1, Event::new(EventKind::Deliberated, "2021-03".parse().expect("date")))
+            .expect("recorded");
+        for version in 2..4 {
+            store
+                .record(id, version, Event::new(EventKind::Meeting, "2022".parse().expect("date")))
+                .expect("recorded");
+        }
+        ids.push(id);
+    }
+    ids
+}
+
+fn append(c: &mut Criterion) {
+    let mut group = c.benchmark_group("store/append");
+    group.sample_size(20).measurement_time(Duration::from_secs(8));
+
+    // The store: validate, then one transaction that checks the version
+    // and inserts the row.
+    let path = scratch("append-store");
+    let ids = filled(&path, 1000);
+    let mut store = SqliteStore::open(&path, Policy::standard()).expect("a store");
+    let mut versions = vec![4u64; ids.len()];
+    let mut next = 0;
+    group.bench_function("sqlite store", |b| {
+        b.iter(|| {
+            let at = next % ids.len();
+            next += 1;
+            let event = Event::new(EventKind::Meeting, "2023".parse().expect("date"));
+            versions[at] = store.record(ids[at], versions[at], event).expect("recorded");
+        });
+    });
+
+    // By hand: the same row (an entry's JSON, made beforehand), inserted in
+    // one transaction on a file with the same schema and pragmas.
+    let path = scratch("append-sql");
+    drop(filled(&path, 1000));
+    let mut connection = Connection::open(&path).expect("a connection");
+    connection.pragma_update(None, "journal_mode", "WAL").expect("WAL");
+    connection.pragma_update(None, "synchronous", "FULL").expect("FULL");
+    let agreements: Vec<String> = {
+        let mut statement = connection
+            .prepare("SELECT id FROM agreements ORDER BY id")
+            .expect("a statement");
+        statement
+            .query_map([], |row| row.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("ids")
+    };
+    let mut pact = Agreement::builder("Pact", parties(0))
+        .build(Event::new(EventKind::Proposed, "2020".parse().expect("date")))
+        .expect("an agreement");
+    pact.record(Event::new(EventKind::Meeting, "2023".parse().expect("date")))
+        .expect("recorded");
+    let entry: &Entry = &pact.entries()[1];
+    let entry = serde_json::to_string(entry).expect("an entry");
+    let mut versions = vec![4i64; agreements.len()];
+    let mut next = 0;
+    group.bench_function("hand-written SQL", |b| {
+        b.iter(|| {
+            let at = next % agreements.len();
+            next += 1;
+            versions[at] += 1;
+            let transaction = connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .expect("a transaction");
+            transaction
+                .execute(
+                    "INSERT INTO entries (agreement, version, action, recorded_at, entry)
+                     VALUES (?1, ?2, 'record', '2030-01-01T00:00:00Z', ?3)",
+                    params![agreements[at], versions[at], entry],
+                )
+                .expect("inserted");
+            transaction.commit().expect("committed");
+        });
+    });
+    group.finish();
+}
+
+fn open(c: &mut Criterion) {
+    let count: usize = std::env::var("BILATERAL_BENCH_STORE")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(100_000);
+    let path = scratch("open");
+    drop(filled(&path, count));
+    let mut group = c.benchmark_group(format!("store/open {count}"));
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group.bench_function("sqlite store", |b| {
+        b.iter(|| {
+            let store = SqliteStore::open(&path, Policy::standard()).expect("opened");
+            assert_eq!(store.tracker().len(), count);
+            store
+        });
+    });
+    // By hand: the same rows selected, as text.
+    group.bench_function("hand-written SQL, rows", |b| {
+        b.iter_batched(
+            || Connection::open(&path).expect("a connection"),
+            |connection| {
+                let mut statement = connection
+                    .prepare(
+                        "SELECT e.seq, e.agreement, e.version, e.entry,
+                            CASE WHEN e.version = 1 THEN a.header END
+                         FROM entries e JOIN agreements a ON a.id = e.agreement
+                         WHERE e.seq > 0 ORDER BY e.seq",
+                    )
+                    .expect("a statement");
+                let rows: Vec<(i64, String, i64, Option<String>, Option<String>)> = statement
+                    .query_map([], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+                    })
+                    .expect("rows")
+                    .collect::<Result<_, _>>()
+                    .expect("rows");
+                assert_eq!(rows.len(), count * 4);
+                rows
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    // By hand, and each entry read into the crate's type (no validation).
+    group.bench_function("hand-written SQL, entries parsed", |b| {
+        b.iter_batched(
+            || Connection::open(&path).expect("a connection"),
+            |connection| {
+                let mut statement = connection
+                    .prepare("SELECT entry FROM entries ORDER BY seq")
+                    .expect("a statement");
+                let entries: Vec<Entry> = statement
+                    .query_map([], |row| row.get::<_, String>(0))
+                    .expect("rows")
+                    .map(|text| serde_json::from_str(&text.expect("text")).expect("an entry"))
+                    .collect();
+                assert_eq!(entries.len(), count * 4);
+                entries
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, append, open);
+criterion_main!(benches);
