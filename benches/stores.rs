@@ -26,8 +26,11 @@ fn parties(n: usize) -> Parties {
     let codes = ["IND", "JPN", "PHL", "FRA", "NOR", "USA"];
     let a = codes[n % codes.len()];
     let b = codes[(n + 1) % codes.len()];
-    Parties::new(Party::state(a, a).expect("party"), Party::state(b, b).expect("party"))
-        .expect("parties")
+    Parties::new(
+        Party::state(a, a).expect("party"),
+        Party::state(b, b).expect("party"),
+    )
+    .expect("parties")
 }
 
 /// A store of `count` agreements (proposed, deliberated, two meetings),
@@ -47,11 +50,19 @@ fn filled(path: &Path, count: usize) -> Vec<AgreementId> {
             )
             .expect("created");
         store
-            .record(id, 1, Event::new(EventKind::Deliberated, "2021-03".parse().expect("date")))
+            .record(
+                id,
+                1,
+                Event::new(EventKind::Deliberated, "2021-03".parse().expect("date")),
+            )
             .expect("recorded");
         for version in 2..4 {
             store
-                .record(id, version, Event::new(EventKind::Meeting, "2022".parse().expect("date")))
+                .record(
+                    id,
+                    version,
+                    Event::new(EventKind::Meeting, "2022".parse().expect("date")),
+                )
                 .expect("recorded");
         }
         ids.push(id);
@@ -61,7 +72,9 @@ fn filled(path: &Path, count: usize) -> Vec<AgreementId> {
 
 fn append(c: &mut Criterion) {
     let mut group = c.benchmark_group("store/append");
-    group.sample_size(20).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(8));
 
     // The store: validate, then one transaction that checks the version
     // and inserts the row.
@@ -75,7 +88,9 @@ fn append(c: &mut Criterion) {
             let at = next % ids.len();
             next += 1;
             let event = Event::new(EventKind::Meeting, "2023".parse().expect("date"));
-            versions[at] = store.record(ids[at], versions[at], event).expect("recorded");
+            versions[at] = store
+                .record(ids[at], versions[at], event)
+                .expect("recorded");
         });
     });
 
@@ -84,8 +99,12 @@ fn append(c: &mut Criterion) {
     let path = scratch("append-sql");
     drop(filled(&path, 1000));
     let mut connection = Connection::open(&path).expect("a connection");
-    connection.pragma_update(None, "journal_mode", "WAL").expect("WAL");
-    connection.pragma_update(None, "synchronous", "FULL").expect("FULL");
+    connection
+        .pragma_update(None, "journal_mode", "WAL")
+        .expect("WAL");
+    connection
+        .pragma_update(None, "synchronous", "FULL")
+        .expect("FULL");
     let agreements: Vec<String> = {
         let mut statement = connection
             .prepare("SELECT id FROM agreements ORDER BY id")
@@ -97,10 +116,16 @@ fn append(c: &mut Criterion) {
             .expect("ids")
     };
     let mut pact = Agreement::builder("Pact", parties(0))
-        .build(Event::new(EventKind::Proposed, "2020".parse().expect("date")))
+        .build(Event::new(
+            EventKind::Proposed,
+            "2020".parse().expect("date"),
+        ))
         .expect("an agreement");
-    pact.record(Event::new(EventKind::Meeting, "2023".parse().expect("date")))
-        .expect("recorded");
+    pact.record(Event::new(
+        EventKind::Meeting,
+        "2023".parse().expect("date"),
+    ))
+    .expect("recorded");
     let entry: &Entry = &pact.entries()[1];
     let entry = serde_json::to_string(entry).expect("an entry");
     let mut versions = vec![4i64; agreements.len()];
@@ -134,7 +159,9 @@ fn open(c: &mut Criterion) {
     let path = scratch("open");
     drop(filled(&path, count));
     let mut group = c.benchmark_group(format!("store/open {count}"));
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     group.bench_function("sqlite store", |b| {
         b.iter(|| {
             let store = SqliteStore::open(&path, Policy::standard()).expect("opened");
@@ -157,7 +184,13 @@ fn open(c: &mut Criterion) {
                     .expect("a statement");
                 let rows: Vec<(i64, String, i64, Option<String>, Option<String>)> = statement
                     .query_map([], |row| {
-                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+                        Ok((
+                            row.get(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            row.get(3)?,
+                            row.get(4)?,
+                        ))
                     })
                     .expect("rows")
                     .collect::<Result<_, _>>()

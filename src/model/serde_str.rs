@@ -240,3 +240,29 @@ macro_rules! try_from_str {
 }
 
 pub(crate) use try_from_str;
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde::de::IntoDeserializer;
+    use serde::de::value::{Error, U32Deserializer};
+
+    use super::FieldName;
+
+    /// A value of the wrong type is refused with what was expected.
+    #[test]
+    fn a_value_of_the_wrong_type_names_what_was_expected() {
+        let number: U32Deserializer<Error> = 7u32.into_deserializer();
+        let err = super::deserialize::<_, crate::model::Stage>(number, "a stage").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid type: integer `7`, expected a stage"
+        );
+        let number: U32Deserializer<Error> = 7u32.into_deserializer();
+        let err = FieldName::deserialize(number).err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("invalid type: integer `7`, expected a field name")
+        );
+    }
+}

@@ -331,6 +331,39 @@ fn a_report_date_differs_from_the_event_date() {
     );
 }
 
+/// What a source, a representative and an alias of a kind of instrument
+/// give back.
+#[test]
+fn sources_and_representatives_give_back_what_they_hold() {
+    let source = Source::new("The Hindu", "Talks in Vientiane")
+        .unwrap()
+        .with_address("https://www.thehindu.com/news/talks")
+        .unwrap();
+    assert_eq!(
+        (source.publisher(), source.title(), source.address()),
+        (
+            "The Hindu",
+            "Talks in Vientiane",
+            Some("https://www.thehindu.com/news/talks")
+        )
+    );
+    assert_eq!(Source::new("The Hindu", "Talks").unwrap().address(), None);
+    let singh =
+        bilateral::Representative::new("Rajnath Singh", "Minister of Defence", india().code())
+            .unwrap();
+    assert_eq!(
+        (singh.name(), singh.office(), singh.party()),
+        ("Rajnath Singh", "Minister of Defence", india().code())
+    );
+    assert_eq!(
+        "treaty".parse::<InstrumentKind>().unwrap(),
+        InstrumentKind::Agreement
+    );
+    // A value of the wrong type names what was expected.
+    let err = serde_json::from_str::<Stage>("5").unwrap_err().to_string();
+    assert!(err.contains("expected a stage"), "{err}");
+}
+
 #[test]
 fn dates_from_chrono_keep_the_year_range() {
     let day = chrono::NaiveDate::from_ymd_opt(2024, 11, 22).unwrap();
