@@ -15,6 +15,10 @@ use bilateral_store::Store;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use rusqlite::{Connection, TransactionBehavior, params};
 
+/// A row as the store reads it: sequence, agreement, version, entry,
+/// header.
+type Row = (i64, String, i64, Option<String>, Option<String>);
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("bilateral-bench-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -182,7 +186,7 @@ fn open(c: &mut Criterion) {
                          WHERE e.seq > 0 ORDER BY e.seq",
                     )
                     .expect("a statement");
-                let rows: Vec<(i64, String, i64, Option<String>, Option<String>)> = statement
+                let rows: Vec<Row> = statement
                     .query_map([], |row| {
                         Ok((
                             row.get(0)?,
