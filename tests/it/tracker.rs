@@ -348,6 +348,22 @@ fn filters_compose() {
     );
 }
 
+/// A range of one day finds the events of that day.
+#[test]
+fn a_range_of_one_day_finds_that_day() {
+    let tracker = sample();
+    let day = date("2018-01-10");
+    assert_eq!(
+        titles(tracker.query().events_between(day, day).iter()),
+        ["Logistics support"]
+    );
+    let kinds: Vec<EventKind> = tracker.timeline(day, day).map(|(_, e)| e.kind()).collect();
+    assert_eq!(kinds, [EventKind::MoiSigned]);
+    let next = date("2018-01-11");
+    assert_eq!(tracker.query().events_between(next, next).count(), 0);
+    assert_eq!(tracker.timeline(next, next).count(), 0);
+}
+
 /// A date range expected to hold more agreements than another filter's
 /// list is checked agreement by agreement rather than looked up: that
 /// check answers as the lookup would.
