@@ -44,7 +44,7 @@ use bilateral::{
 use bilateral_store::{Ledger, Rows, SCHEMA_VERSION, StoreError};
 use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{AsyncMessage, Client, NoTls};
+use tokio_postgres::{AsyncMessage, Client, NoTls, Statement};
 
 pub use bilateral_store;
 pub use tokio_postgres;
@@ -84,6 +84,44 @@ const ROWS_SINCE: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
      FROM bilateral_entries e JOIN bilateral_agreements a ON a.id = e.agreement
      WHERE e.seq > $1 ORDER BY e.seq";
 
+/// The statements of a write, prepared once: each is one round trip.
+struct Statements {
+    /// Takes the writers' lock, then reads the agreement's version.
+    check: Statement,
+    /// Inserts a header.
+    header: Statement,
+    /// Inserts an entry and notifies; its sequence number.
+    entry: Statement,
+}
+
+impl Statements {
+    async fn prepare(client: &Client) -> Result<Statements, StoreError> {
+        Ok(Statements {
+            check: client
+                .prepare(
+                    "SELECT pg_advisory_xact_lock($1)::text,
+                        (SELECT coalesce(max(version), 0) FROM bilateral_entries WHERE agreement = $2)",
+                )
+                .await
+                .map_err(database)?,
+            header: client
+                .prepare("INSERT INTO bilateral_agreements (id, header) VALUES ($1, $2)")
+                .await
+                .map_err(database)?,
+            entry: client
+                .prepare(
+                    "WITH added AS (
+                        INSERT INTO bilateral_entries (agreement, version, action, recorded_at, entry)
+                        VALUES ($1, $2, $3, $4, $5) RETURNING seq
+                     )
+                     SELECT seq, pg_notify($6, seq::text)::text FROM added",
+                )
+                .await
+                .map_err(database)?,
+        })
+    }
+}
+
 fn database(error: tokio_postgres::Error) -> StoreError {
     StoreError::database(error)
 }
@@ -96,6 +134,7 @@ fn sql_version(version: u64) -> i64 {
 /// A store of agreements in a PostgreSQL database; see the crate docs.
 pub struct PostgresStore {
     client: Client,
+    statements: Statements,
     ledger: Ledger,
     /// The last row of the log this view has read.
     seen: i64,
@@ -189,8 +228,10 @@ impl PostgresStore {
         fresh.check_policy(&recorded)?;
         let (rows, seen) = read_rows(&client, 0).await?;
         let ledger = Ledger::load(policy, clock, rows.into_iter().map(|(_, row)| row))?;
+        let statements = Statements::prepare(&client).await?;
         Ok(PostgresStore {
             client,
+            statements,
             ledger,
             seen,
             own: HashSet::new(),
@@ -221,18 +262,14 @@ impl PostgresStore {
         let (version, action, recorded_at, entry) = row;
         let agreement = id.to_string();
         let transaction = self.client.transaction().await.map_err(database)?;
-        transaction
-            .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-            .await
-            .map_err(database)?;
+        // The lock first, then the version: the lock keeps rows visible
+        // in sequence order, and a version read before another writer's
+        // commit is caught by the unique (agreement, version) below.
         let actual: i64 = transaction
-            .query_one(
-                "SELECT coalesce(max(version), 0) FROM bilateral_entries WHERE agreement = $1",
-                &[&agreement],
-            )
+            .query_one(&self.statements.check, &[&WRITE_LOCK, &agreement])
             .await
             .map_err(database)?
-            .try_get(0)
+            .try_get(1)
             .map_err(database)?;
         let actual = u64::try_from(actual).unwrap_or(0);
         if actual != expected {
@@ -244,32 +281,25 @@ impl PostgresStore {
         }
         if let Some(header) = header {
             transaction
-                .execute(
-                    "INSERT INTO bilateral_agreements (id, header) VALUES ($1, $2)",
-                    &[&agreement, &header],
-                )
+                .execute(&self.statements.header, &[&agreement, &header])
                 .await
                 .map_err(|error| conflict_or(error, id, expected))?;
         }
         let seq: i64 = transaction
             .query_one(
-                "INSERT INTO bilateral_entries (agreement, version, action, recorded_at, entry)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING seq",
+                &self.statements.entry,
                 &[
                     &agreement,
                     &sql_version(version),
                     &action,
                     &recorded_at,
                     &entry,
+                    &CHANNEL,
                 ],
             )
             .await
             .map_err(|error| conflict_or(error, id, expected))?
             .try_get(0)
-            .map_err(database)?;
-        transaction
-            .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &seq.to_string()])
-            .await
             .map_err(database)?;
         transaction.commit().await.map_err(database)?;
         self.own.insert(seq);
