@@ -4,7 +4,9 @@
 //!
 //! Run with `cargo bench -p bilateral-benches --bench stores`. Set
 //! `BILATERAL_BENCH_STORE` (default 100000) for another number of
-//! agreements to open.
+//! agreements to open. The PostgreSQL groups run when
+//! `BILATERAL_POSTGRES_URL` names a server: `bash .ci/postgres cargo bench
+//! -p bilateral-benches --bench stores` starts a throwaway one.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -227,5 +229,209 @@ fn open(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, append, open);
+/// The PostgreSQL server, if one is named.
+fn postgres() -> Option<String> {
+    let url = std::env::var("BILATERAL_POSTGRES_URL").ok();
+    if url.is_none() {
+        eprintln!("store/postgres: BILATERAL_POSTGRES_URL names no server; its groups are not run");
+    }
+    url
+}
+
+/// A schema of its own on the server, emptied first; its connection text.
+fn postgres_schema(url: &str, name: &str) -> String {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("a connection");
+        let driver = tokio::spawn(connection);
+        client
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
+            ))
+            .await
+            .expect("a schema");
+        drop(client);
+        let _ = driver.await;
+    });
+    format!("{url} options='-c search_path={name}'")
+}
+
+/// A PostgreSQL store of `count` agreements of four entries, written
+/// without waiting for the disk (setup only).
+fn postgres_filled(config: &str, count: usize) -> Vec<AgreementId> {
+    let mut store =
+        bilateral_postgres::blocking::PostgresStore::connect(config, Policy::standard())
+            .expect("a store");
+    store
+        .batch_execute("SET synchronous_commit = off")
+        .expect("a setting");
+    let mut ids = Vec::with_capacity(count);
+    for n in 0..count {
+        let id = store
+            .create(
+                Agreement::builder(format!("Agreement {n}"), parties(n)),
+                Event::new(EventKind::Proposed, "2020-01".parse().expect("date")),
+            )
+            .expect("created");
+        store
+            .record(
+                id,
+                1,
+                Event::new(EventKind::Deliberated, "2021-03".parse().expect("date")),
+            )
+            .expect("recorded");
+        for version in 2..4 {
+            store
+                .record(
+                    id,
+                    version,
+                    Event::new(EventKind::Meeting, "2022".parse().expect("date")),
+                )
+                .expect("recorded");
+        }
+        ids.push(id);
+    }
+    ids
+}
+
+fn postgres_append(c: &mut Criterion) {
+    let Some(url) = postgres() else { return };
+    let mut group = c.benchmark_group("store/append postgres");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(8));
+    let config = postgres_schema(&url, "bench_append_store");
+    let ids = postgres_filled(&config, 1000);
+    let mut store =
+        bilateral_postgres::blocking::PostgresStore::connect(&config, Policy::standard())
+            .expect("a store");
+    let mut versions = vec![4u64; ids.len()];
+    let mut next = 0;
+    group.bench_function("postgres store", |b| {
+        b.iter(|| {
+            let at = next % ids.len();
+            next += 1;
+            let event = Event::new(EventKind::Meeting, "2023".parse().expect("date"));
+            versions[at] = store
+                .record(ids[at], versions[at], event)
+                .expect("recorded");
+        });
+    });
+    // By hand: the same row, a prepared insert in one transaction.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let (mut client, agreements, insert) = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&config, tokio_postgres::NoTls)
+            .await
+            .expect("a connection");
+        tokio::spawn(connection);
+        let agreements: Vec<String> = client
+            .query("SELECT id FROM bilateral_agreements ORDER BY id", &[])
+            .await
+            .expect("ids")
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        let insert = client
+            .prepare(
+                "INSERT INTO bilateral_entries (agreement, version, action, recorded_at, entry)
+                 VALUES ($1, $2, 'record', '2030-01-01T00:00:00Z', $3)",
+            )
+            .await
+            .expect("a statement");
+        (client, agreements, insert)
+    });
+    let mut pact = Agreement::builder("Pact", parties(0))
+        .build(Event::new(
+            EventKind::Proposed,
+            "2020".parse().expect("date"),
+        ))
+        .expect("an agreement");
+    pact.record(Event::new(
+        EventKind::Meeting,
+        "2023".parse().expect("date"),
+    ))
+    .expect("recorded");
+    let entry = serde_json::to_string(&pact.entries()[1]).expect("an entry");
+    let mut hand_versions = vec![1_000_000i64; agreements.len()];
+    let mut next = 0;
+    group.bench_function("hand-written SQL", |b| {
+        b.iter(|| {
+            let at = next % agreements.len();
+            next += 1;
+            hand_versions[at] += 1;
+            runtime.block_on(async {
+                let transaction = client.transaction().await.expect("a transaction");
+                transaction
+                    .execute(&insert, &[&agreements[at], &hand_versions[at], &entry])
+                    .await
+                    .expect("inserted");
+                transaction.commit().await.expect("committed");
+            });
+        });
+    });
+    group.finish();
+}
+
+fn postgres_open(c: &mut Criterion) {
+    let Some(url) = postgres() else { return };
+    let count: usize = std::env::var("BILATERAL_BENCH_STORE")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(100_000);
+    let config = postgres_schema(&url, "bench_open");
+    drop(postgres_filled(&config, count));
+    let mut group = c.benchmark_group(format!("store/open postgres {count}"));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
+    group.bench_function("postgres store", |b| {
+        b.iter(|| {
+            let store =
+                bilateral_postgres::blocking::PostgresStore::connect(&config, Policy::standard())
+                    .expect("opened");
+            assert_eq!(store.tracker().len(), count);
+            store
+        });
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    group.bench_function("hand-written SQL, rows", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let (client, connection) = tokio_postgres::connect(&config, tokio_postgres::NoTls)
+                    .await
+                    .expect("a connection");
+                tokio::spawn(connection);
+                let rows: Vec<Row> = client
+                    .query(
+                        "SELECT e.seq, e.agreement, e.version, e.entry,
+                            CASE WHEN e.version = 1 THEN a.header END
+                         FROM bilateral_entries e JOIN bilateral_agreements a ON a.id = e.agreement
+                         WHERE e.seq > 0 ORDER BY e.seq",
+                        &[],
+                    )
+                    .await
+                    .expect("rows")
+                    .iter()
+                    .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)))
+                    .collect();
+                assert_eq!(rows.len(), count * 4);
+                rows
+            })
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, append, open, postgres_append, postgres_open);
 criterion_main!(benches);
