@@ -14,6 +14,12 @@
 //! other writers, and [`wait_for_changes`](PostgresStore::wait_for_changes)
 //! waits for their `NOTIFY` first.
 //!
+//! Why tokio-postgres rather than sqlx: a small dependency tree (no macros
+//! that need a database at build time, no drivers for other databases),
+//! and `LISTEN`/`NOTIFY` through its connection's messages. Pooling is left
+//! to the application: a pool such as deadpool-postgres or bb8 hands out
+//! `tokio_postgres::Client`s, and [`PostgresStore::open`] takes one.
+//!
 //! Writers take a transaction-scoped advisory lock while they write, so
 //! that rows become visible in the order of their sequence numbers, which
 //! is what lets a reader catch up by sequence alone. Writes to one
