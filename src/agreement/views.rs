@@ -51,9 +51,9 @@ crate::model::serde_str::plain_struct! {
     struct StageOnForm {
         opt certain: Stage as crate::model::schema::stage(),
         opt possible: Stage as crate::model::schema::stage(),
-        opt reached: Vec<Stage> as crate::model::schema::set(crate::model::schema::stage()),
-        opt candidates: Vec<Stage> as crate::model::schema::set(crate::model::schema::stage()),
-        opt qualified: bool as crate::model::schema::boolean(),
+        opt reached: Vec<Stage> as crate::model::schema::list(crate::model::schema::stage(), Stage::COUNT),
+        opt candidates: Vec<Stage> as crate::model::schema::list(crate::model::schema::stage(), Stage::COUNT),
+        opt qualified: bool,
     }
 }
 

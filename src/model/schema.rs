@@ -186,19 +186,9 @@ pub(crate) fn pair_of<T: JsonSchema>() -> impl FnOnce(&mut SchemaGenerator) -> S
     }
 }
 
-/// A list of distinct `item`s.
-pub(crate) fn set(item: Schema) -> Schema {
-    json_schema!({"type": "array", "items": item, "uniqueItems": true})
-}
-
 /// A list of at least one distinct `item`.
 pub(crate) fn non_empty_set(item: Schema) -> Schema {
     json_schema!({"type": "array", "items": item, "minItems": 1, "uniqueItems": true})
-}
-
-/// `true` or `false`.
-pub(crate) fn boolean() -> Schema {
-    json_schema!({"type": "boolean"})
 }
 
 /// An object with these properties (each optional one may also be null),

@@ -606,19 +606,18 @@ impl<'t> Query<'t> {
                 Filter::ReachedBetween(_, first, last) => (first, last, false),
                 _ => continue,
             };
-            if !worth_materialising(index.events.estimate(*first, *last), smallest) {
-                continue;
-            }
-            let mut slots: Vec<u32> = self
-                .tracker
-                .events_between(*first, *last)
-                .map(|(slot, _)| slot)
-                .collect();
-            slots.sort_unstable();
-            slots.dedup();
-            sources.push(Source::Slots(slots));
-            if let Some(flag) = covered.get_mut(i).filter(|_| covers) {
-                *flag = true;
+            if worth_materialising(index.events.estimate(*first, *last), smallest) {
+                let mut slots: Vec<u32> = self
+                    .tracker
+                    .events_between(*first, *last)
+                    .map(|(slot, _)| slot)
+                    .collect();
+                slots.sort_unstable();
+                slots.dedup();
+                sources.push(Source::Slots(slots));
+                if let Some(flag) = covered.get_mut(i).filter(|_| covers) {
+                    *flag = true;
+                }
             }
         }
         let residual: Vec<&Filter> = self

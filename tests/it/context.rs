@@ -251,3 +251,18 @@ fn a_typed_move_under_another_table_checks_the_history() {
         .unwrap();
     assert_eq!(moved.stage(), Stage::Terminated);
 }
+
+/// What a builder or an agreement keeps shows in its debug output.
+#[test]
+fn a_kept_context_shows_in_debug_output() {
+    let builder = Agreement::builder("Pact", india_japan())
+        .policy(Policy::strict())
+        .clock(clock("2024-06-01T08:00:00Z"));
+    let shown = format!("{builder:?}");
+    assert!(
+        shown.contains("Kept { policy: Some(\"strict\"), clock: Some(2024-06-01T08:00:00Z) }"),
+        "{shown}"
+    );
+    let plain = format!("{:?}", Agreement::builder("Pact", india_japan()));
+    assert!(plain.contains("kept: None"), "{plain}");
+}

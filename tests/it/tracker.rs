@@ -406,6 +406,8 @@ fn counts_by_stage_subject_and_party() {
     assert_eq!(stages[Stage::MoiSigned], 1);
     assert_eq!(stages[&Stage::Withdrawn], 0);
     assert_eq!(stages.get(&Stage::Terminated), 1);
+    assert_eq!(stages.get(&Stage::Withdrawn), 0);
+    assert_eq!(tracker.count_by_subject().get(&SubjectArea::Logistics), 2);
     assert_eq!(stages.total(), tracker.len());
     assert_eq!((stages.len(), stages.is_empty()), (6, false));
     let walked: Vec<(Stage, usize)> = (&stages).into_iter().map(|(s, n)| (*s, n)).collect();
@@ -440,7 +442,11 @@ fn counts_by_stage_subject_and_party() {
     );
     let back: bilateral::tracker::Counts<Stage> = serde_json::from_str(&json).unwrap();
     assert_eq!(back, stages);
-    assert!(serde_json::from_str::<bilateral::tracker::Counts<Stage>>("[1]").is_err());
+    let err = serde_json::from_str::<bilateral::tracker::Counts<Stage>>("[1]").unwrap_err();
+    assert!(
+        err.to_string().contains("expected a map from key to count"),
+        "{err}"
+    );
     assert_ne!(Tracker::new().count_by_stage(), stages);
     assert!(Tracker::new().count_by_party().is_empty());
 }
