@@ -207,6 +207,45 @@ fn open(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+    // The rows already read: what the store does with them (splice them
+    // into one document's text, load it through the core's loader).
+    let rows: Vec<bilateral_store::Rows> = {
+        let connection = Connection::open(&path).expect("a connection");
+        let mut statement = connection
+            .prepare(
+                "SELECT e.agreement, e.version, e.entry, CASE WHEN e.version = 1 THEN a.header END
+                 FROM entries e JOIN agreements a ON a.id = e.agreement ORDER BY e.seq",
+            )
+            .expect("a statement");
+        statement
+            .query_map([], |row| {
+                Ok(bilateral_store::Rows {
+                    agreement: row.get(0)?,
+                    version: row.get::<_, i64>(1)? as u64,
+                    entry: row.get(2)?,
+                    header: row.get(3)?,
+                })
+            })
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    group.bench_function("the rows loaded by the ledger, no SQL", |b| {
+        b.iter_batched(
+            || rows.clone(),
+            |rows| {
+                let ledger = bilateral_store::Ledger::load(
+                    Policy::standard(),
+                    std::sync::Arc::new(bilateral::SystemClock),
+                    rows,
+                )
+                .expect("loaded");
+                assert_eq!(ledger.tracker().len(), count);
+                ledger
+            },
+            BatchSize::PerIteration,
+        );
+    });
     // By hand, and each entry read into the crate's type (no validation).
     group.bench_function("hand-written SQL, entries parsed", |b| {
         b.iter_batched(
