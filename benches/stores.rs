@@ -209,22 +209,25 @@ fn open(c: &mut Criterion) {
     });
     // The rows already read: what the store does with them (splice them
     // into one document's text, load it through the core's loader).
-    let rows: Vec<bilateral_store::Rows> = {
+    let rows: Vec<(i64, bilateral_store::Rows)> = {
         let connection = Connection::open(&path).expect("a connection");
         let mut statement = connection
             .prepare(
-                "SELECT e.agreement, e.version, e.entry, CASE WHEN e.version = 1 THEN a.header END
+                "SELECT e.seq, e.agreement, e.version, e.entry, CASE WHEN e.version = 1 THEN a.header END
                  FROM entries e JOIN agreements a ON a.id = e.agreement ORDER BY e.seq",
             )
             .expect("a statement");
         statement
             .query_map([], |row| {
-                Ok(bilateral_store::Rows {
-                    agreement: row.get(0)?,
-                    version: row.get::<_, i64>(1)? as u64,
-                    entry: row.get(2)?,
-                    header: row.get(3)?,
-                })
+                Ok((
+                    row.get(0)?,
+                    bilateral_store::Rows {
+                        agreement: row.get(1)?,
+                        version: row.get::<_, i64>(2)? as u64,
+                        entry: row.get(3)?,
+                        header: row.get(4)?,
+                    },
+                ))
             })
             .expect("rows")
             .collect::<Result<_, _>>()

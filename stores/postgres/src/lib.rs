@@ -40,7 +40,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -142,10 +141,6 @@ pub struct PostgresStore {
     client: Client,
     statements: Statements,
     ledger: Ledger,
-    /// The last row of the log this view has read.
-    seen: i64,
-    /// Rows this view wrote past `seen`.
-    own: HashSet<i64>,
     /// Signalled when another writer notifies (if this store drives its
     /// connection: see [`PostgresStore::connect`]).
     notified: Arc<Notify>,
@@ -155,7 +150,6 @@ impl std::fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PostgresStore")
             .field("ledger", &self.ledger)
-            .field("seen", &self.seen)
             .finish()
     }
 }
@@ -232,15 +226,13 @@ impl PostgresStore {
         let fresh = Ledger::new(policy.clone(), Arc::clone(&clock));
         let recorded = migrate(&mut client, &fresh.policy_document()).await?;
         fresh.check_policy(&recorded)?;
-        let (rows, seen) = read_rows(&client, 0).await?;
-        let ledger = Ledger::load(policy, clock, rows.into_iter().map(|(_, row)| row))?;
+        let rows = read_rows(&client, 0).await?;
+        let ledger = Ledger::load(policy, clock, rows)?;
         let statements = Statements::prepare(&client).await?;
         Ok(PostgresStore {
             client,
             statements,
             ledger,
-            seen,
-            own: HashSet::new(),
             notified: Arc::new(Notify::new()),
         })
     }
@@ -257,14 +249,14 @@ impl PostgresStore {
     }
 
     /// Writes one row in one transaction if the agreement's last row is at
-    /// `expected` (0: no row yet, and then the header too), then notifies.
+    /// `expected` (0: no row yet, and then the header too); its position, then notifies.
     async fn append(
         &mut self,
         id: AgreementId,
         expected: u64,
         header: Option<&str>,
         row: (u64, &str, &str, Option<&str>),
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
         let (version, action, recorded_at, entry) = row;
         let agreement = id.to_string();
         let transaction = self.client.transaction().await.map_err(database)?;
@@ -308,8 +300,7 @@ impl PostgresStore {
             .try_get(0)
             .map_err(database)?;
         transaction.commit().await.map_err(database)?;
-        self.own.insert(seq);
-        Ok(())
+        Ok(seq)
     }
 
     /// Creates an agreement with its first event, at version 1.
@@ -324,15 +315,16 @@ impl PostgresStore {
     ) -> Result<AgreementId, StoreError> {
         let created = self.ledger.prepare_create(builder, first)?;
         let recorded_at = created.recorded_at.to_rfc3339();
-        self.append(
-            created.id,
-            0,
-            Some(&created.header),
-            (1, "record", &recorded_at, Some(&created.entry)),
-        )
-        .await?;
+        let position = self
+            .append(
+                created.id,
+                0,
+                Some(&created.header),
+                (1, "record", &recorded_at, Some(&created.entry)),
+            )
+            .await?;
         let id = created.id;
-        self.ledger.commit_create(created);
+        self.ledger.commit_create(created, position);
         Ok(id)
     }
 
@@ -350,19 +342,20 @@ impl PostgresStore {
     ) -> Result<u64, StoreError> {
         let prepared = self.ledger.prepare(id, expected, change)?;
         let recorded_at = prepared.recorded_at.to_rfc3339();
-        self.append(
-            id,
-            expected,
-            None,
-            (
-                prepared.version,
-                prepared.action,
-                &recorded_at,
-                Some(&prepared.entry),
-            ),
-        )
-        .await?;
-        Ok(self.ledger.commit(prepared))
+        let position = self
+            .append(
+                id,
+                expected,
+                None,
+                (
+                    prepared.version,
+                    prepared.action,
+                    &recorded_at,
+                    Some(&prepared.entry),
+                ),
+            )
+            .await?;
+        Ok(self.ledger.commit(prepared, position))
     }
 
     /// Records `event`; as [`apply`](PostgresStore::apply).
@@ -421,14 +414,15 @@ impl PostgresStore {
     pub async fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
         let removal = self.ledger.prepare_remove(id, expected)?;
         let recorded_at = removal.recorded_at.to_rfc3339();
-        self.append(
-            id,
-            expected,
-            None,
-            (removal.version, "remove", &recorded_at, None),
-        )
-        .await?;
-        self.ledger.commit_remove(removal);
+        let position = self
+            .append(
+                id,
+                expected,
+                None,
+                (removal.version, "remove", &recorded_at, None),
+            )
+            .await?;
+        self.ledger.commit_remove(removal, position);
         Ok(())
     }
 
@@ -438,17 +432,8 @@ impl PostgresStore {
     ///
     /// As [`bilateral_store::Store::refresh`].
     pub async fn refresh(&mut self) -> Result<usize, StoreError> {
-        let (rows, last) = read_rows(&self.client, self.seen).await?;
-        let mut applied = 0;
-        for (seq, row) in rows {
-            if !self.own.remove(&seq) {
-                self.ledger.apply_rows([row])?;
-                applied += 1;
-            }
-            self.seen = seq;
-        }
-        self.seen = last.max(self.seen);
-        Ok(applied)
+        let rows = read_rows(&self.client, self.ledger.seen()).await?;
+        self.ledger.catch_up(rows)
     }
 
     /// Waits until another writer notifies a change, or `timeout` passes,
@@ -545,8 +530,8 @@ async fn migrate(client: &mut Client, policy: &str) -> Result<String, StoreError
     Ok(recorded)
 }
 
-/// Every row after `seen`, with its sequence number; the last one read.
-async fn read_rows(client: &Client, seen: i64) -> Result<(Vec<(i64, Rows)>, i64), StoreError> {
+/// Every row after `seen`, with its sequence number.
+async fn read_rows(client: &Client, seen: i64) -> Result<Vec<(i64, Rows)>, StoreError> {
     let rows = client
         .query(ROWS_SINCE, &[&seen])
         .await
@@ -565,6 +550,5 @@ async fn read_rows(client: &Client, seen: i64) -> Result<(Vec<(i64, Rows)>, i64)
         })
         .collect::<Result<Vec<_>, tokio_postgres::Error>>()
         .map_err(database)?;
-    let last = rows.last().map_or(seen, |(seq, _)| *seq);
-    Ok((rows, last))
+    Ok(rows)
 }

@@ -43,7 +43,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,10 +100,6 @@ fn sql_version(version: u64) -> i64 {
 pub struct SqliteStore {
     connection: Connection,
     ledger: Ledger,
-    /// The last row of the log this view has read.
-    seen: i64,
-    /// Rows this view wrote past `seen`.
-    own: HashSet<i64>,
 }
 
 impl SqliteStore {
@@ -174,14 +169,9 @@ impl SqliteStore {
         let fresh = Ledger::new(policy.clone(), clock.clone());
         let recorded = migrate(&mut connection, &fresh.policy_document())?;
         fresh.check_policy(&recorded)?;
-        let (rows, seen) = read_rows(&connection, 0)?;
-        let ledger = Ledger::load(policy, clock, rows.into_iter().map(|(_, row)| row))?;
-        Ok(SqliteStore {
-            connection,
-            ledger,
-            seen,
-            own: HashSet::new(),
-        })
+        let rows = read_rows(&connection, 0)?;
+        let ledger = Ledger::load(policy, clock, rows)?;
+        Ok(SqliteStore { connection, ledger })
     }
 
     /// The connection, to read the tables directly (reporting, backups).
@@ -198,7 +188,7 @@ impl SqliteStore {
         expected: u64,
         header: Option<&str>,
         row: (u64, &str, &str, Option<&str>),
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
         let (version, action, recorded_at, entry) = row;
         let agreement = id.to_string();
         let transaction = self
@@ -237,8 +227,7 @@ impl SqliteStore {
             .map_err(|error| conflict_or(error, id, expected))?;
         let seq = transaction.last_insert_rowid();
         transaction.commit().map_err(database)?;
-        self.own.insert(seq);
-        Ok(())
+        Ok(seq)
     }
 }
 
@@ -309,8 +298,8 @@ fn migrate(connection: &mut Connection, policy: &str) -> Result<String, StoreErr
     Ok(policy)
 }
 
-/// Every row after `seen`, with its sequence number; the last one read.
-fn read_rows(connection: &Connection, seen: i64) -> Result<(Vec<(i64, Rows)>, i64), StoreError> {
+/// Every row after `seen`, with its sequence number.
+fn read_rows(connection: &Connection, seen: i64) -> Result<Vec<(i64, Rows)>, StoreError> {
     let mut statement = connection.prepare_cached(ROWS_SINCE).map_err(database)?;
     let rows = statement
         .query_map([seen], |row| {
@@ -327,8 +316,7 @@ fn read_rows(connection: &Connection, seen: i64) -> Result<(Vec<(i64, Rows)>, i6
         .map_err(database)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(database)?;
-    let last = rows.last().map_or(seen, |(seq, _)| *seq);
-    Ok((rows, last))
+    Ok(rows)
 }
 
 impl Store for SqliteStore {
@@ -343,21 +331,21 @@ impl Store for SqliteStore {
     ) -> Result<AgreementId, StoreError> {
         let created = self.ledger.prepare_create(builder, first)?;
         let recorded_at = created.recorded_at.to_rfc3339();
-        self.append(
+        let position = self.append(
             created.id,
             0,
             Some(&created.header),
             (1, "record", &recorded_at, Some(&created.entry)),
         )?;
         let id = created.id;
-        self.ledger.commit_create(created);
+        self.ledger.commit_create(created, position);
         Ok(id)
     }
 
     fn apply(&mut self, id: AgreementId, expected: u64, change: Change) -> Result<u64, StoreError> {
         let prepared = self.ledger.prepare(id, expected, change)?;
         let recorded_at = prepared.recorded_at.to_rfc3339();
-        self.append(
+        let position = self.append(
             id,
             expected,
             None,
@@ -368,33 +356,24 @@ impl Store for SqliteStore {
                 Some(&prepared.entry),
             ),
         )?;
-        Ok(self.ledger.commit(prepared))
+        Ok(self.ledger.commit(prepared, position))
     }
 
     fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
         let removal = self.ledger.prepare_remove(id, expected)?;
         let recorded_at = removal.recorded_at.to_rfc3339();
-        self.append(
+        let position = self.append(
             id,
             expected,
             None,
             (removal.version, "remove", &recorded_at, None),
         )?;
-        self.ledger.commit_remove(removal);
+        self.ledger.commit_remove(removal, position);
         Ok(())
     }
 
     fn refresh(&mut self) -> Result<usize, StoreError> {
-        let (rows, last) = read_rows(&self.connection, self.seen)?;
-        let mut applied = 0;
-        for (seq, row) in rows {
-            if !self.own.remove(&seq) {
-                self.ledger.apply_rows([row])?;
-                applied += 1;
-            }
-            self.seen = seq;
-        }
-        self.seen = last.max(self.seen);
-        Ok(applied)
+        let rows = read_rows(&self.connection, self.ledger.seen())?;
+        self.ledger.catch_up(rows)
     }
 }

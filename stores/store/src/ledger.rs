@@ -1,7 +1,7 @@
 //! The in-memory half every store shares: a tracker, the validation of a
 //! change into the rows to write, and the rows read back into agreements.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -112,6 +112,10 @@ pub struct Ledger {
     /// Agreements removed, with the version of their removal row: an id
     /// once held is never used again.
     removed: HashMap<AgreementId, u64>,
+    /// The position in the store's log of the last row read (0: none).
+    seen: i64,
+    /// Rows this ledger wrote past `seen`, which catching up skips.
+    own: HashSet<i64>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -146,7 +150,15 @@ impl Ledger {
             clock,
             pinned,
             removed: HashMap::new(),
+            seen: 0,
+            own: HashSet::new(),
         }
+    }
+
+    /// The position in the store's log of the last row this ledger has
+    /// read: a store reads the rows after it to catch up.
+    pub fn seen(&self) -> i64 {
+        self.seen
     }
 
     /// The agreements.
@@ -268,8 +280,10 @@ impl Ledger {
         })
     }
 
-    /// Takes a creation once its rows are durable.
-    pub fn commit_create(&mut self, created: Created) {
+    /// Takes a creation once its rows are durable, its entry at
+    /// `position` in the store's log.
+    pub fn commit_create(&mut self, created: Created, position: i64) {
+        self.own.insert(position);
         let _ = self.tracker.insert(created.agreement);
     }
 
@@ -310,8 +324,10 @@ impl Ledger {
         })
     }
 
-    /// Takes a change once its row is durable; the new version.
-    pub fn commit(&mut self, prepared: Prepared) -> u64 {
+    /// Takes a change once its row is durable, at `position` in the
+    /// store's log; the new version.
+    pub fn commit(&mut self, prepared: Prepared, position: i64) -> u64 {
+        self.own.insert(position);
         self.pinned.set(prepared.recorded_at);
         let Prepared {
             agreement,
@@ -346,14 +362,17 @@ impl Ledger {
         })
     }
 
-    /// Takes a removal once its row is durable.
-    pub fn commit_remove(&mut self, removal: Removal) {
+    /// Takes a removal once its row is durable, at `position` in the
+    /// store's log.
+    pub fn commit_remove(&mut self, removal: Removal, position: i64) {
+        self.own.insert(position);
         self.tracker.remove(removal.id);
         self.removed.insert(removal.id, removal.version);
     }
 
-    /// A ledger rebuilt from a store's rows, in the order they were
-    /// written, through the core's document loader.
+    /// A ledger rebuilt from a store's rows, with their positions in its
+    /// log, in the order they were written, through the core's document
+    /// loader.
     ///
     /// # Errors
     ///
@@ -363,14 +382,15 @@ impl Ledger {
     pub fn load(
         policy: Policy,
         clock: Arc<dyn Clock>,
-        rows: impl IntoIterator<Item = Rows>,
+        rows: impl IntoIterator<Item = (i64, Rows)>,
     ) -> Result<Ledger, StoreError> {
         let mut ledger = Ledger::new(policy, clock);
         // Each agreement's rows in version order, agreements in the order
         // they were created: (header, entries, version, removed).
         let mut order: Vec<String> = Vec::new();
         let mut agreements: HashMap<String, (String, Vec<String>, u64, bool)> = HashMap::new();
-        for row in rows {
+        for (position, row) in rows {
+            ledger.seen = ledger.seen.max(position);
             let unreadable = |reason: &str| StoreError::unreadable(row.agreement.clone(), reason);
             if let Some(header) = row.header {
                 order.push(row.agreement.clone());
@@ -445,22 +465,26 @@ impl Ledger {
         Ok(ledger)
     }
 
-    /// Applies rows other writers wrote since this ledger last read, in
-    /// the order written; how many.
+    /// Catches up with the rows after [`seen`](Ledger::seen), with their
+    /// positions in the store's log, in the order written: applies those
+    /// other writers wrote, skips this ledger's own; how many it applied.
     ///
     /// # Errors
     ///
     /// [`StoreError::InvalidRow`] naming the agreement and version when a
     /// row breaks the history, [`StoreError::Unreadable`] when it is no
     /// document. The rows before it stay applied.
-    pub fn apply_rows(
+    pub fn catch_up(
         &mut self,
-        rows: impl IntoIterator<Item = Rows>,
+        rows: impl IntoIterator<Item = (i64, Rows)>,
     ) -> Result<usize, StoreError> {
         let mut applied = 0;
-        for row in rows {
-            self.apply_row(row)?;
-            applied += 1;
+        for (position, row) in rows {
+            if !self.own.remove(&position) {
+                self.apply_row(row)?;
+                applied += 1;
+            }
+            self.seen = self.seen.max(position);
         }
         Ok(applied)
     }

@@ -1,6 +1,6 @@
 //! A store in memory: the reference the database stores are held to.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bilateral::{
@@ -72,18 +72,14 @@ impl SharedMemory {
         policy: Policy,
         clock: Arc<dyn Clock>,
     ) -> Result<MemoryStore, StoreError> {
-        let log = self.log();
-        let ledger = Ledger::load(policy, clock, log.rows.iter().cloned())?;
-        if let Some(recorded) = &log.policy {
-            ledger.check_policy(recorded)?;
-        }
-        let seen = log.rows.len();
+        let mut log = self.log();
+        let ledger = Ledger::load(policy, clock, positioned(&log.rows, 0))?;
+        let recorded = log.policy.get_or_insert_with(|| ledger.policy_document());
+        ledger.check_policy(recorded)?;
         drop(log);
         Ok(MemoryStore {
             memory: self.clone(),
             ledger,
-            seen,
-            own: HashSet::new(),
         })
     }
 
@@ -107,8 +103,8 @@ impl SharedMemory {
     }
 
     /// Appends `row` if the agreement is at `expected` (0: not yet
-    /// created); its position.
-    fn append(&self, row: Rows, expected: u64, policy: &str) -> Result<usize, StoreError> {
+    /// created); its position (from 1).
+    fn append(&self, row: Rows, expected: u64) -> Result<i64, StoreError> {
         let mut log = self.log();
         let actual = log.versions.get(&row.agreement).copied().unwrap_or(0);
         if actual != expected {
@@ -122,13 +118,20 @@ impl SharedMemory {
                 (_, Err(error)) => StoreError::Refused(bilateral::Error::from(error)),
             });
         }
-        if log.policy.is_none() {
-            log.policy = Some(policy.to_owned());
-        }
         log.versions.insert(row.agreement.clone(), row.version);
         log.rows.push(row);
-        Ok(log.rows.len() - 1)
+        Ok(i64::try_from(log.rows.len()).unwrap_or(i64::MAX))
     }
+}
+
+/// The rows after the first `seen`, with their positions (from 1).
+fn positioned(rows: &[Rows], seen: i64) -> Vec<(i64, Rows)> {
+    let skip = usize::try_from(seen).unwrap_or(usize::MAX);
+    (1..)
+        .zip(rows)
+        .skip(skip)
+        .map(|(position, row)| (position, row.clone()))
+        .collect()
 }
 
 /// A store in memory: the reference implementation of [`Store`], with
@@ -137,22 +140,15 @@ impl SharedMemory {
 pub struct MemoryStore {
     memory: SharedMemory,
     ledger: Ledger,
-    /// How many rows of the log this view has read.
-    seen: usize,
-    /// The positions of rows this view wrote past `seen`.
-    own: HashSet<usize>,
 }
 
 impl MemoryStore {
     /// A store over fresh memory under `policy`.
     pub fn new(policy: Policy) -> Self {
         let memory = SharedMemory::new();
-        MemoryStore {
-            ledger: Ledger::new(policy, Arc::new(SystemClock)),
-            memory,
-            seen: 0,
-            own: HashSet::new(),
-        }
+        let ledger = Ledger::new(policy, Arc::new(SystemClock));
+        memory.log().policy = Some(ledger.policy_document());
+        MemoryStore { memory, ledger }
     }
 
     /// The memory this store writes to, to open more writers on it.
@@ -178,10 +174,9 @@ impl Store for MemoryStore {
             header: Some(created.header.clone()),
             entry: Some(created.entry.clone()),
         };
-        let position = self.memory.append(row, 0, &self.ledger.policy_document())?;
-        self.own.insert(position);
+        let position = self.memory.append(row, 0)?;
         let id = created.id;
-        self.ledger.commit_create(created);
+        self.ledger.commit_create(created, position);
         Ok(id)
     }
 
@@ -193,11 +188,8 @@ impl Store for MemoryStore {
             header: None,
             entry: Some(prepared.entry.clone()),
         };
-        let position = self
-            .memory
-            .append(row, expected, &self.ledger.policy_document())?;
-        self.own.insert(position);
-        Ok(self.ledger.commit(prepared))
+        let position = self.memory.append(row, expected)?;
+        Ok(self.ledger.commit(prepared, position))
     }
 
     fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
@@ -208,32 +200,13 @@ impl Store for MemoryStore {
             header: None,
             entry: None,
         };
-        let position = self
-            .memory
-            .append(row, expected, &self.ledger.policy_document())?;
-        self.own.insert(position);
-        self.ledger.commit_remove(removal);
+        let position = self.memory.append(row, expected)?;
+        self.ledger.commit_remove(removal, position);
         Ok(())
     }
 
     fn refresh(&mut self) -> Result<usize, StoreError> {
-        let rows: Vec<(usize, Rows)> = {
-            let log = self.memory.log();
-            log.rows
-                .iter()
-                .enumerate()
-                .skip(self.seen)
-                .map(|(position, row)| (position, row.clone()))
-                .collect()
-        };
-        let mut applied = 0;
-        for (position, row) in rows {
-            if !self.own.remove(&position) {
-                self.ledger.apply_rows([row])?;
-                applied += 1;
-            }
-            self.seen = position + 1;
-        }
-        Ok(applied)
+        let rows = positioned(&self.memory.log().rows, self.ledger.seen());
+        self.ledger.catch_up(rows)
     }
 }

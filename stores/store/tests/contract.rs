@@ -85,13 +85,13 @@ fn the_ledger_names_each_change_and_a_store_shares_its_memory() {
 fn other_ledger(store: &MemoryStore) -> Ledger {
     let mut ledger = Ledger::new(Policy::standard(), Arc::new(bilateral::SystemClock));
     let reopened = store.memory().open(Policy::standard()).unwrap();
-    for agreement in reopened.tracker().iter() {
+    for (position, agreement) in (1..).zip(reopened.tracker().iter()) {
         let mut builder =
             Agreement::builder(agreement.title(), agreement.parties().clone()).id(agreement.id());
         builder = builder.subjects(agreement.subjects().iter().cloned());
         let first = agreement.history().next().unwrap().clone();
         let created = ledger.prepare_create(builder, first).unwrap();
-        ledger.commit_create(created);
+        ledger.commit_create(created, position);
     }
     ledger
 }
