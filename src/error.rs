@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::agreement::AgreementError;
 use crate::document::DocumentError;
-use crate::lifecycle::{PolicyError, Refusal};
+use crate::lifecycle::{Counterexample, PolicyError, Refusal};
 use crate::model::{AgreementId, ValueError};
 use crate::tracker::TrackerError;
 use crate::typed::{Mismatch, MoveError, StageMarker, TypedError};
@@ -57,6 +57,7 @@ enum Inner {
     Document(DocumentError),
     Tracker(TrackerError),
     Typed(TypedError),
+    Counterexample(Box<Counterexample>),
 }
 
 /// The kind of an [`Error`], to match on.
@@ -141,6 +142,9 @@ pub enum ErrorKind {
     NotInformational,
     /// An agreement at another stage than a typed handle's.
     Mismatch,
+    /// A property a policy breaks, found by
+    /// [`Policy::verify`](crate::Policy::verify).
+    Counterexample,
 }
 
 impl Error {
@@ -158,6 +162,7 @@ impl Error {
                 TypedError::NotInformational { .. } => ErrorKind::NotInformational,
                 TypedError::Mismatch { .. } => ErrorKind::Mismatch,
             },
+            Inner::Counterexample(_) => ErrorKind::Counterexample,
         }
     }
 
@@ -250,6 +255,14 @@ impl Error {
     pub fn typed_error(&self) -> Option<&TypedError> {
         match &*self.inner {
             Inner::Typed(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The counterexample, when a policy was found to break a property.
+    pub fn counterexample(&self) -> Option<&Counterexample> {
+        match &*self.inner {
+            Inner::Counterexample(counterexample) => Some(counterexample),
             _ => None,
         }
     }
@@ -363,6 +376,7 @@ impl fmt::Display for Error {
             Inner::Document(error) => fmt::Display::fmt(error, f),
             Inner::Tracker(error) => fmt::Display::fmt(error, f),
             Inner::Typed(error) => fmt::Display::fmt(error, f),
+            Inner::Counterexample(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -376,6 +390,7 @@ impl fmt::Debug for Error {
             Inner::Document(error) => fmt::Debug::fmt(error, f),
             Inner::Tracker(error) => fmt::Debug::fmt(error, f),
             Inner::Typed(error) => fmt::Debug::fmt(error, f),
+            Inner::Counterexample(error) => fmt::Debug::fmt(error, f),
         }
     }
 }
@@ -389,6 +404,7 @@ impl std::error::Error for Error {
             Inner::Document(error) => error.source(),
             Inner::Tracker(error) => error.source(),
             Inner::Typed(error) => error.source(),
+            Inner::Counterexample(_) => None,
         }
     }
 }
@@ -421,6 +437,14 @@ impl<S: StageMarker> From<Box<MoveError<S>>> for Error {
 impl<S: StageMarker> From<MoveError<S>> for Error {
     fn from(error: MoveError<S>) -> Self {
         error.error.into()
+    }
+}
+
+impl From<Counterexample> for Error {
+    fn from(counterexample: Counterexample) -> Self {
+        Error {
+            inner: Box::new(Inner::Counterexample(Box::new(counterexample))),
+        }
     }
 }
 

@@ -52,7 +52,7 @@ impl Policy {
 }
 
 /// Mermaid identifier of a stage: its variant name.
-fn mermaid_id(stage: Stage) -> &'static str {
+pub(super) fn mermaid_id(stage: Stage) -> &'static str {
     match stage {
         Stage::Proposed => "Proposed",
         Stage::Deliberated => "Deliberated",

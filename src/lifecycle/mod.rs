@@ -11,7 +11,9 @@
 //! the builder, the built-in guards, the guard registry and the errors.
 
 mod diagram;
+mod diff;
 mod error;
+mod explore;
 mod guard;
 mod policy;
 mod refusal;
@@ -19,7 +21,9 @@ mod rule;
 mod stamp;
 
 pub use diagram::{PolicyDot, PolicyMermaid};
+pub use diff::{PolicyDiff, PolicyDiffMermaid};
 pub use error::PolicyError;
+pub use explore::{Counterexample, Path, Paths, Property};
 pub use guard::{
     BothPartiesRepresented, CitesSource, ExactDate, FnGuard, Guard, Guards, Proposal, Veto,
     guard_fn,

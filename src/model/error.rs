@@ -415,6 +415,10 @@ pub enum Vocabulary {
     Precision,
     /// [`Order`](crate::tracker::Order)s of a query.
     Order,
+    /// [`Path`](crate::lifecycle::Path)s: stages joined by `->`.
+    Path,
+    /// [`Property`](crate::lifecycle::Property) sentences.
+    Property,
 }
 
 impl Vocabulary {
@@ -437,6 +441,14 @@ impl Vocabulary {
             Vocabulary::PartyKind => "state or organisation",
             Vocabulary::Precision => "day, month or year",
             Vocabulary::Order => "one of added, title, last-event",
+            Vocabulary::Path => "stages joined by ->, such as \"proposed -> deliberated\"",
+            Vocabulary::Property => {
+                "a property such as \"every path to finalised passes moi-signed\", \
+                 \"withdrawn is reachable from proposed, deliberated\", \
+                 \"finalised is unreachable from withdrawn\", \"nothing follows terminated\", \
+                 \"a record never opens at finalised\", \
+                 \"finalised never comes after withdrawn\" or \"moi-signed is reached at most once\""
+            }
         }
     }
 }
@@ -452,6 +464,8 @@ impl fmt::Display for Vocabulary {
             Vocabulary::PartyKind => "party kind",
             Vocabulary::Precision => "precision",
             Vocabulary::Order => "query order",
+            Vocabulary::Path => "path",
+            Vocabulary::Property => "property",
         })
     }
 }

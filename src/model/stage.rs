@@ -170,6 +170,24 @@ impl StageSet {
     }
 
     /// The set as bits, one per stage in lifecycle order (proposed first).
+    /// The stages in either set.
+    #[must_use]
+    pub const fn union(self, other: StageSet) -> Self {
+        StageSet(self.0 | other.0)
+    }
+
+    /// The stages in both sets.
+    #[must_use]
+    pub const fn intersection(self, other: StageSet) -> Self {
+        StageSet(self.0 & other.0)
+    }
+
+    /// The stages of this set that are not in `other`.
+    #[must_use]
+    pub const fn difference(self, other: StageSet) -> Self {
+        StageSet(self.0 & !other.0)
+    }
+
     pub(crate) const fn bits(self) -> u8 {
         self.0
     }
@@ -192,6 +210,18 @@ impl StageSet {
     /// The stages of the set, in lifecycle order.
     pub const fn iter(self) -> StageSetIter {
         StageSetIter { set: self, next: 0 }
+    }
+}
+
+impl From<Stage> for StageSet {
+    fn from(stage: Stage) -> Self {
+        StageSet::only(stage)
+    }
+}
+
+impl<const N: usize> From<[Stage; N]> for StageSet {
+    fn from(stages: [Stage; N]) -> Self {
+        stages.into_iter().collect()
     }
 }
 

@@ -38,10 +38,10 @@ use chrono::{DateTime, Datelike as _, Duration, Utc};
 
 use crate::agreement::{Agreement, AgreementBuilder, AgreementError, Context};
 use crate::clock::{Clock, FixedClock};
-use crate::lifecycle::Policy;
+use crate::lifecycle::{Counterexample, Policy, Property};
 use crate::model::{
     AgreementId, Event, EventBuilder, EventDate, EventId, EventKind, InstrumentKind, Parties,
-    Party, Qualifier, Stage, SubjectArea,
+    Party, Qualifier, Stage, StageSet, SubjectArea,
 };
 
 /// A clock a test sets and advances. Thread-safe; starts where you say.
@@ -723,48 +723,10 @@ impl Scenario {
 
     /// What the policy says about the stage an event kind moves to.
     fn rule_for(&self, kind: Option<Option<EventKind>>) -> String {
-        let mut text = String::new();
-        let Some(stage) = kind.flatten().and_then(EventKind::stage) else {
-            let _ = write!(text, "policy {:?}", self.policy.name());
-            return text;
-        };
-        let before: Vec<&str> = self
-            .policy
-            .allowed_before(stage)
-            .iter()
-            .map(Stage::as_str)
-            .collect();
-        let _ = write!(
-            text,
-            "policy {:?}: {} may follow {}",
-            self.policy.name(),
-            stage,
-            if before.is_empty() {
-                "nothing (it only opens a record)".to_owned()
-            } else {
-                before.join(", ")
-            }
-        );
-        if self.policy.entry_stages().contains(stage) {
-            let _ = write!(text, ", and may open a record");
+        match kind.flatten().and_then(EventKind::stage) {
+            Some(stage) => rule_text(&self.policy, stage),
+            None => format!("policy {:?}", self.policy.name()),
         }
-        let guards: Vec<String> = self
-            .policy
-            .guards()
-            .filter(|(on, _)| {
-                on.applies(None, stage)
-                    || self
-                        .policy
-                        .allowed_before(stage)
-                        .iter()
-                        .any(|from| on.applies(Some(from), stage))
-            })
-            .map(|(on, guard)| format!("{} on {on}", guard.name()))
-            .collect();
-        if !guards.is_empty() {
-            let _ = write!(text, "; guards: {}", guards.join(", "));
-        }
-        text
     }
 
     /// Fails the test with the expectation, what happened, the rule and the
@@ -868,4 +830,245 @@ impl Scenario {
         }
         self
     }
+}
+
+/// What `policy` says about `stage`: what it may follow, whether a record
+/// may open there, and the guards on the way in.
+fn rule_text(policy: &Policy, stage: Stage) -> String {
+    let mut text = String::new();
+    let before: Vec<&str> = policy
+        .allowed_before(stage)
+        .iter()
+        .map(Stage::as_str)
+        .collect();
+    let _ = write!(
+        text,
+        "policy {:?}: {} may follow {}",
+        policy.name(),
+        stage,
+        if before.is_empty() {
+            "nothing (it only opens a record)".to_owned()
+        } else {
+            before.join(", ")
+        }
+    );
+    if policy.entry_stages().contains(stage) {
+        let _ = write!(text, ", and may open a record");
+    }
+    let guards: Vec<String> = policy
+        .guards()
+        .filter(|(on, _)| {
+            on.applies(None, stage)
+                || policy
+                    .allowed_before(stage)
+                    .iter()
+                    .any(|from| on.applies(Some(from), stage))
+        })
+        .map(|(on, guard)| format!("{} on {on}", guard.name()))
+        .collect();
+    if !guards.is_empty() {
+        let _ = write!(text, "; guards: {}", guards.join(", "));
+    }
+    text
+}
+
+/// Checks properties of a policy over every history it allows, in a test.
+///
+/// The companion of [`Scenario`] for rules rather than examples: each
+/// `assert_*` states one [`Property`], checks it with [`Policy::verify`]
+/// (exhaustively, over histories of any length), and when the policy
+/// breaks it fails the test with the property, the shortest counterexample
+/// as a timeline and as code to paste into a [`Scenario`], and the
+/// policy's rule for each stage of the story.
+///
+/// Guards are code the check cannot read: the properties hold over the
+/// policy's table (see [`Policy::verify`]).
+///
+/// ```
+/// use bilateral::testing::PolicyCheck;
+/// use bilateral::{Policy, Stage};
+///
+/// PolicyCheck::new(Policy::strict())
+///     .assert_every_path(Stage::Finalised, Stage::MoiSigned)
+///     .assert_reachable(Stage::Withdrawn, [Stage::Proposed, Stage::Deliberated, Stage::MoiSigned])
+///     .assert_unreachable(Stage::Finalised, Stage::Withdrawn)
+///     .assert("nothing follows terminated".parse().unwrap());
+/// ```
+#[derive(Debug, Clone)]
+pub struct PolicyCheck {
+    policy: Policy,
+}
+
+impl PolicyCheck {
+    /// Checks for `policy`.
+    pub fn new(policy: Policy) -> Self {
+        PolicyCheck { policy }
+    }
+
+    /// The policy checked.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Checks that the policy keeps `property`.
+    ///
+    /// # Panics
+    ///
+    /// When it does not: the message holds the counterexample.
+    #[track_caller]
+    pub fn assert(&mut self, property: Property) -> &mut Self {
+        if let Err(counterexample) = self.policy.verify(property) {
+            panic!("{}", failure_report(&counterexample));
+        }
+        self
+    }
+
+    /// Checks that every history that steps into `to` passes `through`
+    /// ([`Property::EveryPathPasses`]).
+    ///
+    /// # Panics
+    ///
+    /// When one does not: the message holds the shortest.
+    #[track_caller]
+    pub fn assert_every_path(&mut self, to: Stage, through: Stage) -> &mut Self {
+        self.assert(Property::EveryPathPasses { to, through })
+    }
+
+    /// Checks that `target` can still be reached from each stage of `from`,
+    /// whatever came before ([`Property::Reachable`]).
+    ///
+    /// # Panics
+    ///
+    /// When it cannot from one: the message holds the shortest history
+    /// that gets there.
+    #[track_caller]
+    pub fn assert_reachable(&mut self, target: Stage, from: impl Into<StageSet>) -> &mut Self {
+        self.assert(Property::Reachable {
+            target,
+            from: from.into(),
+        })
+    }
+
+    /// Checks that no history reaches `target` once it passed a stage of
+    /// `from` ([`Property::Unreachable`]).
+    ///
+    /// # Panics
+    ///
+    /// When one does: the message holds the shortest.
+    #[track_caller]
+    pub fn assert_unreachable(&mut self, target: Stage, from: impl Into<StageSet>) -> &mut Self {
+        self.assert(Property::Unreachable {
+            target,
+            from: from.into(),
+        })
+    }
+
+    /// Checks that the policy breaks `property`, and returns the
+    /// counterexample to look into: for a test that a rule change lets
+    /// something through.
+    ///
+    /// # Panics
+    ///
+    /// When the policy keeps `property`.
+    #[track_caller]
+    pub fn assert_broken(&self, property: Property) -> Counterexample {
+        self.policy.verify(property).err().unwrap_or_else(|| {
+            panic!(
+                "policy check: expected policy {:?} to break \"{property}\", but every history it allows keeps it",
+                self.policy.name()
+            )
+        })
+    }
+}
+
+/// What a test that found a broken property prints: the property, the
+/// story as a timeline and as code, and the rules of the stages on it.
+fn failure_report(counterexample: &Counterexample) -> String {
+    let policy = counterexample.policy();
+    let mut text = format!(
+        "policy check: expected policy {:?} to keep \"{}\", but it does not:\n{counterexample}\n\nthe shortest story that shows it:\n{}",
+        policy.name(),
+        counterexample.property(),
+        counterexample.timeline()
+    );
+    let opaque = counterexample.opaque_guards();
+    if !opaque.is_empty() {
+        let _ = writeln!(
+            text,
+            "(guards the check cannot read may refuse a step of it: {})",
+            opaque.join(", ")
+        );
+    }
+    let _ = write!(
+        text,
+        "\nas a scenario:\n{}\nthe rules on the way:\n",
+        scenario_code(counterexample)
+    );
+    let mut seen = StageSet::EMPTY;
+    for stage in counterexample.story().stages() {
+        if !seen.contains(stage) {
+            seen = seen.with(stage);
+            let _ = writeln!(text, "  {}", rule_text(policy, stage));
+        }
+    }
+    text
+}
+
+/// A counterexample's history as code to paste into a test: a
+/// [`Scenario`] under the policy, given the story's events (between the
+/// fixture parties of [`agreement`], India and Japan, where a guard asks
+/// for both parties' representatives), then checking the stage it ends at.
+///
+/// ```
+/// use bilateral::lifecycle::Property;
+/// use bilateral::testing::scenario_code;
+/// use bilateral::{Policy, Stage};
+/// let no = Policy::standard().verify(Property::NeverOpensAt(Stage::Finalised)).unwrap_err();
+/// assert_eq!(scenario_code(&no), "\
+/// Scenario::new(policy)
+///     .given_events([
+///         event(EventKind::Finalised, \"2000-01-01\"),
+///     ])
+///     .then_stage(Stage::Finalised);
+/// ");
+/// ```
+pub fn scenario_code(counterexample: &Counterexample) -> String {
+    let history = Parties::new(fixtures::india(), fixtures::japan()).map_or_else(
+        |_| counterexample.history(),
+        |parties| counterexample.history_between(&parties),
+    );
+    let mut code = String::from("Scenario::new(policy)\n    .given_events([\n");
+    for event in history {
+        let kind = format!("EventKind::{:?}", event.kind());
+        let date = event.date();
+        if event.sources().is_empty() && event.participants().is_empty() {
+            let _ = writeln!(code, "        event({kind}, \"{date}\"),");
+            continue;
+        }
+        let _ = writeln!(code, "        event_builder({kind}, \"{date}\")");
+        for source in event.sources() {
+            let _ = writeln!(
+                code,
+                "            .source(Source::new({:?}, {:?}).unwrap())",
+                source.publisher(),
+                source.title()
+            );
+        }
+        for person in event.participants() {
+            let _ = writeln!(
+                code,
+                "            .participant(Representative::new({:?}, {:?}, \"{}\".parse().unwrap()).unwrap())",
+                person.name(),
+                person.office(),
+                person.party()
+            );
+        }
+        let _ = writeln!(code, "            .build()\n            .unwrap(),");
+    }
+    let _ = writeln!(
+        code,
+        "    ])\n    .then_stage(Stage::{:?});",
+        counterexample.story().end()
+    );
+    code
 }

@@ -19,6 +19,7 @@ mod model;
 mod observable;
 mod panics;
 mod policy;
+mod policy_check;
 mod roundtrip;
 mod schema;
 mod test_autotrait;
