@@ -7,6 +7,24 @@
 //! refused it ([`Refusal`]); it draws policies as Mermaid and Graphviz DOT
 //! diagrams. It knows nothing of how agreements store their history.
 //!
+//! Because a policy is data, it can also be checked as a whole: every
+//! [`Path`] it allows ([`Policy::paths`]), what is reachable from where
+//! ([`Policy::reachable_from`], [`Policy::shortest_path`]), a [`Property`]
+//! over every history with the shortest [`Counterexample`] when it fails
+//! ([`Policy::verify`]), and what changed between two policies
+//! ([`Policy::diff`], [`PolicyDiff`]).
+//!
+//! ```
+//! use bilateral::lifecycle::Property;
+//! use bilateral::{Policy, Stage};
+//! let strict = Policy::strict();
+//! strict.verify(Property::EveryPathPasses { to: Stage::Finalised, through: Stage::MoiSigned })?;
+//! strict.verify("finalised is unreachable from withdrawn".parse()?)?;
+//! let no = strict.verify("moi-signed is reachable from finalised".parse()?).unwrap_err();
+//! assert_eq!(no.story().to_string(), "proposed -> deliberated -> moi-signed -> finalised");
+//! # Ok::<(), bilateral::Error>(())
+//! ```
+//!
 //! The main types are re-exported at the crate root; this module also holds
 //! the builder, the built-in guards, the guard registry and the errors.
 
