@@ -867,7 +867,7 @@ impl Policy {
                     entry,
                     3,
                     passed,
-                    move |count, stage| count | passed(stage) | 2,
+                    move |count, stage| (count | passed(stage)) | 2,
                     move |stage, count| stage == to && count == 2,
                 )
             }

@@ -448,8 +448,15 @@ fn a_path_as_a_history_is_one_stage_change_a_day() {
         history,
         path("proposed -> deliberated -> moi-signed").history()
     );
-    let ids: BTreeSet<_> = history.iter().map(|e| e.id()).collect();
-    assert_eq!(ids.len(), 3);
+    let ids: Vec<String> = history.iter().map(|e| e.id().to_string()).collect();
+    assert_eq!(
+        ids,
+        [
+            "c0000000-0000-0000-0000-000000000000",
+            "c0000000-0000-0000-0000-000000000001",
+            "c0000000-0000-0000-0000-000000000002",
+        ]
+    );
     Scenario::new(Policy::strict())
         .given_events(history)
         .then_stage(MoiSigned);
@@ -919,6 +926,50 @@ fn a_counterexample_history_meets_the_built_in_guards_and_replays() {
          2000-01-02   deliberated\n\
          2000-01-03   finalised, citing a source\n"
     );
+}
+
+#[test]
+fn guards_on_a_step_are_looked_up_with_the_stage_before_it() {
+    // Sources asked for on one transition only, and a guard of one's own on
+    // every stage change: named once, however many steps it guards.
+    let policy = Policy::strict()
+        .to_builder()
+        .guard(
+            Trigger::Transition {
+                from: Deliberated,
+                to: MoiSigned,
+            },
+            CitesSource,
+        )
+        .guard(Trigger::AnyStageChange, guard_fn("audit", |_| Ok(())))
+        .build()
+        .unwrap();
+    let no = broken(&policy, Property::NothingFollows(MoiSigned));
+    assert_eq!(
+        no.story(),
+        &path("proposed -> deliberated -> moi-signed -> finalised")
+    );
+    let cited: Vec<bool> = no
+        .history()
+        .iter()
+        .map(|event| !event.sources().is_empty())
+        .collect();
+    assert_eq!(cited, [false, false, true, false]);
+    assert_eq!(no.opaque_guards(), ["audit"]);
+}
+
+#[test]
+fn stage_sets_combine() {
+    let a = StageSet::from([Proposed, Deliberated, MoiSigned]);
+    let b = StageSet::from([MoiSigned, Finalised]);
+    assert_eq!(
+        a.union(b),
+        StageSet::from([Proposed, Deliberated, MoiSigned, Finalised])
+    );
+    assert_eq!(a.intersection(b), StageSet::only(MoiSigned));
+    assert_eq!(a.difference(b), StageSet::from([Proposed, Deliberated]));
+    assert_eq!(b.difference(a), StageSet::only(Finalised));
+    assert_eq!(StageSet::from(Withdrawn), StageSet::only(Withdrawn));
 }
 
 #[test]

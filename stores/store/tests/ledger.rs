@@ -1,0 +1,111 @@
+//! The ledger on its own, without a store: what it refuses before any row
+//! is written, and what it refuses when rows are read back.
+
+use std::sync::Arc;
+
+use bilateral::{Agreement, AgreementId, Event, EventKind, FixedClock, Parties, Party, Policy};
+use bilateral_store::{Ledger, Rows, StoreError};
+
+fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse().unwrap()))
+}
+
+fn id(n: u128) -> AgreementId {
+    AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(n))
+}
+
+fn builder(n: u128) -> bilateral::AgreementBuilder {
+    let parties = Parties::new(
+        Party::state("IND", "India").unwrap(),
+        Party::state("JPN", "Japan").unwrap(),
+    )
+    .unwrap();
+    Agreement::builder("Test agreement", parties).id(id(n))
+}
+
+fn proposal() -> Event {
+    Event::new(EventKind::Proposed, "2024-01-01".parse().unwrap())
+}
+
+/// A ledger holding agreement 1, and agreement 2 created then removed.
+fn ledger() -> Ledger {
+    let mut ledger = Ledger::new(Policy::standard(), clock());
+    let created = ledger.prepare_create(builder(1), proposal()).unwrap();
+    ledger.commit_create(created, 1);
+    let created = ledger.prepare_create(builder(2), proposal()).unwrap();
+    ledger.commit_create(created, 2);
+    let removal = ledger.prepare_remove(id(2), 1).unwrap();
+    ledger.commit_remove(removal, 3);
+    ledger
+}
+
+#[test]
+fn a_creation_is_refused_for_an_id_held_or_once_held() {
+    let ledger = ledger();
+    for held in [1, 2] {
+        let err = ledger
+            .prepare_create(builder(held), proposal())
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::DuplicateAgreement { agreement, .. } if agreement == id(held)),
+            "{err:?}"
+        );
+    }
+    assert!(ledger.prepare_create(builder(3), proposal()).is_ok());
+}
+
+/// The rows of agreement 3: its creation, then `more` rows after it.
+fn rows(more: &[(u64, Option<&str>)]) -> Vec<(i64, Rows)> {
+    let ledger = Ledger::new(Policy::standard(), clock());
+    let created = ledger.prepare_create(builder(3), proposal()).unwrap();
+    let agreement = created.id.to_string();
+    let mut rows = vec![(
+        1,
+        Rows {
+            agreement: agreement.clone(),
+            version: 1,
+            header: Some(created.header),
+            entry: Some(created.entry),
+        },
+    )];
+    for (position, (version, entry)) in (2..).zip(more) {
+        rows.push((
+            position,
+            Rows {
+                agreement: agreement.clone(),
+                version: *version,
+                header: None,
+                entry: entry.map(str::to_owned),
+            },
+        ));
+    }
+    rows
+}
+
+fn load(rows: Vec<(i64, Rows)>) -> Result<Ledger, StoreError> {
+    Ledger::load(Policy::standard(), clock(), rows)
+}
+
+#[test]
+fn rows_read_back_must_follow_each_other() {
+    let loaded = load(rows(&[])).unwrap();
+    assert_eq!(loaded.tracker().version(id(3)), Some(1));
+    assert_eq!(loaded.seen(), 1);
+    // Removed: the removal is kept, with its version.
+    let loaded = load(rows(&[(2, None)])).unwrap();
+    assert!(!loaded.tracker().contains(id(3)));
+    assert_eq!(loaded.seen(), 2);
+    // A version skipped.
+    let err = load(rows(&[(3, None)])).map(|_| ()).unwrap_err();
+    assert!(
+        err.to_string().contains("version 3 follows version 1"),
+        "{err}"
+    );
+    // A row after the removal, with the next version number.
+    let err = load(rows(&[(2, None), (3, None)])).map(|_| ()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("version 3 follows version 2, its removal"),
+        "{err}"
+    );
+}
