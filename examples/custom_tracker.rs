@@ -1,11 +1,13 @@
 //! A tracker with its own rules: a ministry that lets logistics agreements
 //! skip the MoI, and insists that both parties' representatives take part in
 //! a finalisation. A user-defined guard, an observer that prints each stage
-//! change, and the policy drawn as a Mermaid diagram.
+//! change, the policy drawn as a Mermaid diagram, what changed from the
+//! standard policy, and what the change lets through, checked over every
+//! history the new rules allow.
 //!
 //! Run it with `cargo run --example custom_tracker`.
 
-use bilateral::lifecycle::BothPartiesRepresented;
+use bilateral::lifecycle::{BothPartiesRepresented, Property};
 use bilateral::{
     Agreement, Context, Event, EventKind, Guard, Parties, Party, Policy, Proposal, Representative,
     Stage, StageChange, SubjectArea, Trigger, Veto,
@@ -51,6 +53,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "The ministry's policy:\n\n```mermaid\n{}```\n",
         ministry.mermaid()
     );
+
+    // What a reviewer of the rule change sees: the change, then what it
+    // lets through. The rules still keep an MoI signed once at most and
+    // nothing after a withdrawal; but finalisation no longer needs an MoI,
+    // and the shortest history that shows it comes back as a story.
+    print!("{}", Policy::standard().diff(&ministry));
+    ministry.verify(Property::AtMost {
+        stage: Stage::MoiSigned,
+        times: 1,
+    })?;
+    ministry.verify("finalised is unreachable from withdrawn".parse()?)?;
+    if let Err(skipped) = ministry.verify(Property::EveryPathPasses {
+        to: Stage::Finalised,
+        through: Stage::MoiSigned,
+    }) {
+        println!("\n{skipped}\n{}", skipped.timeline());
+        println!(
+            "(guards the check cannot read may refuse a step of it: {})\n",
+            skipped.opaque_guards().join(", ")
+        );
+    }
 
     // An observer sees every accepted stage change; it only gets shared
     // references, so it cannot change anything.
