@@ -159,8 +159,28 @@
 //! Policies serialise with serde, guards by name ([`PolicyDocument`](document::PolicyDocument);
 //! register your own guards in [`Guards`](lifecycle::Guards) to load them), and draw themselves
 //! as Mermaid ([`Policy::mermaid`]) and Graphviz DOT ([`Policy::dot`]); the
-//! standard policy's diagram is in [`Policy`]'s documentation. The example
-//! `custom_tracker` puts it all together:
+//! standard policy's diagram is in [`Policy`]'s documentation.
+//!
+//! Because a policy is data, it can be checked as a whole rather than by
+//! examples: [`Policy::verify`] checks a [`Property`](lifecycle::Property)
+//! over every history the table allows and returns the shortest
+//! counterexample when it fails, [`Policy::paths`] lists the paths between
+//! two stages, and [`Policy::diff`] says what a rule change allows and
+//! forbids. Continuing the example above:
+//!
+//! ```
+//! # use bilateral::{Policy, Stage, Trigger};
+//! # use bilateral::lifecycle::BothPartiesRepresented;
+//! # let ministry = Policy::standard().to_builder().name("ministry").allow(Stage::Deliberated, Stage::Finalised)
+//! #     .guard(Trigger::Into(Stage::Finalised), BothPartiesRepresented).build()?;
+//! ministry.verify("finalised is unreachable from withdrawn".parse()?)?;
+//! let no = ministry.verify("every path to finalised passes moi-signed".parse()?).unwrap_err();
+//! assert_eq!(no.story().to_string(), "deliberated -> finalised");
+//! assert_eq!(Policy::standard().diff(&ministry).added_transitions(), [(Stage::Deliberated, Stage::Finalised)]);
+//! # Ok::<(), bilateral::Error>(())
+//! ```
+//!
+//! The example `custom_tracker` puts it all together:
 //! `cargo run --example custom_tracker`.
 //!
 //! # A typed lifecycle
