@@ -132,6 +132,45 @@ fn a_new_policy_checks_the_history_at_the_next_change() {
 }
 
 #[test]
+fn a_history_refused_by_a_new_table_names_the_stage_changes_around_the_step() {
+    let lax = Policy::standard()
+        .to_builder()
+        .name("lax")
+        .allow(Stage::Deliberated, Stage::Finalised)
+        .build()
+        .unwrap();
+    let mut pact = Agreement::builder("Pact", india_japan())
+        .policy(lax)
+        .build(event(1, EventKind::Proposed, "2024-01"))
+        .unwrap();
+    pact.record(event(2, EventKind::Deliberated, "2024-02"))
+        .unwrap();
+    pact.record(event(3, EventKind::Meeting, "2024-03"))
+        .unwrap();
+    pact.record(event(4, EventKind::Finalised, "2024-04"))
+        .unwrap();
+    pact.record(event(5, EventKind::Terminated, "2024-05"))
+        .unwrap();
+    // Under the standard table, finalising straight after deliberation is
+    // refused: the refusal names the stage change before it and the one
+    // after it, not the meeting nor the refused step itself.
+    let mut pact = pact.with_policy(Policy::standard());
+    let err = pact
+        .record(event(6, EventKind::Meeting, "2024-06"))
+        .unwrap_err();
+    let refusal = err.refusal().unwrap();
+    assert_eq!(refusal.refused().kind, EventKind::Finalised);
+    assert_eq!(
+        refusal.before().map(|step| step.kind),
+        Some(EventKind::Deliberated)
+    );
+    assert_eq!(
+        refusal.next().map(|step| step.kind),
+        Some(EventKind::Terminated)
+    );
+}
+
+#[test]
 fn a_document_read_under_a_policy_keeps_it() {
     let mut pact = Agreement::builder("Pact", india_japan())
         .policy(Policy::strict())
