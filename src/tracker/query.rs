@@ -786,6 +786,28 @@ mod tests {
         }
     }
 
+    /// The galloping search says what `binary_search` says: where the
+    /// slot is, or where it would go (the cursors start their next search
+    /// there, so a position too early only costs time; this pins it).
+    #[test]
+    fn a_gallop_finds_what_a_binary_search_finds() {
+        let mut random = Lcg::new(5);
+        for _ in 0..300 {
+            let len = random.below(300) as usize;
+            let mut list: Vec<u32> = (0..len).map(|_| random.below(1000) as u32).collect();
+            list.sort_unstable();
+            list.dedup();
+            for _ in 0..20 {
+                let slot = random.below(1100) as u32;
+                assert_eq!(
+                    gallop(&list, slot),
+                    list.binary_search(&slot),
+                    "{slot} in {list:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn titles_match_ignoring_case_in_any_script() {
         assert!(title_contains("Reciprocal Provision", "provision"));
