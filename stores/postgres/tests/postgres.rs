@@ -6,7 +6,6 @@
 //! cargo test -p bilateral-postgres` starts a throwaway one. Without it
 //! these tests fail: they never skip.
 
-use std::io::{BufRead, BufReader};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -287,39 +286,6 @@ fn appending_client() {
     }
 }
 
-/// Waits until `child` says it is ready (its store open), lets it run `ms`
-/// milliseconds more, then kills it (SIGKILL): every line it wrote. The
-/// moment of the kill is counted from readiness, so that a loaded machine,
-/// slow to start a process, still kills it while it writes.
-fn kill_when_ready(mut child: std::process::Child, ms: u64) -> Vec<String> {
-    let stdout = child.stdout.take().unwrap();
-    let (lines_out, lines_in) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines_out.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    while let Ok(line) =
-        lines_in.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
-    {
-        let ready = line.contains("ready");
-        lines.push(line);
-        if ready {
-            break;
-        }
-    }
-    std::thread::sleep(Duration::from_millis(ms));
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    reader.join().unwrap();
-    lines.extend(lines_in.try_iter());
-    lines
-}
-
 /// A client killed (SIGKILL) at random moments, 100 times: reopened, the
 /// database holds every acknowledged change, no half change, and valid
 /// histories only.
@@ -350,7 +316,7 @@ fn a_killed_client_loses_no_acknowledged_change() {
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        let lines = kill_when_ready(child, 30 + (state >> 33) % 100);
+        let lines = contract::kill_when_ready(child, 30 + (state >> 33) % 100);
         let acks: Vec<(AgreementId, u64)> = lines
             .iter()
             .filter_map(|line| {

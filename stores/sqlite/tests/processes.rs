@@ -6,13 +6,13 @@
 //! The writers are this test binary run again with a test name and an
 //! environment variable; those tests are ignored in a plain run.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use bilateral::{Agreement, AgreementId, Event, EventKind, Parties, Party, Policy};
 use bilateral_sqlite::SqliteStore;
+use bilateral_store::contract;
 use bilateral_store::{Store, StoreError};
 
 const FILE: &str = "BILATERAL_SQLITE_FILE";
@@ -76,39 +76,6 @@ impl Lcg {
     }
 }
 
-/// Waits until `child` says it is ready (its store open), lets it run `ms`
-/// milliseconds more, then kills it (SIGKILL): every line it wrote. The
-/// moment of the kill is counted from readiness, so that a loaded machine,
-/// slow to start a process, still kills it while it writes.
-fn kill_when_ready(mut child: std::process::Child, ms: u64) -> Vec<String> {
-    let stdout = child.stdout.take().unwrap();
-    let (lines_out, lines_in) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines_out.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    while let Ok(line) =
-        lines_in.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
-    {
-        let ready = line.contains("ready");
-        lines.push(line);
-        if ready {
-            break;
-        }
-    }
-    std::thread::sleep(Duration::from_millis(ms));
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    reader.join().unwrap();
-    lines.extend(lines_in.try_iter());
-    lines
-}
-
 /// An acknowledged change: `ack <agreement> <version>` (the test
 /// harness may print its own words before the first on the same line).
 fn acks(lines: &[String]) -> Vec<(AgreementId, u64)> {
@@ -157,7 +124,7 @@ fn a_killed_writer_loses_no_acknowledged_change() {
     let mut acknowledged = 0;
     for round in 0..rounds() {
         let child = writer("appending_writer", &file).spawn().unwrap();
-        let lines = kill_when_ready(child, 20 + random.below(80));
+        let lines = contract::kill_when_ready(child, 20 + random.below(80));
         let acks = acks(&lines);
         acknowledged += acks.len();
         // Every history is valid (the loader checks each one), and every

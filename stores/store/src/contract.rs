@@ -348,3 +348,47 @@ pub fn another_policy_is_refused_on_open<B: Backend>(backend: &B) {
         .unwrap();
     assert!(backend.open(renamed, clock()).is_ok());
 }
+
+/// Waits until `child` says it is ready (its store open), lets it run `ms`
+/// milliseconds more, then kills it (SIGKILL): every line it wrote. The
+/// moment of the kill is counted from readiness, so that a loaded machine,
+/// slow to start a process, still kills it while it writes.
+///
+/// For a store's crash tests: the writer prints `ready` once its store is
+/// open.
+///
+/// # Panics
+///
+/// When the child cannot be killed or waited for, as a test fails.
+pub fn kill_when_ready(mut child: std::process::Child, ms: u64) -> Vec<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (lines_out, lines_in) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines_out.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while let Ok(line) =
+        lines_in.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
+        let ready = line.contains("ready");
+        lines.push(line);
+        if ready {
+            break;
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    reader.join().unwrap();
+    lines.extend(lines_in.try_iter());
+    lines
+}
