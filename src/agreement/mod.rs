@@ -655,6 +655,29 @@ impl Agreement {
         Kept::context(self.kept.as_deref())
     }
 
+    /// Takes the agreement out, leaving a hollow shell in its place: the
+    /// same id, parties and policy, no title, no subjects and no history.
+    /// A shell breaks the rule that every agreement opens with a stage
+    /// change, so it must never be seen: a container that keeps one (the
+    /// tracker, whose vacant places hold shells so that a place can be
+    /// addressed without reading it) marks it vacant.
+    pub(crate) fn take_leaving_shell(&mut self) -> Agreement {
+        let shell = Agreement {
+            id: self.id,
+            title: Box::default(),
+            instrument: self.instrument,
+            parties: self.parties.clone(),
+            subjects: Box::default(),
+            log: Vec::new(),
+            in_force: InForce::default(),
+            summary: Summary::default(),
+            ids: None,
+            policy: self.policy.clone(),
+            kept: None,
+        };
+        std::mem::replace(self, shell)
+    }
+
     /// Keeps `kept` for the plain methods.
     pub(crate) fn keep(&mut self, kept: Option<Arc<Kept>>) {
         self.kept = kept;

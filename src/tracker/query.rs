@@ -216,7 +216,7 @@ enum Source<'t> {
     Slots(Vec<u32>),
 }
 
-impl Source<'_> {
+impl<'t> Source<'t> {
     fn len(&self) -> usize {
         match self {
             Source::List(list) => list.len(),
@@ -225,11 +225,12 @@ impl Source<'_> {
         }
     }
 
-    fn slots(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+    /// The slots, in rising order.
+    fn into_slots(self) -> Box<dyn Iterator<Item = u32> + 't> {
         match self {
             Source::List(list) => Box::new(list.iter().copied()),
             Source::Set(set) => Box::new(set.iter()),
-            Source::Slots(slots) => Box::new(slots.iter().copied()),
+            Source::Slots(slots) => Box::new(slots.into_iter()),
         }
     }
 }
@@ -260,7 +261,7 @@ fn worth_materialising(estimate: usize, smallest: Option<usize>) -> bool {
 
 /// Membership tests against a source for rising slots.
 struct Cursor<'s> {
-    source: &'s Source<'s>,
+    source: Source<'s>,
     /// In a set, the run reached.
     run: usize,
     /// Where the last answer was found, in a list or the run reached.
@@ -268,7 +269,7 @@ struct Cursor<'s> {
 }
 
 impl<'s> Cursor<'s> {
-    fn new(source: &'s Source<'s>) -> Self {
+    fn new(source: Source<'s>) -> Self {
         Cursor {
             source,
             run: 0,
@@ -278,7 +279,7 @@ impl<'s> Cursor<'s> {
 
     /// Whether `slot` is in the source; slots must be asked in rising order.
     fn contains(&mut self, slot: u32) -> bool {
-        let list: &[u32] = match self.source {
+        let list: &[u32] = match &self.source {
             Source::List(list) => list,
             Source::Slots(slots) => slots,
             Source::Set(set) => {
@@ -294,27 +295,31 @@ impl<'s> Cursor<'s> {
                 run
             }
         };
-        self.search(list, slot)
-    }
-
-    /// Whether `slot` is in `list` at or after the position reached, which
-    /// moves to where it is or would be. Starting the next search there
-    /// only saves time: a search from the front finds the same.
-    fn search(&mut self, list: &[u32], slot: u32) -> bool {
-        let rest = list.get(self.position..).unwrap_or_default();
-        let (found, at) = match gallop(rest, slot) {
-            Ok(at) => (true, at),
-            Err(at) => (false, at),
-        };
-        self.position += at;
+        let (found, position) = search(list, self.position, slot);
+        self.position = position;
         found
     }
 }
 
-/// How a query is answered: the slots that pass every index, and the
+/// Whether `slot` is in `list` at or after `position`, and where it is or
+/// would be, from which the next search starts. Starting there only saves
+/// time: a search from the front finds the same.
+fn search(list: &[u32], position: usize, slot: u32) -> (bool, usize) {
+    let rest = list.get(position..).unwrap_or_default();
+    match gallop(rest, slot) {
+        Ok(at) => (true, position + at),
+        Err(at) => (false, position + at),
+    }
+}
+
+/// How a query is answered: the slots that pass every index, found as
+/// they are read (a list of them would be an allocation per query, which
+/// in a large, fragmented heap costs more than the search), and the
 /// filters no index covered, to check on each agreement.
 struct Plan<'q> {
-    slots: Vec<u32>,
+    slots: Box<dyn Iterator<Item = u32> + 'q>,
+    /// How many slots there are, when one index answers alone.
+    known: Option<usize>,
     residual: Vec<&'q Filter>,
     scan: bool,
 }
@@ -628,22 +633,30 @@ impl<'t> Query<'t> {
             .map(|(filter, _)| filter)
             .collect();
         sources.sort_by_key(Source::len);
-        let Some((driver, others)) = sources.split_first() else {
+        let mut sources = sources.into_iter();
+        let Some(driver) = sources.next() else {
             return Plan {
-                slots: Vec::new(),
+                slots: Box::new(std::iter::empty()),
+                known: None,
                 residual,
                 scan: true,
             };
         };
         // The driver's slots rise, so each other list is walked once, with a
         // cursor that gallops forward.
-        let mut cursors: Vec<Cursor<'_>> = others.iter().map(Cursor::new).collect();
-        let slots = driver
-            .slots()
-            .filter(|slot| cursors.iter_mut().all(|cursor| cursor.contains(*slot)))
-            .collect();
+        let mut cursors: Vec<Cursor<'t>> = sources.map(Cursor::new).collect();
+        let (slots, known): (Box<dyn Iterator<Item = u32>>, _) = if cursors.is_empty() {
+            let known = driver.len();
+            (driver.into_slots(), Some(known))
+        } else {
+            let slots = driver
+                .into_slots()
+                .filter(move |slot| cursors.iter_mut().all(|cursor| cursor.contains(*slot)));
+            (Box::new(slots), None)
+        };
         Plan {
             slots,
+            known,
             residual,
             scan: false,
         }
@@ -656,11 +669,12 @@ impl<'t> Query<'t> {
             slots,
             residual,
             scan,
+            ..
         } = self.plan();
         let slots: Box<dyn Iterator<Item = u32>> = if scan {
             Box::new(0..tracker.slot_count())
         } else {
-            Box::new(slots.into_iter())
+            slots
         };
         slots.filter_map(move |slot| {
             let agreement = tracker.at(slot)?;
@@ -704,12 +718,13 @@ impl<'t> Query<'t> {
     pub fn count(&self) -> usize {
         let Plan {
             slots,
+            known,
             residual,
             scan,
         } = self.plan();
         let all = match (residual.is_empty(), scan) {
             (true, true) => self.tracker.len(),
-            (true, false) => slots.len(),
+            (true, false) => known.unwrap_or_else(|| slots.count()),
             (false, _) => self.matching().count(),
         };
         all.saturating_sub(self.offset)
@@ -772,7 +787,7 @@ mod tests {
             }
             let stride = [7, 60, range / 8][random.below(3) as usize];
             for source in [Source::List(&list), Source::Set(&set)] {
-                let mut cursor = Cursor::new(&source);
+                let mut cursor = Cursor::new(source);
                 let mut asked = 0u32;
                 while asked < range as u32 + 20 {
                     assert_eq!(
