@@ -55,6 +55,18 @@ impl SlotSet {
 
     /// Adds `slot`; whether it was absent.
     pub(crate) fn insert(&mut self, slot: u32) -> bool {
+        // Most inserts append (slots are handed out rising, and an import
+        // inserts in order): past the last member, with room in the last
+        // run, no search is needed, and none of the run is read.
+        if let (Some(run), Some(last)) = (self.runs.last_mut(), self.lasts.last_mut())
+            && slot > *last
+            && run.len() < RUN
+        {
+            run.push(slot);
+            *last = slot;
+            self.len += 1;
+            return true;
+        }
         // Past every run, the slot joins the last one.
         let index = self.run_of(slot).min(self.runs.len().saturating_sub(1));
         let Some(run) = self.runs.get_mut(index) else {
@@ -167,6 +179,39 @@ mod tests {
             assert!(set.lasts().windows(2).all(|pair| pair[0] < pair[1]));
         }
         assert!(set.iter().eq(0..3 * RUN as u32));
+    }
+
+    /// Appends (the common case, which skips the search) keep the set as
+    /// an ordered set keeps it: a slot equal to the last is refused, a full
+    /// last run splits, and a slot between members still goes in its place.
+    #[test]
+    fn appends_keep_the_set_ordered() {
+        let mut random = Lcg::new(11);
+        let mut set = SlotSet::default();
+        let mut model = BTreeSet::new();
+        let mut next = 0u32;
+        for step in 0..5_000 {
+            let slot = match step % 10 {
+                // The last member again.
+                3 => next.saturating_sub(1),
+                // Somewhere before it.
+                7 => random.below(u64::from(next) + 1) as u32,
+                _ => {
+                    next += 1 + random.below(3) as u32;
+                    next - 1
+                }
+            };
+            assert_eq!(set.insert(slot), model.insert(slot), "insert {slot}");
+            assert_eq!(set.len(), model.len());
+        }
+        assert!(set.iter().eq(model.iter().copied()));
+        assert!(set.runs().len() > 4, "{} runs", set.runs().len());
+        for (run, last) in set.runs().iter().zip(set.lasts()) {
+            assert!(!run.is_empty() && run.len() <= RUN);
+            assert!(run.windows(2).all(|pair| pair[0] < pair[1]));
+            assert_eq!(run.last(), Some(last));
+        }
+        assert!(set.lasts().windows(2).all(|pair| pair[0] < pair[1]));
     }
 
     /// Two sets are equal when they hold the same slots, however their
