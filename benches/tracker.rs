@@ -283,6 +283,15 @@ fn build_sqlite(specs: &[Spec]) -> Connection {
     db
 }
 
+/// The process's resident size in bytes, where the system says
+/// (`/proc/self/statm`, Linux): what the operating system holds for it,
+/// allocator overhead and fragmentation included.
+fn resident() -> Option<usize> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
 fn sizes() -> Vec<usize> {
     let max: usize = std::env::var("BILATERAL_BENCH_MAX")
         .ok()
@@ -298,6 +307,7 @@ fn tracker_benches(c: &mut Criterion) {
     for n in sizes() {
         let specs = specs(n);
         let before = LIVE.load(Ordering::Relaxed);
+        let resident_before = resident();
         let mut tracker = build_tracker(&specs);
         let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
         println!(
@@ -305,6 +315,12 @@ fn tracker_benches(c: &mut Criterion) {
             held / n,
             tracker.event_count()
         );
+        if let (Some(before), Some(after)) = (resident_before, resident()) {
+            println!(
+                "resident/{n}: {} bytes per agreement (growth of the process's resident size while the tracker was built)",
+                after.saturating_sub(before) / n
+            );
+        }
         let db = build_sqlite(&specs);
 
         // The parameters: a pair, a party and stage, a subject and month.
