@@ -8,10 +8,13 @@
 //! Run with `cargo bench -p bilateral-benches --bench import`. Set
 //! `BILATERAL_BENCH_MAX` (default 1000000) to stop at a smaller size.
 
+mod sizes;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use sizes::sizes;
 
 /// The sample's records, repeated to `rows` rows after its header. (Records,
 /// not lines: a quoted title may span lines.)
@@ -33,17 +36,6 @@ fn repeated(rows: usize) -> String {
         writer.write_record(record).expect("written");
     }
     String::from_utf8(writer.into_inner().expect("flushed")).expect("utf-8")
-}
-
-fn sizes() -> Vec<usize> {
-    let max: usize = std::env::var("BILATERAL_BENCH_MAX")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(1_000_000);
-    [10_000, 100_000, 1_000_000]
-        .into_iter()
-        .filter(|n| *n <= max)
-        .collect()
 }
 
 fn import(c: &mut Criterion) {

@@ -5,6 +5,8 @@
 //! Run with `cargo bench -p bilateral-benches --bench removal`. Set
 //! `BILATERAL_BENCH_MAX` (default 1000000) to stop at a smaller size.
 
+mod sizes;
+
 use std::time::Duration;
 
 use bilateral::{
@@ -12,6 +14,7 @@ use bilateral::{
     SubjectArea, Tracker,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
+use sizes::sizes;
 
 const CODES: [&str; 12] = [
     "IND", "JPN", "PHL", "FRA", "NOR", "USA", "BRA", "ZAF", "AUS", "IDN", "VNM", "KOR",
@@ -67,17 +70,6 @@ fn tracker(count: usize) -> Tracker {
             .expect("valid");
     }
     tracker
-}
-
-fn sizes() -> Vec<usize> {
-    let max: usize = std::env::var("BILATERAL_BENCH_MAX")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(1_000_000);
-    [10_000, 100_000, 1_000_000]
-        .into_iter()
-        .filter(|n| *n <= max)
-        .collect()
 }
 
 fn removal(c: &mut Criterion) {

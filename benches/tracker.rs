@@ -6,6 +6,8 @@
 //! about five events per agreement, 200 parties, 15 subject areas. Set
 //! `BILATERAL_BENCH_MAX` (default 1000000) to stop at a smaller size.
 
+mod sizes;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,6 +20,7 @@ use bilateral::{
 use chrono::{Days, NaiveDate};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rusqlite::{Connection, params};
+use sizes::sizes;
 
 /// Counts the bytes the benchmark holds, to measure the tracker's memory.
 struct Counting;
@@ -290,17 +293,6 @@ fn resident() -> Option<usize> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)
-}
-
-fn sizes() -> Vec<usize> {
-    let max: usize = std::env::var("BILATERAL_BENCH_MAX")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(1_000_000);
-    [10_000, 100_000, 1_000_000]
-        .into_iter()
-        .filter(|n| *n <= max)
-        .collect()
 }
 
 fn tracker_benches(c: &mut Criterion) {

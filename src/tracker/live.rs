@@ -19,6 +19,12 @@ impl Live {
         Some(word >> (slot % 64) & 1 == 1)
     }
 
+    /// Where `slot` is, if it is live: the index into the slots.
+    pub(crate) fn held(&self, slot: u32) -> Option<usize> {
+        let at = slot as usize;
+        self.get(at)?.then_some(at)
+    }
+
     /// Sets the bit of `slot`; nothing past the end.
     pub(crate) fn set(&mut self, slot: usize, live: bool) {
         if slot >= self.len {
@@ -76,6 +82,11 @@ mod tests {
         assert_eq!(
             (live.get(0), live.get(1), live.get(2), live.get(3)),
             (Some(true), Some(true), Some(false), Some(true))
+        );
+        // A live slot is held at its own index; a vacant one is not.
+        assert_eq!(
+            (live.held(1), live.held(2), live.held(200)),
+            (Some(1), None, None)
         );
         // Nothing past the end.
         live.set(500, true);

@@ -144,18 +144,6 @@ struct Slot {
     version: u64,
 }
 
-/// The slot `slot` of `slots` if `live` marks it held: a function of the
-/// two fields rather than a method, so that a caller may borrow the
-/// tracker's other fields beside it.
-fn held_mut<'s>(slots: &'s mut [Slot], live: &Live, slot: u32) -> Option<&'s mut Slot> {
-    let at = slot as usize;
-    if live.get(at)? {
-        slots.get_mut(at)
-    } else {
-        None
-    }
-}
-
 /// Why a tracker refused a call. A call that returns this error changed
 /// nothing. Variants are `#[non_exhaustive]`: match them with `..`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -370,16 +358,7 @@ impl Tracker {
     }
 
     fn held_at(&self, slot: u32) -> Option<&Slot> {
-        let at = slot as usize;
-        if self.live.get(at)? {
-            self.slots.get(at)
-        } else {
-            None
-        }
-    }
-
-    fn held_at_mut(&mut self, slot: u32) -> Option<&mut Slot> {
-        held_mut(&mut self.slots, &self.live, slot)
+        self.slots.get(self.live.held(slot)?)
     }
 
     pub(crate) fn slot_count(&self) -> u32 {
@@ -585,7 +564,7 @@ impl Tracker {
     /// ```
     pub fn remove(&mut self, id: AgreementId) -> Option<Agreement> {
         let slot = *self.by_id.get(&id)?;
-        let held = self.held_at_mut(slot)?;
+        let held = self.slots.get_mut(self.live.held(slot)?)?;
         let version = held.version;
         let agreement = held.agreement.take_leaving_shell();
         self.live.set(slot as usize, false);
@@ -695,7 +674,8 @@ impl Tracker {
             .by_id
             .get(&id)
             .ok_or(TrackerError::UnknownAgreement { id })?;
-        let Some(slot) = held_mut(&mut self.slots, &self.live, slot_number) else {
+        let held = self.live.held(slot_number);
+        let Some(slot) = held.and_then(|at| self.slots.get_mut(at)) else {
             return Err(TrackerError::UnknownAgreement { id });
         };
         if let Some(expected) = expected
