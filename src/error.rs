@@ -364,6 +364,7 @@ fn tracker_kind(error: &TrackerError) -> ErrorKind {
         TrackerError::DuplicateAgreement { .. } => ErrorKind::DuplicateAgreement,
         TrackerError::Conflict { .. } => ErrorKind::Conflict,
         TrackerError::VersionLimit { .. } => ErrorKind::VersionLimit,
+        TrackerError::Full { .. } => ErrorKind::TooMany,
     }
 }
 

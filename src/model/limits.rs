@@ -58,6 +58,12 @@ pub const MAX_VERSION: u64 = (1 << 53) - 1;
 /// tracker built through its methods may hold more.
 pub const MAX_AGREEMENTS: usize = 2_000_000;
 
+/// The most agreements one [`Tracker`](crate::Tracker) holds at once,
+/// however they came (2^28, about 268 million: its date index packs an
+/// agreement's place in 28 bits). A tracker that holds this many refuses
+/// another with [`TrackerError::Full`](crate::TrackerError::Full).
+pub const MAX_TRACKED: usize = 1 << 28;
+
 /// Refuses more than `max` items of `what`.
 pub(crate) fn at_most(what: Collection, count: usize, max: usize) -> Result<(), ValueError> {
     if count > max {

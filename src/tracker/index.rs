@@ -2,14 +2,14 @@
 //! party and stage, and events by date. They learn what changed from
 //! receipts, never by looking inside an agreement's history.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
-use super::slots::SlotSet;
+use super::slots::{Runs, SlotSet};
 
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::agreement::{Agreement, Receipt};
-use crate::model::{EventDate, InstrumentKind, PartyCode, Precision, Stage, SubjectArea};
+use crate::model::{EventDate, InstrumentKind, PartyCode, Precision, Stage, SubjectArea, limits};
 
 /// The indexes. Header fields never change, so their lists only grow (and
 /// shrink on removal); stages and events change with every record.
@@ -26,16 +26,134 @@ pub(crate) struct Index {
     /// signed" without looking at IND's other agreements.
     pub(crate) party_stage: HashMap<(PartyCode, Stage), SlotSet>,
     pub(crate) events: EventIndex,
+    /// Events in force by date, per subject area: "logistics agreements
+    /// with news in March" reads only logistics events of March.
+    pub(crate) subject_events: HashMap<SubjectArea, Dated>,
 }
 
 /// Events in force by the first day they may stand for, one set per
 /// precision, so that a date range looks back only as far as the longest
 /// date of each set can reach (nothing for days, a month for months, a year
-/// for years).
+/// for years). Each event is one packed key (see [`key`]): eight bytes in
+/// sorted runs, where a `BTreeSet` of tuples took about eighteen.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Dated {
+    /// Keys of (start, slot, log position), for days, months and years.
+    sets: [Runs<u64>; 3],
+}
+
+/// Bits of a key for the log position: an agreement holds at most
+/// [`MAX_ENTRIES`](crate::limits::MAX_ENTRIES) entries.
+const POSITION_BITS: u32 = 14;
+/// Bits of a key for the slot: a tracker holds at most
+/// [`MAX_TRACKED`](crate::limits::MAX_TRACKED) agreements at once, and
+/// slots never outnumber them.
+const SLOT_BITS: u32 = 28;
+/// Bits left for the day: every day of years 1 to 9999 fits in 22.
+const DAY_BITS: u32 = 64 - SLOT_BITS - POSITION_BITS;
+const _: () = assert!(limits::MAX_ENTRIES <= 1 << POSITION_BITS);
+const _: () = assert!(limits::MAX_TRACKED <= 1 << SLOT_BITS);
+const _: () = assert!(3_652_059 < 1u64 << DAY_BITS);
+
+/// The key of an event starting on `start`, at `position` in the log of
+/// the agreement at `slot`: ordered as the tuple (start, slot, position).
+fn key(start: NaiveDate, slot: u32, position: u32) -> u64 {
+    (day_number(start) << (SLOT_BITS + POSITION_BITS))
+        | (u64::from(slot) << POSITION_BITS)
+        | u64::from(position)
+}
+
+/// The first key on `start`, and the last: every slot and position between.
+fn day_keys(start: NaiveDate) -> (u64, u64) {
+    let first = day_number(start) << (SLOT_BITS + POSITION_BITS);
+    (first, first | ((1 << (SLOT_BITS + POSITION_BITS)) - 1))
+}
+
+/// Days since the first day of year 1 (event dates start in year 1).
+fn day_number(date: NaiveDate) -> u64 {
+    u64::try_from(date.num_days_from_ce()).unwrap_or(0)
+}
+
+/// (start, slot, log position) of a key.
+fn unpack(key: u64) -> (NaiveDate, u32, u32) {
+    let day = i32::try_from(key >> (SLOT_BITS + POSITION_BITS)).unwrap_or(0);
+    let start = NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(NaiveDate::MIN);
+    let slot = (key >> POSITION_BITS) & ((1 << SLOT_BITS) - 1);
+    let position = key & ((1 << POSITION_BITS) - 1);
+    (start, slot as u32, position as u32)
+}
+
+impl Dated {
+    /// Adds an event; whether it was absent.
+    fn insert(&mut self, date: EventDate, slot: u32, position: u32) -> bool {
+        self.sets
+            .get_mut(precision_index(date.precision()))
+            .is_some_and(|set| set.insert(key(date.start(), slot, position)))
+    }
+
+    /// Takes an event out; whether it was present.
+    fn remove(&mut self, date: EventDate, slot: u32, position: u32) -> bool {
+        self.sets
+            .get_mut(precision_index(date.precision()))
+            .is_some_and(|set| set.remove(key(date.start(), slot, position)))
+    }
+
+    /// (start, slot, log position) of every event overlapping
+    /// `first ..= last`, in that order.
+    pub(crate) fn overlapping(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Vec<(NaiveDate, u32, u32)> {
+        let mut found = Vec::new();
+        if first > last {
+            return found;
+        }
+        for (set_index, set) in self.sets.iter().enumerate() {
+            let lookback = [0, 30, 365].get(set_index).copied().unwrap_or(365);
+            let from = first
+                .checked_sub_days(Days::new(lookback))
+                .unwrap_or(NaiveDate::MIN);
+            found.extend(
+                set.range(day_keys(from).0, day_keys(last).1)
+                    .map(unpack)
+                    .filter(|(start, _, _)| span_end(*start, set_index) >= first),
+            );
+        }
+        // Each set's part is sorted; only a month or a year set's events
+        // need merging among the days'.
+        if self.sets.iter().skip(1).any(|set| !set.is_empty()) {
+            found.sort_unstable();
+        }
+        found
+    }
+
+    /// The slots of the agreements with an event overlapping
+    /// `first ..= last`, rising, each once.
+    pub(crate) fn slots_overlapping(&self, first: NaiveDate, last: NaiveDate) -> Vec<u32> {
+        let mut slots: Vec<u32> = self
+            .overlapping(first, last)
+            .into_iter()
+            .map(|(_, slot, _)| slot)
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.sets.iter().map(Runs::len).sum()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sets.iter().all(Runs::is_empty)
+    }
+}
+
+/// Events in force by date, with how many start in each year.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct EventIndex {
-    /// (start, slot, log position), for days, months and years.
-    sets: [BTreeSet<(NaiveDate, u32, u32)>; 3],
+    dated: Dated,
     /// How many events start in each year: the real distribution of dates,
     /// for estimates. (Real data is skewed: one placeholder dated
     /// 9999-12-31 must not make every range look sparse.)
@@ -62,17 +180,14 @@ fn span_end(start: NaiveDate, set: usize) -> NaiveDate {
 
 impl EventIndex {
     fn insert(&mut self, date: EventDate, slot: u32, position: u32) {
-        if let Some(set) = self.sets.get_mut(precision_index(date.precision()))
-            && set.insert((date.start(), slot, position))
-        {
+        if self.dated.insert(date, slot, position) {
             *self.years.entry(date.start().year()).or_insert(0) += 1;
         }
     }
 
     fn remove(&mut self, date: EventDate, slot: u32, position: u32) {
         let year = date.start().year();
-        if let Some(set) = self.sets.get_mut(precision_index(date.precision()))
-            && set.remove(&(date.start(), slot, position))
+        if self.dated.remove(date, slot, position)
             && let Some(count) = self.years.get_mut(&year)
         {
             *count = count.saturating_sub(1);
@@ -89,23 +204,13 @@ impl EventIndex {
         first: NaiveDate,
         last: NaiveDate,
     ) -> Vec<(NaiveDate, u32, u32)> {
-        let mut found = Vec::new();
-        if first > last {
-            return found;
-        }
-        for (set_index, set) in self.sets.iter().enumerate() {
-            let lookback = [0, 30, 365].get(set_index).copied().unwrap_or(365);
-            let from = first
-                .checked_sub_days(Days::new(lookback))
-                .unwrap_or(NaiveDate::MIN);
-            found.extend(
-                set.range((from, 0, 0)..=(last, u32::MAX, u32::MAX))
-                    .filter(|(start, _, _)| span_end(*start, set_index) >= first)
-                    .copied(),
-            );
-        }
-        found.sort_unstable();
-        found
+        self.dated.overlapping(first, last)
+    }
+
+    /// The slots of the agreements with an event overlapping
+    /// `first ..= last`, rising, each once.
+    pub(crate) fn slots_overlapping(&self, first: NaiveDate, last: NaiveDate) -> Vec<u32> {
+        self.dated.slots_overlapping(first, last)
     }
 
     /// About how many events `overlapping` would look at, without looking:
@@ -136,7 +241,7 @@ impl EventIndex {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.sets.iter().map(BTreeSet::len).sum()
+        self.dated.len()
     }
 }
 
@@ -159,6 +264,12 @@ impl Index {
         self.enter_stage(slot, agreement, agreement.stage());
         for (position, event) in agreement.history_positions() {
             self.events.insert(event.date(), slot, position);
+        }
+        for area in agreement.subjects() {
+            let dated = self.subject_events.entry(area.clone()).or_default();
+            for (position, event) in agreement.history_positions() {
+                dated.insert(event.date(), slot, position);
+            }
         }
     }
 
@@ -204,6 +315,16 @@ impl Index {
         for (position, event) in agreement.history_positions() {
             self.events.remove(event.date(), slot, position);
         }
+        for area in agreement.subjects() {
+            if let Some(dated) = self.subject_events.get_mut(area) {
+                for (position, event) in agreement.history_positions() {
+                    dated.remove(event.date(), slot, position);
+                }
+                if dated.is_empty() {
+                    self.subject_events.remove(area);
+                }
+            }
+        }
     }
 }
 
@@ -228,6 +349,23 @@ impl Index {
         if let Some(arrived) = receipt.arrived {
             self.events
                 .insert(arrived.date, slot, position(arrived.entry));
+        }
+        if receipt.left.is_some() || receipt.arrived.is_some() {
+            for area in agreement.subjects() {
+                // Cloning an area only when it is new to the index.
+                if !self.subject_events.contains_key(area) {
+                    self.subject_events.insert(area.clone(), Dated::default());
+                }
+                let Some(dated) = self.subject_events.get_mut(area) else {
+                    continue;
+                };
+                if let Some(left) = receipt.left {
+                    dated.remove(left.date, slot, position(left.entry));
+                }
+                if let Some(arrived) = receipt.arrived {
+                    dated.insert(arrived.date, slot, position(arrived.entry));
+                }
+            }
         }
         if receipt.before != Some(receipt.after) {
             if let Some(before) = receipt.before {
@@ -336,6 +474,86 @@ mod tests {
         let (first, last) = range("1960", "1960");
         assert_eq!(index.overlapping(first, last).len(), 12);
         assert!((12..=15).contains(&index.estimate(first, last)));
+    }
+
+    /// A key sorts as its (start, slot, position) tuple and gives it back,
+    /// at the ends of every field's range.
+    #[test]
+    fn keys_sort_and_unpack_as_their_tuples() {
+        let days = [
+            NaiveDate::from_ymd_opt(1, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(1, 1, 2).unwrap(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+        ];
+        let slots = [0, 1, 77_777, limits::MAX_TRACKED as u32 - 1];
+        let positions = [0, 1, 4_321, limits::MAX_ENTRIES as u32 - 1];
+        let mut tuples = Vec::new();
+        for day in days {
+            for slot in slots {
+                for position in positions {
+                    tuples.push((day, slot, position));
+                }
+            }
+        }
+        for tuple in &tuples {
+            assert_eq!(unpack(key(tuple.0, tuple.1, tuple.2)), *tuple);
+            let (first, last) = day_keys(tuple.0);
+            assert!((first..=last).contains(&key(tuple.0, tuple.1, tuple.2)));
+        }
+        for pair in tuples.windows(2) {
+            assert!(key(pair[0].0, pair[0].1, pair[0].2) < key(pair[1].0, pair[1].1, pair[1].2));
+        }
+        // A day's keys end just before the next day's begin.
+        assert_eq!(day_keys(days[0]).1 + 1, day_keys(days[1]).0);
+    }
+
+    /// Through inserts and removals at every precision, with many events
+    /// per agreement, a range finds what a scan of a model finds, and the
+    /// slots of a range rise, each once.
+    #[test]
+    fn dated_events_answer_as_a_scan() {
+        let mut random = Lcg::new(17);
+        let mut dated = Dated::default();
+        let mut model: Vec<(EventDate, u32, u32)> = Vec::new();
+        for step in 0..3_000 {
+            if step % 4 == 3 && !model.is_empty() {
+                let (date, slot, position) =
+                    model.swap_remove(random.below(model.len() as u64) as usize);
+                assert!(dated.remove(date, slot, position));
+                assert!(!dated.remove(date, slot, position));
+            } else {
+                let entry = (
+                    random.date(5),
+                    random.below(300) as u32,
+                    random.below(limits::MAX_ENTRIES as u64) as u32,
+                );
+                let new = !model.contains(&entry);
+                assert_eq!(dated.insert(entry.0, entry.1, entry.2), new);
+                if new {
+                    model.push(entry);
+                }
+            }
+            assert_eq!(dated.len(), model.len());
+            assert_eq!(dated.is_empty(), model.is_empty());
+            if step % 50 == 0 {
+                let (a, b) = (random.date(5), random.date(5));
+                let (first, last) = (a.start(), b.end());
+                let mut expected: Vec<(NaiveDate, u32, u32)> = model
+                    .iter()
+                    .filter(|(date, _, _)| {
+                        first <= last && date.start() <= last && date.end() >= first
+                    })
+                    .map(|(date, slot, position)| (date.start(), *slot, *position))
+                    .collect();
+                expected.sort_unstable();
+                assert_eq!(dated.overlapping(first, last), expected, "{a} to {b}");
+                let mut slots: Vec<u32> = expected.iter().map(|(_, slot, _)| *slot).collect();
+                slots.sort_unstable();
+                slots.dedup();
+                assert_eq!(dated.slots_overlapping(first, last), slots);
+            }
+        }
     }
 
     #[test]

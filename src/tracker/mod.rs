@@ -196,6 +196,16 @@ pub enum TrackerError {
         /// Its version.
         version: u64,
     },
+    /// The tracker holds [`MAX_TRACKED`](crate::limits::MAX_TRACKED)
+    /// agreements, the most one tracker holds: it takes no more.
+    #[error(
+        "the tracker holds {limit} agreements, the most one tracker holds, so it takes no more"
+    )]
+    #[non_exhaustive]
+    Full {
+        /// The limit, [`MAX_TRACKED`](crate::limits::MAX_TRACKED).
+        limit: usize,
+    },
 }
 
 impl TrackerError {
@@ -507,6 +517,11 @@ impl Tracker {
                 });
             }
         };
+        if !has_room(self.slots.len(), self.free.len()) {
+            return Err(TrackerError::Full {
+                limit: limits::MAX_TRACKED,
+            });
+        }
         self.removed.remove(&id);
         let entry = Slot { agreement, version };
         let slot = match self.free.pop() {
@@ -876,6 +891,13 @@ impl Tracker {
     }
 }
 
+/// Whether a tracker of `slots` slots, `free` of them vacant, takes
+/// another agreement: it holds fewer than
+/// [`MAX_TRACKED`](limits::MAX_TRACKED), or has a vacant slot.
+fn has_room(slots: usize, free: usize) -> bool {
+    free > 0 || slots < limits::MAX_TRACKED
+}
+
 impl Default for Tracker {
     fn default() -> Self {
         Self::new()
@@ -1183,5 +1205,28 @@ impl Tracker {
         };
         crate::document::stream_tracker(deserializer, guards, &mut loading)?;
         loading.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tracker takes agreements up to its limit, and past it only into a
+    /// vacant slot; the refusal names the limit and is a "too many".
+    #[test]
+    fn a_tracker_takes_agreements_up_to_its_limit() {
+        assert!(has_room(0, 0));
+        assert!(has_room(limits::MAX_TRACKED - 1, 0));
+        assert!(!has_room(limits::MAX_TRACKED, 0));
+        assert!(has_room(limits::MAX_TRACKED, 1));
+        let error = TrackerError::Full {
+            limit: limits::MAX_TRACKED,
+        };
+        assert_eq!(
+            error.to_string(),
+            "the tracker holds 268435456 agreements, the most one tracker holds, so it takes no more"
+        );
+        assert_eq!(crate::Error::from(error).kind(), crate::ErrorKind::TooMany);
     }
 }

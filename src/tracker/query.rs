@@ -251,6 +251,17 @@ fn gallop(list: &[u32], slot: u32) -> Result<usize, usize> {
         .map_err(|at| from + at)
 }
 
+/// The range of a filter on events by date, and whether the range's index
+/// answers the filter in full (a stage reached in the range is checked
+/// per agreement too).
+fn date_range(filter: &Filter) -> Option<(NaiveDate, NaiveDate, bool)> {
+    match filter {
+        Filter::EventsBetween(first, last) => Some((*first, *last, true)),
+        Filter::ReachedBetween(_, first, last) => Some((*first, *last, false)),
+        _ => None,
+    }
+}
+
 /// Whether a date range expected to hold `estimate` agreements is worth
 /// listing rather than checking on each agreement the other filters leave
 /// (`smallest` of them, if any index covers one). Either way answers the
@@ -568,6 +579,38 @@ impl<'t> Query<'t> {
                 }
             }
         }
+        // A subject area and a date range together have an index of their
+        // own: the area's events by date.
+        let mut ranged = vec![false; self.filters.len()];
+        let subject = self
+            .filters
+            .iter()
+            .enumerate()
+            .find_map(|(i, filter)| match filter {
+                Filter::Subject(area) => Some((i, area)),
+                _ => None,
+            });
+        let range = self
+            .filters
+            .iter()
+            .enumerate()
+            .find_map(|(j, filter)| Some((j, date_range(filter)?)));
+        if let (Some((i, area)), Some((j, (first, last, covers)))) = (subject, range) {
+            let slots = index
+                .subject_events
+                .get(area)
+                .map(|dated| dated.slots_overlapping(first, last))
+                .unwrap_or_default();
+            sources.push(Source::Slots(slots));
+            for (k, done) in [(i, true), (j, covers)] {
+                if let Some(flag) = covered.get_mut(k).filter(|_| done) {
+                    *flag = true;
+                }
+            }
+            if let Some(flag) = ranged.get_mut(j) {
+                *flag = true;
+            }
+        }
         for (i, filter) in self.filters.iter().enumerate() {
             if covered.get(i).copied().unwrap_or(false) {
                 continue;
@@ -606,20 +649,14 @@ impl<'t> Query<'t> {
         for (i, filter) in self.filters.iter().enumerate() {
             // A stage reached within a range is an event in it: the range's
             // list narrows the candidates, each then checked in full.
-            let (first, last, covers) = match filter {
-                Filter::EventsBetween(first, last) => (first, last, true),
-                Filter::ReachedBetween(_, first, last) => (first, last, false),
-                _ => continue,
+            let Some((first, last, covers)) = date_range(filter) else {
+                continue;
             };
-            if worth_materialising(index.events.estimate(*first, *last), smallest) {
-                let mut slots: Vec<u32> = self
-                    .tracker
-                    .events_between(*first, *last)
-                    .map(|(slot, _)| slot)
-                    .collect();
-                slots.sort_unstable();
-                slots.dedup();
-                sources.push(Source::Slots(slots));
+            if ranged.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            if worth_materialising(index.events.estimate(first, last), smallest) {
+                sources.push(Source::Slots(index.events.slots_overlapping(first, last)));
                 if let Some(flag) = covered.get_mut(i).filter(|_| covers) {
                     *flag = true;
                 }

@@ -13,25 +13,39 @@
 /// The most members a run holds; a run that would hold more is split.
 const RUN: usize = 512;
 
-/// A sorted set of slots.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct SlotSet {
+/// A sorted set of keys: slots (`u32`), or the event index's packed keys
+/// (`u64`).
+#[derive(Debug, Clone)]
+pub(crate) struct Runs<K> {
     /// Non-empty, each sorted, each wholly below the next.
-    runs: Vec<Vec<u32>>,
+    runs: Vec<Vec<K>>,
     /// The last member of each run.
-    lasts: Vec<u32>,
+    lasts: Vec<K>,
     len: usize,
 }
 
-impl PartialEq for SlotSet {
+/// A sorted set of slots.
+pub(crate) type SlotSet = Runs<u32>;
+
+impl<K> Default for Runs<K> {
+    fn default() -> Self {
+        Runs {
+            runs: Vec::new(),
+            lasts: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<K: Copy + Ord> PartialEq for Runs<K> {
     fn eq(&self, other: &Self) -> bool {
         self.len == other.len && self.iter().eq(other.iter())
     }
 }
 
-impl Eq for SlotSet {}
+impl<K: Copy + Ord> Eq for Runs<K> {}
 
-impl SlotSet {
+impl<K: Copy + Ord> Runs<K> {
     pub(crate) fn len(&self) -> usize {
         self.len
     }
@@ -42,19 +56,19 @@ impl SlotSet {
 
     /// The run that holds `slot` if any does: the first whose last member
     /// is not below it.
-    fn run_of(&self, slot: u32) -> usize {
+    fn run_of(&self, slot: K) -> usize {
         self.lasts.partition_point(|last| *last < slot)
     }
 
     #[cfg(test)]
-    fn contains(&self, slot: u32) -> bool {
+    fn contains(&self, slot: K) -> bool {
         self.runs
             .get(self.run_of(slot))
             .is_some_and(|run| run.binary_search(&slot).is_ok())
     }
 
     /// Adds `slot`; whether it was absent.
-    pub(crate) fn insert(&mut self, slot: u32) -> bool {
+    pub(crate) fn insert(&mut self, slot: K) -> bool {
         // Most inserts append (slots are handed out rising, and an import
         // inserts in order): past the last member, with room in the last
         // run, no search is needed, and none of the run is read.
@@ -94,7 +108,7 @@ impl SlotSet {
     }
 
     /// Takes `slot` out; whether it was present.
-    pub(crate) fn remove(&mut self, slot: u32) -> bool {
+    pub(crate) fn remove(&mut self, slot: K) -> bool {
         let index = self.run_of(slot);
         let Some(run) = self.runs.get_mut(index) else {
             return false;
@@ -119,32 +133,50 @@ impl SlotSet {
     }
 
     /// The members, rising.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = K> + '_ {
         self.runs.iter().flatten().copied()
     }
 
+    /// The members from `first` to `last`, both included, rising: one
+    /// search for where to start, then a walk.
+    pub(crate) fn range(&self, first: K, last: K) -> impl Iterator<Item = K> + '_ {
+        let run = self.run_of(first);
+        let at = self
+            .runs
+            .get(run)
+            .map_or(0, |members| members.partition_point(|key| *key < first));
+        self.runs
+            .get(run..)
+            .unwrap_or_default()
+            .iter()
+            .flatten()
+            .skip(at)
+            .copied()
+            .take_while(move |key| *key <= last)
+    }
+
     /// The runs, in order: what a cursor walks.
-    pub(crate) fn runs(&self) -> &[Vec<u32>] {
+    pub(crate) fn runs(&self) -> &[Vec<K>] {
         &self.runs
     }
 
     /// The last member of each run.
-    pub(crate) fn lasts(&self) -> &[u32] {
+    pub(crate) fn lasts(&self) -> &[K] {
         &self.lasts
     }
 }
 
-impl Extend<u32> for SlotSet {
-    fn extend<I: IntoIterator<Item = u32>>(&mut self, slots: I) {
+impl<K: Copy + Ord> Extend<K> for Runs<K> {
+    fn extend<I: IntoIterator<Item = K>>(&mut self, slots: I) {
         for slot in slots {
             self.insert(slot);
         }
     }
 }
 
-impl FromIterator<u32> for SlotSet {
-    fn from_iter<I: IntoIterator<Item = u32>>(slots: I) -> Self {
-        let mut set = SlotSet::default();
+impl<K: Copy + Ord> FromIterator<K> for Runs<K> {
+    fn from_iter<I: IntoIterator<Item = K>>(slots: I) -> Self {
+        let mut set = Runs::default();
         set.extend(slots);
         set
     }
@@ -270,6 +302,36 @@ mod tests {
             let rebuilt: SlotSet = model.iter().copied().collect();
             assert_eq!(rebuilt, set);
         }
+    }
+
+    /// A range walks what an ordered set's range walks, across runs, from
+    /// and to members and gaps alike, and nothing when reversed.
+    #[test]
+    fn ranges_walk_as_an_ordered_set_does() {
+        let mut random = Lcg::new(23);
+        let mut set: Runs<u64> = Runs::default();
+        let mut model = BTreeSet::new();
+        for _ in 0..4_000 {
+            let key = random.below(20_000);
+            assert_eq!(set.insert(key), model.insert(key));
+        }
+        assert!(set.runs().len() > 4, "{} runs", set.runs().len());
+        for _ in 0..500 {
+            let (a, b) = (random.below(21_000), random.below(21_000));
+            let expected: Vec<u64> = if a <= b {
+                model.range(a..=b).copied().collect()
+            } else {
+                Vec::new()
+            };
+            assert_eq!(set.range(a, b).collect::<Vec<_>>(), expected, "{a} to {b}");
+        }
+        let members: Vec<u64> = model.iter().copied().collect();
+        let (first, last) = (members[0], members[members.len() - 1]);
+        assert!(set.range(first, last).eq(members.iter().copied()));
+        assert!(set.range(first, first).eq([first]));
+        assert!(set.range(last, last).eq([last]));
+        assert_eq!(set.range(last + 1, u64::MAX).count(), 0);
+        assert_eq!(Runs::<u64>::default().range(0, u64::MAX).count(), 0);
     }
 
     #[test]
