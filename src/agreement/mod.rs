@@ -678,6 +678,16 @@ impl Agreement {
         std::mem::replace(self, shell)
     }
 
+    /// Replaces each party with what `share` gives for it, when that is an
+    /// equal party: so that a container holding many agreements between
+    /// the same parties holds each name once. Nothing visible changes.
+    pub(crate) fn share_parties(
+        &mut self,
+        share: impl FnMut(&crate::model::Party) -> Option<crate::model::Party>,
+    ) {
+        self.parties.share(share);
+    }
+
     /// Keeps `kept` for the plain methods.
     pub(crate) fn keep(&mut self, kept: Option<Arc<Kept>>) {
         self.kept = kept;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use super::error::{CodeRule, Excerpt, Field, ValueError, Vocabulary};
 
@@ -169,7 +170,9 @@ crate::model::serde_str::serde_via_str!(PartyKind, "\"state\" or \"organisation\
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Party {
     code: PartyCode,
-    name: Box<str>,
+    /// Shared by every clone: a tracker holds millions of agreements
+    /// between a few hundred parties.
+    name: Arc<str>,
     kind: PartyKind,
 }
 
@@ -247,6 +250,12 @@ impl Party {
     pub const fn kind(&self) -> PartyKind {
         self.kind
     }
+
+    /// How many parties hold this party's name: 1 when no clone shares it.
+    #[cfg(test)]
+    pub(crate) fn holders(&self) -> usize {
+        Arc::strong_count(&self.name)
+    }
 }
 
 impl fmt::Display for Party {
@@ -278,6 +287,19 @@ impl fmt::Display for Party {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Parties([Party; 2]);
+
+impl Parties {
+    /// Replaces each party with what `share` gives for it (an equal party
+    /// whose name is shared with others, say), leaving it where `share`
+    /// gives nothing. Crate-private: an equal party changes no answer.
+    pub(crate) fn share(&mut self, mut share: impl FnMut(&Party) -> Option<Party>) {
+        for party in &mut self.0 {
+            if let Some(shared) = share(party).filter(|shared| shared == party) {
+                *party = shared;
+            }
+        }
+    }
+}
 
 impl PartialEq for Parties {
     fn eq(&self, other: &Self) -> bool {

@@ -523,6 +523,8 @@ impl Tracker {
             });
         }
         self.removed.remove(&id);
+        let mut agreement = agreement;
+        self.share_party_names(&mut agreement);
         let entry = Slot { agreement, version };
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -543,6 +545,23 @@ impl Tracker {
         }
         self.by_id.insert(id, slot);
         Ok(slot)
+    }
+
+    /// Lets an agreement coming in share the names of its parties with an
+    /// agreement already held that names the same party (its first in the
+    /// party's index): a million agreements between two hundred parties
+    /// then hold two hundred names. A party of the same code with another
+    /// name or kind keeps its own.
+    fn share_party_names(&self, agreement: &mut Agreement) {
+        agreement.share_parties(|party| {
+            let slot = self.index.party.get(&party.code())?.iter().next()?;
+            let other = &self.held_at(slot)?.agreement;
+            other
+                .parties()
+                .iter()
+                .find(|known| known.code() == party.code())
+                .cloned()
+        });
     }
 
     fn version_at(&self, slot: u32) -> u64 {
@@ -1228,5 +1247,56 @@ mod tests {
             "the tracker holds 268435456 agreements, the most one tracker holds, so it takes no more"
         );
         assert_eq!(crate::Error::from(error).kind(), crate::ErrorKind::TooMany);
+    }
+
+    /// Agreements between the same parties, each built from its own
+    /// `Party` values, hold each name once in a tracker; a party of the
+    /// same code under another name keeps its own, and nothing visible
+    /// changes.
+    #[test]
+    fn agreements_share_their_parties_names() {
+        use crate::{Event, EventKind, Parties, Party};
+        let pair = |a: (&str, &str), b: (&str, &str)| {
+            Parties::new(
+                Party::state(a.0, a.1).unwrap(),
+                Party::state(b.0, b.1).unwrap(),
+            )
+            .unwrap()
+        };
+        let event = || Event::new(EventKind::Proposed, "2024".parse().unwrap());
+        let mut tracker = Tracker::new();
+        let mut add = |title: &str, parties: Parties| {
+            tracker
+                .create(Agreement::builder(title, parties), event())
+                .unwrap()
+        };
+        let first = add("First", pair(("IND", "India"), ("JPN", "Japan")));
+        let second = add("Second", pair(("FRA", "France"), ("IND", "India")));
+        let third = add("Third", pair(("IND", "Bharat"), ("JPN", "Japan")));
+        let party = |id, code: &str| {
+            tracker
+                .get(id)
+                .unwrap()
+                .parties()
+                .iter()
+                .find(|party| party.code().as_str() == code)
+                .unwrap()
+                .clone()
+        };
+        // India is named by the first two (and this clone): one name.
+        let india = party(first, "IND");
+        assert_eq!(india.holders(), 3);
+        assert_eq!(party(second, "IND").name(), "India");
+        // Bharat is IND under another name: its own.
+        let bharat = party(third, "IND");
+        assert_eq!(bharat.name(), "Bharat");
+        assert_eq!(bharat.holders(), 2);
+        // Japan: the first and the third.
+        assert_eq!(party(third, "JPN").holders(), 3);
+        assert_eq!(party(second, "FRA").holders(), 2);
+        assert_eq!(
+            tracker.get(second).unwrap().parties(),
+            &pair(("IND", "India"), ("FRA", "France"))
+        );
     }
 }
