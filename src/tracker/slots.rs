@@ -74,10 +74,17 @@ impl<K: Copy + Ord> Runs<K> {
         // run, no search is needed, and none of the run is read.
         if let (Some(run), Some(last)) = (self.runs.last_mut(), self.lasts.last_mut())
             && slot > *last
-            && run.len() < RUN
         {
-            run.push(slot);
-            *last = slot;
+            if run.len() < RUN {
+                run.push(slot);
+                *last = slot;
+            } else {
+                // A full last run stays full: appends start a run of their
+                // own, so that a set built by appending fills every run
+                // (a split would leave two half-empty ones behind).
+                self.runs.push(vec![slot]);
+                self.lasts.push(slot);
+            }
             self.len += 1;
             return true;
         }
@@ -99,6 +106,9 @@ impl<K: Copy + Ord> Runs<K> {
         }
         if run.len() > RUN {
             let upper = run.split_off(RUN / 2);
+            // The lower half keeps the room the insert grew it to (twice a
+            // run) unless given back.
+            run.shrink_to_fit();
             let lower_last = run.last().copied().unwrap_or(slot);
             self.runs.insert(index + 1, upper);
             // The run's last stays the upper half's, one place on.
@@ -189,21 +199,38 @@ mod tests {
     use super::*;
     use crate::test_support::Lcg;
 
-    /// A run fills up to `RUN` slots, and the one past it splits the run in
-    /// halves.
+    /// A run fills up to `RUN` slots; one more past its end starts a run
+    /// of its own, leaving the full run full, and one more inside it
+    /// splits the run in halves, each holding only the room it needs.
     #[test]
     fn a_run_splits_only_past_its_capacity() {
         let full: SlotSet = (0..RUN as u32).collect();
         assert_eq!(full.runs().len(), 1);
         let mut set = SlotSet::default();
-        for slot in 0..RUN as u32 {
+        for slot in (0..2 * RUN as u32).step_by(2) {
             set.insert(slot);
         }
         assert_eq!(set.runs().len(), 1);
-        set.insert(RUN as u32);
+        assert_eq!(set.runs()[0].capacity(), RUN);
+        // Past the end: a new run, the full one untouched.
+        let mut appended = set.clone();
+        appended.insert(2 * RUN as u32);
+        assert_eq!(appended.runs().len(), 2);
+        assert_eq!(appended.runs()[0].len(), RUN);
+        assert_eq!(appended.lasts(), [2 * RUN as u32 - 2, 2 * RUN as u32]);
+        // Inside: halves.
+        set.insert(1);
         assert_eq!(set.runs().len(), 2);
         assert_eq!(set.runs()[0].len(), RUN / 2);
-        assert_eq!(set.lasts(), [RUN as u32 / 2 - 1, RUN as u32]);
+        assert_eq!(set.runs()[1].len(), RUN / 2 + 1);
+        assert!(set.runs()[0].capacity() < RUN);
+        assert_eq!(set.lasts(), [RUN as u32 - 4, 2 * RUN as u32 - 2]);
+        assert!(
+            set.iter().eq((0..2 * RUN as u32)
+                .step_by(2)
+                .chain([1])
+                .collect::<BTreeSet<_>>())
+        );
         // A split in the middle of the set keeps the lasts in order.
         let mut set: SlotSet = (0..3 * RUN as u32).step_by(2).collect();
         for slot in (1..3 * RUN as u32).step_by(2) {
