@@ -2,8 +2,11 @@
 //! indexes a competent user would create) and beside a linear scan; the
 //! cost of recording an event; and the memory an agreement takes.
 //!
-//! Run with `cargo bench --bench tracker`. The data is synthetic and seeded:
-//! about five events per agreement, 200 parties, 15 subject areas. Set
+//! Run with `cargo bench -p bilateral-benches --bench tracker`. The data is
+//! synthetic and seeded: about five events per agreement, 200 parties, 15
+//! subject areas; the queries run on it as generated (`query/{n}`) and
+//! skewed as real data is (`query-skewed/{n}`: one party in a third of the
+//! agreements, one in 2,000 entering into force on 9999-12-31). Set
 //! `BILATERAL_BENCH_MAX` (default 1000000) to stop at a smaller size.
 
 mod sizes;
@@ -297,220 +300,231 @@ fn resident() -> Option<usize> {
 
 fn tracker_benches(c: &mut Criterion) {
     for n in sizes() {
-        let specs = specs(n);
-        let before = LIVE.load(Ordering::Relaxed);
-        let resident_before = resident();
-        let mut tracker = build_tracker(&specs);
-        let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
-        println!(
-            "memory/{n}: {} bytes per agreement ({} events in force), tracker with its indexes",
-            held / n,
-            tracker.event_count()
-        );
-        if let (Some(before), Some(after)) = (resident_before, resident()) {
+        // The data as generated, then skewed as real data is (see `skew`):
+        // the same queries must stay selective.
+        for (label, skewed) in [("", false), ("-skewed", true)] {
+            let mut specs = specs(n);
+            if skewed {
+                skew(&mut specs);
+            }
+            let before = LIVE.load(Ordering::Relaxed);
+            let resident_before = resident();
+            let mut tracker = build_tracker(&specs);
+            let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
             println!(
-                "resident/{n}: {} bytes per agreement (growth of the process's resident size while the tracker was built)",
-                after.saturating_sub(before) / n
+                "memory{label}/{n}: {} bytes per agreement ({} events in force), tracker with its indexes",
+                held / n,
+                tracker.event_count()
             );
-        }
-        let db = build_sqlite(&specs);
+            if let (Some(before), Some(after)) = (resident_before, resident()) {
+                println!(
+                    "resident{label}/{n}: {} bytes per agreement (growth of the process's resident size while the tracker was built)",
+                    after.saturating_sub(before) / n
+                );
+            }
+            let db = build_sqlite(&specs);
 
-        // The parameters: a pair, a party and stage, a subject and month.
-        let (x, y) = (
-            code(specs[7].a.min(specs[7].b)),
-            code(specs[7].a.max(specs[7].b)),
-        );
-        let party = code(specs[11].a);
-        let stage = Stage::MoiSigned;
-        let subject = SUBJECTS[3].clone();
-        let first = day(20 * 365);
-        let last = day(20 * 365 + 30);
-        let (from, to) = (
-            EventDate::try_from(first).expect("date"),
-            EventDate::try_from(last).expect("date"),
-        );
-        let first_offset = (first - epoch()).num_days();
-        let last_offset = (last - epoch()).num_days();
+            // The parameters: a pair, a party and stage, a subject and month.
+            let (x, y) = (
+                code(specs[7].a.min(specs[7].b)),
+                code(specs[7].a.max(specs[7].b)),
+            );
+            let party = code(specs[11].a);
+            let stage = Stage::MoiSigned;
+            let subject = SUBJECTS[3].clone();
+            let first = day(20 * 365);
+            let last = day(20 * 365 + 30);
+            let (from, to) = (
+                EventDate::try_from(first).expect("date"),
+                EventDate::try_from(last).expect("date"),
+            );
+            let first_offset = (first - epoch()).num_days();
+            let last_offset = (last - epoch()).num_days();
 
-        // Every implementation must give the same answers.
-        let pair_tracker = tracker.query().pair(x, y).count();
-        let party_stage_tracker = tracker.query().party(party).stage(stage).count();
-        let subject_range_tracker = tracker
-            .query()
-            .subject(subject.clone())
-            .events_between(from, to)
-            .count();
+            // Every implementation must give the same answers.
+            let pair_tracker = tracker.query().pair(x, y).count();
+            let party_stage_tracker = tracker.query().party(party).stage(stage).count();
+            let subject_range_tracker = tracker
+                .query()
+                .subject(subject.clone())
+                .events_between(from, to)
+                .count();
 
-        let mut pair_sql = db
-            .prepare("SELECT id FROM agreements WHERE party_a = ?1 AND party_b = ?2")
-            .expect("statement");
-        let mut party_stage_sql = db
-            .prepare(
-                "SELECT id FROM agreements WHERE party_a = ?1 AND stage = ?2
+            let mut pair_sql = db
+                .prepare("SELECT id FROM agreements WHERE party_a = ?1 AND party_b = ?2")
+                .expect("statement");
+            let mut party_stage_sql = db
+                .prepare(
+                    "SELECT id FROM agreements WHERE party_a = ?1 AND stage = ?2
                  UNION ALL SELECT id FROM agreements WHERE party_b = ?1 AND stage = ?2",
-            )
-            .expect("statement");
-        // Dates may span up to a year, so a competent query looks back a year.
-        let mut subject_range_sql = db
+                )
+                .expect("statement");
+            // Dates may span up to a year, so a competent query looks back a year.
+            let mut subject_range_sql = db
             .prepare(
                 "SELECT DISTINCT e.agreement FROM events e JOIN subjects s ON s.agreement = e.agreement
                  WHERE s.subject = ?1 AND e.start BETWEEN ?2 - 366 AND ?3 AND e.end >= ?2",
             )
             .expect("statement");
-        let mut stage_counts_sql = db
-            .prepare("SELECT stage, COUNT(*) FROM agreements GROUP BY stage")
-            .expect("statement");
-        let rows = |stmt: &mut rusqlite::Statement<'_>, params: &[&dyn rusqlite::ToSql]| -> usize {
-            stmt.query_map(params, |row| row.get::<_, i64>(0))
-                .expect("query")
-                .count()
-        };
-        assert_eq!(
-            rows(&mut pair_sql, &[&x.as_str(), &y.as_str()]),
-            pair_tracker
-        );
-        assert_eq!(
-            rows(
-                &mut party_stage_sql,
-                &[&party.as_str(), &stage_number(stage)]
-            ),
-            party_stage_tracker
-        );
-        assert_eq!(
-            rows(
-                &mut subject_range_sql,
-                &[&subject.as_str(), &first_offset, &last_offset]
-            ),
-            subject_range_tracker
-        );
-        println!(
-            "answers/{n}: pair {pair_tracker}, party+stage {party_stage_tracker}, subject+month {subject_range_tracker}"
-        );
-
-        let mut group = c.benchmark_group(format!("query/{n}"));
-        group.sample_size(20);
-        group.warm_up_time(Duration::from_millis(500));
-        group.measurement_time(Duration::from_secs(2));
-
-        group.bench_function(BenchmarkId::new("pair", "tracker"), |b| {
-            b.iter(|| tracker.query().pair(black_box(x), y).iter().count())
-        });
-        group.bench_function(BenchmarkId::new("pair", "sqlite"), |b| {
-            b.iter(|| rows(&mut pair_sql, &[&black_box(x).as_str(), &y.as_str()]))
-        });
-        group.bench_function(BenchmarkId::new("pair", "scan"), |b| {
-            b.iter(|| {
-                tracker
-                    .iter()
-                    .filter(|a| a.parties().codes() == black_box((x, y)))
-                    .count()
-            })
-        });
-
-        group.bench_function(BenchmarkId::new("party+stage", "tracker"), |b| {
-            b.iter(|| {
-                tracker
-                    .query()
-                    .party(black_box(party))
-                    .stage(stage)
-                    .iter()
-                    .count()
-            })
-        });
-        group.bench_function(BenchmarkId::new("party+stage", "sqlite"), |b| {
-            b.iter(|| {
+            let mut stage_counts_sql = db
+                .prepare("SELECT stage, COUNT(*) FROM agreements GROUP BY stage")
+                .expect("statement");
+            let rows =
+                |stmt: &mut rusqlite::Statement<'_>, params: &[&dyn rusqlite::ToSql]| -> usize {
+                    stmt.query_map(params, |row| row.get::<_, i64>(0))
+                        .expect("query")
+                        .count()
+                };
+            assert_eq!(
+                rows(&mut pair_sql, &[&x.as_str(), &y.as_str()]),
+                pair_tracker
+            );
+            assert_eq!(
                 rows(
                     &mut party_stage_sql,
-                    &[&black_box(party).as_str(), &stage_number(stage)],
-                )
-            })
-        });
-        group.bench_function(BenchmarkId::new("party+stage", "scan"), |b| {
-            b.iter(|| {
-                tracker
-                    .iter()
-                    .filter(|a| a.parties().contains(black_box(party)) && a.stage() == stage)
-                    .count()
-            })
-        });
-
-        group.bench_function(BenchmarkId::new("subject+month", "tracker"), |b| {
-            b.iter(|| {
-                tracker
-                    .query()
-                    .subject(black_box(subject.clone()))
-                    .events_between(from, to)
-                    .iter()
-                    .count()
-            })
-        });
-        group.bench_function(BenchmarkId::new("subject+month", "sqlite"), |b| {
-            b.iter(|| {
+                    &[&party.as_str(), &stage_number(stage)]
+                ),
+                party_stage_tracker
+            );
+            assert_eq!(
                 rows(
                     &mut subject_range_sql,
-                    &[&black_box(subject.as_str()), &first_offset, &last_offset],
-                )
-            })
-        });
-        group.bench_function(BenchmarkId::new("subject+month", "scan"), |b| {
-            b.iter(|| {
-                tracker
-                    .iter()
-                    .filter(|a| {
-                        a.covers(black_box(&subject))
-                            && a.history()
-                                .any(|e| e.date().start() <= last && e.date().end() >= first)
-                    })
-                    .count()
-            })
-        });
+                    &[&subject.as_str(), &first_offset, &last_offset]
+                ),
+                subject_range_tracker
+            );
+            println!(
+                "answers{label}/{n}: pair {pair_tracker}, party+stage {party_stage_tracker}, subject+month {subject_range_tracker}"
+            );
 
-        group.bench_function(BenchmarkId::new("stage-counts", "tracker"), |b| {
-            b.iter(|| black_box(&tracker).count_by_stage())
-        });
-        group.bench_function(BenchmarkId::new("stage-counts", "sqlite"), |b| {
-            b.iter(|| {
-                stage_counts_sql
-                    .query_map([], |row| row.get::<_, i64>(1))
-                    .expect("query")
-                    .map(|count| count.unwrap_or(0))
-                    .sum::<i64>()
-            })
-        });
-        group.bench_function(BenchmarkId::new("stage-counts", "scan"), |b| {
-            b.iter(|| {
-                let mut counts = [0usize; 6];
-                for agreement in tracker.iter() {
-                    counts[stage_number(agreement.stage()) as usize] += 1;
-                }
-                counts
-            })
-        });
-        group.finish();
+            let mut group = c.benchmark_group(format!("query{label}/{n}"));
+            group.sample_size(20);
+            group.warm_up_time(Duration::from_millis(500));
+            group.measurement_time(Duration::from_secs(2));
 
-        // Recording: a meeting appended to each agreement in turn, dated a
-        // day later every round, with ids made up front.
-        let ids: Vec<AgreementId> = tracker.iter().map(Agreement::id).collect();
-        let mut group = c.benchmark_group(format!("record/{n}"));
-        group.sample_size(20);
-        group.warm_up_time(Duration::from_millis(500));
-        group.measurement_time(Duration::from_secs(2));
-        let mut counter: u64 = 0;
-        group.bench_function("tracker", |b| {
-            b.iter(|| {
-                counter += 1;
-                let target = ids[(counter % ids.len() as u64) as usize];
-                let round = counter / ids.len() as u64;
-                let date = EventDate::try_from(day(40 * 365 + round)).expect("date");
-                let event = Event::with_id(
-                    EventId::from_uuid(uuid::Uuid::from_u128(u128::from(counter) << 64)),
-                    EventKind::Meeting,
-                    date,
-                );
-                tracker.record(target, event).expect("recorded")
-            })
-        });
-        group.finish();
+            group.bench_function(BenchmarkId::new("pair", "tracker"), |b| {
+                b.iter(|| tracker.query().pair(black_box(x), y).iter().count())
+            });
+            group.bench_function(BenchmarkId::new("pair", "sqlite"), |b| {
+                b.iter(|| rows(&mut pair_sql, &[&black_box(x).as_str(), &y.as_str()]))
+            });
+            group.bench_function(BenchmarkId::new("pair", "scan"), |b| {
+                b.iter(|| {
+                    tracker
+                        .iter()
+                        .filter(|a| a.parties().codes() == black_box((x, y)))
+                        .count()
+                })
+            });
+
+            group.bench_function(BenchmarkId::new("party+stage", "tracker"), |b| {
+                b.iter(|| {
+                    tracker
+                        .query()
+                        .party(black_box(party))
+                        .stage(stage)
+                        .iter()
+                        .count()
+                })
+            });
+            group.bench_function(BenchmarkId::new("party+stage", "sqlite"), |b| {
+                b.iter(|| {
+                    rows(
+                        &mut party_stage_sql,
+                        &[&black_box(party).as_str(), &stage_number(stage)],
+                    )
+                })
+            });
+            group.bench_function(BenchmarkId::new("party+stage", "scan"), |b| {
+                b.iter(|| {
+                    tracker
+                        .iter()
+                        .filter(|a| a.parties().contains(black_box(party)) && a.stage() == stage)
+                        .count()
+                })
+            });
+
+            group.bench_function(BenchmarkId::new("subject+month", "tracker"), |b| {
+                b.iter(|| {
+                    tracker
+                        .query()
+                        .subject(black_box(subject.clone()))
+                        .events_between(from, to)
+                        .iter()
+                        .count()
+                })
+            });
+            group.bench_function(BenchmarkId::new("subject+month", "sqlite"), |b| {
+                b.iter(|| {
+                    rows(
+                        &mut subject_range_sql,
+                        &[&black_box(subject.as_str()), &first_offset, &last_offset],
+                    )
+                })
+            });
+            group.bench_function(BenchmarkId::new("subject+month", "scan"), |b| {
+                b.iter(|| {
+                    tracker
+                        .iter()
+                        .filter(|a| {
+                            a.covers(black_box(&subject))
+                                && a.history()
+                                    .any(|e| e.date().start() <= last && e.date().end() >= first)
+                        })
+                        .count()
+                })
+            });
+
+            group.bench_function(BenchmarkId::new("stage-counts", "tracker"), |b| {
+                b.iter(|| black_box(&tracker).count_by_stage())
+            });
+            group.bench_function(BenchmarkId::new("stage-counts", "sqlite"), |b| {
+                b.iter(|| {
+                    stage_counts_sql
+                        .query_map([], |row| row.get::<_, i64>(1))
+                        .expect("query")
+                        .map(|count| count.unwrap_or(0))
+                        .sum::<i64>()
+                })
+            });
+            group.bench_function(BenchmarkId::new("stage-counts", "scan"), |b| {
+                b.iter(|| {
+                    let mut counts = [0usize; 6];
+                    for agreement in tracker.iter() {
+                        counts[stage_number(agreement.stage()) as usize] += 1;
+                    }
+                    counts
+                })
+            });
+            group.finish();
+
+            if skewed {
+                continue;
+            }
+            // Recording: a meeting appended to each agreement in turn, dated a
+            // day later every round, with ids made up front.
+            let ids: Vec<AgreementId> = tracker.iter().map(Agreement::id).collect();
+            let mut group = c.benchmark_group(format!("record/{n}"));
+            group.sample_size(20);
+            group.warm_up_time(Duration::from_millis(500));
+            group.measurement_time(Duration::from_secs(2));
+            let mut counter: u64 = 0;
+            group.bench_function("tracker", |b| {
+                b.iter(|| {
+                    counter += 1;
+                    let target = ids[(counter % ids.len() as u64) as usize];
+                    let round = counter / ids.len() as u64;
+                    let date = EventDate::try_from(day(40 * 365 + round)).expect("date");
+                    let event = Event::with_id(
+                        EventId::from_uuid(uuid::Uuid::from_u128(u128::from(counter) << 64)),
+                        EventKind::Meeting,
+                        date,
+                    );
+                    tracker.record(target, event).expect("recorded")
+                })
+            });
+            group.finish();
+        }
     }
 }
 

@@ -1249,6 +1249,105 @@ mod tests {
         assert_eq!(crate::Error::from(error).kind(), crate::ErrorKind::TooMany);
     }
 
+    /// The index keeps no empty list of a subject area's events once the
+    /// last agreement of that area has gone, nor an empty set of its
+    /// agreements.
+    #[test]
+    fn removal_leaves_no_empty_area_behind() {
+        use crate::{Event, EventKind, Parties, Party, SubjectArea};
+        let parties = || {
+            Parties::new(
+                Party::state("IND", "India").unwrap(),
+                Party::state("JPN", "Japan").unwrap(),
+            )
+            .unwrap()
+        };
+        let mut tracker = Tracker::new();
+        let mut create = |area: SubjectArea| {
+            tracker
+                .create(
+                    Agreement::builder("Logistics", parties()).subject(area),
+                    Event::new(EventKind::Proposed, "2024".parse().unwrap()),
+                )
+                .unwrap()
+        };
+        let logistics = create(SubjectArea::Logistics);
+        let trade = create(SubjectArea::Trade);
+        assert_eq!(tracker.index().subject_events.len(), 2);
+        tracker.remove(logistics).unwrap();
+        let index = tracker.index();
+        assert_eq!(index.subject_events.len(), 1);
+        assert!(index.subject_events.contains_key(&SubjectArea::Trade));
+        assert!(!index.subject.contains_key(&SubjectArea::Logistics));
+        tracker.remove(trade).unwrap();
+        assert!(tracker.index().subject_events.is_empty());
+    }
+
+    /// A query of a subject area and a date range follows the area's
+    /// events as they are recorded, corrected and retracted, and never
+    /// answers with another area's.
+    #[test]
+    fn subject_and_date_queries_follow_changes() {
+        use crate::{Event, EventDate, EventKind, Parties, Party, SubjectArea};
+        let parties = Parties::new(
+            Party::state("IND", "India").unwrap(),
+            Party::state("JPN", "Japan").unwrap(),
+        )
+        .unwrap();
+        let date = |text: &str| text.parse::<EventDate>().unwrap();
+        let mut tracker = Tracker::new();
+        let mut create = |area: SubjectArea| {
+            tracker
+                .create(
+                    Agreement::builder("Supplies", parties.clone()).subject(area),
+                    Event::new(EventKind::Proposed, date("2020")),
+                )
+                .unwrap()
+        };
+        let logistics = create(SubjectArea::Logistics);
+        let trade = create(SubjectArea::Trade);
+        let found = |tracker: &Tracker, area: SubjectArea, month: &str| -> Vec<_> {
+            tracker
+                .query()
+                .subject(area)
+                .events_between(date(month), date(month))
+                .ids()
+                .collect()
+        };
+        let talks = Event::new(EventKind::Deliberated, date("2024-03-05"));
+        let id = talks.id();
+        tracker.record(logistics, talks.clone()).unwrap();
+        tracker
+            .record(trade, Event::new(EventKind::Meeting, date("2024-04-02")))
+            .unwrap();
+        assert_eq!(
+            found(&tracker, SubjectArea::Logistics, "2024-03"),
+            [logistics]
+        );
+        assert!(found(&tracker, SubjectArea::Trade, "2024-03").is_empty());
+        assert_eq!(found(&tracker, SubjectArea::Trade, "2024-04"), [trade]);
+        // Moved to April.
+        let moved = Event::with_id(id, EventKind::Deliberated, date("2024-04-20"));
+        tracker
+            .apply(logistics, None, crate::Change::Correct(moved))
+            .unwrap();
+        assert!(found(&tracker, SubjectArea::Logistics, "2024-03").is_empty());
+        assert_eq!(
+            found(&tracker, SubjectArea::Logistics, "2024-04"),
+            [logistics]
+        );
+        // Gone.
+        let retraction = crate::Change::Retract {
+            id,
+            reason: "recorded in error".into(),
+        };
+        tracker.apply(logistics, None, retraction).unwrap();
+        assert!(found(&tracker, SubjectArea::Logistics, "2024-04").is_empty());
+        assert_eq!(found(&tracker, SubjectArea::Trade, "2024-04"), [trade]);
+        // The proposal of 2020 still answers for its year.
+        assert_eq!(found(&tracker, SubjectArea::Logistics, "2020"), [logistics]);
+    }
+
     /// Agreements between the same parties, each built from its own
     /// `Party` values, hold each name once in a tracker; a party of the
     /// same code under another name keeps its own, and nothing visible
