@@ -334,7 +334,7 @@ impl Agreement {
             title: &self.title,
             action,
             attempted: Some(attempted),
-            policy: policy.name(),
+            policy: policy.shared_stamp(),
         };
         let judgement = self.judge(policy, &edit, judged, attempted, new)?;
         if let (true, Some(event), Some(to), Some((from, position))) =

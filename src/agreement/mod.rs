@@ -711,7 +711,7 @@ impl Agreement {
                     title: &self.title,
                     action: Action::Record,
                     attempted: None,
-                    policy: policy.name(),
+                    policy: policy.shared_stamp(),
                 };
                 // A whole history has no attempted event, so no "it is":
                 // the refusal says when it was.

@@ -6,6 +6,7 @@ use std::fmt;
 use crate::model::{AgreementId, Event, EventDate, EventId, EventKind, Stage};
 
 use super::rule::{Action, Rule};
+use super::stamp::Stamp;
 
 /// One event of a history, as named in a [`Refusal`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,7 +67,8 @@ pub struct Refusal {
     before: Option<Step>,
     next: Option<Step>,
     last: bool,
-    policy: String,
+    /// Shared with the policy: a refusal copies no name.
+    policy: Stamp,
     rule: Rule,
 }
 
@@ -79,7 +81,7 @@ pub(crate) struct Judged<'a> {
     /// The event recorded, corrected or retracted; `None` when a whole
     /// history is checked.
     pub(crate) attempted: Option<&'a Event>,
-    pub(crate) policy: &'a str,
+    pub(crate) policy: &'a Stamp,
 }
 
 impl Refusal {
@@ -103,7 +105,7 @@ impl Refusal {
             before: None,
             next: None,
             last,
-            policy: judged.policy.to_owned(),
+            policy: judged.policy.clone(),
             rule,
         }
     }
@@ -163,7 +165,7 @@ impl Refusal {
 
     /// The name of the policy whose rule or guard refused it.
     pub fn policy(&self) -> &str {
-        &self.policy
+        self.policy.get().name()
     }
 
     /// The rule that refused it.
@@ -231,7 +233,7 @@ impl fmt::Display for Refusal {
                 None => f.write_str("by then it had no recorded stage")?,
             },
         }
-        write!(f, ", and under policy {:?} {}", self.policy, self.rule)
+        write!(f, ", and under policy {:?} {}", self.policy(), self.rule)
     }
 }
 

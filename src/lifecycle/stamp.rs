@@ -77,11 +77,27 @@ pub(crate) const fn fingerprint(next: &[StageSet; Stage::COUNT], entry: StageSet
 /// A [`PolicyStamp`] shared by a policy and every agreement kept under it:
 /// the built-in policies' are constants, a custom policy's is counted, so
 /// that no agreement copies a name.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) enum Stamp {
     Static(&'static PolicyStamp),
     Shared(Arc<PolicyStamp>),
 }
+
+/// As the stamp it shares.
+impl std::fmt::Debug for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+/// Stamps are equal when the stamps they share are, however shared.
+impl PartialEq for Stamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for Stamp {}
 
 impl Stamp {
     pub(crate) fn get(&self) -> &PolicyStamp {
