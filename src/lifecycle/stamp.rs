@@ -107,3 +107,27 @@ impl Stamp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stamp reads and compares as the stamp it shares, however shared:
+    /// a refusal or an agreement holding one prints and compares by name
+    /// and table.
+    #[test]
+    fn stamps_read_and_compare_as_what_they_share() {
+        static STANDARD: PolicyStamp = PolicyStamp::new(Cow::Borrowed("standard"), 7);
+        let fixed = Stamp::Static(&STANDARD);
+        let shared = Stamp::Shared(Arc::new(STANDARD.clone()));
+        let other = Stamp::Shared(Arc::new(PolicyStamp::new(Cow::Borrowed("mine"), 7)));
+        assert_eq!(fixed, shared);
+        assert_ne!(fixed, other);
+        assert_ne!(shared, other);
+        assert_eq!(format!("{fixed:?}"), format!("{STANDARD:?}"));
+        assert_eq!(
+            format!("{other:?}"),
+            r#"PolicyStamp { name: "mine", table: 7 }"#
+        );
+    }
+}
