@@ -61,7 +61,7 @@ pub const MAX_AGREEMENTS: usize = 2_000_000;
 /// The most agreements one [`Tracker`](crate::Tracker) holds at once,
 /// however they came (2^28, about 268 million: its date index packs an
 /// agreement's place in 28 bits). A tracker that holds this many refuses
-/// another with [`TrackerError::Full`](crate::TrackerError::Full).
+/// another with [`TrackerError::Full`](crate::tracker::TrackerError::Full).
 pub const MAX_TRACKED: usize = 1 << 28;
 
 /// Refuses more than `max` items of `what`.
