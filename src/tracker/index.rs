@@ -98,27 +98,33 @@ impl Dated {
     }
 
     /// (start, slot, log position) of every event overlapping
+    /// `first ..= last`: each precision's in order, the precisions one
+    /// after the other.
+    fn each_overlapping(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> impl Iterator<Item = (NaiveDate, u32, u32)> + '_ {
+        let sets = if first > last { &[] } else { &self.sets[..] };
+        sets.iter().enumerate().flat_map(move |(set_index, set)| {
+            let lookback = [0, 30, 365].get(set_index).copied().unwrap_or(365);
+            let from = first
+                .checked_sub_days(Days::new(lookback))
+                .unwrap_or(NaiveDate::MIN);
+            set.range(day_keys(from).0, day_keys(last).1)
+                .map(unpack)
+                .filter(move |(start, _, _)| span_end(*start, set_index) >= first)
+        })
+    }
+
+    /// (start, slot, log position) of every event overlapping
     /// `first ..= last`, in that order.
     pub(crate) fn overlapping(
         &self,
         first: NaiveDate,
         last: NaiveDate,
     ) -> Vec<(NaiveDate, u32, u32)> {
-        let mut found = Vec::new();
-        if first > last {
-            return found;
-        }
-        for (set_index, set) in self.sets.iter().enumerate() {
-            let lookback = [0, 30, 365].get(set_index).copied().unwrap_or(365);
-            let from = first
-                .checked_sub_days(Days::new(lookback))
-                .unwrap_or(NaiveDate::MIN);
-            found.extend(
-                set.range(day_keys(from).0, day_keys(last).1)
-                    .map(unpack)
-                    .filter(|(start, _, _)| span_end(*start, set_index) >= first),
-            );
-        }
+        let mut found: Vec<_> = self.each_overlapping(first, last).collect();
         // Each set's part is sorted; only a month or a year set's events
         // need merging among the days'.
         if self.sets.iter().skip(1).any(|set| !set.is_empty()) {
@@ -131,8 +137,7 @@ impl Dated {
     /// `first ..= last`, rising, each once.
     pub(crate) fn slots_overlapping(&self, first: NaiveDate, last: NaiveDate) -> Vec<u32> {
         let mut slots: Vec<u32> = self
-            .overlapping(first, last)
-            .into_iter()
+            .each_overlapping(first, last)
             .map(|(_, slot, _)| slot)
             .collect();
         slots.sort_unstable();

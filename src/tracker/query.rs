@@ -581,7 +581,7 @@ impl<'t> Query<'t> {
         }
         // A subject area and a date range together have an index of their
         // own: the area's events by date.
-        let mut ranged = vec![false; self.filters.len()];
+        let mut paired = None;
         let subject = self
             .filters
             .iter()
@@ -607,9 +607,7 @@ impl<'t> Query<'t> {
                     *flag = true;
                 }
             }
-            if let Some(flag) = ranged.get_mut(j) {
-                *flag = true;
-            }
+            paired = Some(j);
         }
         for (i, filter) in self.filters.iter().enumerate() {
             if covered.get(i).copied().unwrap_or(false) {
@@ -652,7 +650,7 @@ impl<'t> Query<'t> {
             let Some((first, last, covers)) = date_range(filter) else {
                 continue;
             };
-            if ranged.get(i).copied().unwrap_or(false) {
+            if paired == Some(i) {
                 continue;
             }
             if worth_materialising(index.events.estimate(first, last), smallest) {
