@@ -318,8 +318,8 @@ impl Agreement {
         let stage_changes = self
             .summary
             .stage_changes
-            .saturating_sub(u32::from(remove.is_some_and(|slot| slot.is_stage_change())))
-            + u32::from(insert.is_some_and(|slot| slot.is_stage_change()));
+            .saturating_sub(u16::from(remove.is_some_and(|slot| slot.is_stage_change())))
+            .saturating_add(u16::from(insert.is_some_and(|slot| slot.is_stage_change())));
         if stage_changes == 0 {
             return Err(AgreementError::NoStageLeft {
                 action,
@@ -348,10 +348,15 @@ impl Agreement {
                     .into());
             }
         }
-        let entries_into_force =
-            self.summary.entries_into_force.saturating_sub(u32::from(
+        let entries_into_force = self
+            .summary
+            .entries_into_force
+            .saturating_sub(u16::from(
                 remove.is_some_and(|slot| is_entry_into_force(&slot)),
-            )) + u32::from(insert.is_some_and(|slot| is_entry_into_force(&slot)));
+            ))
+            .saturating_add(u16::from(
+                insert.is_some_and(|slot| is_entry_into_force(&slot)),
+            ));
         let placed = |slot: Slot, event: &Event| Placed {
             entry: slot.version() as usize,
             date: event.date(),
