@@ -2,8 +2,9 @@
 //! party and stage, and events by date. They learn what changed from
 //! receipts, never by looking inside an agreement's history.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
+use super::hash::Map;
 use super::slots::{Runs, SlotSet};
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -15,20 +16,20 @@ use crate::model::{EventDate, InstrumentKind, PartyCode, Precision, Stage, Subje
 /// shrink on removal); stages and events change with every record.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Index {
-    pub(crate) party: HashMap<PartyCode, SlotSet>,
-    pub(crate) pair: HashMap<(PartyCode, PartyCode), SlotSet>,
-    pub(crate) subject: HashMap<SubjectArea, SlotSet>,
+    pub(crate) party: Map<PartyCode, SlotSet>,
+    pub(crate) pair: Map<(PartyCode, PartyCode), SlotSet>,
+    pub(crate) subject: Map<SubjectArea, SlotSet>,
     /// Agreements whose record names no subject area.
     pub(crate) unclassified: SlotSet,
-    pub(crate) instrument: HashMap<InstrumentKind, SlotSet>,
+    pub(crate) instrument: Map<InstrumentKind, SlotSet>,
     pub(crate) stage: [SlotSet; Stage::COUNT],
     /// Agreements by party and current stage: "IND's agreements at MoI
     /// signed" without looking at IND's other agreements.
-    pub(crate) party_stage: HashMap<(PartyCode, Stage), SlotSet>,
+    pub(crate) party_stage: Map<(PartyCode, Stage), SlotSet>,
     pub(crate) events: EventIndex,
     /// Events in force by date, per subject area: "logistics agreements
     /// with news in March" reads only logistics events of March.
-    pub(crate) subject_events: HashMap<SubjectArea, Dated>,
+    pub(crate) subject_events: Map<SubjectArea, Dated>,
 }
 
 /// Events in force by the first day they may stand for, one set per
@@ -334,7 +335,7 @@ impl Index {
 
 /// Takes `slot` out of the set at `key`, and the set out of the map once it
 /// is empty, so that keys of removed agreements do not linger.
-fn forget<K: std::hash::Hash + Eq>(map: &mut HashMap<K, SlotSet>, key: &K, slot: u32) {
+fn forget<K: std::hash::Hash + Eq>(map: &mut Map<K, SlotSet>, key: &K, slot: u32) {
     if let Some(set) = map.get_mut(key) {
         set.remove(slot);
         if set.is_empty() {
@@ -562,7 +563,7 @@ mod tests {
 
     #[test]
     fn an_emptied_set_leaves_its_map() {
-        let mut map: HashMap<&str, SlotSet> = HashMap::new();
+        let mut map: Map<&str, SlotSet> = Map::default();
         map.entry("IND").or_default().extend([1, 2]);
         forget(&mut map, &"IND", 1);
         assert_eq!(map.get("IND").map(SlotSet::len), Some(1));

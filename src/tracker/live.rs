@@ -50,6 +50,7 @@ impl Live {
     }
 
     /// Every bit, in order.
+    #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = bool> + '_ {
         (0..self.len).map(|slot| self.get(slot).unwrap_or(false))
     }

@@ -91,6 +91,11 @@ impl<K: Copy + Ord> Runs<K> {
         // Past every run, the slot joins the last one.
         let index = self.run_of(slot).min(self.runs.len().saturating_sub(1));
         let Some(run) = self.runs.get_mut(index) else {
+            // Most sets hold a few members (a pair of parties, a party at
+            // a stage): a first run takes room for one run, not the four
+            // that a push into an empty vector reserves.
+            self.runs.reserve_exact(1);
+            self.lasts.reserve_exact(1);
             self.runs.push(vec![slot]);
             self.lasts.push(slot);
             self.len = 1;

@@ -134,10 +134,34 @@ fn insert_get_iterate_and_remove() {
     assert_eq!(tracker.query().party(code("JPN")).count(), 1);
     assert_eq!(tracker.query().stage(Stage::MoiSigned).count(), 0);
     assert!(tracker.remove(agreement_id(2)).is_none());
+    // A walk over every agreement skips the vacant slot.
+    let walked: Vec<AgreementId> = tracker.iter().map(Agreement::id).collect();
+    assert_eq!(
+        walked,
+        [1, 3, 4, 5].map(agreement_id),
+        "every agreement but the removed one, in slot order"
+    );
+    assert_eq!(
+        tracker
+            .iter_versions()
+            .map(|(a, version)| (a.id(), version))
+            .collect::<Vec<_>>(),
+        tracker
+            .iter()
+            .map(|a| (a.id(), tracker.version(a.id()).unwrap()))
+            .collect::<Vec<_>>()
+    );
     // It can come back, one version past the one it was removed at, so
     // that a writer who read it before is told of a conflict.
     assert_eq!(tracker.insert(removed).unwrap(), 2);
     assert_eq!(tracker.query().party(code("JPN")).count(), 2);
+    // In the slot it left.
+    let walked: Vec<(AgreementId, u64)> = tracker
+        .iter_versions()
+        .map(|(a, version)| (a.id(), version))
+        .collect();
+    assert_eq!(walked.len(), 5);
+    assert_eq!(walked[1], (agreement_id(2), 2));
 }
 
 #[test]
