@@ -190,4 +190,35 @@ mod tests {
         // The same value through the small writes hashes as one word.
         assert_eq!(small.finish(), wide.finish());
     }
+
+    #[test]
+    fn every_width_of_integer_is_mixed_in() {
+        let keyed = Keyed::new();
+        let hash = |write: &dyn Fn(&mut Folded)| {
+            let mut hasher = keyed.build_hasher();
+            write(&mut hasher);
+            hasher.finish()
+        };
+        let untouched = hash(&|_| {});
+        let writes: [&dyn Fn(&mut Folded); 5] = [
+            &|h| h.write_u8(3),
+            &|h| h.write_u16(3),
+            &|h| h.write_u32(3),
+            &|h| h.write_u64(3),
+            &|h| h.write_usize(3),
+        ];
+        for (width, write) in writes.iter().enumerate() {
+            let once = hash(write);
+            assert_ne!(once, untouched, "write number {width} changed nothing");
+            // Two writes are not one.
+            assert_ne!(
+                hash(&|h| {
+                    write(h);
+                    write(h);
+                }),
+                once,
+                "write number {width}"
+            );
+        }
+    }
 }

@@ -31,6 +31,18 @@ fn party_codes_are_upper_case_and_historical_parties_fit() {
     );
     assert_eq!(PartyCode::new("x_1").unwrap().to_string(), "X_1");
     assert_eq!(Party::state("IND", "  India ").unwrap().name(), "India");
+    // Debug shows the three fields, however they are kept.
+    assert_eq!(
+        format!("{ec:?}"),
+        r#"Party { code: PartyCode(EC), name: "European Community", kind: Organisation }"#
+    );
+    // Code, name and kind all count for equality, clones share the rest.
+    assert_eq!(ec.clone(), ec);
+    assert_ne!(Party::state("EC", "European Community").unwrap(), ec);
+    assert_ne!(
+        Party::organisation("EC", "European Commission").unwrap(),
+        ec
+    );
 }
 
 #[test]
