@@ -21,7 +21,6 @@ mod panics;
 mod policy;
 mod policy_check;
 mod roundtrip;
-mod schema;
 mod test_autotrait;
 mod testing;
 mod time;

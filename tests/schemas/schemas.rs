@@ -4,7 +4,7 @@
 //! the form.
 //!
 //! After a change to a document's form, write the schemas anew with
-//! `BILATERAL_BLESS=1 cargo test -p bilateral-tests schema`.
+//! `BILATERAL_BLESS=1 cargo test -p bilateral-schema-tests`.
 
 use std::path::PathBuf;
 
@@ -33,7 +33,7 @@ fn generated() -> [(&'static str, String); 3] {
 }
 
 fn schemas_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schemas")
 }
 
 fn validator(file: &str) -> jsonschema::Validator {
@@ -65,7 +65,7 @@ fn the_checked_in_schemas_are_generated_from_the_types() {
         assert!(
             checked_in == text,
             "schemas/{file} differs from the one the types generate; \
-             run `BILATERAL_BLESS=1 cargo test -p bilateral-tests schema` and commit it"
+             run `BILATERAL_BLESS=1 cargo test -p bilateral-schema-tests` and commit it"
         );
     }
 }
@@ -117,7 +117,7 @@ fn what_the_crate_writes_is_valid() {
     // 368 real treaties, with every kind of date they hold.
     let trackers = validator("tracker.schema.json");
     let text = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/data/treaties-sample.csv"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/treaties-sample.csv"),
     )
     .unwrap();
     let (tracker, _) = import_treaties::import(text.as_bytes()).unwrap();
