@@ -377,3 +377,41 @@ impl Store for SqliteStore {
         self.ledger.catch_up(rows)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error SQLite gives when a row breaks a unique constraint, as a
+    /// racing writer's row would.
+    fn constraint_error() -> rusqlite::Error {
+        let connection = Connection::open_in_memory().expect("a database");
+        connection
+            .execute_batch("CREATE TABLE t (k INTEGER UNIQUE); INSERT INTO t VALUES (1);")
+            .expect("a table");
+        connection
+            .execute("INSERT INTO t VALUES (1)", [])
+            .expect_err("a second row with the same key")
+    }
+
+    /// A unique constraint broken by a creation is a duplicate agreement,
+    /// by a later change a conflict naming the version expected and the
+    /// one the other writer wrote; any other error is the database's.
+    #[test]
+    fn a_broken_unique_constraint_is_a_duplicate_or_a_conflict() {
+        let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(7));
+        assert!(matches!(
+            conflict_or(constraint_error(), id, 0),
+            StoreError::DuplicateAgreement { agreement, .. } if agreement == id
+        ));
+        assert!(matches!(
+            conflict_or(constraint_error(), id, 3),
+            StoreError::Conflict { agreement, expected: 3, actual: 4, .. } if agreement == id
+        ));
+        let connection = Connection::open_in_memory().expect("a database");
+        let other = connection
+            .execute("INSERT INTO missing VALUES (1)", [])
+            .expect_err("no such table");
+        assert!(matches!(conflict_or(other, id, 3), StoreError::Database(_)));
+    }
+}
