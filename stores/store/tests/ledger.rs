@@ -109,3 +109,21 @@ fn rows_read_back_must_follow_each_other() {
         "{err}"
     );
 }
+
+/// A ledger keeps the policy it was made with, and writes that policy's
+/// document for its store to record.
+#[test]
+fn a_ledger_keeps_its_policy() {
+    let ledger = Ledger::new(Policy::strict(), clock());
+    assert_eq!(ledger.policy().name(), "strict");
+    assert_eq!(ledger.policy(), &Policy::strict());
+    assert!(
+        ledger.policy_document().contains("\"strict\""),
+        "{}",
+        ledger.policy_document()
+    );
+    assert_eq!(
+        Ledger::new(Policy::standard(), clock()).policy().name(),
+        Policy::standard().name()
+    );
+}
