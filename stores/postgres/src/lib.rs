@@ -552,3 +552,68 @@ async fn read_rows(client: &Client, seen: i64) -> Result<Vec<(i64, Rows)>, Store
         .map_err(database)?;
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error of the server's own, from a statement on a temporary
+    /// table (which lives and dies with this session).
+    async fn error_of(client: &Client, statement: &str) -> tokio_postgres::Error {
+        client
+            .batch_execute(statement)
+            .await
+            .expect_err("the statement fails")
+    }
+
+    /// A unique constraint broken by a creation is a duplicate agreement,
+    /// by a later change a conflict naming the version expected and the
+    /// one the other writer wrote; any other error is the database's. (The
+    /// race tests never reach this: writers take the writers' lock before
+    /// reading the version.)
+    #[test]
+    fn a_broken_unique_constraint_is_a_duplicate_or_a_conflict() {
+        let server = std::env::var("BILATERAL_POSTGRES_URL").unwrap_or_else(|_| {
+            panic!(
+                "BILATERAL_POSTGRES_URL names no PostgreSQL server: run these tests with \
+                 `bash .ci/postgres cargo test -p bilateral-postgres`"
+            )
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&server, NoTls)
+                .await
+                .expect("a connection");
+            let driver = tokio::spawn(connection);
+            client
+                .batch_execute(
+                    "CREATE TEMPORARY TABLE t (k INTEGER UNIQUE); INSERT INTO t VALUES (1)",
+                )
+                .await
+                .expect("a table");
+            let duplicate = "INSERT INTO t VALUES (1)";
+            let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(7));
+            assert!(matches!(
+                conflict_or(error_of(&client, duplicate).await, id, 0),
+                StoreError::DuplicateAgreement { agreement, .. } if agreement == id
+            ));
+            assert!(matches!(
+                conflict_or(error_of(&client, duplicate).await, id, 3),
+                StoreError::Conflict { agreement, expected: 3, actual: 4, .. } if agreement == id
+            ));
+            assert!(matches!(
+                conflict_or(
+                    error_of(&client, "INSERT INTO missing VALUES (1)").await,
+                    id,
+                    3
+                ),
+                StoreError::Database(_)
+            ));
+            drop(client);
+            let _ = driver.await;
+        });
+    }
+}

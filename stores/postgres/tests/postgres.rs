@@ -234,6 +234,58 @@ fn two_clients_lose_no_update() {
 }
 
 /// A reader waiting for changes is woken by another client's write.
+/// The async store's own methods (the blocking store and the contract go
+/// through `apply`): a record, a correction and a retraction, each at the
+/// version it expects.
+#[test]
+fn the_async_store_records_corrects_and_retracts() {
+    let schema = Schema::fresh("async");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut store =
+            bilateral_postgres::PostgresStore::connect(&schema.config(), Policy::standard())
+                .await
+                .unwrap();
+        let id = store
+            .create(Agreement::builder("Pact", parties()), proposal())
+            .await
+            .unwrap();
+        let talks = meeting();
+        assert_eq!(store.record(id, 1, talks.clone()).await.unwrap(), 2);
+        let moved = talks
+            .to_builder()
+            .date("2024-03-01".parse().unwrap())
+            .build()
+            .unwrap();
+        assert_eq!(store.correct(id, 2, moved).await.unwrap(), 3);
+        assert_eq!(
+            store
+                .tracker()
+                .get(id)
+                .unwrap()
+                .history()
+                .last()
+                .unwrap()
+                .date(),
+            "2024-03-01".parse().unwrap()
+        );
+        assert_eq!(
+            store
+                .retract(id, 3, talks.id(), "a duplicate")
+                .await
+                .unwrap(),
+            4
+        );
+        let agreement = store.tracker().get(id).unwrap();
+        assert!(agreement.is_retracted(talks.id()));
+        assert_eq!(agreement.history().count(), 1);
+        assert_eq!(store.tracker().version(id), Some(4));
+    });
+}
+
 #[test]
 fn a_reader_hears_another_clients_write() {
     let schema = Schema::fresh("notify");
@@ -254,6 +306,15 @@ fn a_reader_hears_another_clients_write() {
     let id = writer.join().unwrap();
     assert_eq!(heard, 1);
     assert_eq!(reader.tracker().version(id), Some(1));
+    // A store prints as its ledger (no connection details).
+    let shown = format!("{reader:?}");
+    assert!(
+        shown.contains("PostgresStore")
+            && shown.contains("ledger")
+            && shown.contains("agreements: 1"),
+        "{shown}"
+    );
+    assert!(!shown.contains("password"), "{shown}");
     // Woken by the notification, not by the timeout.
     assert!(started.elapsed() < Duration::from_secs(15));
 }
