@@ -267,7 +267,7 @@ fn the_async_store_records_corrects_and_retracts() {
                 .get(id)
                 .unwrap()
                 .history()
-                .last()
+                .next_back()
                 .unwrap()
                 .date(),
             "2024-03-01".parse().unwrap()
