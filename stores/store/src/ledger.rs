@@ -2,6 +2,7 @@
 //! change into the rows to write, and the rows read back into agreements.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -31,6 +32,15 @@ impl Clock for Pinned {
     fn now(&self) -> DateTime<Utc> {
         DateTime::from_timestamp_micros(self.0.load(Ordering::SeqCst)).unwrap_or_default()
     }
+}
+
+/// An agreement's rows, gathered for loading.
+struct Pending {
+    id: String,
+    header: String,
+    entries: Vec<String>,
+    version: u64,
+    removed: bool,
 }
 
 /// A row of a store's log, as read back in the order written: one entry
@@ -386,57 +396,98 @@ impl Ledger {
     ) -> Result<Ledger, StoreError> {
         let mut ledger = Ledger::new(policy, clock);
         // Each agreement's rows in version order, agreements in the order
-        // they were created: (header, entries, version, removed).
-        let mut order: Vec<String> = Vec::new();
-        let mut agreements: HashMap<String, (String, Vec<String>, u64, bool)> = HashMap::new();
+        // they were created; the map holds each one's place in that order.
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut places: HashMap<String, usize> = HashMap::new();
+        let mut text_len = 0;
         for (position, row) in rows {
             ledger.seen = ledger.seen.max(position);
-            let unreadable = |reason: &str| StoreError::unreadable(row.agreement.clone(), reason);
-            if let Some(header) = row.header {
-                order.push(row.agreement.clone());
-                agreements.insert(row.agreement.clone(), (header, Vec::new(), 0, false));
-            }
-            let Some((_, entries, version, removed)) = agreements.get_mut(&row.agreement) else {
-                return Err(unreadable("a row for an agreement with no header"));
+            let place = match row.header {
+                Some(header) => {
+                    if places.contains_key(&row.agreement) {
+                        return Err(StoreError::unreadable(
+                            row.agreement,
+                            "a second header for one agreement",
+                        ));
+                    }
+                    text_len += header.len();
+                    places.insert(row.agreement.clone(), pending.len());
+                    pending.push(Pending {
+                        id: row.agreement,
+                        header,
+                        entries: Vec::new(),
+                        version: 0,
+                        removed: false,
+                    });
+                    pending.len() - 1
+                }
+                None => match places.get(&row.agreement) {
+                    Some(&place) => place,
+                    None => {
+                        return Err(StoreError::unreadable(
+                            row.agreement,
+                            "a row for an agreement with no header",
+                        ));
+                    }
+                },
             };
-            if row.version != *version + 1 || *removed {
-                return Err(unreadable(&format!(
-                    "version {} follows version {}{}",
-                    row.version,
-                    version,
-                    if *removed { ", its removal" } else { "" }
-                )));
+            let agreement = &mut pending[place];
+            if row.version != agreement.version + 1 || agreement.removed {
+                return Err(StoreError::unreadable(
+                    agreement.id.clone(),
+                    format!(
+                        "version {} follows version {}{}",
+                        row.version,
+                        agreement.version,
+                        if agreement.removed {
+                            ", its removal"
+                        } else {
+                            ""
+                        }
+                    ),
+                ));
             }
-            *version = row.version;
+            agreement.version = row.version;
             match row.entry {
-                Some(entry) => entries.push(entry),
-                None => *removed = true,
+                Some(entry) => {
+                    text_len += entry.len() + 1;
+                    agreement.entries.push(entry);
+                }
+                None => agreement.removed = true,
             }
         }
+        drop(places);
         // One tracker document, written as text and read as a stream by
         // the core's loader: the rows are the document's own text.
-        let mut document = String::new();
-        document.push_str(&format!(
-            "{{\"format\":{},\"policy\":{},\"agreements\":[",
+        let policy = ledger.policy_document();
+        let mut document = String::with_capacity(text_len + 64 * pending.len() + policy.len());
+        // Writing to a string cannot fail.
+        let _ = write!(
+            document,
+            "{{\"format\":{},\"policy\":{policy},\"agreements\":[",
             bilateral::document::FORMAT_VERSION,
-            ledger.policy_document()
-        ));
-        let mut removed = Vec::new();
+        );
+        let mut removed = String::new();
         let mut first = true;
-        for id in &order {
-            let Some((header, entries, version, gone)) = agreements.remove(id) else {
-                continue;
-            };
-            if gone {
-                removed.push(format!("{{\"id\":{},\"version\":{version}}}", json!(id)));
-                if let Ok(id) = id.parse() {
+        for agreement in &pending {
+            let version = agreement.version;
+            if agreement.removed {
+                if !removed.is_empty() {
+                    removed.push(',');
+                }
+                let _ = write!(
+                    removed,
+                    "{{\"id\":{},\"version\":{version}}}",
+                    json!(agreement.id)
+                );
+                if let Ok(id) = agreement.id.parse() {
                     ledger.removed.insert(id, version);
                 }
                 continue;
             }
-            let Some(open) = header.trim_end().strip_suffix('}') else {
+            let Some(open) = agreement.header.trim_end().strip_suffix('}') else {
                 return Err(StoreError::unreadable(
-                    id.clone(),
+                    agreement.id.clone(),
                     "a header that is no object",
                 ));
             };
@@ -444,14 +495,19 @@ impl Ledger {
                 document.push(',');
             }
             first = false;
-            document.push_str(&format!(
-                "{{\"version\":{version},\"agreement\":{open},\"entries\":["
-            ));
-            document.push_str(&entries.join(","));
+            let _ = write!(document, "{{\"version\":{version},\"agreement\":{open}");
+            document.push_str(",\"entries\":[");
+            for (i, entry) in agreement.entries.iter().enumerate() {
+                if i > 0 {
+                    document.push(',');
+                }
+                document.push_str(entry);
+            }
             document.push_str("]}}");
         }
+        drop(pending);
         document.push_str("],\"removed\":[");
-        document.push_str(&removed.join(","));
+        document.push_str(&removed);
         document.push_str("]}");
         let mut reader = serde_json::Deserializer::from_str(&document);
         let tracker =
