@@ -42,6 +42,8 @@ mod stream;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::model::serde_str::IntoStatic;
+
 use crate::agreement::{Agreement, Entry};
 use crate::lifecycle::{Guards, Policy};
 use crate::model::{AgreementId, Event, Parties, Party, Representative, Source};
@@ -59,7 +61,7 @@ use forms::{
 /// Serialises and deserialises as the plain form it wraps, and has its
 /// JSON Schema (feature `schemars`).
 macro_rules! transparent {
-    ($ty:ident, $raw:ty, $title:literal) => {
+    ($ty:ident, $raw:ty, $raw_borrowed:ty, $title:literal) => {
         #[cfg(feature = "schemars")]
         #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
         impl schemars::JsonSchema for $ty {
@@ -92,7 +94,10 @@ macro_rules! transparent {
 
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <$raw>::deserialize(deserializer).map($ty)
+                // Read borrowing where it can, then owned: a document
+                // outlives the text it was read from.
+                Deserialize::deserialize(deserializer)
+                    .map(|raw: $raw_borrowed| $ty(IntoStatic::into_static(raw)))
             }
         }
     };
@@ -124,13 +129,18 @@ pub const FORMAT_VERSION: u32 = 2;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgreementDocument(RawAgreement);
+pub struct AgreementDocument(RawAgreement<'static>);
 
-transparent!(AgreementDocument, RawAgreement, "agreement document");
+transparent!(
+    AgreementDocument,
+    RawAgreement<'static>,
+    RawAgreement<'_>,
+    "agreement document"
+);
 
 impl From<&Agreement> for AgreementDocument {
     fn from(agreement: &Agreement) -> Self {
-        AgreementDocument(agreement.into())
+        AgreementDocument(RawAgreement::from(agreement).into_static())
     }
 }
 
@@ -170,7 +180,7 @@ impl AgreementDocument {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_agreement(self, policy: &Policy) -> Result<Agreement, DocumentError> {
-        read::agreement(self.0, policy, "").map(|agreement| agreement.with_policy(policy.clone()))
+        read::agreement(self.0, policy, &"").map(|agreement| agreement.with_policy(policy.clone()))
     }
 }
 
@@ -206,13 +216,18 @@ impl TryFrom<AgreementDocument> for Agreement {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyDocument(RawPolicy);
+pub struct PolicyDocument(RawPolicy<'static>);
 
-transparent!(PolicyDocument, RawPolicy, "policy document");
+transparent!(
+    PolicyDocument,
+    RawPolicy<'static>,
+    RawPolicy<'_>,
+    "policy document"
+);
 
 impl From<&Policy> for PolicyDocument {
     fn from(policy: &Policy) -> Self {
-        PolicyDocument(policy.into())
+        PolicyDocument(RawPolicy::from(policy).into_static())
     }
 }
 
@@ -256,9 +271,14 @@ impl TryFrom<PolicyDocument> for Policy {
 /// [`Tracker::export`](crate::Tracker::export) makes one;
 /// [`Tracker::import`](crate::Tracker::import) reads one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrackerDocument(RawTracker);
+pub struct TrackerDocument(RawTracker<'static>);
 
-transparent!(TrackerDocument, RawTracker, "tracker document");
+transparent!(
+    TrackerDocument,
+    RawTracker<'static>,
+    RawTracker<'_>,
+    "tracker document"
+);
 
 impl TrackerDocument {
     /// The document of `policy`, these agreements with their versions, and
@@ -270,18 +290,18 @@ impl TrackerDocument {
     ) -> Self {
         let mut removed: Vec<RawRemoved> = removed
             .map(|(id, version)| RawRemoved {
-                id: id.to_string(),
+                id: id.to_string().into(),
                 version,
             })
             .collect();
         removed.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         TrackerDocument(RawTracker {
             format: FORMAT_VERSION,
-            policy: policy.into(),
+            policy: RawPolicy::from(policy).into_static(),
             agreements: agreements
                 .map(|(agreement, version)| RawTracked {
                     version,
-                    agreement: (&InTracker(agreement)).into(),
+                    agreement: RawAgreement::from(&InTracker(agreement)).into_static(),
                 })
                 .collect(),
             removed: (!removed.is_empty()).then_some(removed),
@@ -350,8 +370,8 @@ macro_rules! serialize_as {
 /// the tracker names once for all of them.
 pub(crate) struct InTracker<'a>(pub(crate) &'a Agreement);
 
-impl From<&InTracker<'_>> for RawAgreement {
-    fn from(tracked: &InTracker<'_>) -> Self {
+impl<'a> From<&InTracker<'a>> for RawAgreement<'a> {
+    fn from(tracked: &InTracker<'a>) -> Self {
         RawAgreement {
             policy: None,
             ..tracked.0.into()
@@ -436,7 +456,7 @@ impl<'de> Deserialize<'de> for Agreement {
         let document = AgreementDocument::deserialize(deserializer)?;
         let strict = Policy::strict();
         let policy = match &document.0.policy {
-            Some(stamp) if stamp.fingerprint == strict.stamp().fingerprint() => strict,
+            Some(stamp) if *stamp.fingerprint == *strict.stamp().fingerprint() => strict,
             _ => Policy::standard(),
         };
         document

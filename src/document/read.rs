@@ -9,6 +9,8 @@
 //! already judged, and a guard added to a policy later must not make
 //! yesterday's records unreadable.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 
 use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
@@ -45,7 +47,7 @@ pub(crate) fn readable_format(found: u32) -> Result<(), DocumentError> {
     }
 }
 
-pub(crate) fn party(raw: RawParty) -> Result<Party, ValueError> {
+pub(crate) fn party(raw: RawParty<'_>) -> Result<Party, ValueError> {
     let kind = match raw.kind {
         Some(kind) => kind.parse()?,
         None => PartyKind::State,
@@ -53,7 +55,7 @@ pub(crate) fn party(raw: RawParty) -> Result<Party, ValueError> {
     Party::new(&raw.code, raw.name, kind)
 }
 
-pub(crate) fn representative(raw: RawRepresentative) -> Result<Representative, ValueError> {
+pub(crate) fn representative(raw: RawRepresentative<'_>) -> Result<Representative, ValueError> {
     Representative::new(raw.name, raw.office, raw.party.parse()?)
 }
 
@@ -67,7 +69,7 @@ fn date(text: &str, format: u32) -> Result<EventDate, ValueError> {
     }
 }
 
-pub(crate) fn source(raw: RawSource, format: u32) -> Result<Source, ValueError> {
+pub(crate) fn source(raw: RawSource<'_>, format: u32) -> Result<Source, ValueError> {
     let source = Source::new(raw.publisher, raw.title)?;
     let source = match raw.address {
         Some(address) => source.with_address(address)?,
@@ -82,7 +84,7 @@ pub(crate) fn source(raw: RawSource, format: u32) -> Result<Source, ValueError> 
 /// An event of a document of `format`, each field at its path under `path`
 /// (made only for an error).
 pub(crate) fn event(
-    raw: RawEvent,
+    raw: RawEvent<'_>,
     format: u32,
     path: &dyn Fn() -> String,
 ) -> Result<Event, DocumentError> {
@@ -128,7 +130,7 @@ pub(crate) fn event(
 /// An entry of a document of `format`, each field at its path under `path`
 /// (made only for an error).
 pub(crate) fn entry(
-    raw: RawEntry,
+    raw: RawEntry<'_>,
     format: u32,
     path: &dyn Fn() -> String,
 ) -> Result<Entry, DocumentError> {
@@ -137,15 +139,15 @@ pub(crate) fn entry(
     })?;
     let change = match (raw.record, raw.correct, raw.retract) {
         (Some(recorded), None, None) => {
-            Change::Record(event(recorded, format, &|| format!("{}.record", path()))?)
+            Change::Record(event(*recorded, format, &|| format!("{}.record", path()))?)
         }
-        (None, Some(corrected), None) => {
-            Change::Correct(event(corrected, format, &|| format!("{}.correct", path()))?)
-        }
+        (None, Some(corrected), None) => Change::Correct(event(*corrected, format, &|| {
+            format!("{}.correct", path())
+        })?),
         (None, None, Some(retraction)) => at(
             Change::Retract {
                 id: at(retraction.id.parse(), || format!("{}.retract.id", path()))?,
-                reason: retraction.reason.into_boxed_str(),
+                reason: retraction.reason.into_string().into_boxed_str(),
             }
             .checked(),
             || format!("{}.retract.reason", path()),
@@ -153,18 +155,19 @@ pub(crate) fn entry(
         _ => {
             return Err(DocumentError::MalformedEntry {
                 path: path(),
-                recorded_at: raw.recorded_at,
+                recorded_at: raw.recorded_at.into_string(),
             });
         }
     };
     Ok(Entry::new(recorded_at, change))
 }
 
-/// An agreement, validated under `policy`; paths start with `prefix`.
+/// An agreement, validated under `policy`; paths start with `prefix`
+/// (written out only for a refusal).
 pub(crate) fn agreement(
-    raw: RawAgreement,
+    raw: RawAgreement<'_>,
     policy: &Policy,
-    prefix: &str,
+    prefix: &dyn fmt::Display,
 ) -> Result<Agreement, DocumentError> {
     readable_format(raw.format)?;
     let format = raw.format;
@@ -195,14 +198,14 @@ pub(crate) fn agreement(
     for (i, area) in raw.subjects.iter().enumerate() {
         subjects.push(at(area.parse(), || path(&format!("subjects[{i}]")))?);
     }
-    let header = Header::new(id, raw.title, instrument, parties, subjects)
+    let header = Header::new(id, raw.title.into_string(), instrument, parties, subjects)
         .map_err(|source| agreement_error(path("title"), source))?;
     if let Some(stamp) = raw.policy {
         let written = at(
             crate::model::text::required(stamp.name, Field::PolicyName, limits::MAX_NAME),
             || path("policy.name"),
         )?;
-        if stamp.fingerprint != policy.stamp().fingerprint() {
+        if *stamp.fingerprint != *policy.stamp().fingerprint() {
             return Err(DocumentError::OtherPolicy {
                 path: path("policy"),
                 title: header.title().to_owned(),
@@ -267,7 +270,7 @@ fn split(entry: Entry) -> (DateTime<Utc>, Change) {
 /// A policy, with guard names resolved in `guards`; paths start with
 /// `prefix`.
 pub(crate) fn policy(
-    raw: RawPolicy,
+    raw: RawPolicy<'_>,
     guards: &Guards,
     prefix: &str,
 ) -> Result<Policy, DocumentError> {
@@ -310,7 +313,7 @@ pub(crate) fn policy(
             policy_error(
                 path(&format!("guards[{i}].guard")),
                 PolicyError::UnknownGuard {
-                    name: attached.guard.clone(),
+                    name: attached.guard.to_string(),
                     known: guards.names().collect::<Vec<_>>().join(", "),
                 },
             )
@@ -336,25 +339,31 @@ pub(crate) struct Tracked {
 /// The agreement at `position` of a tracker document, validated under
 /// `policy`; a refusal names the agreement and the field.
 pub(crate) fn tracked(
-    raw: RawTracked,
+    raw: RawTracked<'_>,
     policy: &Policy,
     position: usize,
 ) -> Result<Tracked, DocumentError> {
     let id = raw.agreement.id.clone();
     let invalid = |source: DocumentError| DocumentError::InvalidAgreement {
         position,
-        id: id.clone(),
+        id: id.to_string(),
         source: Box::new(source),
     };
-    let prefix = format!("agreements[{position}].");
     if raw.version == 0 || raw.version > limits::MAX_VERSION {
         return Err(invalid(DocumentError::Version {
-            path: format!("{prefix}version"),
+            path: format!("agreements[{position}].version"),
             version: raw.version,
         }));
     }
-    let agreement =
-        agreement(raw.agreement, policy, &format!("{prefix}agreement.")).map_err(invalid)?;
+    // The prefix of every path in the agreement, written out only for a
+    // refusal.
+    struct Within(usize);
+    impl fmt::Display for Within {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "agreements[{}].agreement.", self.0)
+        }
+    }
+    let agreement = agreement(raw.agreement, policy, &Within(position)).map_err(invalid)?;
     Ok(Tracked {
         agreement,
         version: raw.version,
@@ -363,7 +372,7 @@ pub(crate) fn tracked(
 
 /// The last versions of removed agreements, each id read and each version
 /// within 1 to [`MAX_VERSION`](limits::MAX_VERSION).
-pub(crate) fn removed(raw: Vec<RawRemoved>) -> Result<Vec<(AgreementId, u64)>, DocumentError> {
+pub(crate) fn removed(raw: Vec<RawRemoved<'_>>) -> Result<Vec<(AgreementId, u64)>, DocumentError> {
     at(
         limits::at_most(Collection::Agreements, raw.len(), limits::MAX_AGREEMENTS),
         || "removed".to_owned(),

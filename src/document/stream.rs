@@ -106,7 +106,7 @@ impl<S: Sink> TrackerVisitor<'_, S> {
     fn accept<E: de::Error>(
         &self,
         position: usize,
-        raw: RawTracked,
+        raw: RawTracked<'_>,
         policy: &Policy,
     ) -> Result<(), E> {
         let tracked = read::tracked(raw, policy, position).map_err(|e| self.refuse(e))?;
@@ -128,7 +128,7 @@ impl<'de, S: Sink> Visitor<'de> for TrackerVisitor<'_, S> {
         let mut format = None;
         let mut policy: Option<Policy> = None;
         let mut agreements_seen = false;
-        let mut early: Option<Vec<RawTracked>> = None;
+        let mut early: Option<Vec<RawTracked<'de>>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "format" => {
@@ -137,7 +137,7 @@ impl<'de, S: Sink> Visitor<'de> for TrackerVisitor<'_, S> {
                     format = Some(found);
                 }
                 "policy" => {
-                    let raw: RawPolicy = map.next_value()?;
+                    let raw: RawPolicy<'de> = map.next_value()?;
                     let read =
                         read::policy(raw, self.guards, "policy.").map_err(|e| self.refuse(e))?;
                     self.sink.borrow_mut().policy(read.clone());
@@ -166,7 +166,7 @@ impl<'de, S: Sink> Visitor<'de> for TrackerVisitor<'_, S> {
                     }
                 }
                 "removed" => {
-                    let raw: Option<Vec<RawRemoved>> = map.next_value()?;
+                    let raw: Option<Vec<RawRemoved<'de>>> = map.next_value()?;
                     let removed =
                         read::removed(raw.unwrap_or_default()).map_err(|e| self.refuse(e))?;
                     self.sink
@@ -203,13 +203,13 @@ impl<'de, S: Sink> Visitor<'de> for TrackerVisitor<'_, S> {
 
 /// The `agreements` array, read one agreement at a time: each checked and
 /// handed over at once when the policy is known, held otherwise.
-struct AgreementsSeed<'v, 'a, S> {
+struct AgreementsSeed<'v, 'a, 'de, S> {
     visitor: &'v TrackerVisitor<'a, S>,
     policy: Option<&'v Policy>,
-    held: Option<&'v mut Vec<RawTracked>>,
+    held: Option<&'v mut Vec<RawTracked<'de>>>,
 }
 
-impl<'de, S: Sink> DeserializeSeed<'de> for AgreementsSeed<'_, '_, S> {
+impl<'de, S: Sink> DeserializeSeed<'de> for AgreementsSeed<'_, '_, 'de, S> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -217,7 +217,7 @@ impl<'de, S: Sink> DeserializeSeed<'de> for AgreementsSeed<'_, '_, S> {
     }
 }
 
-impl<'de, S: Sink> Visitor<'de> for AgreementsSeed<'_, '_, S> {
+impl<'de, S: Sink> Visitor<'de> for AgreementsSeed<'_, '_, 'de, S> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -226,7 +226,7 @@ impl<'de, S: Sink> Visitor<'de> for AgreementsSeed<'_, '_, S> {
 
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
         let mut position = 0;
-        while let Some(raw) = seq.next_element::<RawTracked>()? {
+        while let Some(raw) = seq.next_element::<RawTracked<'de>>()? {
             if position >= self.visitor.max {
                 // Refused at the first agreement past the limit, before
                 // reading the rest.

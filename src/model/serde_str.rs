@@ -101,6 +101,144 @@ impl<'de> serde::Deserialize<'de> for FieldName<'de> {
     }
 }
 
+/// A string of a document as read: borrowed from the document's text where
+/// it holds no escape (no allocation), owned otherwise, and owned in a form
+/// made to be written.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Text<'a>(std::borrow::Cow<'a, str>);
+
+impl<'a> Text<'a> {
+    /// The text as an owned string: moved when owned, copied when borrowed.
+    pub(crate) fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+
+    /// Borrows `text`.
+    pub(crate) fn borrowed(text: &'a str) -> Self {
+        Text(std::borrow::Cow::Borrowed(text))
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Text<'_> {
+    fn from(text: String) -> Self {
+        Text(std::borrow::Cow::Owned(text))
+    }
+}
+
+impl From<Text<'_>> for String {
+    fn from(text: Text<'_>) -> Self {
+        text.into_string()
+    }
+}
+
+impl serde::Serialize for Text<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Borrowing;
+        impl<'de> Visitor<'de> for Borrowing {
+            type Value = Text<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(Text::borrowed(text))
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Text::from(text.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Text::from(text))
+            }
+        }
+        deserializer.deserialize_str(Borrowing)
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Text<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
+/// A plain form that owns everything it holds (what a document type keeps,
+/// past the text it was read from).
+pub(crate) trait IntoStatic {
+    /// The owning form.
+    type Static: 'static;
+
+    /// Copies whatever is borrowed.
+    fn into_static(self) -> Self::Static;
+}
+
+impl IntoStatic for Text<'_> {
+    type Static = Text<'static>;
+
+    fn into_static(self) -> Text<'static> {
+        Text(std::borrow::Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl<T: IntoStatic> IntoStatic for Option<T> {
+    type Static = Option<T::Static>;
+
+    fn into_static(self) -> Self::Static {
+        self.map(T::into_static)
+    }
+}
+
+impl<T: IntoStatic> IntoStatic for Vec<T> {
+    type Static = Vec<T::Static>;
+
+    fn into_static(self) -> Self::Static {
+        self.into_iter().map(T::into_static).collect()
+    }
+}
+
+impl<T: IntoStatic> IntoStatic for Box<T> {
+    type Static = Box<T::Static>;
+
+    fn into_static(self) -> Self::Static {
+        Box::new(T::into_static(*self))
+    }
+}
+
+/// Values that own what they hold already.
+macro_rules! owned {
+    ($($ty:ty),*) => {$(
+        impl IntoStatic for $ty {
+            type Static = $ty;
+
+            fn into_static(self) -> $ty {
+                self
+            }
+        }
+    )*};
+}
+
+owned!(u32, u64, bool, crate::model::Stage);
+
 /// A plain serde struct, written by hand rather than derived (so that the
 /// crate needs no procedural macro for serde): every field is `req`uired or
 /// `opt`ional, an optional field may be left out or be null (both mean
@@ -113,12 +251,12 @@ impl<'de> serde::Deserialize<'de> for FieldName<'de> {
 macro_rules! plain_struct {
     (
         $(#[$meta:meta])*
-        $vis:vis struct $name:ident {
+        $vis:vis struct $name:ident $(<$lt:lifetime>)? {
             $( $(#[$fmeta:meta])* $kind:ident $field:ident : $ty:ty $(as $schema:expr)? ),* $(,)?
         }
     ) => {
         #[cfg(feature = "schemars")]
-        impl ::schemars::JsonSchema for $name {
+        impl $(<$lt>)? ::schemars::JsonSchema for $name $(<$lt>)? {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 let name = stringify!($name);
                 name.strip_prefix("Raw").unwrap_or(name).into()
@@ -139,11 +277,21 @@ macro_rules! plain_struct {
 
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq)]
-        $vis struct $name {
+        $vis struct $name $(<$lt>)? {
             $( $(#[$fmeta])* pub(crate) $field: $crate::model::serde_str::plain_struct!(@type $kind $ty), )*
         }
 
-        impl ::serde::Serialize for $name {
+        impl $(<$lt>)? $crate::model::serde_str::IntoStatic for $name $(<$lt>)? {
+            type Static = $crate::model::serde_str::plain_struct!(@static $name $($lt)?);
+
+            fn into_static(self) -> Self::Static {
+                $name {
+                    $( $field: $crate::model::serde_str::IntoStatic::into_static(self.$field), )*
+                }
+            }
+        }
+
+        impl $(<$lt>)? ::serde::Serialize for $name $(<$lt>)? {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeStruct;
                 let mut fields = 0;
@@ -154,19 +302,19 @@ macro_rules! plain_struct {
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $name {
+        impl<'de $(: $lt, $lt)?> ::serde::Deserialize<'de> for $name $(<$lt>)? {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 const FIELDS: &[&str] = &[$( stringify!($field) ),*];
-                struct Fields;
-                impl<'de> ::serde::de::Visitor<'de> for Fields {
-                    type Value = $name;
+                struct Fields $(<$lt>)? (::std::marker::PhantomData<($(&$lt (),)?)>);
+                impl<'de $(: $lt, $lt)?> ::serde::de::Visitor<'de> for Fields $(<$lt>)? {
+                    type Value = $name $(<$lt>)?;
 
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         write!(f, "an object with the fields {}", FIELDS.join(", "))
                     }
 
                     #[allow(non_snake_case)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                         $( let mut $field: Option<$crate::model::serde_str::plain_struct!(@type $kind $ty)> = None; )*
                         while let Some(key) = map.next_key::<$crate::model::serde_str::FieldName<'de>>()? {
                             match key.as_str() {
@@ -186,7 +334,7 @@ macro_rules! plain_struct {
                         })
                     }
                 }
-                deserializer.deserialize_struct(stringify!($name), FIELDS, Fields)
+                deserializer.deserialize_struct(stringify!($name), FIELDS, Fields(::std::marker::PhantomData))
             }
         }
     };
@@ -194,6 +342,8 @@ macro_rules! plain_struct {
     (@schema $generator:ident, $ty:ty, $schema:expr) => {
         $crate::model::schema::FieldSchema::schema($schema, $generator)
     };
+    (@static $name:ident) => { $name };
+    (@static $name:ident $lt:lifetime) => { $name<'static> };
     (@required req) => { true };
     (@required opt) => { false };
     (@type req $ty:ty) => { $ty };
