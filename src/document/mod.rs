@@ -453,14 +453,16 @@ impl<'de> Deserialize<'de> for Agreement {
     /// refused with the loader's message. Read one written under a custom
     /// policy with [`AgreementDocument::into_agreement`].
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let document = AgreementDocument::deserialize(deserializer)?;
+        // Read borrowing from the text: the loader copies only what the
+        // agreement keeps.
+        let raw = RawAgreement::deserialize(deserializer)?;
         let strict = Policy::strict();
-        let policy = match &document.0.policy {
+        let policy = match &raw.policy {
             Some(stamp) if *stamp.fingerprint == *strict.stamp().fingerprint() => strict,
             _ => Policy::standard(),
         };
-        document
-            .into_agreement(&policy)
+        read::agreement(raw, &policy, &"")
+            .map(|agreement| agreement.with_policy(policy))
             .map_err(serde::de::Error::custom)
     }
 }
