@@ -1,12 +1,13 @@
 //! The founding scenario: India and Japan on the sidelines of the 11th
-//! ADMM-Plus in Vientiane, the UNICORN mast MoI, and India and the
+//! ADMM-Plus in Vientiane, the UNICORN mast MoI implementing the 2015
+//! agreement on defence equipment and technology, and India and the
 //! Philippines widening cooperation.
 //!
 //! Run it with `cargo run --example vientiane_2024`.
 
 use bilateral::{
-    Agreement, Event, EventKind, InstrumentKind, Parties, Party, Representative, Source,
-    SubjectArea,
+    Agreement, Event, EventKind, InstrumentKind, Link, LinkKind, Parties, Party, Representative,
+    Source, SubjectArea, Tracker,
 };
 
 fn main() -> Result<(), bilateral::Error> {
@@ -50,7 +51,21 @@ fn main() -> Result<(), bilateral::Error> {
             .build()?,
     )?;
 
-    // The UNICORN mast enters the record already at "MoI signed".
+    // The agreement the mast is developed under, signed in 2015.
+    let transfer = Agreement::builder(
+        "Transfer of Defence Equipment and Technology",
+        Parties::new(india.clone(), japan.clone())?,
+    )
+    .subject(SubjectArea::DefenceTechnology)
+    .build(
+        Event::builder(EventKind::Finalised, "2015-12-12".parse()?)
+            .venue("New Delhi")
+            .summary("Agreement concerning the transfer of defence equipment and technology signed")
+            .build()?,
+    )?;
+
+    // The UNICORN mast enters the record already at "MoI signed",
+    // implementing the 2015 agreement.
     let unicorn = Agreement::builder(
         "Co-development of the UNICORN mast",
         Parties::new(japan, india.clone())?,
@@ -65,6 +80,7 @@ fn main() -> Result<(), bilateral::Error> {
         Event::builder(EventKind::MoiSigned, "2024-11-15".parse()?)
             .venue("Tokyo")
             .summary("Memorandum of Implementation for co-developing a stealth-enhancing radio antenna for warships")
+            .link(Link::new(LinkKind::Implements, transfer.id()))
             .build()?,
     )?;
 
@@ -88,6 +104,25 @@ fn main() -> Result<(), bilateral::Error> {
 
     for agreement in [&rpss, &unicorn, &philippines_track] {
         println!("{agreement}");
+    }
+
+    // In one tracker, the link is checked (the 2015 agreement is known,
+    // between the same parties) and can be followed both ways.
+    let mut tracker = Tracker::new();
+    let (transfer_id, unicorn_id) = (transfer.id(), unicorn.id());
+    for agreement in [transfer, unicorn, rpss.clone(), philippines_track] {
+        tracker.insert(agreement)?;
+    }
+    for linked in tracker.implemented_by(transfer_id) {
+        println!(
+            "under the 2015 agreement: {} ({}, {})",
+            linked.agreement.title(),
+            linked.event.kind().label(),
+            linked.event.date()
+        );
+    }
+    if let Some(family) = tracker.family(unicorn_id) {
+        println!("{}", family.mermaid());
     }
 
     // A change the lifecycle refuses: finalising the logistics agreement

@@ -110,6 +110,15 @@ pub enum ErrorKind {
     AlreadyRetracted,
     /// A change that would leave no stage change.
     NoStageLeft,
+    /// An event linking its agreement to itself.
+    SelfLink,
+    /// A link to an agreement the tracker does not know.
+    UnknownLinkTarget,
+    /// A link that would close a circle of amendments or supersessions.
+    LinkCycle,
+    /// An implementing instrument between other parties than what it
+    /// implements.
+    LinkParties,
     /// A change refused by a lifecycle rule or a guard.
     Refused,
     /// A document in a newer format.
@@ -210,7 +219,11 @@ impl Error {
             | AgreementError::FutureDate { agreement, .. }
             | AgreementError::UnknownEvent { agreement, .. }
             | AgreementError::AlreadyRetracted { agreement, .. }
-            | AgreementError::NoStageLeft { agreement, .. } => Some(*agreement),
+            | AgreementError::NoStageLeft { agreement, .. }
+            | AgreementError::SelfLink { agreement, .. }
+            | AgreementError::UnknownLinkTarget { agreement, .. }
+            | AgreementError::LinkCycle { agreement, .. }
+            | AgreementError::LinkParties { agreement, .. } => Some(*agreement),
             AgreementError::Refused(refusal) => Some(refusal.agreement()),
             _ => None,
         }
@@ -335,6 +348,10 @@ fn agreement_kind(error: &AgreementError) -> ErrorKind {
         AgreementError::UnknownEvent { .. } => ErrorKind::UnknownEvent,
         AgreementError::AlreadyRetracted { .. } => ErrorKind::AlreadyRetracted,
         AgreementError::NoStageLeft { .. } => ErrorKind::NoStageLeft,
+        AgreementError::SelfLink { .. } => ErrorKind::SelfLink,
+        AgreementError::UnknownLinkTarget { .. } => ErrorKind::UnknownLinkTarget,
+        AgreementError::LinkCycle { .. } => ErrorKind::LinkCycle,
+        AgreementError::LinkParties { .. } => ErrorKind::LinkParties,
         AgreementError::Refused(_) => ErrorKind::Refused,
     }
 }

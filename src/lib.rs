@@ -73,6 +73,7 @@
 //! | [`Representative`] | a person acting for a party at an event |
 //! | [`SubjectArea`] | logistics, maritime security, space…, or a user-defined area |
 //! | [`InstrumentKind`] | agreement, memorandum of understanding or of implementation, protocol… |
+//! | [`Link`], [`LinkKind`] | what an agreement implements, amends, extends, supersedes or terminates, made by one of its events |
 //! | [`EventDate`] | a date known to the day, the month or the year, possibly uncertain or approximate |
 //! | [`Source`] | where a fact came from, with its own publication date |
 //! | [`Event`], [`EventKind`] | a dated stage change or informational entry, with venue, occasion, participants, summary, sources |
@@ -416,9 +417,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind};
 pub use lifecycle::{Guard, Policy, Proposal, Refusal, Rule, Trigger, Veto};
 pub use model::{
-    AgreementId, Event, EventBuilder, EventDate, EventId, EventKind, InstrumentKind, Parties,
-    Party, PartyCode, Precision, Qualifier, Representative, Source, Stage, StageSet, SubjectArea,
-    limits,
+    AgreementId, Event, EventBuilder, EventDate, EventId, EventKind, InstrumentKind, Link,
+    LinkKind, Parties, Party, PartyCode, Precision, Qualifier, Representative, Source, Stage,
+    StageSet, SubjectArea, limits,
 };
 pub use tracker::Tracker;
 pub use typed::{AnyTyped, Typed};

@@ -268,6 +268,19 @@ impl Agreement {
         Ok(Ok(receipt))
     }
 
+    /// Refuses an event that links the agreement to itself.
+    fn check_links(&self, action: Action, event: &Event) -> Result<(), AgreementError> {
+        match event.links().iter().find(|link| link.target() == self.id) {
+            Some(link) => Err(AgreementError::SelfLink {
+                action,
+                agreement: self.id,
+                title: self.title.to_string(),
+                kind: link.kind(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Checks a change and plans it, changing nothing.
     pub(crate) fn plan(
         &self,
@@ -293,6 +306,7 @@ impl Agreement {
                     });
                 }
                 self.check_date(action, event, today)?;
+                self.check_links(action, event)?;
                 (
                     None,
                     Some(Slot::new(pending, pending, event)),
@@ -303,6 +317,7 @@ impl Agreement {
             Attempt::Correct(event) => {
                 let (old, _) = self.live(action, id)?;
                 self.check_date(action, event, today)?;
+                self.check_links(action, event)?;
                 (
                     Some(old),
                     Some(Slot::new(pending, u32::from(old.seq()), event)),

@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 
 use crate::lifecycle::{Action, Refusal};
-use crate::model::{AgreementId, EventDate, EventId, EventKind, ValueError};
+use crate::model::{
+    AgreementId, EventDate, EventId, EventKind, Link, LinkKind, Parties, ValueError,
+};
 
 /// Why an agreement could not be built, or a change to it was refused.
 ///
@@ -54,6 +56,84 @@ pub enum AgreementError {
         title: String,
         /// The repeated event id.
         id: EventId,
+    },
+    /// An event linked the agreement to itself.
+    #[error(
+        "cannot {action} an event of agreement {title:?} ({agreement}) that says it {kind} \
+         itself: a link names another agreement"
+    )]
+    #[non_exhaustive]
+    SelfLink {
+        /// What was attempted.
+        action: Action,
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The kind of the link.
+        kind: LinkKind,
+    },
+    /// An event linked the agreement to one its tracker does not hold (nor
+    /// held and removed).
+    #[error(
+        "agreement {title:?} ({agreement}) cannot say it {link}: \
+         the tracker holds no agreement {target}",
+        target = link.target()
+    )]
+    #[non_exhaustive]
+    UnknownLinkTarget {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The link.
+        link: Link,
+    },
+    /// A link of a kind that may not come back to where it started
+    /// ([`LinkKind::is_acyclic`]) would close a circle: the target already
+    /// leads back, through links of the same kind, to the agreement.
+    #[error(
+        "agreement {title:?} ({agreement}) cannot say it {kind} {target_title:?} ({target}): \
+         {target_title:?} already {kind} it, directly or through others, \
+         and an instrument cannot {verb} itself",
+        kind = link.kind(),
+        target = link.target(),
+        verb = link.kind().verb()
+    )]
+    #[non_exhaustive]
+    LinkCycle {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The link that would close the circle.
+        link: Link,
+        /// The title of the agreement linked to.
+        target_title: String,
+    },
+    /// An instrument implementing another is between other parties, and
+    /// the policy does not allow it
+    /// ([`Policy::allows_implementing_across_parties`](crate::Policy::allows_implementing_across_parties)).
+    #[error(
+        "agreement {title:?} ({agreement}, {ours}) cannot implement {target_title:?} \
+         ({target}, {theirs}): an implementing instrument is between the parties of \
+         what it implements, and the tracker's policy allows no other",
+        target = link.target(),
+        ours = parties.0,
+        theirs = parties.1
+    )]
+    #[non_exhaustive]
+    LinkParties {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// Its parties, then those of the agreement it would implement.
+        parties: Box<(Parties, Parties)>,
+        /// The link.
+        link: Link,
+        /// The title of the agreement implemented.
+        target_title: String,
     },
     /// A stage change was dated after the clock's current day: stage changes
     /// record what happened, not what is planned.

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::lifecycle::{Action, Judged, Policy, PolicyStamp, Proposal, Refusal, Stamp, View};
 use crate::model::{
-    AgreementId, Event, EventId, EventKind, InstrumentKind, Parties, Stage, SubjectArea,
+    AgreementId, Event, EventId, EventKind, InstrumentKind, Link, Parties, Stage, SubjectArea,
 };
 
 pub use builder::AgreementBuilder;
@@ -269,6 +269,29 @@ impl Agreement {
             log: &self.log,
             slots: self.in_force.slots().iter(),
         }
+    }
+
+    /// The links to other agreements made by the events in force, in
+    /// history order, each with the event that made it (its date is the
+    /// link's date). A corrected event's links are its latest version's; a
+    /// retracted event's are gone.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, AgreementId, Event, EventKind, Link, LinkKind, Parties, Party};
+    /// let framework = AgreementId::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mast = Agreement::builder("UNICORN mast", parties).build(
+    ///     Event::builder(EventKind::MoiSigned, "2024-11-15".parse()?)
+    ///         .link(Link::new(LinkKind::Implements, framework))
+    ///         .build()?,
+    /// )?;
+    /// let (event, link) = mast.links().next().unwrap();
+    /// assert_eq!((event.date().to_string(), link.target()), ("2024-11-15".to_owned(), framework));
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn links(&self) -> impl Iterator<Item = (&Event, Link)> + '_ {
+        self.history()
+            .flat_map(|event| event.links().iter().map(move |link| (event, *link)))
     }
 
     /// Every entry (records, corrections, retractions), in the order they

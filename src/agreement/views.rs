@@ -309,6 +309,9 @@ impl fmt::Display for Timeline<'_> {
             if !event.summary().is_empty() {
                 writeln!(f, "{:13}{}", "", event.summary())?;
             }
+            for link in event.links() {
+                writeln!(f, "{:13}{link}", "")?;
+            }
             for source in event.sources() {
                 writeln!(f, "{:13}source: {source}", "")?;
             }

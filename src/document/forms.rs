@@ -51,6 +51,17 @@ plain_struct! {
             as crate::model::schema::list_of::<RawRepresentative<'a>>(limits::MAX_PARTICIPANTS),
         opt sources: Vec<RawSource<'a>>
             as crate::model::schema::list_of::<RawSource<'a>>(limits::MAX_SOURCES),
+        /// Since format 3.
+        opt links: Vec<RawLink<'a>>
+            as crate::model::schema::list_of::<RawLink<'a>>(limits::MAX_LINKS),
+    }
+}
+
+plain_struct! {
+    /// A link from the event's agreement to another.
+    pub(crate) struct RawLink<'a> {
+        req kind: Text<'a> as crate::model::schema::link_kind(),
+        req target: Text<'a> as crate::model::schema::uuid(),
     }
 }
 
@@ -105,6 +116,9 @@ plain_struct! {
             as crate::model::schema::list_of::<RawTransition<'a>>(limits::MAX_TRANSITIONS),
         opt guards: Vec<RawGuard<'a>>
             as crate::model::schema::list_of::<RawGuard<'a>>(limits::MAX_GUARDS),
+        /// Since format 3: whether an instrument may implement one between
+        /// other parties; false when absent.
+        opt implementing_across_parties: bool,
     }
 }
 
@@ -191,6 +205,16 @@ impl<'a> From<&'a Event> for RawEvent<'a> {
                 .then(|| event.participants().iter().map(Into::into).collect()),
             sources: (!event.sources().is_empty())
                 .then(|| event.sources().iter().map(Into::into).collect()),
+            links: (!event.links().is_empty()).then(|| {
+                event
+                    .links()
+                    .iter()
+                    .map(|link| RawLink {
+                        kind: Text::borrowed(link.kind().as_str()),
+                        target: link.target().to_string().into(),
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -265,6 +289,9 @@ impl<'a> From<&'a Policy> for RawPolicy<'a> {
                     })
                     .collect()
             }),
+            implementing_across_parties: policy
+                .allows_implementing_across_parties()
+                .then_some(true),
         }
     }
 }

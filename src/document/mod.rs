@@ -108,8 +108,10 @@ macro_rules! transparent {
 ///
 /// Format 2 writes the date qualifiers of ISO 8601-2 (`?` uncertain, `~`
 /// approximate, `%` both); format 1 wrote `?` for approximate, and its
-/// documents are still read, with `?` taken as `~`.
-pub const FORMAT_VERSION: u32 = 2;
+/// documents are still read, with `?` taken as `~`. Format 3 adds an
+/// event's links to other agreements (`links`); a document of an earlier
+/// format has none, and reads as it always did.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// An agreement as written: read one to get typed errors from the loader
 /// ([`AgreementDocument::into_agreement`]), or make one from an agreement to

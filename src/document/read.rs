@@ -16,8 +16,8 @@ use chrono::{DateTime, Utc};
 use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
 use crate::lifecycle::{Guards, Policy, PolicyError, Trigger};
 use crate::model::{
-    AgreementId, Collection, Event, EventDate, Field, InstrumentKind, Parties, Party, PartyKind,
-    Representative, Source, StageSet, ValueError, limits,
+    AgreementId, Collection, Event, EventDate, Field, InstrumentKind, Link, Parties, Party,
+    PartyKind, Representative, Source, StageSet, ValueError, limits,
 };
 
 use super::FORMAT_VERSION;
@@ -102,6 +102,7 @@ pub(crate) fn event(
     }
     let participants = raw.participants.unwrap_or_default();
     let sources = raw.sources.unwrap_or_default();
+    let links = raw.links.unwrap_or_default();
     at(
         limits::at_most(
             Collection::Participants,
@@ -114,6 +115,17 @@ pub(crate) fn event(
         limits::at_most(Collection::Sources, sources.len(), limits::MAX_SOURCES),
         || format!("{}.sources", path()),
     )?;
+    at(
+        limits::at_most(Collection::Links, links.len(), limits::MAX_LINKS),
+        || format!("{}.links", path()),
+    )?;
+    for (i, link) in links.into_iter().enumerate() {
+        let kind = at(link.kind.parse(), || format!("{}.links[{i}].kind", path()))?;
+        let target = at(link.target.parse(), || {
+            format!("{}.links[{i}].target", path())
+        })?;
+        builder = builder.link(Link::new(kind, target));
+    }
     for (i, person) in participants.into_iter().enumerate() {
         builder = builder.participant(at(representative(person), || {
             format!("{}.participants[{i}]", path())
@@ -297,7 +309,9 @@ pub(crate) fn policy(
     for (i, stage) in raw.entry.iter().enumerate() {
         entry = entry.with(at(stage.parse(), || path(&format!("entry[{i}]")))?);
     }
-    let mut builder = Policy::builder(raw.name).entry_stages(entry);
+    let mut builder = Policy::builder(raw.name)
+        .entry_stages(entry)
+        .implementing_across_parties(raw.implementing_across_parties.unwrap_or(false));
     for (i, transition) in raw.transitions.iter().enumerate() {
         let from = at(transition.from.parse(), || {
             path(&format!("transitions[{i}].from"))

@@ -106,6 +106,9 @@ pub struct Policy {
     previous: [StageSet; Stage::COUNT],
     entry: StageSet,
     guards: Vec<Attached>,
+    /// Whether an implementing instrument may be between other parties than
+    /// what it implements.
+    implementing_across_parties: bool,
 }
 
 /// A guard attached to a policy.
@@ -149,6 +152,7 @@ pub(crate) const STANDARD: Policy = Policy {
     previous: previous(&STANDARD_NEXT),
     entry: StageSet::ALL,
     guards: Vec::new(),
+    implementing_across_parties: false,
 };
 
 /// A transition table read the other way: for each stage, the stages it
@@ -193,6 +197,7 @@ impl Policy {
             next: self.next,
             entry: self.entry,
             guards: self.guards.clone(),
+            implementing_across_parties: self.implementing_across_parties,
         }
     }
 
@@ -204,6 +209,7 @@ impl Policy {
             next: [StageSet::EMPTY; Stage::COUNT],
             entry: StageSet::EMPTY,
             guards: Vec::new(),
+            implementing_across_parties: false,
         }
     }
 
@@ -355,12 +361,14 @@ impl Default for Policy {
 }
 
 impl PartialEq for Policy {
-    /// Policies are equal when their names, tables, entry stages and guards
-    /// (by trigger and name, in order) are.
+    /// Policies are equal when their names, tables, entry stages, guards
+    /// (by trigger and name, in order) and rule for implementing
+    /// instruments are.
     fn eq(&self, other: &Self) -> bool {
         self.name() == other.name()
             && self.next == other.next
             && self.entry == other.entry
+            && self.implementing_across_parties == other.implementing_across_parties
             && self.guards.len() == other.guards.len()
             && self
                 .guards
@@ -388,11 +396,22 @@ impl fmt::Debug for Policy {
             .field("entry", &self.entry)
             .field("transitions", &transitions)
             .field("guards", &guards)
+            .field(
+                "implementing_across_parties",
+                &self.implementing_across_parties,
+            )
             .finish()
     }
 }
 
 impl Policy {
+    /// Whether an instrument may implement one between other parties (a
+    /// tracker refuses such a link otherwise; see
+    /// [`LinkKind::Implements`](crate::LinkKind::Implements)).
+    pub fn allows_implementing_across_parties(&self) -> bool {
+        self.implementing_across_parties
+    }
+
     /// Every allowed transition, in lifecycle order of `from` then `to`.
     pub fn transitions(&self) -> impl Iterator<Item = (Stage, Stage)> + '_ {
         Stage::ALL
@@ -409,6 +428,7 @@ pub struct PolicyBuilder {
     next: [StageSet; Stage::COUNT],
     entry: StageSet,
     guards: Vec<Attached>,
+    implementing_across_parties: bool,
 }
 
 impl fmt::Debug for PolicyBuilder {
@@ -418,6 +438,10 @@ impl fmt::Debug for PolicyBuilder {
             .field("next", &self.next)
             .field("entry", &self.entry)
             .field("guards", &self.guards.len())
+            .field(
+                "implementing_across_parties",
+                &self.implementing_across_parties,
+            )
             .finish()
     }
 }
@@ -426,6 +450,23 @@ impl PolicyBuilder {
     /// Sets the name.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
+        self
+    }
+
+    /// Lets an instrument implement one between other parties (by default
+    /// an implementing instrument is between the parties of what it
+    /// implements: a memorandum under an India–Japan agreement is India's
+    /// and Japan's).
+    ///
+    /// ```
+    /// use bilateral::Policy;
+    /// let open = Policy::standard().to_builder().name("open").implementing_across_parties(true).build()?;
+    /// assert!(open.allows_implementing_across_parties());
+    /// assert!(!Policy::standard().allows_implementing_across_parties());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn implementing_across_parties(mut self, allowed: bool) -> Self {
+        self.implementing_across_parties = allowed;
         self
     }
 
@@ -567,6 +608,7 @@ impl PolicyBuilder {
             previous: previous(&self.next),
             entry: self.entry,
             guards: self.guards,
+            implementing_across_parties: self.implementing_across_parties,
         })
     }
 }

@@ -379,6 +379,8 @@ pub enum Collection {
     Guards,
     /// The agreements of a tracker document.
     Agreements,
+    /// The links of an event.
+    Links,
 }
 
 impl fmt::Display for Collection {
@@ -391,6 +393,7 @@ impl fmt::Display for Collection {
             Collection::Transitions => "transitions for one policy",
             Collection::Guards => "guards for one policy",
             Collection::Agreements => "agreements for one document",
+            Collection::Links => "links for one event",
         })
     }
 }
@@ -419,6 +422,10 @@ pub enum Vocabulary {
     Path,
     /// [`Property`](crate::lifecycle::Property) sentences.
     Property,
+    /// [`LinkKind`](crate::LinkKind) names.
+    LinkKind,
+    /// [`Link`](crate::Link)s: a kind and an agreement id.
+    Link,
 }
 
 impl Vocabulary {
@@ -439,6 +446,11 @@ impl Vocabulary {
                 "a UUID such as 0193592c-8a2e-7c4e-9a53-3f1d2b6c0001"
             }
             Vocabulary::PartyKind => "state or organisation",
+            Vocabulary::LinkKind => "one of implements, amends, extends, supersedes, terminates",
+            Vocabulary::Link => {
+                "a link kind and an agreement id, such as \
+                 \"implements 0192d1f4-5a3b-7c00-8000-000000000001\""
+            }
             Vocabulary::Precision => "day, month or year",
             Vocabulary::Order => "one of added, title, last-event",
             Vocabulary::Path => "stages joined by ->, such as \"proposed -> deliberated\"",
@@ -466,6 +478,8 @@ impl fmt::Display for Vocabulary {
             Vocabulary::Order => "query order",
             Vocabulary::Path => "path",
             Vocabulary::Property => "property",
+            Vocabulary::LinkKind => "link kind",
+            Vocabulary::Link => "link",
         })
     }
 }

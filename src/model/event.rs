@@ -6,6 +6,7 @@ use std::str::FromStr;
 use super::date::EventDate;
 use super::error::{Collection, Excerpt, Field, ValueError, Vocabulary};
 use super::id::EventId;
+use super::link::Link;
 use super::representative::Representative;
 use super::source::Source;
 use super::stage::Stage;
@@ -227,6 +228,7 @@ struct Details {
     occasion: Option<Box<str>>,
     participants: Box<[Representative]>,
     sources: Box<[Source]>,
+    links: Box<[Link]>,
 }
 
 impl Details {
@@ -235,6 +237,7 @@ impl Details {
             && self.occasion.is_none()
             && self.participants.is_empty()
             && self.sources.is_empty()
+            && self.links.is_empty()
     }
 }
 
@@ -266,6 +269,7 @@ impl Event {
             summary: String::new(),
             participants: Vec::new(),
             sources: Vec::new(),
+            links: Vec::new(),
         }
     }
 
@@ -318,6 +322,23 @@ impl Event {
             .map_or(&[], |details| &details.sources)
     }
 
+    /// The links to other agreements this event made, in order and without
+    /// repeats: the signing of a memorandum that implements an agreement
+    /// links to it.
+    ///
+    /// ```
+    /// use bilateral::{AgreementId, Event, EventKind, Link, LinkKind};
+    /// let framework = AgreementId::new();
+    /// let signed = Event::builder(EventKind::MoiSigned, "2024-11-15".parse()?)
+    ///     .link(Link::new(LinkKind::Implements, framework))
+    ///     .build()?;
+    /// assert_eq!(signed.links(), [Link::new(LinkKind::Implements, framework)]);
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn links(&self) -> &[Link] {
+        self.details.as_ref().map_or(&[], |details| &details.links)
+    }
+
     /// A builder holding this event's id and every field, to make a
     /// corrected version (see [`Agreement::correct`](crate::Agreement::correct)).
     ///
@@ -339,6 +360,7 @@ impl Event {
             summary: self.summary.to_string(),
             participants: self.participants().to_vec(),
             sources: self.sources().to_vec(),
+            links: self.links().to_vec(),
         }
     }
 }
@@ -375,6 +397,7 @@ pub struct EventBuilder {
     summary: String,
     participants: Vec<Representative>,
     sources: Vec<Source>,
+    links: Vec<Link>,
 }
 
 impl EventBuilder {
@@ -449,6 +472,25 @@ impl EventBuilder {
         self
     }
 
+    /// Adds a link to another agreement (a repeat of one already added is
+    /// kept once).
+    pub fn link(mut self, link: Link) -> Self {
+        self.links.push(link);
+        self
+    }
+
+    /// Adds links to other agreements.
+    pub fn links(mut self, links: impl IntoIterator<Item = Link>) -> Self {
+        self.links.extend(links);
+        self
+    }
+
+    /// Removes every link added so far.
+    pub fn clear_links(mut self) -> Self {
+        self.links.clear();
+        self
+    }
+
     /// Removes every participant added so far.
     pub fn clear_participants(mut self) -> Self {
         self.participants.clear();
@@ -489,11 +531,16 @@ impl EventBuilder {
             limits::MAX_PARTICIPANTS,
         )?;
         limits::at_most(Collection::Sources, self.sources.len(), limits::MAX_SOURCES)?;
+        let mut links = self.links;
+        let mut seen = std::collections::HashSet::with_capacity(links.len());
+        links.retain(|link| seen.insert(*link));
+        limits::at_most(Collection::Links, links.len(), limits::MAX_LINKS)?;
         let details = Details {
             venue: name(self.venue, Field::Venue)?,
             occasion: name(self.occasion, Field::Occasion)?,
             participants: self.participants.into_boxed_slice(),
             sources: self.sources.into_boxed_slice(),
+            links: links.into_boxed_slice(),
         };
         Ok(Event {
             id: self.id.unwrap_or_else(EventId::new),

@@ -20,6 +20,7 @@ mod id;
 pub(crate) mod instant;
 mod instrument;
 pub mod limits;
+mod link;
 mod party;
 mod representative;
 #[cfg(feature = "schemars")]
@@ -41,6 +42,7 @@ pub use error::{
 pub use event::{Event, EventBuilder, EventKind};
 pub use id::{AgreementId, EventId};
 pub use instrument::InstrumentKind;
+pub use link::{Link, LinkKind};
 pub use party::{Parties, Party, PartyCode, PartyKind};
 pub use representative::Representative;
 pub use source::Source;

@@ -91,6 +91,11 @@ pub(crate) fn event_kind() -> Schema {
     one_of(EventKind::ALL.map(EventKind::as_str))
 }
 
+/// A kind of link between instruments.
+pub(crate) fn link_kind() -> Schema {
+    one_of(crate::model::LinkKind::ALL.map(crate::model::LinkKind::as_str))
+}
+
 /// A kind of instrument.
 pub(crate) fn instrument() -> Schema {
     one_of(InstrumentKind::ALL.map(InstrumentKind::as_str))

@@ -10,7 +10,10 @@ use super::slots::{Runs, SlotSet};
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::agreement::{Agreement, Receipt};
-use crate::model::{EventDate, InstrumentKind, PartyCode, Precision, Stage, SubjectArea, limits};
+use crate::model::{
+    AgreementId, Event, EventDate, InstrumentKind, LinkKind, PartyCode, Precision, Stage,
+    SubjectArea, limits,
+};
 
 /// The indexes. Header fields never change, so their lists only grow (and
 /// shrink on removal); stages and events change with every record.
@@ -30,6 +33,10 @@ pub(crate) struct Index {
     /// Events in force by date, per subject area: "logistics agreements
     /// with news in March" reads only logistics events of March.
     pub(crate) subject_events: Map<SubjectArea, Dated>,
+    /// Links by the agreement they name: the slot and kind of each link
+    /// made by an event in force, once per event (so that two events making
+    /// the same link leave one when the other goes).
+    pub(crate) links: Map<AgreementId, Vec<(u32, LinkKind)>>,
 }
 
 /// Events in force by the first day they may stand for, one set per
@@ -276,6 +283,37 @@ impl Index {
                 dated.insert(event.date(), slot, position);
             }
         }
+        for (_, event) in agreement.history_positions() {
+            self.link(slot, event);
+        }
+    }
+
+    /// Indexes the links `event` makes from the agreement at `slot`.
+    fn link(&mut self, slot: u32, event: &Event) {
+        for link in event.links() {
+            self.links
+                .entry(link.target())
+                .or_default()
+                .push((slot, link.kind()));
+        }
+    }
+
+    /// Takes out the links `event` made from the agreement at `slot`.
+    fn unlink(&mut self, slot: u32, event: &Event) {
+        for link in event.links() {
+            let Some(sources) = self.links.get_mut(&link.target()) else {
+                continue;
+            };
+            if let Some(at) = sources
+                .iter()
+                .position(|&source| source == (slot, link.kind()))
+            {
+                sources.swap_remove(at);
+            }
+            if sources.is_empty() {
+                self.links.remove(&link.target());
+            }
+        }
     }
 
     fn enter_stage(&mut self, slot: u32, agreement: &Agreement, stage: Stage) {
@@ -330,6 +368,9 @@ impl Index {
                 }
             }
         }
+        for (_, event) in agreement.history_positions() {
+            self.unlink(slot, event);
+        }
     }
 }
 
@@ -377,6 +418,15 @@ impl Index {
                 self.leave_stage(slot, agreement, before);
             }
             self.enter_stage(slot, agreement, receipt.after);
+        }
+        let version = |placed: Option<crate::agreement::Placed>| {
+            placed.and_then(|placed| agreement.entries().get(placed.entry)?.event())
+        };
+        if let Some(left) = version(receipt.left) {
+            self.unlink(slot, left);
+        }
+        if let Some(arrived) = version(receipt.arrived) {
+            self.link(slot, arrived);
         }
     }
 }

@@ -3,6 +3,7 @@
 mod counts;
 mod hash;
 mod index;
+mod links;
 mod live;
 mod query;
 mod slots;
@@ -27,6 +28,7 @@ use slots::SlotSet;
 use index::Index;
 
 pub use counts::{Counts, CountsIter};
+pub use links::{Family, FamilyMermaid, Linked, Member};
 pub use query::{Order, Query};
 
 /// Many agreements under one policy: insert, look up, change with
@@ -470,6 +472,14 @@ impl Tracker {
                 return Err(error.into());
             }
         };
+        if let Err(error) =
+            self.check_these_links(&agreement, agreement.links().map(|(_, link)| link))
+        {
+            if let Some(tried) = &tried {
+                self.notify_refused(None, tried, &error);
+            }
+            return Err(error.into());
+        }
         let id = agreement.id();
         let slot = self.add(agreement, None)?;
         self.notify(slot, &receipt);
@@ -507,6 +517,7 @@ impl Tracker {
         agreement
             .check_history(&self.policy)
             .map_err(AgreementError::from)?;
+        self.check_links(&agreement)?;
         agreement.keep_under(&self.policy);
         let slot = self.add(agreement, None)?;
         Ok(self.version_at(slot))
@@ -727,26 +738,39 @@ impl Tracker {
             .by_id
             .get(&id)
             .ok_or(TrackerError::UnknownAgreement { id })?;
-        let held = self.live.held(slot_number);
-        let Some(slot) = held.and_then(|at| self.slots.get_mut(at)) else {
+        let Some(current) = self.held_at(slot_number) else {
             return Err(TrackerError::UnknownAgreement { id });
         };
         if let Some(expected) = expected
-            && expected != slot.version
+            && expected != current.version
         {
             return Err(TrackerError::Conflict {
                 agreement: id,
                 expected,
-                actual: slot.version,
+                actual: current.version,
             });
         }
-        if slot.version >= limits::MAX_VERSION {
+        if current.version >= limits::MAX_VERSION {
             return Err(TrackerError::VersionLimit {
                 agreement: id,
-                version: slot.version,
+                version: current.version,
             });
         }
         let tried = (!self.observers.is_empty()).then(|| change.clone());
+        if let Change::Record(event) | Change::Correct(event) = &change
+            && !event.links().is_empty()
+            && let Err(error) =
+                self.check_these_links(&current.agreement, event.links().iter().copied())
+        {
+            if let Some(tried) = &tried {
+                self.notify_refused(Some(&current.agreement), tried, &error);
+            }
+            return Err(error.into());
+        }
+        let held = self.live.held(slot_number);
+        let Some(slot) = held.and_then(|at| self.slots.get_mut(at)) else {
+            return Err(TrackerError::UnknownAgreement { id });
+        };
         let receipt = match slot.agreement.apply_change(&self.policy, now, change, true) {
             Ok(receipt) => receipt,
             Err(error) => {
@@ -1189,6 +1213,20 @@ impl Loading {
                     id: id.to_string(),
                 });
             }
+        }
+        // Links are checked once every agreement is in: a link may name an
+        // agreement further on in the document.
+        if let Err((slot, error)) = tracker.check_every_link() {
+            let position = slot as usize;
+            let id = tracker.at(slot).map(Agreement::id);
+            return Err(DocumentError::InvalidAgreement {
+                position,
+                id: id.map(|id| id.to_string()).unwrap_or_default(),
+                source: Box::new(DocumentError::Agreement {
+                    path: format!("agreements[{position}].agreement.entries"),
+                    source: error,
+                }),
+            });
         }
         Ok(tracker)
     }

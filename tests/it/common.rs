@@ -110,6 +110,20 @@ pub fn assert_same_tracker(actual: &Tracker, expected: &Tracker) {
     assert_eq!(actual.count_unclassified(), expected.count_unclassified());
     assert_eq!(actual.count_by_party(), expected.count_by_party());
     assert_eq!(actual.event_count(), expected.event_count());
+    // The links index answers alike for every agreement held or named.
+    let named: std::collections::BTreeSet<AgreementId> = expected
+        .iter()
+        .flat_map(|a| std::iter::once(a.id()).chain(a.links().map(|(_, link)| link.target())))
+        .collect();
+    let linked = |t: &Tracker, id: AgreementId| -> Vec<(AgreementId, EventId, bilateral::Link)> {
+        t.linked_to(id)
+            .iter()
+            .map(|l| (l.agreement.id(), l.event.id(), l.link))
+            .collect()
+    };
+    for id in named {
+        assert_eq!(linked(actual, id), linked(expected, id), "links to {id}");
+    }
     let timeline = |t: &Tracker| -> Vec<(AgreementId, EventId)> {
         t.timeline(date("0001"), date("9999"))
             .map(|(a, e)| (a.id(), e.id()))

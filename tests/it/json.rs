@@ -233,10 +233,10 @@ fn empty_history_is_refused() {
 #[test]
 fn a_newer_format_is_refused() {
     assert!(matches!(
-        refused(|d| d["format"] = json!(3)),
+        refused(|d| d["format"] = json!(4)),
         DocumentError::UnsupportedFormat {
-            found: 3,
-            supported: 2,
+            found: 4,
+            supported: 3,
             ..
         }
     ));
@@ -248,10 +248,10 @@ fn a_newer_format_is_refused() {
 
 #[test]
 fn format_1_is_read_with_its_question_mark_as_approximate() {
-    // Format 1 wrote `?` for approximate; format 2 writes `~`, and `?` is
-    // uncertain, as in ISO 8601-2.
+    // Format 1 wrote `?` for approximate; format 2 on writes `~`, and `?`
+    // is uncertain, as in ISO 8601-2.
     let mut doc = serde_json::to_value(sample()).unwrap();
-    assert_eq!(doc["format"], json!(2));
+    assert_eq!(doc["format"], json!(3));
     assert_eq!(doc["entries"][0]["record"]["date"], json!("2024-06?"));
     let as_written: Agreement = serde_json::from_value(doc.clone()).unwrap();
     let first_id = crate::common::id(1);
@@ -268,9 +268,10 @@ fn format_1_is_read_with_its_question_mark_as_approximate() {
     assert_eq!(first.date().to_string(), "2024-06~");
     let published = first.sources()[0].published_on().unwrap();
     assert_eq!(published.to_string(), "2024-07~");
-    // Written again, it is a format 2 document with the new mark.
+    // Written again, it is a document of the current format with the new
+    // mark.
     let again = serde_json::to_value(&old).unwrap();
-    assert_eq!(again["format"], json!(2));
+    assert_eq!(again["format"], json!(3));
     assert_eq!(again["entries"][0]["record"]["date"], json!("2024-06~"));
     // The uncertain month of format 2 is not the approximate one of format 1.
     assert_ne!(old, as_written);
@@ -452,7 +453,7 @@ fn serde_reports_the_validation_message() {
     let err = serde_json::from_value::<Agreement>(doc).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "unsupported format version 7: this version of bilateral reads versions up to 2"
+        "unsupported format version 7: this version of bilateral reads versions up to 3"
     );
 }
 
@@ -513,10 +514,10 @@ fn the_policy_example_in_format_md_is_a_valid_policy_document() {
         policy
     );
     let mut newer = written;
-    newer["format"] = json!(3);
+    newer["format"] = json!(4);
     let err = serde_json::from_value::<bilateral::Policy>(newer).unwrap_err();
     assert!(
-        err.to_string().contains("unsupported format version 3"),
+        err.to_string().contains("unsupported format version 4"),
         "{err}"
     );
 }

@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod json;
 mod lifecycle;
+mod links;
 mod model;
 mod observable;
 mod panics;

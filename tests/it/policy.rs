@@ -766,7 +766,7 @@ fn a_builder_removes_the_guard_named_and_keeps_the_others() {
     let shown = format!("{builder:?}");
     assert!(
         shown.starts_with("PolicyBuilder { name: \"two-guards\", next: ")
-            && shown.ends_with("guards: 2 }"),
+            && shown.ends_with("guards: 2, implementing_across_parties: false }"),
         "{shown}"
     );
     let policy = builder.remove_guard("cites-source").build().unwrap();

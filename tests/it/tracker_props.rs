@@ -1,5 +1,6 @@
 //! Property tests over random sequences of operations (create, record in and
-//! out of order with right and stale versions, correct, retract, remove),
+//! out of order with right and stale versions, correct, retract, remove;
+//! events making links to other agreements, known, removed or unknown),
 //! under three policies: every refused operation changes nothing; every
 //! query through the indexes answers exactly what a brute-force scan does;
 //! every accepted history is valid under its policy and gives the same
@@ -11,7 +12,7 @@
 use bilateral::tracker::Order;
 use bilateral::{
     Agreement, AgreementId, Change, Context, Event, EventDate, EventId, EventKind, FixedClock,
-    InstrumentKind, Parties, Party, PartyCode, Policy, Stage, SubjectArea, Tracker,
+    InstrumentKind, Link, LinkKind, Parties, Party, PartyCode, Policy, Stage, SubjectArea, Tracker,
 };
 use proptest::prelude::*;
 
@@ -62,12 +63,14 @@ enum Op {
         kind: usize,
         date: (u8, u8, u8),
         stale: bool,
+        link: Option<(usize, usize)>,
     },
     Correct {
         target: usize,
         event: usize,
         kind: usize,
         date: (u8, u8, u8),
+        link: Option<(usize, usize)>,
     },
     Retract {
         target: usize,
@@ -78,14 +81,45 @@ enum Op {
     },
 }
 
+/// A link an event may make: its kind, and which agreement it names (one
+/// created so far, held or removed, or now and then one never created).
+fn link() -> impl Strategy<Value = Option<(usize, usize)>> {
+    prop::option::weighted(0.3, (0..LinkKind::ALL.len(), any::<usize>()))
+}
+
+/// The event `n` of `kind` on `date`, making the generated link.
+fn linking(
+    n: u128,
+    kind: EventKind,
+    date: Ymd,
+    link: Option<(usize, usize)>,
+    ids: &[AgreementId],
+) -> Event {
+    let builder =
+        Event::builder(kind, date_of(date)).id(EventId::from_uuid(uuid::Uuid::from_u128(n)));
+    let builder = match link {
+        Some((kind, pick)) => {
+            let target = match ids.get(pick % (ids.len() + 1)) {
+                Some(id) => *id,
+                None => {
+                    AgreementId::from_uuid(uuid::Uuid::from_u128(u128::MAX - (pick % 3) as u128))
+                }
+            };
+            builder.link(Link::new(LinkKind::ALL[kind], target))
+        }
+        None => builder,
+    };
+    builder.build().unwrap()
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (0..5usize, 0..5usize, prop::collection::vec(0..4usize, 0..3), 0..4usize, 0..3usize, 0..6usize, date_strategy())
             .prop_map(|(a, b, areas, title, instrument, kind, date)| Op::Create { a, b, areas, title, instrument, kind, date }),
-        6 => (any::<usize>(), 0..EventKind::ALL.len(), date_strategy(), any::<bool>())
-            .prop_map(|(target, kind, date, stale)| Op::Record { target, kind, date, stale }),
-        2 => (any::<usize>(), any::<usize>(), 0..EventKind::ALL.len(), date_strategy())
-            .prop_map(|(target, event, kind, date)| Op::Correct { target, event, kind, date }),
+        6 => (any::<usize>(), 0..EventKind::ALL.len(), date_strategy(), any::<bool>(), link())
+            .prop_map(|(target, kind, date, stale, link)| Op::Record { target, kind, date, stale, link }),
+        2 => (any::<usize>(), any::<usize>(), 0..EventKind::ALL.len(), date_strategy(), link())
+            .prop_map(|(target, event, kind, date, link)| Op::Correct { target, event, kind, date, link }),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(target, event)| Op::Retract { target, event }),
         1 => any::<usize>().prop_map(|target| Op::Remove { target }),
     ]
@@ -339,10 +373,10 @@ proptest! {
                     if let Ok(id) = result { ids.push(id); events.push((id, first.id())); }
                     result.is_ok()
                 }
-                Op::Record { target, kind, date, stale } => {
+                Op::Record { target, kind, date, stale, link } => {
                     if ids.is_empty() { continue }
                     let id = ids[target % ids.len()];
-                    let event = Event::with_id(EventId::from_uuid(uuid::Uuid::from_u128(n)), EventKind::ALL[kind], date_of(date));
+                    let event = linking(n, EventKind::ALL[kind], date, link, &ids);
                     let result = match tracker.version(id) {
                         Some(version) if stale => tracker.record_expecting(id, version.saturating_sub(1), event.clone()),
                         Some(version) => tracker.record_expecting(id, version, event.clone()),
@@ -351,10 +385,10 @@ proptest! {
                     if result.is_ok() { events.push((id, event.id())); }
                     result.is_ok()
                 }
-                Op::Correct { target, event, kind, date } => {
+                Op::Correct { target, event, kind, date, link } => {
                     if events.is_empty() { continue }
                     let (id, event_id) = events[(target ^ event) % events.len()];
-                    let corrected = Event::with_id(event_id, EventKind::ALL[kind], date_of(date));
+                    let corrected = linking(0, EventKind::ALL[kind], date, link, &ids).to_builder().id(event_id).build().unwrap();
                     tracker.apply(id, None, Change::Correct(corrected)).is_ok()
                 }
                 Op::Retract { target, event } => {
@@ -416,11 +450,53 @@ proptest! {
         actual.sort();
         prop_assert_eq!(actual, expected);
 
+        // The links index answers what a scan of every agreement's links
+        // does, for every agreement created (held or removed) and one never
+        // created.
+        let unknown = AgreementId::from_uuid(uuid::Uuid::from_u128(u128::MAX));
+        for &named in ids.iter().chain([&unknown]) {
+            let mut expected: Vec<(AgreementId, EventId, Link)> = tracker
+                .iter()
+                .flat_map(|a| a.links().filter(|(_, l)| l.target() == named).map(move |(e, l)| (a.id(), e.id(), l)))
+                .collect();
+            let mut actual: Vec<(AgreementId, EventId, Link)> = tracker
+                .linked_to(named)
+                .iter()
+                .map(|l| (l.agreement.id(), l.event.id(), l.link))
+                .collect();
+            expected.sort();
+            actual.sort();
+            prop_assert_eq!(actual, expected, "links to {}", named);
+        }
+        // Every link accepted names an agreement created, an implementing
+        // one is between the same parties, and no amendment or supersession
+        // comes back to where it started.
+        for agreement in tracker.iter() {
+            for (_, link) in agreement.links() {
+                prop_assert!(ids.contains(&link.target()), "{} names an unknown agreement", link);
+                if let (LinkKind::Implements, Some(target)) = (link.kind(), tracker.get(link.target())) {
+                    prop_assert_eq!(target.parties(), agreement.parties());
+                }
+                if link.kind().is_acyclic() {
+                    let mut next = vec![link.target()];
+                    let mut seen = std::collections::HashSet::new();
+                    while let Some(at) = next.pop() {
+                        prop_assert_ne!(at, agreement.id(), "a circle of {} links", link.kind());
+                        if seen.insert(at) && let Some(held) = tracker.get(at) {
+                            next.extend(held.links().filter(|(_, l)| l.kind() == link.kind()).map(|(_, l)| l.target()));
+                        }
+                    }
+                }
+            }
+        }
+
         // Every accepted history is valid under the policy it was recorded
         // with, and its stage is what replaying it from scratch gives.
         for agreement in tracker.iter() {
             let mut fresh = Tracker::with_policy(policy.clone());
-            prop_assert!(fresh.insert(agreement.clone()).is_ok(), "{}", agreement);
+            // Links name other agreements, which a fresh tracker lacks.
+            let unlinked = agreement.links().next().is_none();
+            prop_assert!(!unlinked || fresh.insert(agreement.clone()).is_ok(), "{}", agreement);
             // Open with the first stage change, then record the rest (any
             // earlier notes slot in before it) in history order.
             let first = agreement.history().find(|e| e.kind().is_stage_change()).unwrap().clone();

@@ -159,7 +159,7 @@ fn the_schemas_refuse_what_breaks_the_form() {
     let good = serde_json::to_value(fixtures::rpss()).unwrap();
     assert_valid(&agreements, &good, "the fixture");
     type Break = fn(&mut Value);
-    let broken: [(&str, Break); 14] = [
+    let broken: [(&str, Break); 16] = [
         ("an unknown field", |d| d["colour"] = json!("blue")),
         ("no title", |d| {
             d.as_object_mut().unwrap().remove("title");
@@ -187,7 +187,14 @@ fn the_schemas_refuse_what_breaks_the_form() {
         ("an id that is no UUID", |d| {
             d["entries"][0]["record"]["id"] = json!("7");
         }),
-        ("a format from the future", |d| d["format"] = json!(3)),
+        ("a format from the future", |d| d["format"] = json!(4)),
+        ("a link of an unknown kind", |d| {
+            d["entries"][0]["record"]["links"] =
+                json!([{"kind": "implies", "target": "0191e2a0-0000-7000-8000-000000000009"}]);
+        }),
+        ("a link without a target", |d| {
+            d["entries"][0]["record"]["links"] = json!([{"kind": "implements"}]);
+        }),
         ("an instant without a zone", |d| {
             d["entries"][0]["recorded_at"] = json!("2024-11-23T09:30:00");
         }),

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use bilateral::testing::ManualClock;
 use bilateral::{
-    Agreement, AgreementId, Clock, Event, EventId, EventKind, Parties, Party, Policy, Stage,
-    SubjectArea,
+    Agreement, AgreementId, Change, Clock, ErrorKind, Event, EventId, EventKind, Link, LinkKind,
+    Parties, Party, Policy, Stage, SubjectArea,
 };
 
 use crate::{Store, StoreError};
@@ -43,6 +43,7 @@ pub fn run<B: Backend>(fresh: impl Fn() -> B) {
     a_removal_is_recorded_and_ids_are_never_reused(&fresh());
     a_history_edited_by_hand_is_refused_on_open(&fresh());
     another_policy_is_refused_on_open(&fresh());
+    links_are_kept_and_checked(&fresh());
 }
 
 fn clock() -> Arc<ManualClock> {
@@ -347,6 +348,89 @@ pub fn another_policy_is_refused_on_open<B: Backend>(backend: &B) {
         .build()
         .unwrap();
     assert!(backend.open(renamed, clock()).is_ok());
+}
+
+/// Links between agreements are written with their events, rebuilt on
+/// open and caught up with; a link the core refuses (to an agreement the
+/// store never held, across parties) is not written.
+pub fn links_are_kept_and_checked<B: Backend>(backend: &B) {
+    let mut writer = backend.open(Policy::standard(), clock()).unwrap();
+    let mut reader = backend.open(Policy::standard(), clock()).unwrap();
+    let framework = writer
+        .create(
+            Agreement::builder("Transfer of Defence Equipment and Technology", parties()).id(id(5)),
+            event(50, EventKind::Finalised, "2015-12-12"),
+        )
+        .unwrap();
+    let signed = |n: u128, link: Link| {
+        Event::builder(EventKind::MoiSigned, "2024-11-15".parse().unwrap())
+            .id(EventId::from_uuid(uuid_of(n)))
+            .link(link)
+            .build()
+            .unwrap()
+    };
+    let mast = writer
+        .create(
+            Agreement::builder("UNICORN mast", parties()).id(id(6)),
+            signed(60, Link::new(LinkKind::Implements, framework)),
+        )
+        .unwrap();
+    // Refused: a link to an agreement never held, at creation and after.
+    let stray = Link::new(LinkKind::Amends, id(99));
+    let refused = writer
+        .create(
+            Agreement::builder("Stray", parties()).id(id(7)),
+            signed(70, stray),
+        )
+        .unwrap_err();
+    match &refused {
+        StoreError::Refused(error) => assert_eq!(error.kind(), ErrorKind::UnknownLinkTarget),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let note = Event::builder(EventKind::Note, "2024-12".parse().unwrap())
+        .id(EventId::from_uuid(uuid_of(61)))
+        .link(stray)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        writer.record(mast, 1, note),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::UnknownLinkTarget
+    ));
+    // Refused: an implementing instrument between other parties.
+    let other_parties = Parties::new(
+        Party::state("IND", "India").unwrap(),
+        Party::state("PHL", "Philippines").unwrap(),
+    )
+    .unwrap();
+    assert!(matches!(
+        writer.create(
+            Agreement::builder("Across", other_parties).id(id(8)),
+            signed(80, Link::new(LinkKind::Implements, framework)),
+        ),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::LinkParties
+    ));
+    // A correction moves a link: the mast extends the framework instead.
+    writer
+        .apply(
+            mast,
+            1,
+            Change::Correct(signed(60, Link::new(LinkKind::Extends, framework))),
+        )
+        .unwrap();
+    let opened = backend.open(Policy::standard(), clock()).unwrap();
+    assert_eq!(reader.refresh().unwrap(), 3);
+    for view in [&opened, &reader] {
+        let tracker = view.tracker();
+        assert_eq!(tracker.len(), 2, "only accepted rows were written");
+        assert!(tracker.implemented_by(framework).is_empty());
+        let extending: Vec<AgreementId> = tracker
+            .linked_by(framework, LinkKind::Extends)
+            .iter()
+            .map(|linked| linked.agreement.id())
+            .collect();
+        assert_eq!(extending, [mast]);
+        assert_eq!(tracker.get(mast), writer.tracker().get(mast));
+    }
 }
 
 /// Waits until `child` says it is ready (its store open), lets it run `ms`
