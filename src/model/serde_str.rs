@@ -171,17 +171,6 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for Text<'a> {
     }
 }
 
-#[cfg(feature = "schemars")]
-impl schemars::JsonSchema for Text<'_> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        String::schema_name()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        String::json_schema(generator)
-    }
-}
-
 /// A plain form that owns everything it holds (what a document type keeps,
 /// past the text it was read from).
 pub(crate) trait IntoStatic {
@@ -397,7 +386,7 @@ mod tests {
     use serde::de::IntoDeserializer;
     use serde::de::value::{Error, U32Deserializer};
 
-    use super::FieldName;
+    use super::{FieldName, Text};
 
     /// A value of the wrong type is refused with what was expected.
     #[test]
@@ -414,5 +403,31 @@ mod tests {
             err.as_deref(),
             Some("invalid type: integer `7`, expected a field name")
         );
+        let number: U32Deserializer<Error> = 7u32.into_deserializer();
+        let err = Text::deserialize(number).err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("invalid type: integer `7`, expected a string")
+        );
+    }
+
+    /// A string is borrowed from the text when it holds no escape, and
+    /// owned (unescaped) when it does or when the text is read from a
+    /// stream.
+    #[test]
+    fn text_borrows_what_it_can_and_owns_what_it_must() {
+        use std::borrow::Cow;
+        let plain = Text::deserialize(&mut serde_json::Deserializer::from_str("\"Vientiane\""));
+        assert!(matches!(plain, Ok(Text(Cow::Borrowed("Vientiane")))));
+        let escaped = Text::deserialize(&mut serde_json::Deserializer::from_str(
+            "\"say \\\"no\\\"\"",
+        ));
+        assert!(matches!(&escaped, Ok(Text(Cow::Owned(text))) if text == "say \"no\""));
+        let streamed = Text::deserialize(&mut serde_json::Deserializer::from_reader(
+            "\"Tokyo\"".as_bytes(),
+        ));
+        assert!(matches!(&streamed, Ok(Text(Cow::Owned(text))) if text == "Tokyo"));
+        let owned: String = plain.unwrap().into();
+        assert_eq!(owned, "Vientiane");
     }
 }

@@ -41,8 +41,8 @@ impl Tracker {
     /// Checks links the agreement `source` would make, before anything
     /// changes: each names an agreement the tracker holds or held, an
     /// implementing instrument is between the parties of what it
-    /// implements (unless the policy allows otherwise), and no link of an
-    /// acyclic kind closes a circle.
+    /// implements, by code (unless the policy allows otherwise), and no
+    /// link of an acyclic kind closes a circle.
     pub(super) fn check_these_links(
         &self,
         source: &Agreement,
@@ -63,7 +63,7 @@ impl Tracker {
             };
             if link.kind() == LinkKind::Implements
                 && !self.policy.allows_implementing_across_parties()
-                && named.parties() != source.parties()
+                && named.parties().codes() != source.parties().codes()
             {
                 return Err(AgreementError::LinkParties {
                     agreement: source.id(),

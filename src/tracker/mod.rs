@@ -1335,6 +1335,63 @@ mod tests {
         assert!(tracker.index().subject_events.is_empty());
     }
 
+    /// The links index keeps no entry for a link whose event left the
+    /// history or whose agreement left the tracker: the queries filter by
+    /// the agreements' own links, so only the index itself can show that
+    /// it forgets.
+    #[test]
+    fn the_links_index_forgets_links_that_left() {
+        use crate::{Event, EventKind, Link, LinkKind, Parties, Party};
+        let parties = || {
+            Parties::new(
+                Party::state("IND", "India").unwrap(),
+                Party::state("JPN", "Japan").unwrap(),
+            )
+            .unwrap()
+        };
+        let mut tracker = Tracker::new();
+        let framework = tracker
+            .create(
+                Agreement::builder("Framework", parties()),
+                Event::new(EventKind::Finalised, "2015".parse().unwrap()),
+            )
+            .unwrap();
+        let other = tracker
+            .create(
+                Agreement::builder("Other", parties()),
+                Event::new(EventKind::Finalised, "2016".parse().unwrap()),
+            )
+            .unwrap();
+        let signed = Event::builder(EventKind::MoiSigned, "2024".parse().unwrap())
+            .link(Link::new(LinkKind::Implements, framework))
+            .build()
+            .unwrap();
+        let mast = tracker
+            .create(Agreement::builder("Mast", parties()), signed.clone())
+            .unwrap();
+        let sources = |tracker: &Tracker, id| tracker.index().links.get(&id).cloned();
+        assert_eq!(
+            sources(&tracker, framework),
+            Some(vec![(2, LinkKind::Implements)])
+        );
+        // Corrected to name the other framework: the first entry goes.
+        let moved = signed
+            .to_builder()
+            .clear_links()
+            .link(Link::new(LinkKind::Implements, other))
+            .build()
+            .unwrap();
+        tracker.apply(mast, None, Change::Correct(moved)).unwrap();
+        assert_eq!(sources(&tracker, framework), None);
+        assert_eq!(
+            sources(&tracker, other),
+            Some(vec![(2, LinkKind::Implements)])
+        );
+        // Removed, the agreement takes its links with it.
+        tracker.remove(mast).unwrap();
+        assert!(tracker.index().links.is_empty());
+    }
+
     /// A query of a subject area and a date range follows the area's
     /// events as they are recorded, corrected and retracted, and never
     /// answers with another area's.

@@ -221,6 +221,21 @@ fn an_implementing_instrument_is_between_the_same_parties_unless_the_policy_allo
         &[Link::new(LinkKind::Implements, framework)],
     )
     .unwrap();
+    // Parties are known by their codes: another spelling of a name is the
+    // same party.
+    let renamed = Parties::new(
+        bilateral::Party::state("IND", "Republic of India").unwrap(),
+        japan(),
+    )
+    .unwrap();
+    create(
+        &mut tracker,
+        6,
+        "Renamed",
+        renamed,
+        &[Link::new(LinkKind::Implements, framework)],
+    )
+    .unwrap();
     // Other kinds of link may cross parties.
     create(
         &mut tracker,
@@ -527,7 +542,20 @@ fn a_family_is_drawn_as_a_flowchart() {
         &[Link::new(LinkKind::Supersedes, framework)],
     )
     .unwrap();
-    let drawn = tracker.family(framework).unwrap().mermaid().to_string();
+    let family = tracker.family(framework).unwrap();
+    let links: Vec<(&str, LinkKind)> = family
+        .links()
+        .iter()
+        .map(|linked| (linked.agreement.title(), linked.link.kind()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("UNICORN mast", LinkKind::Implements),
+            ("Successor \"B\" #2", LinkKind::Supersedes)
+        ]
+    );
+    let drawn = family.mermaid().to_string();
     assert_eq!(
         drawn,
         "flowchart BT\n\
