@@ -1,19 +1,33 @@
 //! The founding scenario: India and Japan on the sidelines of the 11th
-//! ADMM-Plus in Vientiane, the UNICORN mast MoI implementing the 2015
-//! agreement on defence equipment and technology, and India and the
-//! Philippines widening cooperation.
+//! ADMM-Plus in Vientiane, recorded once as an occasion that touched two
+//! tracks; the UNICORN mast MoI implementing the 2015 agreement on defence
+//! equipment and technology; and India and the Philippines widening
+//! cooperation.
 //!
 //! Run it with `cargo run --example vientiane_2024`.
 
 use bilateral::{
-    Agreement, Event, EventKind, InstrumentKind, Link, LinkKind, Parties, Party, Representative,
-    Source, SubjectArea, Tracker,
+    Agreement, Event, EventKind, InstrumentKind, Link, LinkKind, Occasion, Parties, Party,
+    Representative, Source, SubjectArea, Tracker,
 };
 
 fn main() -> Result<(), bilateral::Error> {
     let india = Party::state("IND", "India")?;
     let japan = Party::state("JPN", "Japan")?;
     let philippines = Party::state("PHL", "Philippines")?;
+    let india_japan = || Parties::new(india.clone(), japan.clone());
+    let mut tracker = Tracker::new();
+
+    // The meeting of ministers, known once; events of several agreements
+    // refer to it by name and must be dated within it.
+    tracker.add_occasion(
+        Occasion::new(
+            "11th ADMM-Plus",
+            "2024-11-20".parse()?,
+            "2024-11-22".parse()?,
+        )?
+        .with_venue("Vientiane")?,
+    )?;
 
     let singh = Representative::new("Rajnath Singh", "Minister of Defence", india.code())?;
     let nakatani = Representative::new("Gen Nakatani", "Minister of Defense", japan.code())?;
@@ -22,42 +36,48 @@ fn main() -> Result<(), bilateral::Error> {
         "Rajnath Singh holds talks with Japanese counterpart in Vientiane",
     )?
     .published("2024-11-23".parse()?);
-
-    // One meeting on 2024-11-22, reported the next day, touched several tracks.
-    // The logistics agreement was deliberated, not finalised.
-    let mut rpss = Agreement::builder(
-        "Reciprocal Provision of Supplies and Services",
-        Parties::new(india.clone(), japan.clone())?,
-    )
-    .subject(SubjectArea::Logistics)
-    .build(
-        Event::builder(EventKind::Deliberated, "2024-11-22".parse()?)
+    let talks = |kind: EventKind, summary: &str| {
+        Event::builder(kind, "2024-11-22".parse().expect("a date"))
             .venue("Vientiane")
             .occasion("11th ADMM-Plus")
             .participants([singh.clone(), nakatani.clone()])
-            .summary("Use of each other's bases for repairs, replenishment and logistical support discussed")
+            .summary(summary)
             .source(report.clone())
-            .build()?,
-    )?;
+            .build()
+    };
 
-    // The same meeting also covered co-production, the air domain and exercises.
-    rpss.record(
-        Event::builder(EventKind::Meeting, "2024-11-22".parse()?)
-            .venue("Vientiane")
-            .occasion("11th ADMM-Plus")
-            .participants([singh, nakatani])
-            .summary("Co-production and co-development of hardware, the air domain and exercises discussed")
-            .source(report)
-            .build()?,
+    // One meeting on 2024-11-22, reported the next day, touched two tracks.
+    // The logistics agreement was deliberated, not finalised.
+    let rpss = tracker.create(
+        Agreement::builder(
+            "Reciprocal Provision of Supplies and Services",
+            india_japan()?,
+        )
+        .subject(SubjectArea::Logistics),
+        talks(
+            EventKind::Deliberated,
+            "Use of each other's bases for repairs, replenishment and logistical support discussed",
+        )?,
+    )?;
+    tracker.create(
+        Agreement::builder(
+            "Co-production and co-development of defence equipment",
+            india_japan()?,
+        )
+        .subjects([SubjectArea::CoDevelopment, SubjectArea::DefenceIndustry]),
+        talks(
+            EventKind::Deliberated,
+            "Co-production and co-development of hardware, the air domain and exercises discussed",
+        )?,
     )?;
 
     // The agreement the mast is developed under, signed in 2015.
-    let transfer = Agreement::builder(
-        "Transfer of Defence Equipment and Technology",
-        Parties::new(india.clone(), japan.clone())?,
-    )
-    .subject(SubjectArea::DefenceTechnology)
-    .build(
+    let transfer = tracker.create(
+        Agreement::builder(
+            "Transfer of Defence Equipment and Technology",
+            india_japan()?,
+        )
+        .subject(SubjectArea::DefenceTechnology),
         Event::builder(EventKind::Finalised, "2015-12-12".parse()?)
             .venue("New Delhi")
             .summary("Agreement concerning the transfer of defence equipment and technology signed")
@@ -65,55 +85,53 @@ fn main() -> Result<(), bilateral::Error> {
     )?;
 
     // The UNICORN mast enters the record already at "MoI signed",
-    // implementing the 2015 agreement.
-    let unicorn = Agreement::builder(
-        "Co-development of the UNICORN mast",
-        Parties::new(japan, india.clone())?,
-    )
-    .instrument(InstrumentKind::MemorandumOfImplementation)
-    .subjects([
-        SubjectArea::CoDevelopment,
-        SubjectArea::DefenceTechnology,
-        SubjectArea::MaritimeSecurity,
-    ])
-    .build(
+    // implementing the 2015 agreement: the tracker checks that it is known
+    // and between the same parties.
+    let unicorn = tracker.create(
+        Agreement::builder(
+            "Co-development of the UNICORN mast",
+            Parties::new(japan.clone(), india.clone())?,
+        )
+        .instrument(InstrumentKind::MemorandumOfImplementation)
+        .subjects([
+            SubjectArea::CoDevelopment,
+            SubjectArea::DefenceTechnology,
+            SubjectArea::MaritimeSecurity,
+        ]),
         Event::builder(EventKind::MoiSigned, "2024-11-15".parse()?)
             .venue("Tokyo")
             .summary("Memorandum of Implementation for co-developing a stealth-enhancing radio antenna for warships")
-            .link(Link::new(LinkKind::Implements, transfer.id()))
+            .link(Link::new(LinkKind::Implements, transfer))
             .build()?,
     )?;
 
     // India and the Philippines agreed to deepen cooperation in four areas.
-    let philippines_track = Agreement::builder(
-        "India–Philippines defence cooperation",
-        Parties::new(india, philippines)?,
-    )
-    .instrument(InstrumentKind::MemorandumOfUnderstanding)
-    .subjects([
-        SubjectArea::CounterTerrorism,
-        SubjectArea::Space,
-        SubjectArea::MaritimeSecurity,
-        SubjectArea::DefenceIndustry,
-    ])
-    .build(
+    tracker.create(
+        Agreement::builder(
+            "India–Philippines defence cooperation",
+            Parties::new(india, philippines)?,
+        )
+        .instrument(InstrumentKind::MemorandumOfUnderstanding)
+        .subjects([
+            SubjectArea::CounterTerrorism,
+            SubjectArea::Space,
+            SubjectArea::MaritimeSecurity,
+            SubjectArea::DefenceIndustry,
+        ]),
         Event::builder(EventKind::Proposed, "2024-11".parse()?)
             .summary("Both sides agreed to deepen cooperation")
             .build()?,
     )?;
 
-    for agreement in [&rpss, &unicorn, &philippines_track] {
+    for agreement in tracker.iter() {
         println!("{agreement}");
     }
 
-    // In one tracker, the link is checked (the 2015 agreement is known,
-    // between the same parties) and can be followed both ways.
-    let mut tracker = Tracker::new();
-    let (transfer_id, unicorn_id) = (transfer.id(), unicorn.id());
-    for agreement in [transfer, unicorn, rpss.clone(), philippines_track] {
-        tracker.insert(agreement)?;
-    }
-    for linked in tracker.implemented_by(transfer_id) {
+    // What happened at the ADMM-Plus, across agreements.
+    println!("{}", tracker.occasion_timeline("11th ADMM-Plus"));
+
+    // The instrument family of the mast, both ways.
+    for linked in tracker.implemented_by(transfer) {
         println!(
             "under the 2015 agreement: {} ({}, {})",
             linked.agreement.title(),
@@ -121,21 +139,29 @@ fn main() -> Result<(), bilateral::Error> {
             linked.event.date()
         );
     }
-    if let Some(family) = tracker.family(unicorn_id) {
+    if let Some(family) = tracker.family(unicorn) {
         println!("{}", family.mermaid());
     }
 
-    // A change the lifecycle refuses: finalising the logistics agreement
-    // straight from deliberation, without an MoI.
-    let before = rpss.clone();
+    // Changes the tracker refuses, leaving everything as it was: finalising
+    // the logistics agreement straight from deliberation, without an MoI;
+    // and a meeting "at the ADMM-Plus" dated after it ended.
+    let before = tracker.clone();
     let attempt = Event::new(EventKind::Finalised, "2024-11-25".parse()?);
-    match rpss.record(attempt) {
+    match tracker.record(rpss, attempt) {
+        Ok(_) => println!("unexpectedly accepted"),
+        Err(err) => println!("refused: {err}"),
+    }
+    let late = Event::builder(EventKind::Meeting, "2024-11-25".parse()?)
+        .occasion("11th ADMM-Plus")
+        .build()?;
+    match tracker.record(rpss, late) {
         Ok(_) => println!("unexpectedly accepted"),
         Err(err) => println!("refused: {err}"),
     }
     assert_eq!(
-        rpss, before,
-        "a refused change leaves the agreement as it was"
+        tracker, before,
+        "a refused change leaves the tracker as it was"
     );
     Ok(())
 }

@@ -86,6 +86,8 @@ pub enum ErrorKind {
     Unknown,
     /// A control or bidirectional formatting character in a text field.
     Character,
+    /// An occasion that ends before it begins.
+    OccasionDates,
     /// A policy no record may open under.
     NoEntryStage,
     /// A policy with a transition out of a final stage.
@@ -119,6 +121,10 @@ pub enum ErrorKind {
     /// An implementing instrument between other parties than what it
     /// implements.
     LinkParties,
+    /// An event dated outside the occasion it names.
+    OutsideOccasion,
+    /// An occasion name the tracker or the document knows already.
+    DuplicateOccasion,
     /// A change refused by a lifecycle rule or a guard.
     Refused,
     /// A document in a newer format.
@@ -223,7 +229,8 @@ impl Error {
             | AgreementError::SelfLink { agreement, .. }
             | AgreementError::UnknownLinkTarget { agreement, .. }
             | AgreementError::LinkCycle { agreement, .. }
-            | AgreementError::LinkParties { agreement, .. } => Some(*agreement),
+            | AgreementError::LinkParties { agreement, .. }
+            | AgreementError::OutsideOccasion { agreement, .. } => Some(*agreement),
             AgreementError::Refused(refusal) => Some(refusal.agreement()),
             _ => None,
         }
@@ -324,6 +331,7 @@ fn value_kind(error: &ValueError) -> ErrorKind {
         ValueError::SubjectArea { .. } => ErrorKind::SubjectArea,
         ValueError::Unknown { .. } => ErrorKind::Unknown,
         ValueError::Character { .. } => ErrorKind::Character,
+        ValueError::OccasionDates { .. } => ErrorKind::OccasionDates,
     }
 }
 
@@ -352,6 +360,7 @@ fn agreement_kind(error: &AgreementError) -> ErrorKind {
         AgreementError::UnknownLinkTarget { .. } => ErrorKind::UnknownLinkTarget,
         AgreementError::LinkCycle { .. } => ErrorKind::LinkCycle,
         AgreementError::LinkParties { .. } => ErrorKind::LinkParties,
+        AgreementError::OutsideOccasion { .. } => ErrorKind::OutsideOccasion,
         AgreementError::Refused(_) => ErrorKind::Refused,
     }
 }
@@ -370,6 +379,7 @@ fn document_kind(error: &DocumentError) -> ErrorKind {
         DocumentError::OtherPolicy { .. } => ErrorKind::OtherPolicy,
         DocumentError::Version { .. } => ErrorKind::Version,
         DocumentError::DuplicateAgreement { .. } => ErrorKind::DuplicateAgreement,
+        DocumentError::DuplicateOccasion { .. } => ErrorKind::DuplicateOccasion,
         DocumentError::InvalidAgreement { source, .. } => document_kind(source),
     }
 }
@@ -382,6 +392,7 @@ fn tracker_kind(error: &TrackerError) -> ErrorKind {
         TrackerError::Conflict { .. } => ErrorKind::Conflict,
         TrackerError::VersionLimit { .. } => ErrorKind::VersionLimit,
         TrackerError::Full { .. } => ErrorKind::TooMany,
+        TrackerError::DuplicateOccasion { .. } => ErrorKind::DuplicateOccasion,
     }
 }
 

@@ -73,6 +73,7 @@
 //! | [`Representative`] | a person acting for a party at an event |
 //! | [`SubjectArea`] | logistics, maritime security, space…, or a user-defined area |
 //! | [`InstrumentKind`] | agreement, memorandum of understanding or of implementation, protocol… |
+//! | [`Occasion`] | a summit or round of talks known once, which events of several agreements refer to by name |
 //! | [`Link`], [`LinkKind`] | what an agreement implements, amends, extends, supersedes or terminates, made by one of its events |
 //! | [`EventDate`] | a date known to the day, the month or the year, possibly uncertain or approximate |
 //! | [`Source`] | where a fact came from, with its own publication date |
@@ -418,8 +419,8 @@ pub use error::{Error, ErrorKind};
 pub use lifecycle::{Guard, Policy, Proposal, Refusal, Rule, Trigger, Veto};
 pub use model::{
     AgreementId, Event, EventBuilder, EventDate, EventId, EventKind, InstrumentKind, Link,
-    LinkKind, Parties, Party, PartyCode, Precision, Qualifier, Representative, Source, Stage,
-    StageSet, SubjectArea, limits,
+    LinkKind, Occasion, Parties, Party, PartyCode, Precision, Qualifier, Representative, Source,
+    Stage, StageSet, SubjectArea, limits,
 };
 pub use tracker::Tracker;
 pub use typed::{AnyTyped, Typed};

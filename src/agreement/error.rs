@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use crate::lifecycle::{Action, Refusal};
 use crate::model::{
-    AgreementId, EventDate, EventId, EventKind, Link, LinkKind, Parties, ValueError,
+    AgreementId, EventDate, EventId, EventKind, Link, LinkKind, Occasion, Parties, ValueError,
 };
 
 /// Why an agreement could not be built, or a change to it was refused.
@@ -134,6 +134,25 @@ pub enum AgreementError {
         link: Link,
         /// The title of the agreement implemented.
         target_title: String,
+    },
+    /// An event names an occasion its tracker knows and is dated outside
+    /// it.
+    #[error(
+        "event {event} of agreement {title:?} ({agreement}) is dated {date}, \
+         outside its occasion: {occasion}"
+    )]
+    #[non_exhaustive]
+    OutsideOccasion {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event.
+        event: EventId,
+        /// The event's date.
+        date: EventDate,
+        /// The occasion it names.
+        occasion: Box<Occasion>,
     },
     /// A stage change was dated after the clock's current day: stage changes
     /// record what happened, not what is planned.

@@ -37,6 +37,7 @@ pub use change::{Placed, Receipt};
 pub use context::{Context, Observer, RefusedChange, StageChange};
 pub use entry::{Change, Entry};
 pub use error::AgreementError;
+pub(crate) use views::Escaped;
 pub use views::{AuditTrail, MermaidTimeline, StageOn, Timeline, TimelineEntry};
 
 pub(crate) use builder::Header;

@@ -360,7 +360,7 @@ impl fmt::Display for MermaidTimeline<'_> {
 }
 
 /// Text made safe for one Mermaid line.
-struct Escaped<'a>(&'a str);
+pub(crate) struct Escaped<'a>(pub(crate) &'a str);
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

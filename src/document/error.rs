@@ -178,6 +178,15 @@ pub enum DocumentError {
         /// The id, as written.
         id: String,
     },
+    /// A tracker document names one occasion twice.
+    #[error("at {path}: occasion {name:?} appears twice in the document")]
+    #[non_exhaustive]
+    DuplicateOccasion {
+        /// Where in the document.
+        path: String,
+        /// The name.
+        name: String,
+    },
     /// One agreement of a tracker document is invalid, so nothing was
     /// loaded.
     #[error(
@@ -210,7 +219,8 @@ impl DocumentError {
             | DocumentError::Policy { path, .. }
             | DocumentError::OtherPolicy { path, .. }
             | DocumentError::Version { path, .. }
-            | DocumentError::DuplicateAgreement { path, .. } => Some(path),
+            | DocumentError::DuplicateAgreement { path, .. }
+            | DocumentError::DuplicateOccasion { path, .. } => Some(path),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::agreement::{Agreement, Change, Entry};
 use crate::lifecycle::Policy;
 #[cfg(feature = "schemars")]
 use crate::model::limits;
-use crate::model::{Event, Party, PartyKind, Representative, Source};
+use crate::model::{Event, Occasion, Party, PartyKind, Representative, Source};
 
 plain_struct! {
     pub(crate) struct RawParty<'a> {
@@ -137,9 +137,22 @@ plain_struct! {
 }
 
 plain_struct! {
+    /// An occasion events of several agreements refer to by name.
+    pub(crate) struct RawOccasion<'a> {
+        req name: Text<'a> as crate::model::schema::name(),
+        opt venue: Text<'a> as crate::model::schema::name(),
+        req from: Text<'a> as crate::model::schema::date(),
+        req to: Text<'a> as crate::model::schema::date(),
+    }
+}
+
+plain_struct! {
     pub(crate) struct RawTracker<'a> {
         req format: u32 as crate::model::schema::format(super::FORMAT_VERSION),
         req policy: RawPolicy<'a>,
+        /// Since format 3.
+        opt occasions: Vec<RawOccasion<'a>>
+            as crate::model::schema::list_of::<RawOccasion<'a>>(limits::MAX_OCCASIONS),
         req agreements: Vec<RawTracked<'a>>
             as crate::model::schema::list_of::<RawTracked<'a>>(limits::MAX_AGREEMENTS),
         opt removed: Vec<RawRemoved<'a>>,
@@ -158,6 +171,17 @@ plain_struct! {
     pub(crate) struct RawTracked<'a> {
         req version: u64 as crate::model::schema::version(),
         req agreement: RawAgreement<'a>,
+    }
+}
+
+impl<'a> From<&'a Occasion> for RawOccasion<'a> {
+    fn from(occasion: &'a Occasion) -> Self {
+        RawOccasion {
+            name: Text::borrowed(occasion.name()),
+            venue: occasion.venue().map(Text::borrowed),
+            from: occasion.from().to_string().into(),
+            to: occasion.to().to_string().into(),
+        }
     }
 }
 

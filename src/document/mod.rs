@@ -46,7 +46,7 @@ use crate::model::serde_str::IntoStatic;
 
 use crate::agreement::{Agreement, Entry};
 use crate::lifecycle::{Guards, Policy};
-use crate::model::{AgreementId, Event, Parties, Party, Representative, Source};
+use crate::model::{AgreementId, Event, Occasion, Parties, Party, Representative, Source};
 
 pub use error::DocumentError;
 
@@ -54,8 +54,8 @@ pub(crate) use read::Tracked;
 pub(crate) use stream::{Sink, tracker as stream_tracker};
 
 use forms::{
-    RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRemoved, RawRepresentative,
-    RawSource, RawTracked, RawTracker,
+    RawAgreement, RawEntry, RawEvent, RawOccasion, RawParty, RawPolicy, RawRemoved,
+    RawRepresentative, RawSource, RawTracked, RawTracker,
 };
 
 /// Serialises and deserialises as the plain form it wraps, and has its
@@ -283,13 +283,17 @@ transparent!(
 );
 
 impl TrackerDocument {
-    /// The document of `policy`, these agreements with their versions, and
-    /// the last versions of removed agreements.
+    /// The document of `policy`, `occasions`, these agreements with their
+    /// versions, and the last versions of removed agreements.
     pub(crate) fn new<'a>(
         policy: &Policy,
+        occasions: impl Iterator<Item = &'a Occasion>,
         agreements: impl Iterator<Item = (&'a Agreement, u64)>,
         removed: impl Iterator<Item = (AgreementId, u64)>,
     ) -> Self {
+        let occasions: Vec<RawOccasion<'static>> = occasions
+            .map(|occasion| RawOccasion::from(occasion).into_static())
+            .collect();
         let mut removed: Vec<RawRemoved> = removed
             .map(|(id, version)| RawRemoved {
                 id: id.to_string().into(),
@@ -300,6 +304,7 @@ impl TrackerDocument {
         TrackerDocument(RawTracker {
             format: FORMAT_VERSION,
             policy: RawPolicy::from(policy).into_static(),
+            occasions: (!occasions.is_empty()).then_some(occasions),
             agreements: agreements
                 .map(|(agreement, version)| RawTracked {
                     version,
@@ -321,6 +326,7 @@ impl TrackerDocument {
         let RawTracker {
             format,
             policy,
+            occasions,
             agreements,
             removed,
         } = self.0;
@@ -336,6 +342,7 @@ impl TrackerDocument {
         })?;
         let policy = read::policy(policy, guards, "policy.")?;
         let removed = read::removed(removed.unwrap_or_default())?;
+        let occasions = read::occasions(occasions.unwrap_or_default(), format)?;
         let rules = policy.clone();
         let agreements = agreements
             .into_iter()
@@ -343,6 +350,7 @@ impl TrackerDocument {
             .map(move |(position, raw)| read::tracked(raw, &rules, position));
         Ok(Read {
             policy,
+            occasions,
             removed,
             agreements,
         })
@@ -353,6 +361,7 @@ impl TrackerDocument {
 /// agreements, and its agreements, each loaded when asked for.
 pub(crate) struct Read<A> {
     pub(crate) policy: Policy,
+    pub(crate) occasions: Vec<Occasion>,
     pub(crate) removed: Vec<(AgreementId, u64)>,
     pub(crate) agreements: A,
 }
@@ -385,6 +394,7 @@ serialize_as!(InTracker<'_>, RawAgreement);
 serialize_as!(Party, RawParty);
 serialize_as!(Representative, RawRepresentative);
 serialize_as!(Source, RawSource);
+serialize_as!(Occasion, RawOccasion);
 serialize_as!(Event, RawEvent);
 serialize_as!(Entry, RawEntry);
 serialize_as!(Agreement, RawAgreement);
@@ -420,6 +430,19 @@ impl<'de> Deserialize<'de> for Source {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         read::source(RawSource::deserialize(deserializer)?, FORMAT_VERSION)
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Occasion {
+    /// Reads `{"name", "venue", "from", "to"}`, as a tracker document
+    /// writes each of its occasions.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        read::occasion(
+            RawOccasion::deserialize(deserializer)?,
+            FORMAT_VERSION,
+            &|| "occasion".to_owned(),
+        )
+        .map_err(serde::de::Error::custom)
     }
 }
 

@@ -16,15 +16,15 @@ use chrono::{DateTime, Utc};
 use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
 use crate::lifecycle::{Guards, Policy, PolicyError, Trigger};
 use crate::model::{
-    AgreementId, Collection, Event, EventDate, Field, InstrumentKind, Link, Parties, Party,
-    PartyKind, Representative, Source, StageSet, ValueError, limits,
+    AgreementId, Collection, Event, EventDate, Field, InstrumentKind, Link, Occasion, Parties,
+    Party, PartyKind, Representative, Source, StageSet, ValueError, limits,
 };
 
 use super::FORMAT_VERSION;
 use super::error::DocumentError;
 use super::forms::{
-    RawAgreement, RawEntry, RawEvent, RawParty, RawPolicy, RawRemoved, RawRepresentative,
-    RawSource, RawTracked,
+    RawAgreement, RawEntry, RawEvent, RawOccasion, RawParty, RawPolicy, RawRemoved,
+    RawRepresentative, RawSource, RawTracked,
 };
 
 /// A value's error, at `path`.
@@ -382,6 +382,39 @@ pub(crate) fn tracked(
         agreement,
         version: raw.version,
     })
+}
+
+/// The occasions of a tracker document, each at its path.
+pub(crate) fn occasions(
+    raw: Vec<RawOccasion<'_>>,
+    format: u32,
+) -> Result<Vec<Occasion>, DocumentError> {
+    at(
+        limits::at_most(Collection::Occasions, raw.len(), limits::MAX_OCCASIONS),
+        || "occasions".to_owned(),
+    )?;
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, raw)| occasion(raw, format, &|| format!("occasions[{i}]")))
+        .collect()
+}
+
+/// An occasion, each field at its path under `path` (made only for an
+/// error).
+pub(crate) fn occasion(
+    raw: RawOccasion<'_>,
+    format: u32,
+    path: &dyn Fn() -> String,
+) -> Result<Occasion, DocumentError> {
+    let from = at(date(&raw.from, format), || format!("{}.from", path()))?;
+    let to = at(date(&raw.to, format), || format!("{}.to", path()))?;
+    let occasion = at(Occasion::new(raw.name.into_string(), from, to), path)?;
+    match raw.venue {
+        Some(venue) => at(occasion.with_venue(venue.into_string()), || {
+            format!("{}.venue", path())
+        }),
+        None => Ok(occasion),
+    }
 }
 
 /// The last versions of removed agreements, each id read and each version

@@ -9,10 +9,11 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::lifecycle::{Guards, Policy};
-use crate::model::{AgreementId, Collection, ValueError, limits};
+use crate::model::{AgreementId, Collection, Occasion, ValueError, limits};
 
+use super::FORMAT_VERSION;
 use super::error::DocumentError;
-use super::forms::{RawPolicy, RawRemoved, RawTracked};
+use super::forms::{RawOccasion, RawPolicy, RawRemoved, RawTracked};
 use super::read::{self, Tracked};
 
 /// What a streamed tracker document is handed to, piece by piece.
@@ -33,6 +34,13 @@ pub(crate) trait Sink {
     ///
     /// The refusal by the receiver (an id also in force).
     fn removed(&mut self, removed: Vec<(AgreementId, u64)>) -> Result<(), DocumentError>;
+
+    /// The occasions the document names.
+    ///
+    /// # Errors
+    ///
+    /// The refusal by the receiver (a name twice).
+    fn occasions(&mut self, occasions: Vec<Occasion>) -> Result<(), DocumentError>;
 }
 
 /// Reads a tracker document from `deserializer` into `sink`.
@@ -165,6 +173,16 @@ impl<'de, S: Sink> Visitor<'de> for TrackerVisitor<'_, S> {
                         }
                     }
                 }
+                "occasions" => {
+                    let raw: Option<Vec<RawOccasion<'de>>> = map.next_value()?;
+                    let occasions =
+                        read::occasions(raw.unwrap_or_default(), format.unwrap_or(FORMAT_VERSION))
+                            .map_err(|e| self.refuse(e))?;
+                    self.sink
+                        .borrow_mut()
+                        .occasions(occasions)
+                        .map_err(|e| self.refuse(e))?;
+                }
                 "removed" => {
                     let raw: Option<Vec<RawRemoved<'de>>> = map.next_value()?;
                     let removed =
@@ -178,7 +196,7 @@ impl<'de, S: Sink> Visitor<'de> for TrackerVisitor<'_, S> {
                     let _: IgnoredAny = map.next_value()?;
                     return Err(de::Error::unknown_field(
                         other,
-                        &["format", "policy", "agreements", "removed"],
+                        &["format", "policy", "occasions", "agreements", "removed"],
                     ));
                 }
             }
@@ -271,6 +289,10 @@ mod tests {
         }
 
         fn removed(&mut self, _: Vec<(AgreementId, u64)>) -> Result<(), DocumentError> {
+            Ok(())
+        }
+
+        fn occasions(&mut self, _: Vec<Occasion>) -> Result<(), DocumentError> {
             Ok(())
         }
     }

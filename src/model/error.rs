@@ -119,6 +119,15 @@ pub enum ValueError {
         /// The rule it broke.
         rule: SubjectRule,
     },
+    /// An occasion whose last date certainly comes before its first.
+    #[error("an occasion cannot end ({to}) before it begins ({from})")]
+    #[non_exhaustive]
+    OccasionDates {
+        /// Its first date.
+        from: super::date::EventDate,
+        /// Its last date.
+        to: super::date::EventDate,
+    },
     /// A name that is not in a closed vocabulary (stages, event kinds,
     /// instrument kinds, party kinds) or a malformed identifier.
     #[error("unknown {what} {input}: expected {}", what.expected())]
@@ -381,6 +390,8 @@ pub enum Collection {
     Agreements,
     /// The links of an event.
     Links,
+    /// The occasions of a tracker document.
+    Occasions,
 }
 
 impl fmt::Display for Collection {
@@ -394,6 +405,7 @@ impl fmt::Display for Collection {
             Collection::Guards => "guards for one policy",
             Collection::Agreements => "agreements for one document",
             Collection::Links => "links for one event",
+            Collection::Occasions => "occasions for one document",
         })
     }
 }

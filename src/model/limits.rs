@@ -38,6 +38,8 @@ pub const MAX_SOURCES: usize = 100;
 pub const MAX_SUBJECTS: usize = 100;
 /// Links one event may make to other agreements.
 pub const MAX_LINKS: usize = 100;
+/// Occasions one tracker document names.
+pub const MAX_OCCASIONS: usize = 100_000;
 /// Entries (records, corrections, retractions) of one agreement.
 ///
 /// Loading a document of this many entries takes a few tens of

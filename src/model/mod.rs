@@ -21,6 +21,7 @@ pub(crate) mod instant;
 mod instrument;
 pub mod limits;
 mod link;
+mod occasion;
 mod party;
 mod representative;
 #[cfg(feature = "schemars")]
@@ -43,6 +44,7 @@ pub use event::{Event, EventBuilder, EventKind};
 pub use id::{AgreementId, EventId};
 pub use instrument::InstrumentKind;
 pub use link::{Link, LinkKind};
+pub use occasion::Occasion;
 pub use party::{Parties, Party, PartyCode, PartyKind};
 pub use representative::Representative;
 pub use source::Source;

@@ -37,6 +37,9 @@ pub(crate) struct Index {
     /// made by an event in force, once per event (so that two events making
     /// the same link leave one when the other goes).
     pub(crate) links: Map<AgreementId, Vec<(u32, LinkKind)>>,
+    /// Events in force by the occasion they name (known to the tracker or
+    /// a name alone): the slot and the position of the entry holding each.
+    pub(crate) occasions: Map<Box<str>, Vec<(u32, u32)>>,
 }
 
 /// Events in force by the first day they may stand for, one set per
@@ -283,8 +286,38 @@ impl Index {
                 dated.insert(event.date(), slot, position);
             }
         }
-        for (_, event) in agreement.history_positions() {
+        for (position, event) in agreement.history_positions() {
             self.link(slot, event);
+            self.meet(slot, position, event);
+        }
+    }
+
+    /// Indexes `event`, at `position` of the agreement at `slot`, under the
+    /// occasion it names.
+    fn meet(&mut self, slot: u32, position: u32, event: &Event) {
+        if let Some(name) = event.occasion() {
+            match self.occasions.get_mut(name) {
+                Some(events) => events.push((slot, position)),
+                None => {
+                    self.occasions.insert(name.into(), vec![(slot, position)]);
+                }
+            }
+        }
+    }
+
+    /// Takes `event` out of the index of occasions.
+    fn leave(&mut self, slot: u32, position: u32, event: &Event) {
+        let Some(name) = event.occasion() else {
+            return;
+        };
+        let Some(events) = self.occasions.get_mut(name) else {
+            return;
+        };
+        if let Some(at) = events.iter().position(|&held| held == (slot, position)) {
+            events.swap_remove(at);
+        }
+        if events.is_empty() {
+            self.occasions.remove(name);
         }
     }
 
@@ -368,8 +401,9 @@ impl Index {
                 }
             }
         }
-        for (_, event) in agreement.history_positions() {
+        for (position, event) in agreement.history_positions() {
             self.unlink(slot, event);
+            self.leave(slot, position, event);
         }
     }
 }
@@ -422,11 +456,13 @@ impl Index {
         let version = |placed: Option<crate::agreement::Placed>| {
             placed.and_then(|placed| agreement.entries().get(placed.entry)?.event())
         };
-        if let Some(left) = version(receipt.left) {
+        if let (Some(placed), Some(left)) = (receipt.left, version(receipt.left)) {
             self.unlink(slot, left);
+            self.leave(slot, position(placed.entry), left);
         }
-        if let Some(arrived) = version(receipt.arrived) {
+        if let (Some(placed), Some(arrived)) = (receipt.arrived, version(receipt.arrived)) {
             self.link(slot, arrived);
+            self.meet(slot, position(placed.entry), arrived);
         }
     }
 }

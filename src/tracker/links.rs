@@ -85,16 +85,18 @@ impl Tracker {
         Ok(())
     }
 
-    /// Checks the links of `agreement` (one held or not, as it is or as a
-    /// change would leave it) as the tracker checks them when they are
-    /// made, changing nothing: for a store, say, that validates a change
-    /// before writing it.
+    /// Checks what `agreement` (one held or not, as it is or as a change
+    /// would leave it) says of others, as the tracker checks it when it is
+    /// said, changing nothing: its links, and the dates of its events at
+    /// occasions the tracker knows. For a store, say, that validates a
+    /// change before writing it.
     ///
     /// # Errors
     ///
     /// [`AgreementError::UnknownLinkTarget`], [`AgreementError::LinkParties`]
     /// or [`AgreementError::LinkCycle`] for the first link refused, naming
-    /// both agreements.
+    /// both agreements; [`AgreementError::OutsideOccasion`] for an event
+    /// dated outside its occasion.
     ///
     /// # Example
     ///
@@ -107,11 +109,24 @@ impl Tracker {
     ///         .link(Link::new(LinkKind::Amends, AgreementId::new()))
     ///         .build()?,
     /// )?;
-    /// assert!(tracker.check_links(&stray).is_err());
+    /// assert!(tracker.check_references(&stray).is_err());
     /// # Ok::<(), bilateral::Error>(())
     /// ```
-    pub fn check_links(&self, agreement: &Agreement) -> Result<(), TrackerError> {
-        Ok(self.check_these_links(agreement, agreement.links().map(|(_, link)| link))?)
+    pub fn check_references(&self, agreement: &Agreement) -> Result<(), TrackerError> {
+        Ok(self.check_events(agreement, agreement.history())?)
+    }
+
+    /// Checks the links and the occasions of `events`, of `source`.
+    pub(super) fn check_events<'e>(
+        &self,
+        source: &Agreement,
+        events: impl IntoIterator<Item = &'e Event>,
+    ) -> Result<(), AgreementError> {
+        for event in events {
+            self.check_these_links(source, event.links().iter().copied())?;
+            self.check_occasion(source, event)?;
+        }
+        Ok(())
     }
 
     /// Whether links of `kind` lead from `from` to `to`, directly or
@@ -138,15 +153,15 @@ impl Tracker {
         false
     }
 
-    /// Checks every link of every agreement, as a loaded document must
-    /// pass: the first agreement (by slot) whose link breaks a rule, and
-    /// why.
-    pub(super) fn check_every_link(&self) -> Result<(), (u32, AgreementError)> {
+    /// Checks every link and occasion of every agreement, as a loaded
+    /// document must pass: the first agreement (by slot) that breaks a
+    /// rule, and why.
+    pub(super) fn check_every_reference(&self) -> Result<(), (u32, AgreementError)> {
         for slot in 0..self.slot_count() {
             let Some(agreement) = self.at(slot) else {
                 continue;
             };
-            self.check_these_links(agreement, agreement.links().map(|(_, link)| link))
+            self.check_events(agreement, agreement.history())
                 .map_err(|error| (slot, error))?;
         }
         Ok(())

@@ -5,9 +5,11 @@ mod hash;
 mod index;
 mod links;
 mod live;
+mod occasions;
 mod query;
 mod slots;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -20,7 +22,9 @@ use crate::clock::{Clock, SystemClock};
 
 use crate::document::{DocumentError, InTracker, Tracked, TrackerDocument};
 use crate::lifecycle::{Guards, Policy};
-use crate::model::{AgreementId, Event, EventDate, Party, PartyCode, Stage, SubjectArea, limits};
+use crate::model::{
+    AgreementId, Event, EventDate, Occasion, Party, PartyCode, Stage, SubjectArea, limits,
+};
 use hash::Map;
 use live::Live;
 use slots::SlotSet;
@@ -29,6 +33,7 @@ use index::Index;
 
 pub use counts::{Counts, CountsIter};
 pub use links::{Family, FamilyMermaid, Linked, Member};
+pub use occasions::{AtOccasion, OccasionTimeline};
 pub use query::{Order, Query};
 
 /// Many agreements under one policy: insert, look up, change with
@@ -138,6 +143,8 @@ pub struct Tracker {
     /// with the same id goes on from there, so that a writer who read an
     /// older version is told of a conflict.
     removed: Map<AgreementId, u64>,
+    /// The occasions the tracker knows, by name.
+    occasions: BTreeMap<Box<str>, Occasion>,
     index: Index,
 }
 
@@ -217,6 +224,13 @@ pub enum TrackerError {
         /// Its version.
         version: u64,
     },
+    /// The tracker knows an occasion of this name already.
+    #[error("the tracker knows an occasion named {name:?} already")]
+    #[non_exhaustive]
+    DuplicateOccasion {
+        /// The name.
+        name: String,
+    },
     /// The tracker holds [`MAX_TRACKED`](crate::limits::MAX_TRACKED)
     /// agreements, the most one tracker holds: it takes no more.
     #[error(
@@ -269,6 +283,7 @@ impl Tracker {
             free: Vec::new(),
             by_id: Map::default(),
             removed: Map::default(),
+            occasions: BTreeMap::new(),
             index: Index::default(),
         }
     }
@@ -472,9 +487,7 @@ impl Tracker {
                 return Err(error.into());
             }
         };
-        if let Err(error) =
-            self.check_these_links(&agreement, agreement.links().map(|(_, link)| link))
-        {
+        if let Err(error) = self.check_events(&agreement, agreement.history()) {
             if let Some(tried) = &tried {
                 self.notify_refused(None, tried, &error);
             }
@@ -517,7 +530,7 @@ impl Tracker {
         agreement
             .check_history(&self.policy)
             .map_err(AgreementError::from)?;
-        self.check_links(&agreement)?;
+        self.check_references(&agreement)?;
         agreement.keep_under(&self.policy);
         let slot = self.add(agreement, None)?;
         Ok(self.version_at(slot))
@@ -758,9 +771,8 @@ impl Tracker {
         }
         let tried = (!self.observers.is_empty()).then(|| change.clone());
         if let Change::Record(event) | Change::Correct(event) = &change
-            && !event.links().is_empty()
-            && let Err(error) =
-                self.check_these_links(&current.agreement, event.links().iter().copied())
+            && (!event.links().is_empty() || self.names_known_occasion(event))
+            && let Err(error) = self.check_events(&current.agreement, [event])
         {
             if let Some(tried) = &tried {
                 self.notify_refused(Some(&current.agreement), tried, &error);
@@ -972,6 +984,7 @@ impl Clone for Tracker {
             free: self.free.clone(),
             by_id: self.by_id.clone(),
             removed: self.removed.clone(),
+            occasions: self.occasions.clone(),
             index: self.index.clone(),
         }
     }
@@ -979,13 +992,14 @@ impl Clone for Tracker {
 
 impl PartialEq for Tracker {
     /// Trackers are equal when they hold equal agreements at equal versions
-    /// under equal policies, and remember the same versions of removed
-    /// agreements. The order of their slots, and their clocks and
-    /// observers, are not compared.
+    /// under equal policies, know the same occasions, and remember the same
+    /// versions of removed agreements. The order of their slots, and their
+    /// clocks and observers, are not compared.
     fn eq(&self, other: &Self) -> bool {
         self.policy == other.policy
             && self.len() == other.len()
             && self.removed == other.removed
+            && self.occasions == other.occasions
             && self.iter_versions().all(|(agreement, version)| {
                 other.slot(agreement.id()).is_some_and(|theirs| {
                     theirs.version == version && theirs.agreement == *agreement
@@ -1001,6 +1015,7 @@ impl fmt::Debug for Tracker {
             .field("agreements", &self.len())
             .field("slots", &self.slots.len())
             .field("removed", &self.removed.len())
+            .field("occasions", &self.occasions.len())
             .field("observers", &self.observers.len())
             .finish()
     }
@@ -1029,6 +1044,7 @@ impl Tracker {
     pub fn export(&self) -> TrackerDocument {
         TrackerDocument::new(
             &self.policy,
+            self.occasions.values(),
             self.iter_versions(),
             self.removed.iter().map(|(id, version)| (*id, *version)),
         )
@@ -1068,6 +1084,7 @@ impl Tracker {
         let mut loading = Loading {
             tracker: Some(Tracker::with_policy(read.policy)),
             removed: read.removed,
+            occasions: read.occasions,
         };
         for (position, tracked) in read.agreements.enumerate() {
             loading.agreement(position, tracked?)?;
@@ -1134,10 +1151,15 @@ impl serde::Serialize for Tracker {
             }
         }
 
-        let fields = if self.removed.is_empty() { 3 } else { 4 };
+        let fields =
+            3 + usize::from(!self.removed.is_empty()) + usize::from(!self.occasions.is_empty());
         let mut document = serializer.serialize_struct("TrackerDocument", fields)?;
         document.serialize_field("format", &crate::document::FORMAT_VERSION)?;
         document.serialize_field("policy", &self.policy)?;
+        if !self.occasions.is_empty() {
+            let occasions: Vec<&Occasion> = self.occasions.values().collect();
+            document.serialize_field("occasions", &occasions)?;
+        }
         document.serialize_field("agreements", &Agreements(self))?;
         if !self.removed.is_empty() {
             let mut removed: Vec<RemovedRef> = self
@@ -1167,6 +1189,7 @@ impl<'de> serde::Deserialize<'de> for Tracker {
 struct Loading {
     tracker: Option<Tracker>,
     removed: Vec<(AgreementId, u64)>,
+    occasions: Vec<Occasion>,
 }
 
 impl crate::document::Sink for Loading {
@@ -1196,6 +1219,11 @@ impl crate::document::Sink for Loading {
         self.removed = removed;
         Ok(())
     }
+
+    fn occasions(&mut self, occasions: Vec<Occasion>) -> Result<(), DocumentError> {
+        self.occasions = occasions;
+        Ok(())
+    }
 }
 
 impl Loading {
@@ -1214,9 +1242,18 @@ impl Loading {
                 });
             }
         }
-        // Links are checked once every agreement is in: a link may name an
-        // agreement further on in the document.
-        if let Err((slot, error)) = tracker.check_every_link() {
+        for (i, occasion) in self.occasions.into_iter().enumerate() {
+            if tracker.occasions.contains_key(occasion.name()) {
+                return Err(DocumentError::DuplicateOccasion {
+                    path: format!("occasions[{i}].name"),
+                    name: occasion.name().to_owned(),
+                });
+            }
+            tracker.occasions.insert(occasion.name().into(), occasion);
+        }
+        // Links and occasions are checked once every agreement is in: a
+        // link may name an agreement further on in the document.
+        if let Err((slot, error)) = tracker.check_every_reference() {
             let position = slot as usize;
             let id = tracker.at(slot).map(Agreement::id);
             return Err(DocumentError::InvalidAgreement {
@@ -1273,6 +1310,7 @@ impl Tracker {
         let mut loading = Loading {
             tracker: None,
             removed: Vec::new(),
+            occasions: Vec::new(),
         };
         crate::document::stream_tracker(deserializer, guards, &mut loading)?;
         loading.finish()

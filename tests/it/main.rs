@@ -18,6 +18,7 @@ mod lifecycle;
 mod links;
 mod model;
 mod observable;
+mod occasions;
 mod panics;
 mod policy;
 mod policy_check;

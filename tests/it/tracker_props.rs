@@ -12,7 +12,8 @@
 use bilateral::tracker::Order;
 use bilateral::{
     Agreement, AgreementId, Change, Context, Event, EventDate, EventId, EventKind, FixedClock,
-    InstrumentKind, Link, LinkKind, Parties, Party, PartyCode, Policy, Stage, SubjectArea, Tracker,
+    InstrumentKind, Link, LinkKind, Occasion, Parties, Party, PartyCode, Policy, Stage,
+    SubjectArea, Tracker,
 };
 use proptest::prelude::*;
 
@@ -64,6 +65,7 @@ enum Op {
         date: (u8, u8, u8),
         stale: bool,
         link: Option<(usize, usize)>,
+        occasion: Option<usize>,
     },
     Correct {
         target: usize,
@@ -79,7 +81,16 @@ enum Op {
     Remove {
         target: usize,
     },
+    AddOccasion {
+        name: usize,
+        from: Ymd,
+        to: Ymd,
+    },
 }
+
+/// The names events give their occasions; some become known to the
+/// tracker.
+const OCCASIONS: [&str; 3] = ["Summit", "Ministers' meeting", "Forum round"];
 
 /// A link an event may make: its kind, and which agreement it names (one
 /// created so far, held or removed, or now and then one never created).
@@ -116,8 +127,10 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (0..5usize, 0..5usize, prop::collection::vec(0..4usize, 0..3), 0..4usize, 0..3usize, 0..6usize, date_strategy())
             .prop_map(|(a, b, areas, title, instrument, kind, date)| Op::Create { a, b, areas, title, instrument, kind, date }),
-        6 => (any::<usize>(), 0..EventKind::ALL.len(), date_strategy(), any::<bool>(), link())
-            .prop_map(|(target, kind, date, stale, link)| Op::Record { target, kind, date, stale, link }),
+        6 => (any::<usize>(), 0..EventKind::ALL.len(), date_strategy(), any::<bool>(), link(), prop::option::weighted(0.3, 0..OCCASIONS.len()))
+            .prop_map(|(target, kind, date, stale, link, occasion)| Op::Record { target, kind, date, stale, link, occasion }),
+        1 => (0..OCCASIONS.len(), date_strategy(), date_strategy())
+            .prop_map(|(name, from, to)| Op::AddOccasion { name, from, to }),
         2 => (any::<usize>(), any::<usize>(), 0..EventKind::ALL.len(), date_strategy(), link())
             .prop_map(|(target, event, kind, date, link)| Op::Correct { target, event, kind, date, link }),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(target, event)| Op::Retract { target, event }),
@@ -373,10 +386,14 @@ proptest! {
                     if let Ok(id) = result { ids.push(id); events.push((id, first.id())); }
                     result.is_ok()
                 }
-                Op::Record { target, kind, date, stale, link } => {
+                Op::Record { target, kind, date, stale, link, occasion } => {
                     if ids.is_empty() { continue }
                     let id = ids[target % ids.len()];
                     let event = linking(n, EventKind::ALL[kind], date, link, &ids);
+                    let event = match occasion {
+                        Some(o) => event.to_builder().occasion(OCCASIONS[o]).build().unwrap(),
+                        None => event,
+                    };
                     let result = match tracker.version(id) {
                         Some(version) if stale => tracker.record_expecting(id, version.saturating_sub(1), event.clone()),
                         Some(version) => tracker.record_expecting(id, version, event.clone()),
@@ -400,6 +417,10 @@ proptest! {
                     if ids.is_empty() { continue }
                     let id = ids[target % ids.len()];
                     tracker.remove(id).is_some()
+                }
+                Op::AddOccasion { name, from, to } => {
+                    let Ok(occasion) = Occasion::new(OCCASIONS[name], date_of(from), date_of(to)) else { continue };
+                    tracker.add_occasion(occasion).is_ok()
                 }
             };
             if !accepted {
@@ -490,12 +511,36 @@ proptest! {
             }
         }
 
+        // What happened at each occasion is what a scan finds, and every
+        // event at a known occasion may have happened there.
+        for name in OCCASIONS {
+            let mut expected: Vec<(AgreementId, EventId)> = tracker
+                .iter()
+                .flat_map(|a| a.history().filter(|e| e.occasion() == Some(name)).map(move |e| (a.id(), e.id())))
+                .collect();
+            let found = tracker.at_occasion(name);
+            let dates: Vec<_> = found.iter().map(|at| at.event.date().start()).collect();
+            prop_assert!(dates.windows(2).all(|w| w[0] <= w[1]), "occasion timeline out of order");
+            let mut actual: Vec<(AgreementId, EventId)> = found.iter().map(|at| (at.agreement.id(), at.event.id())).collect();
+            expected.sort();
+            actual.sort();
+            prop_assert_eq!(actual, expected, "events at {}", name);
+            if let Some(occasion) = tracker.occasion(name) {
+                for at in tracker.at_occasion(name) {
+                    prop_assert!(occasion.may_include(at.event.date()), "{} outside {}", at.event, occasion);
+                }
+            }
+        }
+
         // Every accepted history is valid under the policy it was recorded
         // with, and its stage is what replaying it from scratch gives.
         for agreement in tracker.iter() {
             let mut fresh = Tracker::with_policy(policy.clone());
             // Links name other agreements, which a fresh tracker lacks.
             let unlinked = agreement.links().next().is_none();
+            for occasion in tracker.occasions() {
+                fresh.add_occasion(occasion.clone()).unwrap();
+            }
             prop_assert!(!unlinked || fresh.insert(agreement.clone()).is_ok(), "{}", agreement);
             // Open with the first stage change, then record the rest (any
             // earlier notes slot in before it) in history order.

@@ -272,7 +272,7 @@ impl Ledger {
         if self.known(id) {
             return Err(StoreError::DuplicateAgreement { agreement: id });
         }
-        self.tracker.check_links(&agreement).map_err(refused)?;
+        self.tracker.check_references(&agreement).map_err(refused)?;
         let mut header = serde_json::to_value(&agreement).map_err(StoreError::database)?;
         let entries = header
             .as_object_mut()
@@ -319,9 +319,9 @@ impl Ledger {
             .apply_with(&Context::new(&self.policy, &at_now), change.clone())
             .map_err(refused)?;
         if let Change::Record(event) | Change::Correct(event) = &change
-            && !event.links().is_empty()
+            && (!event.links().is_empty() || event.occasion().is_some())
         {
-            self.tracker.check_links(&agreement).map_err(refused)?;
+            self.tracker.check_references(&agreement).map_err(refused)?;
         }
         let entry = agreement
             .entries()
