@@ -269,8 +269,13 @@ impl Agreement {
     }
 
     /// Refuses an event that links the agreement to itself.
+    #[inline]
     fn check_links(&self, action: Action, event: &Event) -> Result<(), AgreementError> {
-        match event.links().iter().find(|link| link.target() == self.id) {
+        let links = event.links();
+        if links.is_empty() {
+            return Ok(());
+        }
+        match links.iter().find(|link| link.target() == self.id) {
             Some(link) => Err(AgreementError::SelfLink {
                 action,
                 agreement: self.id,

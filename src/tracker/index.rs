@@ -453,16 +453,21 @@ impl Index {
             }
             self.enter_stage(slot, agreement, receipt.after);
         }
+        // The versions that left and arrived, for the links and occasions
+        // they carry (most carry neither).
         let version = |placed: Option<crate::agreement::Placed>| {
-            placed.and_then(|placed| agreement.entries().get(placed.entry)?.event())
+            let placed = placed?;
+            let event = agreement.entries().get(placed.entry)?.event()?;
+            (!event.links().is_empty() || event.occasion().is_some())
+                .then_some((position(placed.entry), event))
         };
-        if let (Some(placed), Some(left)) = (receipt.left, version(receipt.left)) {
+        if let Some((at, left)) = version(receipt.left) {
             self.unlink(slot, left);
-            self.leave(slot, position(placed.entry), left);
+            self.leave(slot, at, left);
         }
-        if let (Some(placed), Some(arrived)) = (receipt.arrived, version(receipt.arrived)) {
+        if let Some((at, arrived)) = version(receipt.arrived) {
             self.link(slot, arrived);
-            self.meet(slot, position(placed.entry), arrived);
+            self.meet(slot, at, arrived);
         }
     }
 }

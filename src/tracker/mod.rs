@@ -751,7 +751,10 @@ impl Tracker {
             .by_id
             .get(&id)
             .ok_or(TrackerError::UnknownAgreement { id })?;
-        let Some(current) = self.held_at(slot_number) else {
+        let Some(at) = self.live.held(slot_number) else {
+            return Err(TrackerError::UnknownAgreement { id });
+        };
+        let Some(current) = self.slots.get(at) else {
             return Err(TrackerError::UnknownAgreement { id });
         };
         if let Some(expected) = expected
@@ -779,8 +782,7 @@ impl Tracker {
             }
             return Err(error.into());
         }
-        let held = self.live.held(slot_number);
-        let Some(slot) = held.and_then(|at| self.slots.get_mut(at)) else {
+        let Some(slot) = self.slots.get_mut(at) else {
             return Err(TrackerError::UnknownAgreement { id });
         };
         let receipt = match slot.agreement.apply_change(&self.policy, now, change, true) {
