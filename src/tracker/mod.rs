@@ -1153,9 +1153,8 @@ impl serde::Serialize for Tracker {
             }
         }
 
-        let fields =
-            3 + usize::from(!self.removed.is_empty()) + usize::from(!self.occasions.is_empty());
-        let mut document = serializer.serialize_struct("TrackerDocument", fields)?;
+        let mut document =
+            serializer.serialize_struct("TrackerDocument", self.document_fields())?;
         document.serialize_field("format", &crate::document::FORMAT_VERSION)?;
         document.serialize_field("policy", &self.policy)?;
         if !self.occasions.is_empty() {
@@ -1176,6 +1175,15 @@ impl serde::Serialize for Tracker {
             document.serialize_field("removed", &removed)?;
         }
         document.end()
+    }
+}
+
+impl Tracker {
+    /// How many fields the tracker's document has: its format, policy and
+    /// agreements, and its occasions and removed agreements when it has
+    /// any (a serializer that writes the length first relies on it).
+    fn document_fields(&self) -> usize {
+        3 + usize::from(!self.occasions.is_empty()) + usize::from(!self.removed.is_empty())
     }
 }
 
@@ -1373,6 +1381,43 @@ mod tests {
         assert!(!index.subject.contains_key(&SubjectArea::Logistics));
         tracker.remove(trade).unwrap();
         assert!(tracker.index().subject_events.is_empty());
+    }
+
+    /// The count of fields a tracker's document announces is the count it
+    /// writes.
+    #[test]
+    fn a_document_announces_the_fields_it_writes() {
+        use crate::{Event, EventKind, Occasion, Parties, Party};
+        let fields = |tracker: &Tracker| {
+            let written = serde_json::to_value(tracker).unwrap();
+            (
+                tracker.document_fields(),
+                written.as_object().map_or(0, |o| o.len()),
+            )
+        };
+        let mut tracker = Tracker::new();
+        assert_eq!(fields(&tracker), (3, 3));
+        let date = |text: &str| text.parse().unwrap();
+        tracker
+            .add_occasion(Occasion::new("Summit", date("2024"), date("2024")).unwrap())
+            .unwrap();
+        assert_eq!(fields(&tracker), (4, 4));
+        let parties = Parties::new(
+            Party::state("IND", "India").unwrap(),
+            Party::state("JPN", "Japan").unwrap(),
+        )
+        .unwrap();
+        let id = tracker
+            .create(
+                Agreement::builder("Pact", parties),
+                Event::new(EventKind::Proposed, date("2024")),
+            )
+            .unwrap();
+        tracker.remove(id).unwrap();
+        assert_eq!(fields(&tracker), (5, 5));
+        let mut without_occasions = Tracker::new();
+        without_occasions.removed.insert(id, 1);
+        assert_eq!(fields(&without_occasions), (4, 4));
     }
 
     /// The links index keeps no entry for a link whose event left the
