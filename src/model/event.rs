@@ -531,9 +531,15 @@ impl EventBuilder {
             limits::MAX_PARTICIPANTS,
         )?;
         limits::at_most(Collection::Sources, self.sources.len(), limits::MAX_SOURCES)?;
-        let mut links = self.links;
-        let mut seen = std::collections::HashSet::with_capacity(links.len());
-        links.retain(|link| seen.insert(*link));
+        // A repeat is kept once, the first in place. An event makes a
+        // handful of links at most (and most make none), so each is looked
+        // for among those kept before it, with no set to build.
+        let mut links: Vec<Link> = Vec::with_capacity(self.links.len());
+        for link in self.links {
+            if !links.contains(&link) {
+                links.push(link);
+            }
+        }
         limits::at_most(Collection::Links, links.len(), limits::MAX_LINKS)?;
         let details = Details {
             venue: name(self.venue, Field::Venue)?,

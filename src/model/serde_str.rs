@@ -67,7 +67,7 @@ macro_rules! serde_via_str {
 pub(crate) use serde_via_str;
 
 /// A field name read without allocating when the text can be borrowed.
-pub(crate) struct FieldName<'de>(std::borrow::Cow<'de, str>);
+pub(crate) struct FieldName<'de>(Text<'de>);
 
 impl FieldName<'_> {
     pub(crate) fn as_str(&self) -> &str {
@@ -77,27 +77,33 @@ impl FieldName<'_> {
 
 impl<'de> serde::Deserialize<'de> for FieldName<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Name;
-        impl<'de> Visitor<'de> for Name {
-            type Value = FieldName<'de>;
+        deserializer
+            .deserialize_identifier(Borrowing("a field name"))
+            .map(FieldName)
+    }
+}
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
+/// Reads a string as [`Text`], borrowed where the deserialiser lends it;
+/// it expects what it holds.
+struct Borrowing(&'static str);
 
-            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-                Ok(FieldName(std::borrow::Cow::Borrowed(text)))
-            }
+impl<'de> Visitor<'de> for Borrowing {
+    type Value = Text<'de>;
 
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(FieldName(std::borrow::Cow::Owned(text.to_owned())))
-            }
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
 
-            fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
-                Ok(FieldName(std::borrow::Cow::Owned(text)))
-            }
-        }
-        deserializer.deserialize_identifier(Name)
+    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Text::borrowed(text))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Text::from(text.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+        Ok(Text::from(text))
     }
 }
 
@@ -147,27 +153,7 @@ impl serde::Serialize for Text<'_> {
 
 impl<'de: 'a, 'a> serde::Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Borrowing;
-        impl<'de> Visitor<'de> for Borrowing {
-            type Value = Text<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-                Ok(Text::borrowed(text))
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(Text::from(text.to_owned()))
-            }
-
-            fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
-                Ok(Text::from(text))
-            }
-        }
-        deserializer.deserialize_str(Borrowing)
+        deserializer.deserialize_str(Borrowing("a string"))
     }
 }
 

@@ -279,16 +279,14 @@ impl Index {
         self.enter_stage(slot, agreement, agreement.stage());
         for (position, event) in agreement.history_positions() {
             self.events.insert(event.date(), slot, position);
+            self.link(slot, event);
+            self.meet(slot, position, event);
         }
         for area in agreement.subjects() {
             let dated = self.subject_events.entry(area.clone()).or_default();
             for (position, event) in agreement.history_positions() {
                 dated.insert(event.date(), slot, position);
             }
-        }
-        for (position, event) in agreement.history_positions() {
-            self.link(slot, event);
-            self.meet(slot, position, event);
         }
     }
 
@@ -307,17 +305,8 @@ impl Index {
 
     /// Takes `event` out of the index of occasions.
     fn leave(&mut self, slot: u32, position: u32, event: &Event) {
-        let Some(name) = event.occasion() else {
-            return;
-        };
-        let Some(events) = self.occasions.get_mut(name) else {
-            return;
-        };
-        if let Some(at) = events.iter().position(|&held| held == (slot, position)) {
-            events.swap_remove(at);
-        }
-        if events.is_empty() {
-            self.occasions.remove(name);
+        if let Some(name) = event.occasion() {
+            forget_one(&mut self.occasions, name, (slot, position));
         }
     }
 
@@ -334,18 +323,7 @@ impl Index {
     /// Takes out the links `event` made from the agreement at `slot`.
     fn unlink(&mut self, slot: u32, event: &Event) {
         for link in event.links() {
-            let Some(sources) = self.links.get_mut(&link.target()) else {
-                continue;
-            };
-            if let Some(at) = sources
-                .iter()
-                .position(|&source| source == (slot, link.kind()))
-            {
-                sources.swap_remove(at);
-            }
-            if sources.is_empty() {
-                self.links.remove(&link.target());
-            }
+            forget_one(&mut self.links, &link.target(), (slot, link.kind()));
         }
     }
 
@@ -390,6 +368,8 @@ impl Index {
         self.leave_stage(slot, agreement, agreement.stage());
         for (position, event) in agreement.history_positions() {
             self.events.remove(event.date(), slot, position);
+            self.unlink(slot, event);
+            self.leave(slot, position, event);
         }
         for area in agreement.subjects() {
             if let Some(dated) = self.subject_events.get_mut(area) {
@@ -401,10 +381,26 @@ impl Index {
                 }
             }
         }
-        for (position, event) in agreement.history_positions() {
-            self.unlink(slot, event);
-            self.leave(slot, position, event);
-        }
+    }
+}
+
+/// Takes one `value` out of the list at `key`, and the list out of the map
+/// once it is empty (the lists of links and of occasions, which hold an
+/// entry per event, so a value may be there more than once).
+fn forget_one<K, Q, V>(map: &mut Map<K, Vec<V>>, key: &Q, value: V)
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+    V: PartialEq,
+{
+    let Some(values) = map.get_mut(key) else {
+        return;
+    };
+    if let Some(at) = values.iter().position(|held| *held == value) {
+        values.swap_remove(at);
+    }
+    if values.is_empty() {
+        map.remove(key);
     }
 }
 

@@ -1331,6 +1331,15 @@ impl Tracker {
 mod tests {
     use super::*;
 
+    /// India and Japan, the parties of most agreements here.
+    fn india_japan() -> crate::Parties {
+        crate::Parties::new(
+            crate::Party::state("IND", "India").unwrap(),
+            crate::Party::state("JPN", "Japan").unwrap(),
+        )
+        .unwrap()
+    }
+
     /// A tracker takes agreements up to its limit, and past it only into a
     /// vacant slot; the refusal names the limit and is a "too many".
     #[test]
@@ -1354,19 +1363,12 @@ mod tests {
     /// agreements.
     #[test]
     fn removal_leaves_no_empty_area_behind() {
-        use crate::{Event, EventKind, Parties, Party, SubjectArea};
-        let parties = || {
-            Parties::new(
-                Party::state("IND", "India").unwrap(),
-                Party::state("JPN", "Japan").unwrap(),
-            )
-            .unwrap()
-        };
+        use crate::{Event, EventKind, SubjectArea};
         let mut tracker = Tracker::new();
         let mut create = |area: SubjectArea| {
             tracker
                 .create(
-                    Agreement::builder("Logistics", parties()).subject(area),
+                    Agreement::builder("Logistics", india_japan()).subject(area),
                     Event::new(EventKind::Proposed, "2024".parse().unwrap()),
                 )
                 .unwrap()
@@ -1387,7 +1389,7 @@ mod tests {
     /// writes.
     #[test]
     fn a_document_announces_the_fields_it_writes() {
-        use crate::{Event, EventKind, Occasion, Parties, Party};
+        use crate::{Event, EventKind, Occasion};
         let fields = |tracker: &Tracker| {
             let written = serde_json::to_value(tracker).unwrap();
             (
@@ -1402,11 +1404,7 @@ mod tests {
             .add_occasion(Occasion::new("Summit", date("2024"), date("2024")).unwrap())
             .unwrap();
         assert_eq!(fields(&tracker), (4, 4));
-        let parties = Parties::new(
-            Party::state("IND", "India").unwrap(),
-            Party::state("JPN", "Japan").unwrap(),
-        )
-        .unwrap();
+        let parties = india_japan();
         let id = tracker
             .create(
                 Agreement::builder("Pact", parties),
@@ -1426,24 +1424,17 @@ mod tests {
     /// it forgets.
     #[test]
     fn the_links_index_forgets_links_that_left() {
-        use crate::{Event, EventKind, Link, LinkKind, Parties, Party};
-        let parties = || {
-            Parties::new(
-                Party::state("IND", "India").unwrap(),
-                Party::state("JPN", "Japan").unwrap(),
-            )
-            .unwrap()
-        };
+        use crate::{Event, EventKind, Link, LinkKind};
         let mut tracker = Tracker::new();
         let framework = tracker
             .create(
-                Agreement::builder("Framework", parties()),
+                Agreement::builder("Framework", india_japan()),
                 Event::new(EventKind::Finalised, "2015".parse().unwrap()),
             )
             .unwrap();
         let other = tracker
             .create(
-                Agreement::builder("Other", parties()),
+                Agreement::builder("Other", india_japan()),
                 Event::new(EventKind::Finalised, "2016".parse().unwrap()),
             )
             .unwrap();
@@ -1452,7 +1443,7 @@ mod tests {
             .build()
             .unwrap();
         let mast = tracker
-            .create(Agreement::builder("Mast", parties()), signed.clone())
+            .create(Agreement::builder("Mast", india_japan()), signed.clone())
             .unwrap();
         let sources = |tracker: &Tracker, id| tracker.index().links.get(&id).cloned();
         assert_eq!(
@@ -1482,12 +1473,8 @@ mod tests {
     /// answers with another area's.
     #[test]
     fn subject_and_date_queries_follow_changes() {
-        use crate::{Event, EventDate, EventKind, Parties, Party, SubjectArea};
-        let parties = Parties::new(
-            Party::state("IND", "India").unwrap(),
-            Party::state("JPN", "Japan").unwrap(),
-        )
-        .unwrap();
+        use crate::{Event, EventDate, EventKind, SubjectArea};
+        let parties = india_japan();
         let date = |text: &str| text.parse::<EventDate>().unwrap();
         let mut tracker = Tracker::new();
         let mut create = |area: SubjectArea| {

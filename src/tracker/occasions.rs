@@ -18,6 +18,17 @@ pub struct AtOccasion<'a> {
     pub event: &'a Event,
 }
 
+/// The refusal of `event` of `agreement`, dated outside `occasion`.
+fn outside(agreement: &Agreement, event: &Event, occasion: Occasion) -> AgreementError {
+    AgreementError::OutsideOccasion {
+        agreement: agreement.id(),
+        title: agreement.title().to_owned(),
+        event: event.id(),
+        date: event.date(),
+        occasion: Box::new(occasion),
+    }
+}
+
 impl Tracker {
     /// Refuses `event` of `source` when it names an occasion the tracker
     /// knows and is dated outside it.
@@ -32,13 +43,7 @@ impl Tracker {
         if occasion.may_include(event.date()) {
             return Ok(());
         }
-        Err(AgreementError::OutsideOccasion {
-            agreement: source.id(),
-            title: source.title().to_owned(),
-            event: event.id(),
-            date: event.date(),
-            occasion: Box::new(occasion.clone()),
-        })
+        Err(outside(source, event, occasion.clone()))
     }
 
     /// Whether `event` names an occasion the tracker knows.
@@ -85,14 +90,7 @@ impl Tracker {
         }
         for at in self.at_occasion(occasion.name()) {
             if !occasion.may_include(at.event.date()) {
-                return Err(AgreementError::OutsideOccasion {
-                    agreement: at.agreement.id(),
-                    title: at.agreement.title().to_owned(),
-                    event: at.event.id(),
-                    date: at.event.date(),
-                    occasion: Box::new(occasion),
-                }
-                .into());
+                return Err(outside(at.agreement, at.event, occasion).into());
             }
         }
         self.occasions.insert(occasion.name().into(), occasion);

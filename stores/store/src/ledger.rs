@@ -319,7 +319,10 @@ impl Ledger {
             .apply_with(&Context::new(&self.policy, &at_now), change.clone())
             .map_err(refused)?;
         if let Change::Record(event) | Change::Correct(event) = &change
-            && (!event.links().is_empty() || event.occasion().is_some())
+            && (!event.links().is_empty()
+                || event
+                    .occasion()
+                    .is_some_and(|name| self.tracker.occasion(name).is_some()))
         {
             self.tracker.check_references(&agreement).map_err(refused)?;
         }
