@@ -125,6 +125,14 @@ pub enum ErrorKind {
     OutsideOccasion,
     /// An occasion name the tracker or the document knows already.
     DuplicateOccasion,
+    /// A rival claim naming no source.
+    UnsourcedClaim,
+    /// A rival claim saying what the record already says.
+    SameClaim,
+    /// A resolution of an event nothing disputes.
+    NotDisputed,
+    /// A resolution keeping an entry that is not one of the claims.
+    UnknownClaim,
     /// A change refused by a lifecycle rule or a guard.
     Refused,
     /// A document in a newer format.
@@ -230,7 +238,11 @@ impl Error {
             | AgreementError::UnknownLinkTarget { agreement, .. }
             | AgreementError::LinkCycle { agreement, .. }
             | AgreementError::LinkParties { agreement, .. }
-            | AgreementError::OutsideOccasion { agreement, .. } => Some(*agreement),
+            | AgreementError::OutsideOccasion { agreement, .. }
+            | AgreementError::UnsourcedClaim { agreement, .. }
+            | AgreementError::SameClaim { agreement, .. }
+            | AgreementError::NotDisputed { agreement, .. }
+            | AgreementError::UnknownClaim { agreement, .. } => Some(*agreement),
             AgreementError::Refused(refusal) => Some(refusal.agreement()),
             _ => None,
         }
@@ -361,6 +373,10 @@ fn agreement_kind(error: &AgreementError) -> ErrorKind {
         AgreementError::LinkCycle { .. } => ErrorKind::LinkCycle,
         AgreementError::LinkParties { .. } => ErrorKind::LinkParties,
         AgreementError::OutsideOccasion { .. } => ErrorKind::OutsideOccasion,
+        AgreementError::UnsourcedClaim { .. } => ErrorKind::UnsourcedClaim,
+        AgreementError::SameClaim { .. } => ErrorKind::SameClaim,
+        AgreementError::NotDisputed { .. } => ErrorKind::NotDisputed,
+        AgreementError::UnknownClaim { .. } => ErrorKind::UnknownClaim,
         AgreementError::Refused(_) => ErrorKind::Refused,
     }
 }

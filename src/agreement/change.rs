@@ -111,6 +111,8 @@ pub(crate) enum Attempt<'a> {
     Record(&'a Event),
     Correct(&'a Event),
     Retract(EventId),
+    Dispute(&'a Event),
+    Resolve { id: EventId, chosen: usize },
 }
 
 impl<'a> From<&'a Change> for Attempt<'a> {
@@ -119,6 +121,11 @@ impl<'a> From<&'a Change> for Attempt<'a> {
             Change::Record(event) => Attempt::Record(event),
             Change::Correct(event) => Attempt::Correct(event),
             Change::Retract { id, .. } => Attempt::Retract(*id),
+            Change::Dispute(event) => Attempt::Dispute(event),
+            Change::Resolve { id, chosen, .. } => Attempt::Resolve {
+                id: *id,
+                chosen: *chosen,
+            },
         }
     }
 }
@@ -300,7 +307,12 @@ impl Agreement {
             Attempt::Record(event) => (Action::Record, event.id()),
             Attempt::Correct(event) => (Action::Correct, event.id()),
             Attempt::Retract(id) => (Action::Retract, id),
+            Attempt::Dispute(event) => (Action::Dispute, event.id()),
+            Attempt::Resolve { id, .. } => (Action::Resolve, id),
         };
+        // The log position of the version coming in: a new entry's, or the
+        // rival claim a resolution keeps.
+        let mut incoming = self.log.len();
         let (remove, insert, attempted, new) = match change {
             Attempt::Record(event) => {
                 if !matches!(self.status(id), Status::Unknown) {
@@ -334,6 +346,22 @@ impl Agreement {
                 let (old, retracted) = self.live(action, id)?;
                 (Some(old), None, retracted, None)
             }
+            Attempt::Dispute(rival) => return self.plan_dispute(rival, today),
+            Attempt::Resolve { chosen, .. } => {
+                let (old, _) = self.live(action, id)?;
+                let Some(rival) = self.resolution(id, old, chosen)? else {
+                    // The version in force is kept: the history stays.
+                    return Ok(self.unchanged_plan(action, id));
+                };
+                incoming = chosen;
+                let version = u32::try_from(chosen).unwrap_or(u32::MAX);
+                (
+                    Some(old),
+                    Some(Slot::new(version, u32::from(old.seq()), rival)),
+                    rival,
+                    Some(rival),
+                )
+            }
         };
         let stage_changes = self
             .summary
@@ -356,7 +384,7 @@ impl Agreement {
             attempted: Some(attempted),
             policy: policy.shared_stamp(),
         };
-        let judgement = self.judge(policy, &edit, judged, attempted, new)?;
+        let judgement = self.judge(policy, &edit, judged, attempted, new, incoming)?;
         if let (true, Some(event), Some(to), Some((from, position))) =
             (guards, new, new.and_then(Event::stage), judgement.pending)
         {
@@ -390,10 +418,88 @@ impl Agreement {
                 stage: judgement.stage,
                 stage_changes,
                 entries_into_force,
+                disputes: self.summary.disputes,
             },
             arrived: insert.zip(new).map(|(slot, event)| placed(slot, event)),
             left: remove.and_then(|slot| Some(placed(slot, self.entry_event(slot.version())?))),
         })
+    }
+
+    /// Plans a dispute: a rival claim about a live event, from its own
+    /// sources, differing from the version in force in date or kind. The
+    /// history does not change.
+    fn plan_dispute(&self, rival: &Event, today: NaiveDate) -> Result<Plan, AgreementError> {
+        let action = Action::Dispute;
+        let id = rival.id();
+        let (_, in_force) = self.live(action, id)?;
+        self.check_date(action, rival, today)?;
+        self.check_links(action, rival)?;
+        if rival.sources().is_empty() {
+            return Err(AgreementError::UnsourcedClaim {
+                agreement: self.id,
+                title: self.title.to_string(),
+                id,
+            });
+        }
+        if rival.date() == in_force.date() && rival.kind() == in_force.kind() {
+            return Err(AgreementError::SameClaim {
+                agreement: self.id,
+                title: self.title.to_string(),
+                id,
+                date: rival.date(),
+                kind: rival.kind(),
+            });
+        }
+        let mut plan = self.unchanged_plan(action, id);
+        plan.summary.disputes = plan.summary.disputes.saturating_add(1);
+        Ok(plan)
+    }
+
+    /// A plan that leaves the history as it is.
+    fn unchanged_plan(&self, action: Action, event: EventId) -> Plan {
+        Plan {
+            action,
+            event,
+            edit: Edit::unchanged(),
+            summary: self.summary,
+            arrived: None,
+            left: None,
+        }
+    }
+
+    /// The claim a resolution of the dispute about `id` keeps: `None` for
+    /// the version in force (at `old`), the rival claim for an open
+    /// dispute entry; an error when nothing about the event is disputed or
+    /// `chosen` is not one of its claims.
+    fn resolution(
+        &self,
+        id: EventId,
+        old: Slot,
+        chosen: usize,
+    ) -> Result<Option<&Event>, AgreementError> {
+        let rivals = self.open_rivals(id);
+        if rivals.is_empty() {
+            return Err(AgreementError::NotDisputed {
+                agreement: self.id,
+                title: self.title.to_string(),
+                id,
+            });
+        }
+        if chosen == old.version() as usize {
+            return Ok(None);
+        }
+        match self.log.get(chosen) {
+            Some(entry) if rivals.contains(&chosen) => Ok(entry.event()),
+            _ => Err(AgreementError::UnknownClaim {
+                agreement: self.id,
+                title: self.title.to_string(),
+                id,
+                chosen,
+                claims: std::iter::once(old.version() as usize)
+                    .chain(rivals)
+                    .collect(),
+            }),
+        }
     }
 
     /// Applies a planned change.
@@ -408,18 +514,21 @@ impl Agreement {
         self.log.push(Entry::at_micros(recorded_at, change));
         self.in_force.apply(plan.edit);
         self.summary = plan.summary;
-        match &mut self.ids {
-            Some(ids) => {
-                ids.entry(id).or_insert((position, position)).1 = position;
+        // A dispute, or a resolution keeping the version in force, leaves
+        // the version in force where it was.
+        let version = match receipt.action {
+            Action::Dispute | Action::Resolve => receipt
+                .arrived
+                .and_then(|placed| u32::try_from(placed.entry).ok()),
+            _ => Some(position),
+        };
+        match (&mut self.ids, version) {
+            (Some(ids), Some(version)) => {
+                ids.entry(id).or_insert((position, version)).1 = version;
             }
-            None if maps_ids(self.log.len()) => {
-                let mut ids = std::collections::HashMap::with_capacity(self.log.len());
-                for (at, entry) in (0u32..).zip(&self.log) {
-                    ids.entry(entry.event_id()).or_insert((at, at)).1 = at;
-                }
-                self.ids = Some(Box::new(ids));
-            }
-            None => {}
+            (Some(_), None) => {}
+            (None, _) if maps_ids(self.log.len()) => self.ids = Some(Box::new(self.id_map())),
+            (None, _) => {}
         }
         receipt
     }
@@ -544,6 +653,7 @@ impl Agreement {
         judged: Judged<'_>,
         attempted: &Event,
         new: Option<&Event>,
+        incoming: usize,
     ) -> Result<Judgement, Box<Refusal>> {
         let old = self.in_force.slots();
         let (start, end, with) = match edit {
@@ -556,7 +666,7 @@ impl Agreement {
                 });
             }
         };
-        let pending = self.log.len();
+        let pending = incoming;
         // (`start` is at most `end`, and `end` at most the length.)
         if let ([slot], Some(event)) = (with, new)
             && start == old.len()

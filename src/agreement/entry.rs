@@ -41,14 +41,33 @@ pub enum Change {
         /// Why.
         reason: Box<str>,
     },
+    /// A rival claim about the event with the same id: another date or
+    /// kind, given by its own sources. The version in force stays as it
+    /// was; the claim stands beside it until a
+    /// [`Resolve`](Change::Resolve) picks one.
+    Dispute(Event),
+    /// The dispute about an event was resolved by keeping one claim: the
+    /// version in force, or a rival claim, which then enters the history
+    /// in its place.
+    Resolve {
+        /// The disputed event.
+        id: EventId,
+        /// The position in the audit trail of the entry holding the claim
+        /// kept: the version in force, or a [`Dispute`](Change::Dispute)
+        /// entry still open.
+        chosen: usize,
+        /// Why.
+        reason: Box<str>,
+    },
 }
 
 impl Change {
-    /// The change with its retraction reason, if any, trimmed and checked:
+    /// The change with its reason (of a retraction or a resolution), if
+    /// any, trimmed and checked:
     /// a reason must say something, within
     /// [`MAX_REASON`](crate::limits::MAX_REASON) characters.
     pub(crate) fn checked(mut self) -> Result<Self, ValueError> {
-        if let Change::Retract { reason, .. } = &mut self {
+        if let Change::Retract { reason, .. } | Change::Resolve { reason, .. } = &mut self {
             *reason = crate::model::text::required(
                 std::mem::take(reason),
                 Field::Reason,
@@ -98,17 +117,18 @@ impl Entry {
     /// The id of the event the entry is about.
     pub fn event_id(&self) -> EventId {
         match &self.change {
-            Change::Record(event) | Change::Correct(event) => event.id(),
-            Change::Retract { id, .. } => *id,
+            Change::Record(event) | Change::Correct(event) | Change::Dispute(event) => event.id(),
+            Change::Retract { id, .. } | Change::Resolve { id, .. } => *id,
         }
     }
 
-    /// The event the entry records or the corrected version it sets;
-    /// `None` for a retraction.
+    /// The event version the entry holds: the event recorded, the
+    /// corrected version, or the rival claim of a dispute; `None` for a
+    /// retraction or a resolution.
     pub const fn event(&self) -> Option<&Event> {
         match &self.change {
-            Change::Record(event) | Change::Correct(event) => Some(event),
-            Change::Retract { .. } => None,
+            Change::Record(event) | Change::Correct(event) | Change::Dispute(event) => Some(event),
+            Change::Retract { .. } | Change::Resolve { .. } => None,
         }
     }
 }
@@ -121,6 +141,10 @@ impl fmt::Display for Entry {
             Change::Record(event) => write!(f, "{at}  recorded   {event}")?,
             Change::Correct(event) => write!(f, "{at}  corrected  {} to: {event}", event.id())?,
             Change::Retract { id, reason } => write!(f, "{at}  retracted  {id}: {reason}")?,
+            Change::Dispute(event) => write!(f, "{at}  disputed   {} by: {event}", event.id())?,
+            Change::Resolve { id, chosen, reason } => {
+                write!(f, "{at}  resolved   {id} keeping entry {chosen}: {reason}")?
+            }
         }
         if let Some(event) = self.event() {
             for source in event.sources() {

@@ -225,6 +225,73 @@ pub enum AgreementError {
         /// The event id given.
         id: EventId,
     },
+    /// A rival claim about an event named no source: a dispute sets one
+    /// source's word against another's.
+    #[error(
+        "cannot dispute event {id} of agreement {title:?} ({agreement}): \
+         a rival claim names at least one source"
+    )]
+    #[non_exhaustive]
+    UnsourcedClaim {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event disputed.
+        id: EventId,
+    },
+    /// A rival claim about an event gave the date and kind already in
+    /// force: sources that agree are not in dispute (a source is added by
+    /// a correction).
+    #[error(
+        "cannot dispute event {id} of agreement {title:?} ({agreement}) with \"{kind}\" on {date}: \
+         that is what the record already says, and a rival claim differs in date or kind"
+    )]
+    #[non_exhaustive]
+    SameClaim {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event disputed.
+        id: EventId,
+        /// The date claimed.
+        date: EventDate,
+        /// The kind claimed.
+        kind: EventKind,
+    },
+    /// A resolution named an event with no open dispute.
+    #[error(
+        "cannot resolve event {id} of agreement {title:?} ({agreement}): nothing about it is disputed"
+    )]
+    #[non_exhaustive]
+    NotDisputed {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event.
+        id: EventId,
+    },
+    /// A resolution kept an entry that is not one of the event's claims.
+    #[error(
+        "cannot resolve event {id} of agreement {title:?} ({agreement}) by keeping entry {chosen}: \
+         its claims are the entries {claims:?}"
+    )]
+    #[non_exhaustive]
+    UnknownClaim {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its title.
+        title: String,
+        /// The event.
+        id: EventId,
+        /// The entry given.
+        chosen: usize,
+        /// The entries holding its claims: the version in force, then the
+        /// open rival claims.
+        claims: Vec<usize>,
+    },
     /// A lifecycle rule or a guard refused the change; see [`Refusal`].
     #[error(transparent)]
     Refused(Box<Refusal>),

@@ -16,6 +16,7 @@
 mod builder;
 mod change;
 mod context;
+mod disputes;
 mod entry;
 mod error;
 mod order;
@@ -35,6 +36,7 @@ use crate::model::{
 pub use builder::AgreementBuilder;
 pub use change::{Placed, Receipt};
 pub use context::{Context, Observer, RefusedChange, StageChange};
+pub use disputes::{Claim, Dispute};
 pub use entry::{Change, Entry};
 pub use error::AgreementError;
 pub(crate) use views::Escaped;
@@ -155,6 +157,9 @@ struct Summary {
     stage_changes: u16,
     /// How many entries into force are in force (never more than one).
     entries_into_force: u16,
+    /// How many disputes the log holds, open or resolved: while none, no
+    /// view looks for rival claims.
+    disputes: u16,
 }
 
 /// Where an event id stands in the log.
@@ -782,6 +787,7 @@ impl Agreement {
     fn status(&self, id: EventId) -> Status<'_> {
         let found = match &self.ids {
             Some(ids) => ids.get(&id).copied(),
+            None if self.summary.disputes > 0 => self.find_versions(id),
             None => {
                 let latest = self.log.iter().rposition(|entry| entry.event_id() == id);
                 latest.and_then(|latest| {
@@ -801,6 +807,55 @@ impl Agreement {
             },
             None => Status::Unknown,
         }
+    }
+
+    /// The log position an entry puts in force for its event, when it
+    /// changes which version is in force: its own for a record, a
+    /// correction or a retraction, the rival claim a resolution keeps;
+    /// `None` for a dispute, or a resolution keeping the version in force.
+    fn sets_version(&self, position: u32, entry: &Entry) -> Option<u32> {
+        match entry.change() {
+            Change::Record(_) | Change::Correct(_) | Change::Retract { .. } => Some(position),
+            Change::Dispute(_) => None,
+            Change::Resolve { chosen, .. } => match self.log.get(*chosen)?.change() {
+                Change::Dispute(_) => u32::try_from(*chosen).ok(),
+                _ => None,
+            },
+        }
+    }
+
+    /// Whether the log holds a dispute, open or resolved.
+    pub(crate) fn has_disputes(&self) -> bool {
+        self.summary.disputes > 0
+    }
+
+    /// The log positions of the record of the event with this id and of
+    /// its version in force (or its retraction), by a scan of the log.
+    fn find_versions(&self, id: EventId) -> Option<(u32, u32)> {
+        let mut found: Option<(u32, u32)> = None;
+        for (position, entry) in (0u32..).zip(&self.log) {
+            if entry.event_id() != id {
+                continue;
+            }
+            let version = self.sets_version(position, entry);
+            match &mut found {
+                Some((_, latest)) => *latest = version.unwrap_or(*latest),
+                None => found = Some((position, version.unwrap_or(position))),
+            }
+        }
+        found
+    }
+
+    /// Every event id of the log with the log positions of its record and
+    /// of its version in force (or its retraction).
+    fn id_map(&self) -> HashMap<EventId, (u32, u32)> {
+        let mut ids: HashMap<EventId, (u32, u32)> = HashMap::with_capacity(self.log.len());
+        for (position, entry) in (0u32..).zip(&self.log) {
+            let version = self.sets_version(position, entry);
+            let found = ids.entry(entry.event_id()).or_insert((position, position));
+            found.1 = version.unwrap_or(found.1);
+        }
+        ids
     }
 
     /// The agreement as it was after its first `count` entries, trusting
@@ -838,31 +893,38 @@ impl Agreement {
     fn rebuild(&mut self) {
         let mut live: Vec<Option<Slot>> = Vec::new();
         let mut at: HashMap<EventId, usize> = HashMap::new();
-        let mut ids: HashMap<EventId, (u32, u32)> = HashMap::new();
+        let mut disputes = 0u16;
         for (position, entry) in (0u32..).zip(&self.log) {
             let id = entry.event_id();
-            ids.entry(id).or_insert((position, position)).1 = position;
+            if let Change::Record(event) = entry.change() {
+                at.insert(id, live.len());
+                live.push(Some(Slot::new(position, position, event)));
+                continue;
+            }
+            let Some(slot) = at.get(&id).and_then(|i| live.get_mut(*i)) else {
+                continue;
+            };
+            let record = slot.map_or(position, |s| u32::from(s.seq()));
             match entry.change() {
-                Change::Record(event) => {
-                    at.insert(id, live.len());
-                    live.push(Some(Slot::new(position, position, event)));
-                }
-                Change::Correct(event) => {
-                    if let Some(slot) = at.get(&id).and_then(|i| live.get_mut(*i)) {
-                        let record = slot.map_or(position, |s| u32::from(s.seq()));
-                        *slot = Some(Slot::new(position, record, event));
-                    }
-                }
-                Change::Retract { .. } => {
-                    if let Some(slot) = at.get(&id).and_then(|i| live.get_mut(*i)) {
-                        *slot = None;
+                Change::Correct(event) => *slot = Some(Slot::new(position, record, event)),
+                Change::Retract { .. } => *slot = None,
+                Change::Dispute(_) => disputes = disputes.saturating_add(1),
+                Change::Record(_) | Change::Resolve { .. } => {
+                    let version = self.sets_version(position, entry);
+                    if let Some((version, rival)) =
+                        version.and_then(|version| Some((version, self.entry_event(version)?)))
+                    {
+                        *slot = Some(Slot::new(version, record, rival));
                     }
                 }
             }
         }
         let slots: Vec<Slot> = live.into_iter().flatten().collect();
         self.in_force = InForce::from_slots(&slots);
-        let mut summary = Summary::default();
+        let mut summary = Summary {
+            disputes,
+            ..Summary::default()
+        };
         for slot in self.in_force.slots() {
             if let Some(stage) = slot.kind().stage() {
                 summary.stage = Some(stage);
@@ -872,7 +934,7 @@ impl Agreement {
             }
         }
         self.summary = summary;
-        self.ids = maps_ids(self.log.len()).then(|| Box::new(ids));
+        self.ids = maps_ids(self.log.len()).then(|| Box::new(self.id_map()));
     }
 }
 

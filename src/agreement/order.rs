@@ -314,6 +314,15 @@ pub(crate) enum Edit {
 }
 
 impl Edit {
+    /// The edit that changes nothing.
+    pub(crate) fn unchanged() -> Edit {
+        Edit::Splice {
+            start: 0,
+            end: 0,
+            with: Slots::none(),
+        }
+    }
+
     /// The length of the history after the edit.
     pub(crate) fn len_after(&self, old: &SlotList) -> usize {
         match self {

@@ -42,6 +42,12 @@ pub struct StageOn {
     /// and including the first that had not possibly happened. (Such a date
     /// never makes an answer certain.)
     pub qualified: bool,
+    /// Whether sources disagree about the answer: an open
+    /// [`Dispute`](crate::agreement::Dispute) has a rival claim that would
+    /// give another. Then `candidates` holds every stage any claim allows,
+    /// `reached` only the stages every claim agrees were reached, and
+    /// `certain` the last of those.
+    pub disputed: bool,
 }
 
 crate::model::serde_str::plain_struct! {
@@ -54,6 +60,7 @@ crate::model::serde_str::plain_struct! {
         opt reached: Vec<Stage> as crate::model::schema::list(crate::model::schema::stage(), Stage::COUNT),
         opt candidates: Vec<Stage> as crate::model::schema::list(crate::model::schema::stage(), Stage::COUNT),
         opt qualified: bool,
+        opt disputed: bool,
     }
 }
 
@@ -65,6 +72,7 @@ impl serde::Serialize for StageOn {
             reached: Some(self.reached.iter().collect()),
             candidates: Some(self.candidates.iter().collect()),
             qualified: self.qualified.then_some(true),
+            disputed: self.disputed.then_some(true),
         }
         .serialize(serializer)
     }
@@ -80,6 +88,7 @@ impl<'de> serde::Deserialize<'de> for StageOn {
             reached: set(form.reached),
             candidates: set(form.candidates),
             qualified: form.qualified.unwrap_or(false),
+            disputed: form.disputed.unwrap_or(false),
         })
     }
 }
@@ -90,7 +99,48 @@ impl StageOn {
     /// most one candidate stage, certainly reached, and no qualified date
     /// bearing on it.
     pub fn is_certain(&self) -> bool {
-        self.certain == self.possible && self.candidates.len() <= 1 && !self.qualified
+        self.certain == self.possible
+            && self.candidates.len() <= 1
+            && !self.qualified
+            && !self.disputed
+    }
+
+    /// The answer for `date` from a history's stage changes, in history
+    /// order.
+    pub(crate) fn from_changes(
+        changes: impl Iterator<Item = (EventDate, Stage)>,
+        date: EventDate,
+    ) -> StageOn {
+        let (first, last) = (date.start(), date.end());
+        let mut on = StageOn {
+            certain: None,
+            possible: None,
+            reached: StageSet::EMPTY,
+            candidates: StageSet::EMPTY,
+            qualified: false,
+            disputed: false,
+        };
+        let mut seen = StageSet::EMPTY;
+        for (when, stage) in changes {
+            if when.start() > last {
+                // Not possibly happened, and so nothing after it: unless
+                // its date is only an estimate or in doubt.
+                on.qualified |= when.is_qualified();
+                break;
+            }
+            seen = seen.with(stage);
+            on.possible = Some(stage);
+            if when.end() <= first && !when.is_qualified() {
+                on.certain = Some(stage);
+                on.reached = seen;
+                on.candidates = StageSet::only(stage);
+                on.qualified = false;
+            } else {
+                on.candidates = on.candidates.with(stage);
+                on.qualified |= when.is_qualified();
+            }
+        }
+        on
     }
 
     /// Whether the agreement was certainly at `stage` on the date.
@@ -144,39 +194,15 @@ impl Agreement {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn stage_on(&self, date: EventDate) -> StageOn {
-        let (first, last) = (date.start(), date.end());
-        let mut on = StageOn {
-            certain: None,
-            possible: None,
-            reached: StageSet::EMPTY,
-            candidates: StageSet::EMPTY,
-            qualified: false,
-        };
-        let mut seen = StageSet::EMPTY;
-        for event in self.history() {
-            let Some(stage) = event.stage() else {
-                continue;
-            };
-            let when = event.date();
-            if when.start() > last {
-                // Not possibly happened, and so nothing after it: unless
-                // its date is only an estimate or in doubt.
-                on.qualified |= when.is_qualified();
-                break;
-            }
-            seen = seen.with(stage);
-            on.possible = Some(stage);
-            if when.end() <= first && !when.is_qualified() {
-                on.certain = Some(stage);
-                on.reached = seen;
-                on.candidates = StageSet::only(stage);
-                on.qualified = false;
-            } else {
-                on.candidates = on.candidates.with(stage);
-                on.qualified |= when.is_qualified();
-            }
+        let changes = self
+            .history()
+            .filter_map(|event| Some((event.date(), event.stage()?)));
+        let on = StageOn::from_changes(changes, date);
+        if self.has_disputes() {
+            self.widen_by_disputes(date, on)
+        } else {
+            on
         }
-        on
     }
 
     /// The agreement as it was known at `instant` (recorded time): the

@@ -73,11 +73,21 @@ plain_struct! {
 }
 
 plain_struct! {
+    pub(crate) struct RawResolution<'a> {
+        req id: Text<'a> as crate::model::schema::uuid(),
+        req chosen: u32 as crate::model::schema::entry_position(),
+        req reason: Text<'a> as crate::model::schema::reason(),
+    }
+}
+
+plain_struct! {
     pub(crate) struct RawEntry<'a> {
         req recorded_at: Text<'a> as crate::model::schema::instant(),
         opt record: Box<RawEvent<'a>>,
         opt correct: Box<RawEvent<'a>>,
         opt retract: RawRetraction<'a>,
+        opt dispute: Box<RawEvent<'a>>,
+        opt resolve: RawResolution<'a>,
     }
 }
 
@@ -250,6 +260,8 @@ impl<'a> From<&'a Entry> for RawEntry<'a> {
             record: None,
             correct: None,
             retract: None,
+            dispute: None,
+            resolve: None,
         };
         match entry.change() {
             Change::Record(event) => raw.record = Some(Box::new(event.into())),
@@ -257,6 +269,14 @@ impl<'a> From<&'a Entry> for RawEntry<'a> {
             Change::Retract { id, reason } => {
                 raw.retract = Some(RawRetraction {
                     id: id.to_string().into(),
+                    reason: Text::borrowed(reason),
+                });
+            }
+            Change::Dispute(event) => raw.dispute = Some(Box::new(event.into())),
+            Change::Resolve { id, chosen, reason } => {
+                raw.resolve = Some(RawResolution {
+                    id: id.to_string().into(),
+                    chosen: u32::try_from(*chosen).unwrap_or(u32::MAX),
                     reason: Text::borrowed(reason),
                 });
             }

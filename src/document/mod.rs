@@ -110,8 +110,11 @@ macro_rules! transparent {
 /// approximate, `%` both); format 1 wrote `?` for approximate, and its
 /// documents are still read, with `?` taken as `~`. Format 3 adds an
 /// event's links to other agreements (`links`); a document of an earlier
-/// format has none, and reads as it always did.
-pub const FORMAT_VERSION: u32 = 3;
+/// format has none, and reads as it always did. Format 4 adds disputes:
+/// an entry `dispute` holding a rival claim about an event (an event with
+/// its id), and an entry `resolve` keeping one claim (`id`, `chosen`: the
+/// position of the entry holding it, `reason`).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// An agreement as written: read one to get typed errors from the loader
 /// ([`AgreementDocument::into_agreement`]), or make one from an agreement to

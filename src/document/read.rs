@@ -149,27 +149,47 @@ pub(crate) fn entry(
     let recorded_at = at(crate::model::instant::parse(&raw.recorded_at), || {
         format!("{}.recorded_at", path())
     })?;
-    let change = match (raw.record, raw.correct, raw.retract) {
-        (Some(recorded), None, None) => {
-            Change::Record(event(*recorded, format, &|| format!("{}.record", path()))?)
-        }
-        (None, Some(corrected), None) => Change::Correct(event(*corrected, format, &|| {
+    let malformed = || DocumentError::MalformedEntry {
+        path: path(),
+        recorded_at: raw.recorded_at.to_string(),
+    };
+    let held = usize::from(raw.record.is_some())
+        + usize::from(raw.correct.is_some())
+        + usize::from(raw.retract.is_some())
+        + usize::from(raw.dispute.is_some())
+        + usize::from(raw.resolve.is_some());
+    if held != 1 {
+        return Err(malformed());
+    }
+    let change = if let Some(recorded) = raw.record {
+        Change::Record(event(*recorded, format, &|| format!("{}.record", path()))?)
+    } else if let Some(corrected) = raw.correct {
+        Change::Correct(event(*corrected, format, &|| {
             format!("{}.correct", path())
-        })?),
-        (None, None, Some(retraction)) => at(
+        })?)
+    } else if let Some(rival) = raw.dispute {
+        Change::Dispute(event(*rival, format, &|| format!("{}.dispute", path()))?)
+    } else if let Some(retraction) = raw.retract {
+        at(
             Change::Retract {
                 id: at(retraction.id.parse(), || format!("{}.retract.id", path()))?,
                 reason: retraction.reason.into_string().into_boxed_str(),
             }
             .checked(),
             || format!("{}.retract.reason", path()),
-        )?,
-        _ => {
-            return Err(DocumentError::MalformedEntry {
-                path: path(),
-                recorded_at: raw.recorded_at.into_string(),
-            });
-        }
+        )?
+    } else if let Some(resolution) = raw.resolve {
+        at(
+            Change::Resolve {
+                id: at(resolution.id.parse(), || format!("{}.resolve.id", path()))?,
+                chosen: resolution.chosen as usize,
+                reason: resolution.reason.into_string().into_boxed_str(),
+            }
+            .checked(),
+            || format!("{}.resolve.reason", path()),
+        )?
+    } else {
+        return Err(malformed());
     };
     Ok(Entry::new(recorded_at, change))
 }

@@ -226,6 +226,10 @@ pub enum Action {
     Correct,
     /// Retracting a recorded event.
     Retract,
+    /// Setting a rival claim about a recorded event beside it.
+    Dispute,
+    /// Resolving a dispute by keeping one claim.
+    Resolve,
 }
 
 impl fmt::Display for Action {
@@ -234,6 +238,8 @@ impl fmt::Display for Action {
             Action::Record => "record",
             Action::Correct => "correct",
             Action::Retract => "retract",
+            Action::Dispute => "dispute",
+            Action::Resolve => "resolve",
         })
     }
 }

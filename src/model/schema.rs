@@ -140,6 +140,11 @@ pub(crate) fn format(newest: u32) -> Schema {
     json_schema!({"type": "integer", "minimum": 1, "maximum": newest})
 }
 
+/// A position in an agreement's audit trail.
+pub(crate) fn entry_position() -> Schema {
+    json_schema!({"type": "integer", "minimum": 0, "maximum": limits::MAX_ENTRIES - 1})
+}
+
 /// A version of an agreement in a tracker.
 pub(crate) fn version() -> Schema {
     json_schema!({"type": "integer", "minimum": 1, "maximum": limits::MAX_VERSION})

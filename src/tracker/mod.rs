@@ -16,7 +16,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::agreement::{
-    Agreement, AgreementBuilder, AgreementError, Change, Observer, Receipt, RefusedChange,
+    Agreement, AgreementBuilder, AgreementError, Change, Entry, Observer, Receipt, RefusedChange,
 };
 use crate::clock::{Clock, SystemClock};
 
@@ -773,7 +773,20 @@ impl Tracker {
             });
         }
         let tried = (!self.observers.is_empty()).then(|| change.clone());
-        if let Change::Record(event) | Change::Correct(event) = &change
+        // What would enter the history: the event recorded, the corrected
+        // version, or the rival claim a resolution keeps. (A rival claim
+        // is judged against the tracker when it enters, not before.)
+        let entering = match &change {
+            Change::Record(event) | Change::Correct(event) => Some(event),
+            Change::Resolve { chosen, .. } => current
+                .agreement
+                .entries()
+                .get(*chosen)
+                .filter(|entry| matches!(entry.change(), Change::Dispute(_)))
+                .and_then(Entry::event),
+            _ => None,
+        };
+        if let Some(event) = entering
             && (!event.links().is_empty() || self.names_known_occasion(event))
             && let Err(error) = self.check_events(&current.agreement, [event])
         {

@@ -1068,16 +1068,16 @@ fn cases() -> Vec<Case> {
         Case {
             input: "an agreement document from a newer format",
             run: |w| {
-                let doc = agreement_doc(&w.agreement, |d| d["format"] = json!(4));
+                let doc = agreement_doc(&w.agreement, |d| d["format"] = json!(5));
                 Agreement::try_from(doc).map(drop).map_err(Error::from)
             },
             expect: |e| {
                 matches!(
                     e.document_error(),
-                    Some(DocumentError::UnsupportedFormat { found: 4, .. })
+                    Some(DocumentError::UnsupportedFormat { found: 5, .. })
                 )
             },
-            message: "unsupported format version 4",
+            message: "unsupported format version 5",
         },
         Case {
             input: "an agreement document with three parties",

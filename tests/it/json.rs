@@ -233,10 +233,10 @@ fn empty_history_is_refused() {
 #[test]
 fn a_newer_format_is_refused() {
     assert!(matches!(
-        refused(|d| d["format"] = json!(4)),
+        refused(|d| d["format"] = json!(5)),
         DocumentError::UnsupportedFormat {
-            found: 4,
-            supported: 3,
+            found: 5,
+            supported: 4,
             ..
         }
     ));
@@ -251,7 +251,7 @@ fn format_1_is_read_with_its_question_mark_as_approximate() {
     // Format 1 wrote `?` for approximate; format 2 on writes `~`, and `?`
     // is uncertain, as in ISO 8601-2.
     let mut doc = serde_json::to_value(sample()).unwrap();
-    assert_eq!(doc["format"], json!(3));
+    assert_eq!(doc["format"], json!(4));
     assert_eq!(doc["entries"][0]["record"]["date"], json!("2024-06?"));
     let as_written: Agreement = serde_json::from_value(doc.clone()).unwrap();
     let first_id = crate::common::id(1);
@@ -271,7 +271,7 @@ fn format_1_is_read_with_its_question_mark_as_approximate() {
     // Written again, it is a document of the current format with the new
     // mark.
     let again = serde_json::to_value(&old).unwrap();
-    assert_eq!(again["format"], json!(3));
+    assert_eq!(again["format"], json!(bilateral::document::FORMAT_VERSION));
     assert_eq!(again["entries"][0]["record"]["date"], json!("2024-06~"));
     // The uncertain month of format 2 is not the approximate one of format 1.
     assert_ne!(old, as_written);
@@ -453,7 +453,7 @@ fn serde_reports_the_validation_message() {
     let err = serde_json::from_value::<Agreement>(doc).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "unsupported format version 7: this version of bilateral reads versions up to 3"
+        "unsupported format version 7: this version of bilateral reads versions up to 4"
     );
 }
 
@@ -514,10 +514,10 @@ fn the_policy_example_in_format_md_is_a_valid_policy_document() {
         policy
     );
     let mut newer = written;
-    newer["format"] = json!(4);
+    newer["format"] = json!(5);
     let err = serde_json::from_value::<bilateral::Policy>(newer).unwrap_err();
     assert!(
-        err.to_string().contains("unsupported format version 4"),
+        err.to_string().contains("unsupported format version 5"),
         "{err}"
     );
 }

@@ -571,7 +571,7 @@ fn a_family_is_drawn_as_a_flowchart() {
 fn documents_keep_links_and_earlier_formats_still_load() {
     let (tracker, framework, mast) = framework_and_mast();
     let json = serde_json::to_string(&tracker).unwrap();
-    assert!(json.starts_with("{\"format\":3,"), "{json}");
+    assert!(json.starts_with("{\"format\":4,"), "{json}");
     assert!(json.contains(&format!(
         "\"links\":[{{\"kind\":\"implements\",\"target\":\"{framework}\"}}]"
     )));

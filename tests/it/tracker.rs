@@ -537,7 +537,7 @@ fn a_tracker_round_trips_through_json() {
     assert_eq!(written["policy"]["name"], serde_json::json!("standard"));
     for tracked in written["agreements"].as_array().unwrap() {
         assert!(tracked["agreement"].get("policy").is_none(), "{tracked}");
-        assert_eq!(tracked["agreement"]["format"], serde_json::json!(3));
+        assert_eq!(tracked["agreement"]["format"], serde_json::json!(4));
     }
     let alone = serde_json::to_value(tracker.iter().next().unwrap()).unwrap();
     assert_eq!(alone["policy"]["name"], serde_json::json!("standard"));
