@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Event, EventDate, Stage, StageSet};
+use crate::model::{Event, EventDate, EventId, Stage, StageSet};
 
 use super::Agreement;
 use super::entry::Entry;
@@ -248,12 +248,16 @@ impl Agreement {
 
 /// One line of a [`Timeline`]: an event and the stage after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TimelineEntry<'a> {
     /// The event.
     pub event: &'a Event,
     /// The agreement's stage after the event (`None` before the first
     /// recorded stage change).
     pub stage: Option<Stage>,
+    /// Whether rival claims about the event stand open beside it: see
+    /// [`Agreement::dispute_about`] for them.
+    pub disputed: bool,
 }
 
 /// The chronological timeline of an agreement: each event in force with its
@@ -288,9 +292,18 @@ impl<'a> Timeline<'a> {
     /// The entries, in history order.
     pub fn entries(&self) -> impl Iterator<Item = TimelineEntry<'a>> + 'a {
         let mut stage = None;
+        let disputed: Vec<EventId> = self
+            .agreement
+            .disputes()
+            .map(|dispute| dispute.event_id())
+            .collect();
         self.agreement.history().map(move |event| {
             stage = event.stage().or(stage);
-            TimelineEntry { event, stage }
+            TimelineEntry {
+                event,
+                stage,
+                disputed: disputed.contains(&event.id()),
+            }
         })
     }
 
@@ -305,7 +318,12 @@ impl fmt::Display for Timeline<'_> {
         let agreement = self.agreement;
         writeln!(f, "{} ({})", agreement.title(), agreement.parties())?;
         let mut opened = false;
-        for TimelineEntry { event, stage } in self.entries() {
+        for TimelineEntry {
+            event,
+            stage,
+            disputed,
+        } in self.entries()
+        {
             write!(
                 f,
                 "{:<12} {}",
@@ -341,6 +359,22 @@ impl fmt::Display for Timeline<'_> {
             for source in event.sources() {
                 writeln!(f, "{:13}source: {source}", "")?;
             }
+            let rivals = disputed
+                .then(|| agreement.dispute_about(event.id()))
+                .flatten();
+            for rival in rivals.iter().flat_map(|dispute| dispute.rivals()) {
+                writeln!(
+                    f,
+                    "{:13}disputed: {} {} (entry {})",
+                    "",
+                    rival.event.date(),
+                    rival.event.kind().label(),
+                    rival.entry
+                )?;
+                for source in rival.event.sources() {
+                    writeln!(f, "{:15}source: {source}", "")?;
+                }
+            }
         }
         Ok(())
     }
@@ -363,7 +397,10 @@ impl fmt::Display for MermaidTimeline<'_> {
         writeln!(f, "timeline")?;
         writeln!(f, "    title {}", Escaped(self.timeline.agreement.title()))?;
         let mut previous: Option<EventDate> = None;
-        for TimelineEntry { event, .. } in self.timeline.entries() {
+        for TimelineEntry {
+            event, disputed, ..
+        } in self.timeline.entries()
+        {
             if previous == Some(event.date()) {
                 f.write_str("        : ")?;
             } else {
@@ -378,6 +415,17 @@ impl fmt::Display for MermaidTimeline<'_> {
                 (Some(venue), None) => write!(f, " at {}", Escaped(venue))?,
                 (None, Some(occasion)) => write!(f, " ({})", Escaped(occasion))?,
                 (None, None) => {}
+            }
+            let rivals = disputed
+                .then(|| self.timeline.agreement.dispute_about(event.id()))
+                .flatten();
+            for rival in rivals.iter().flat_map(|dispute| dispute.rivals()) {
+                write!(
+                    f,
+                    " (disputed, other sources say {} {})",
+                    rival.event.date(),
+                    Escaped(rival.event.kind().label())
+                )?;
             }
             writeln!(f)?;
         }

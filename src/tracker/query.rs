@@ -154,6 +154,7 @@ enum Filter {
     AnyParty(Vec<PartyCode>),
     AnySubject(Vec<SubjectArea>),
     AnyStage(StageSet),
+    Disputed,
 }
 
 impl Filter {
@@ -192,6 +193,7 @@ impl Filter {
                     && event.date().end() <= *last
             }),
             Filter::Title(needle) => title_contains(agreement.title(), needle),
+            Filter::Disputed => agreement.is_disputed(),
         }
     }
 }
@@ -505,6 +507,26 @@ impl<'t> Query<'t> {
         self.with(Filter::ReachedBetween(stage, from.start(), to.end()))
     }
 
+    /// Keeps the agreements with an open dispute about an event in force
+    /// ([`Agreement::is_disputed`]): where sources disagree and no
+    /// resolution has kept one claim.
+    ///
+    /// ```
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Source, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("PHL", "Philippines")?)?;
+    /// let signed = Event::new(EventKind::MoiSigned, "2017".parse()?);
+    /// let id = tracker.create(Agreement::builder("Memorandum", parties), signed.clone())?;
+    /// assert_eq!(tracker.query().disputed().count(), 0);
+    /// let rival = signed.to_builder().date("2018".parse()?).source(Source::new("Embassy", "Relations")?).build()?;
+    /// tracker.apply(id, None, bilateral::Change::Dispute(rival))?;
+    /// assert_eq!(tracker.query().disputed().ids().collect::<Vec<_>>(), [id]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn disputed(self) -> Self {
+        self.with(Filter::Disputed)
+    }
+
     /// Gives the agreements in this order (as added, by default).
     ///
     /// ```
@@ -632,7 +654,8 @@ impl<'t> Query<'t> {
                 Filter::StageOn(..)
                 | Filter::EventsBetween(..)
                 | Filter::ReachedBetween(..)
-                | Filter::Title(_) => None,
+                | Filter::Title(_)
+                | Filter::Disputed => None,
             };
             if let Some(source) = source {
                 sources.push(source);

@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod context;
 mod corrections;
+mod disputes;
 mod equality;
 mod errors;
 mod history_order;
