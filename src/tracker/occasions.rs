@@ -83,6 +83,31 @@ impl Tracker {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn add_occasion(&mut self, occasion: Occasion) -> Result<(), TrackerError> {
+        self.check_new_occasion(&occasion)?;
+        self.occasions.insert(occasion.name().into(), occasion);
+        Ok(())
+    }
+
+    /// Whether [`add_occasion`](Self::add_occasion) would accept
+    /// `occasion`, changing nothing: what a store asks before it writes
+    /// one.
+    ///
+    /// # Errors
+    ///
+    /// As [`add_occasion`](Self::add_occasion).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Occasion, Tracker};
+    /// let mut tracker = Tracker::new();
+    /// let admm = Occasion::new("11th ADMM-Plus", "2024-11-20".parse()?, "2024-11-22".parse()?)?;
+    /// assert!(tracker.check_new_occasion(&admm).is_ok());
+    /// tracker.add_occasion(admm.clone())?;
+    /// assert!(tracker.check_new_occasion(&admm).is_err());
+    /// # Ok::<(), bilateral::Error>(())
+    /// ```
+    pub fn check_new_occasion(&self, occasion: &Occasion) -> Result<(), TrackerError> {
         if self.occasions.contains_key(occasion.name()) {
             return Err(TrackerError::DuplicateOccasion {
                 name: occasion.name().to_owned(),
@@ -90,10 +115,9 @@ impl Tracker {
         }
         for at in self.at_occasion(occasion.name()) {
             if !occasion.may_include(at.event.date()) {
-                return Err(outside(at.agreement, at.event, occasion).into());
+                return Err(outside(at.agreement, at.event, occasion.clone()).into());
             }
         }
-        self.occasions.insert(occasion.name().into(), occasion);
         Ok(())
     }
 
