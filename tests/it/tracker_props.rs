@@ -1,5 +1,6 @@
 //! Property tests over random sequences of operations (create, record in and
-//! out of order with right and stale versions, correct, retract, remove;
+//! out of order with right and stale versions, correct, retract, remove,
+//! dispute and resolve;
 //! events making links to other agreements, known, removed or unknown),
 //! under three policies: every refused operation changes nothing; every
 //! query through the indexes answers exactly what a brute-force scan does;
@@ -81,6 +82,18 @@ enum Op {
     Remove {
         target: usize,
     },
+    Dispute {
+        target: usize,
+        event: usize,
+        kind: usize,
+        date: (u8, u8, u8),
+        sourced: bool,
+    },
+    Resolve {
+        target: usize,
+        event: usize,
+        pick: usize,
+    },
     AddOccasion {
         name: usize,
         from: Ymd,
@@ -135,6 +148,9 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(target, event, kind, date, link)| Op::Correct { target, event, kind, date, link }),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(target, event)| Op::Retract { target, event }),
         1 => any::<usize>().prop_map(|target| Op::Remove { target }),
+        2 => (any::<usize>(), any::<usize>(), 0..EventKind::ALL.len(), date_strategy(), prop::bool::weighted(0.9))
+            .prop_map(|(target, event, kind, date, sourced)| Op::Dispute { target, event, kind, date, sourced }),
+        1 => (any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(target, event, pick)| Op::Resolve { target, event, pick }),
     ]
 }
 
@@ -152,6 +168,7 @@ struct Q {
     any_area: Option<Vec<usize>>,
     any_stage: Option<Vec<usize>>,
     reached: Option<(usize, Ymd, Ymd)>,
+    disputed: bool,
     /// Order (0 added, 1 title, 2 last event), descending, offset, limit.
     page: (usize, bool, usize, Option<usize>),
 }
@@ -183,12 +200,13 @@ fn query() -> impl Strategy<Value = Q> {
                 prop::sample::select(vec![0usize, 0, 1, 3]),
                 prop::option::weighted(0.3, 0..4usize),
             ),
+            prop::bool::weighted(0.2),
         ),
     )
         .prop_map(
             |(
                 (party, pair, area, stage, stage_on, between, instrument, title),
-                (any_party, any_area, any_stage, reached, page),
+                (any_party, any_area, any_stage, reached, page, disputed),
             )| Q {
                 party,
                 pair,
@@ -202,6 +220,7 @@ fn query() -> impl Strategy<Value = Q> {
                 any_area,
                 any_stage,
                 reached,
+                disputed,
                 page,
             },
         )
@@ -268,6 +287,24 @@ fn matches(a: &Agreement, q: &Q) -> bool {
                     && e.date().end() <= last
             })
         })
+        && (!q.disputed || !open_rivals(a).is_empty())
+}
+
+/// The open rival claims of every event in force, by a scan of the audit
+/// trail: the dispute entries of each event since its last resolution.
+fn open_rivals(a: &Agreement) -> std::collections::BTreeMap<EventId, Vec<usize>> {
+    let mut open = std::collections::BTreeMap::<EventId, Vec<usize>>::new();
+    for (position, entry) in a.entries().iter().enumerate() {
+        match entry.change() {
+            Change::Dispute(rival) => open.entry(rival.id()).or_default().push(position),
+            Change::Resolve { id, .. } => {
+                open.remove(id);
+            }
+            _ => {}
+        }
+    }
+    open.retain(|id, _| a.history().any(|e| e.id() == *id));
+    open
 }
 
 /// The brute-force answer in the query's order and page.
@@ -341,6 +378,9 @@ fn run(tracker: &Tracker, q: &Q) -> Vec<AgreementId> {
     }
     if let Some((s, from, to)) = q.reached {
         query = query.reached_between(Stage::ALL[s], date_of(from), date_of(to));
+    }
+    if q.disputed {
+        query = query.disputed();
     }
     let (order, descending, offset, limit) = q.page;
     query = query.order_by(Order::ALL[order]).offset(offset);
@@ -421,6 +461,31 @@ proptest! {
                 Op::AddOccasion { name, from, to } => {
                     let Ok(occasion) = Occasion::new(OCCASIONS[name], date_of(from), date_of(to)) else { continue };
                     tracker.add_occasion(occasion).is_ok()
+                }
+                Op::Dispute { target, event, kind, date, sourced } => {
+                    if events.is_empty() { continue }
+                    let (id, event_id) = events[(target ^ event) % events.len()];
+                    let mut rival = Event::builder(EventKind::ALL[kind], date_of(date)).id(event_id);
+                    if sourced {
+                        rival = rival.source(bilateral::Source::new("Press", format!("claim {n}")).unwrap());
+                    }
+                    tracker.apply(id, None, Change::Dispute(rival.build().unwrap())).is_ok()
+                }
+                Op::Resolve { target, event, pick } => {
+                    if events.is_empty() { continue }
+                    let (id, event_id) = events[(target ^ event) % events.len()];
+                    // Mostly one of the claims (the version in force, or an
+                    // open rival); now and then any entry at all.
+                    let claims: Vec<usize> = tracker.get(id).map(|a| {
+                        let rivals = open_rivals(a).remove(&event_id).unwrap_or_default();
+                        let in_force = a.entries().iter().rposition(|e| e.event_id() == event_id && e.event() == a.event(event_id));
+                        in_force.into_iter().chain(rivals).collect()
+                    }).unwrap_or_default();
+                    let chosen = match claims.get(pick % (claims.len() + 1)) {
+                        Some(claim) => *claim,
+                        None => pick % 8,
+                    };
+                    tracker.apply(id, None, Change::Resolve { id: event_id, chosen, reason: "generated".into() }).is_ok()
                 }
             };
             if !accepted {
@@ -528,6 +593,56 @@ proptest! {
             if let Some(occasion) = tracker.occasion(name) {
                 for at in tracker.at_occasion(name) {
                     prop_assert!(occasion.may_include(at.event.date()), "{} outside {}", at.event, occasion);
+                }
+            }
+        }
+
+        // The open disputes are what a scan of each audit trail finds, and
+        // the stage on a date says "disputed" where a claim would answer
+        // otherwise: every stage a claim allows is a candidate, and only
+        // what every claim agrees on is reached.
+        for agreement in tracker.iter() {
+            let scanned = open_rivals(agreement);
+            let found: std::collections::BTreeMap<EventId, Vec<usize>> = agreement
+                .disputes()
+                .map(|d| (d.event_id(), d.rivals().iter().map(|c| c.entry).collect()))
+                .collect();
+            prop_assert_eq!(&found, &scanned);
+            prop_assert_eq!(agreement.is_disputed(), !scanned.is_empty());
+            let Some((&event_id, rivals)) = scanned.iter().next() else {
+                for y in [0u8, 3, 6, 9] {
+                    prop_assert!(!agreement.stage_on(date_of((y, 6, 1))).disputed);
+                }
+                continue;
+            };
+            if scanned.len() > 1 {
+                continue;
+            }
+            // One dispute: each claim resolved in, on a copy.
+            let in_force = agreement.dispute_about(event_id).unwrap().in_force().entry;
+            let mut kept = agreement.clone();
+            kept.resolve_with(&Context::new(&policy, &clock), event_id, in_force, "kept").unwrap();
+            let answers: Vec<Agreement> = rivals.iter().filter_map(|&rival| {
+                let mut copy = agreement.clone();
+                copy.resolve_with(&Context::new(&policy, &clock), event_id, rival, "rival").ok().map(|_| copy)
+            }).collect();
+            for y in [0u8, 2, 4, 6, 8, 10] {
+                let on_date = date_of((y, 6, 1));
+                let merged = agreement.stage_on(on_date);
+                let base = kept.stage_on(on_date);
+                prop_assert!(!base.disputed);
+                prop_assert!(merged.candidates.union(base.candidates) == merged.candidates);
+                prop_assert!(merged.reached.intersection(base.reached) == merged.reached);
+                if !merged.disputed {
+                    prop_assert_eq!(merged, base);
+                }
+                for answer in &answers {
+                    let other = answer.stage_on(on_date);
+                    prop_assert!(merged.candidates.union(other.candidates) == merged.candidates, "{:?} {:?}", merged, other);
+                    prop_assert!(merged.reached.intersection(other.reached) == merged.reached);
+                    if (other.certain, other.possible, other.reached, other.candidates) != (base.certain, base.possible, base.reached, base.candidates) {
+                        prop_assert!(merged.disputed, "{:?} against {:?}", base, other);
+                    }
                 }
             }
         }
