@@ -12,7 +12,7 @@ use std::sync::Arc;
 use bilateral::testing::ManualClock;
 use bilateral::{
     Agreement, AgreementId, Change, Clock, ErrorKind, Event, EventId, EventKind, Link, LinkKind,
-    Parties, Party, Policy, Stage, SubjectArea,
+    Occasion, Parties, Party, Policy, Source, Stage, SubjectArea,
 };
 
 use crate::{Store, StoreError};
@@ -44,6 +44,9 @@ pub fn run<B: Backend>(fresh: impl Fn() -> B) {
     a_history_edited_by_hand_is_refused_on_open(&fresh());
     another_policy_is_refused_on_open(&fresh());
     links_are_kept_and_checked(&fresh());
+    disputes_are_kept_and_resolved(&fresh());
+    occasions_are_kept_and_checked(&fresh());
+    a_writer_judges_against_what_others_wrote(&fresh());
 }
 
 fn clock() -> Arc<ManualClock> {
@@ -186,8 +189,9 @@ pub fn a_refused_change_writes_nothing<B: Backend>(backend: &B) {
 }
 
 /// Two writers race on one agreement: the one whose version is stale is
-/// told of the conflict with both versions, nothing is overwritten, and
-/// after a refresh its retry goes through.
+/// told of the conflict with both versions, nothing is overwritten, its
+/// view has caught up with the winner's row, and its retry on the new
+/// version goes through.
 pub fn a_stale_writer_is_told_of_the_conflict<B: Backend>(backend: &B) {
     let mut first = backend.open(Policy::standard(), clock()).unwrap();
     let rpss = founding(&mut first);
@@ -218,11 +222,13 @@ pub fn a_stale_writer_is_told_of_the_conflict<B: Backend>(backend: &B) {
             .unwrap_err()
             .is_conflict()
     );
-    assert_eq!(second.refresh().unwrap(), 1);
+    // The write that lost caught up first: the view holds the winner's
+    // row already, and a refresh finds nothing new.
     assert_eq!(
         second.tracker().get(rpss).unwrap().stage(),
         Stage::MoiSigned
     );
+    assert_eq!(second.refresh().unwrap(), 0);
     assert_eq!(
         second
             .record(rpss, 6, event(14, EventKind::Finalised, "2024-12-02"))
@@ -431,6 +437,205 @@ pub fn links_are_kept_and_checked<B: Backend>(backend: &B) {
         assert_eq!(extending, [mast]);
         assert_eq!(tracker.get(mast), writer.tracker().get(mast));
     }
+}
+
+/// A rival claim (another date, from its own source) is written as a
+/// dispute beside the version in force, and a resolution keeping it as an
+/// entry of its own; every claim is read back, and a refused dispute
+/// writes nothing.
+pub fn disputes_are_kept_and_resolved<B: Backend>(backend: &B) {
+    let mut writer = backend.open(Policy::standard(), clock()).unwrap();
+    let mut reader = backend.open(Policy::standard(), clock()).unwrap();
+    let signed = Event::builder(EventKind::MoiSigned, "2017".parse().unwrap())
+        .id(EventId::from_uuid(uuid_of(90)))
+        .source(Source::new("Ministry of Defence", "Annual report").unwrap())
+        .build()
+        .unwrap();
+    let memo = writer
+        .create(
+            Agreement::builder("Defence industry memorandum", parties()).id(id(9)),
+            signed.clone(),
+        )
+        .unwrap();
+    let rival = signed
+        .to_builder()
+        .date("2018".parse().unwrap())
+        .clear_sources()
+        .source(Source::new("Embassy", "Bilateral relations").unwrap())
+        .build()
+        .unwrap();
+    // Refused, and nothing written: a rival claim with no source.
+    let unsourced = rival.to_builder().clear_sources().build().unwrap();
+    assert!(matches!(
+        writer.dispute(memo, 1, unsourced),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::UnsourcedClaim
+    ));
+    assert_eq!(writer.dispute(memo, 1, rival.clone()).unwrap(), 2);
+    let opened = backend.open(Policy::standard(), clock()).unwrap();
+    assert_eq!(reader.refresh().unwrap(), 2);
+    for view in [&opened, &reader] {
+        let kept = view.tracker().get(memo).unwrap();
+        assert_eq!(kept.event(signed.id()), Some(&signed), "the record stands");
+        let dispute = kept.dispute_about(signed.id()).expect("an open dispute");
+        assert_eq!(dispute.rivals()[0].event, &rival);
+        assert!(kept.stage_on("2017-07".parse().unwrap()).disputed);
+        assert_eq!(kept, writer.tracker().get(memo).unwrap());
+    }
+    // Refused: a resolution keeping what is no claim.
+    assert!(matches!(
+        writer.resolve(memo, 2, signed.id(), 5, "no such claim"),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::UnknownClaim
+    ));
+    assert_eq!(
+        writer
+            .resolve(memo, 2, signed.id(), 1, "the signed text is dated 2018")
+            .unwrap(),
+        3
+    );
+    let opened = backend.open(Policy::standard(), clock()).unwrap();
+    assert_eq!(reader.refresh().unwrap(), 1);
+    for view in [&opened, &reader] {
+        let kept = view.tracker().get(memo).unwrap();
+        assert_eq!(kept.event(signed.id()), Some(&rival));
+        assert!(!kept.is_disputed());
+        assert_eq!(kept.entries().len(), 3, "every claim stays");
+        assert_eq!(kept, writer.tracker().get(memo).unwrap());
+    }
+}
+
+fn admm() -> Occasion {
+    Occasion::new(
+        "11th ADMM-Plus",
+        "2024-11-20".parse().unwrap(),
+        "2024-11-22".parse().unwrap(),
+    )
+    .unwrap()
+    .with_venue("Vientiane")
+    .unwrap()
+}
+
+fn at_admm(n: u128, kind: EventKind, date: &str) -> Event {
+    Event::builder(kind, date.parse().unwrap())
+        .id(EventId::from_uuid(uuid_of(n)))
+        .occasion("11th ADMM-Plus")
+        .build()
+        .unwrap()
+}
+
+/// An occasion is written once and read back; events are checked against
+/// it (refused outside its dates, nothing written), an occasion against
+/// the events already naming it, and a name only once.
+pub fn occasions_are_kept_and_checked<B: Backend>(backend: &B) {
+    let mut writer = backend.open(Policy::standard(), clock()).unwrap();
+    let mut reader = backend.open(Policy::standard(), clock()).unwrap();
+    // An event names the occasion before the store knows it.
+    let talks = writer
+        .create(
+            Agreement::builder("Co-development", parties()).id(id(11)),
+            at_admm(110, EventKind::Proposed, "2024-11-21"),
+        )
+        .unwrap();
+    // Refused: an occasion that leaves out an event already at it.
+    let too_short = Occasion::new(
+        "11th ADMM-Plus",
+        "2024-11-22".parse().unwrap(),
+        "2024-11-22".parse().unwrap(),
+    )
+    .unwrap();
+    assert!(matches!(
+        writer.add_occasion(too_short),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::OutsideOccasion
+    ));
+    writer.add_occasion(admm()).unwrap();
+    assert!(matches!(
+        writer.add_occasion(admm()),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::DuplicateOccasion
+    ));
+    // Refused: an event dated outside it.
+    assert!(matches!(
+        writer.record(talks, 1, at_admm(111, EventKind::Meeting, "2024-11-25")),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::OutsideOccasion
+    ));
+    writer
+        .record(talks, 1, at_admm(112, EventKind::Meeting, "2024-11-22"))
+        .unwrap();
+    let opened = backend.open(Policy::standard(), clock()).unwrap();
+    assert_eq!(reader.refresh().unwrap(), 3, "one occasion, two rows");
+    for view in [&opened, &reader] {
+        let tracker = view.tracker();
+        assert_eq!(tracker.occasion("11th ADMM-Plus"), Some(&admm()));
+        assert_eq!(tracker.occasions().count(), 1);
+        assert_eq!(tracker.at_occasion("11th ADMM-Plus").len(), 2);
+        assert_eq!(tracker.get(talks), writer.tracker().get(talks));
+    }
+}
+
+/// Two writers, each unaware of the other's latest write: a write is
+/// judged against everything written before it, not only against what its
+/// writer had read, so the store never holds what a fresh open would
+/// refuse.
+pub fn a_writer_judges_against_what_others_wrote<B: Backend>(backend: &B) {
+    let mut first = backend.open(Policy::standard(), clock()).unwrap();
+    let mut second = backend.open(Policy::standard(), clock()).unwrap();
+    let talks = first
+        .create(
+            Agreement::builder("Co-development", parties()).id(id(12)),
+            event(120, EventKind::Proposed, "2024-06"),
+        )
+        .unwrap();
+    // The second writer has not read the first's agreement, nor, next, its
+    // occasion: its event outside the occasion is refused all the same.
+    first.add_occasion(admm()).unwrap();
+    assert!(second.tracker().occasion("11th ADMM-Plus").is_none());
+    assert!(matches!(
+        second.record(talks, 1, at_admm(121, EventKind::Meeting, "2024-11-25")),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::OutsideOccasion
+    ));
+    // Having caught up in that write, it knows both now.
+    assert!(second.tracker().occasion("11th ADMM-Plus").is_some());
+    assert_eq!(second.tracker().version(talks), Some(1));
+    // An occasion is judged against the events others wrote.
+    let other = Occasion::new(
+        "Defence policy dialogue",
+        "2024-12-01".parse().unwrap(),
+        "2024-12-01".parse().unwrap(),
+    )
+    .unwrap();
+    let mut third = backend.open(Policy::standard(), clock()).unwrap();
+    let named = Event::builder(EventKind::Note, "2024-12-02".parse().unwrap())
+        .id(EventId::from_uuid(uuid_of(123)))
+        .occasion("Defence policy dialogue")
+        .build()
+        .unwrap();
+    first.record(talks, 1, named).unwrap();
+    assert!(matches!(
+        third.add_occasion(other),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::OutsideOccasion
+    ));
+    // A circle of amendments by two writers is refused too.
+    let amends = |n: u128, target: AgreementId| {
+        Event::builder(EventKind::Note, "2024-12".parse().unwrap())
+            .id(EventId::from_uuid(uuid_of(n)))
+            .link(Link::new(LinkKind::Amends, target))
+            .build()
+            .unwrap()
+    };
+    let protocol = second
+        .create(
+            Agreement::builder("Protocol", parties()).id(id(13)),
+            event(130, EventKind::Proposed, "2024-06"),
+        )
+        .unwrap();
+    first.refresh().unwrap();
+    second.refresh().unwrap();
+    first.record(talks, 2, amends(124, protocol)).unwrap();
+    assert!(matches!(
+        second.record(protocol, 1, amends(131, talks)),
+        Err(StoreError::Refused(error)) if error.kind() == ErrorKind::LinkCycle
+    ));
+    let opened = backend.open(Policy::standard(), clock()).unwrap();
+    assert_eq!(opened.tracker().len(), 2);
+    assert_eq!(opened.tracker().version(protocol), Some(1));
 }
 
 /// Waits until `child` says it is ready (its store open), lets it run `ms`

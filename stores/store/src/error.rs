@@ -56,6 +56,16 @@ pub enum StoreError {
         /// Why the core refuses it.
         source: bilateral::Error,
     },
+    /// An occasion another writer wrote is refused by this view's tracker
+    /// (a row edited by hand): the rows before it are applied.
+    #[error("the store's occasion {name:?} is refused: {source}")]
+    #[non_exhaustive]
+    InvalidOccasion {
+        /// The occasion's name, as written.
+        name: String,
+        /// Why the core refuses it.
+        source: bilateral::Error,
+    },
     /// The database holds what the core refuses to load: an entry edited
     /// by hand into an invalid history, a broken row. The document error
     /// names the agreement (its position and id) and the entry's path.

@@ -11,7 +11,7 @@ use bilateral::document::{DocumentError, PolicyDocument};
 use bilateral::lifecycle::Guards;
 use bilateral::{
     Agreement, AgreementBuilder, AgreementId, Change, Clock, Context, Entry, Event, FixedClock,
-    Policy, Tracker,
+    Occasion, Policy, Tracker,
 };
 use serde_json::{Value, json};
 
@@ -85,12 +85,24 @@ pub struct Prepared {
     pub expected: u64,
     /// The version the change makes: `expected + 1`.
     pub version: u64,
-    /// The kind of change: `record`, `correct` or `retract`.
+    /// The kind of change: `record`, `correct`, `retract`, `dispute` or
+    /// `resolve`.
     pub action: &'static str,
     /// The entry, as a document writes it.
     pub entry: String,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
+}
+
+/// An occasion validated: the row to write, then
+/// [`Ledger::commit_occasion`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedOccasion {
+    occasion: Occasion,
+    /// Its name, which no other occasion of the store has.
+    pub name: String,
+    /// The occasion as a tracker document writes it.
+    pub document: String,
 }
 
 /// A removal validated: the row to write, then
@@ -124,6 +136,9 @@ pub struct Ledger {
     removed: HashMap<AgreementId, u64>,
     /// The position in the store's log of the last row read (0: none).
     seen: i64,
+    /// The position in the store's list of occasions of the last one read
+    /// (0: none).
+    seen_occasions: i64,
     /// Rows this ledger wrote past `seen`, which catching up skips.
     own: HashSet<i64>,
 }
@@ -146,6 +161,8 @@ fn action(change: &Change) -> &'static str {
     match change {
         Change::Record(_) => "record",
         Change::Correct(_) => "correct",
+        Change::Dispute(_) => "dispute",
+        Change::Resolve { .. } => "resolve",
         _ => "retract",
     }
 }
@@ -161,6 +178,7 @@ impl Ledger {
             pinned,
             removed: HashMap::new(),
             seen: 0,
+            seen_occasions: 0,
             own: HashSet::new(),
         }
     }
@@ -169,6 +187,12 @@ impl Ledger {
     /// read: a store reads the rows after it to catch up.
     pub fn seen(&self) -> i64 {
         self.seen
+    }
+
+    /// The position in the store's list of occasions of the last one this
+    /// ledger has read: a store reads those after it to catch up.
+    pub fn seen_occasions(&self) -> i64 {
+        self.seen_occasions
     }
 
     /// The agreements.
@@ -318,7 +342,13 @@ impl Ledger {
         let receipt = agreement
             .apply_with(&Context::new(&self.policy, &at_now), change.clone())
             .map_err(refused)?;
-        if let Change::Record(event) | Change::Correct(event) = &change
+        // The version entering the history (recorded, corrected, or the
+        // rival claim a resolution keeps) is checked against the others.
+        let entering = receipt
+            .arrived
+            .and_then(|placed| agreement.entries().get(placed.entry))
+            .and_then(Entry::event);
+        if let Some(event) = entering
             && (!event.links().is_empty()
                 || event
                     .occasion()
@@ -366,6 +396,67 @@ impl Ledger {
         version
     }
 
+    /// Validates an occasion to make known to the store: no other has its
+    /// name, and every event in force that names it is dated within it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Refused`] when the tracker refuses it.
+    pub fn prepare_occasion(&self, occasion: Occasion) -> Result<PreparedOccasion, StoreError> {
+        self.tracker
+            .check_new_occasion(&occasion)
+            .map_err(refused)?;
+        let document = serde_json::to_string(&occasion).map_err(StoreError::database)?;
+        Ok(PreparedOccasion {
+            name: occasion.name().to_owned(),
+            document,
+            occasion,
+        })
+    }
+
+    /// Takes an occasion once its row is durable, at `position` in the
+    /// store's list of occasions. (A store writes it while no other writer
+    /// can, having caught up first, so every occasion before `position` is
+    /// known.)
+    pub fn commit_occasion(&mut self, prepared: PreparedOccasion, position: i64) {
+        self.seen_occasions = self.seen_occasions.max(position);
+        let _ = self.tracker.add_occasion(prepared.occasion);
+    }
+
+    /// Catches up with the occasions after
+    /// [`seen_occasions`](Ledger::seen_occasions), each with its position
+    /// in the store's list and as a tracker document writes it; how many
+    /// it added.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unreadable`] for a row that is no occasion,
+    /// [`StoreError::InvalidOccasion`] for one the tracker refuses. Those
+    /// before it stay added.
+    pub fn catch_up_occasions(
+        &mut self,
+        rows: impl IntoIterator<Item = (i64, String)>,
+    ) -> Result<usize, StoreError> {
+        let mut added = 0;
+        for (position, text) in rows {
+            if position <= self.seen_occasions {
+                continue;
+            }
+            let occasion: Occasion = serde_json::from_str(&text)
+                .map_err(|error| StoreError::unreadable("(an occasion)", error.to_string()))?;
+            let name = occasion.name().to_owned();
+            self.tracker
+                .add_occasion(occasion)
+                .map_err(|error| StoreError::InvalidOccasion {
+                    name,
+                    source: error.into(),
+                })?;
+            self.seen_occasions = position;
+            added += 1;
+        }
+        Ok(added)
+    }
+
     /// Validates the removal of `id`, expected at version `expected`.
     ///
     /// # Errors
@@ -403,7 +494,32 @@ impl Ledger {
         clock: Arc<dyn Clock>,
         rows: impl IntoIterator<Item = (i64, Rows)>,
     ) -> Result<Ledger, StoreError> {
+        Ledger::load_with_occasions(policy, clock, [], rows)
+    }
+
+    /// [`load`](Ledger::load) with the store's occasions, each with its
+    /// position in the store's list and as a tracker document writes it:
+    /// every event that names one is checked against it.
+    ///
+    /// # Errors
+    ///
+    /// As [`load`](Ledger::load); [`StoreError::Invalid`] also names an
+    /// occasion repeated or one an event is dated outside.
+    pub fn load_with_occasions(
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+        occasions: impl IntoIterator<Item = (i64, String)>,
+        rows: impl IntoIterator<Item = (i64, Rows)>,
+    ) -> Result<Ledger, StoreError> {
         let mut ledger = Ledger::new(policy, clock);
+        let mut known = String::new();
+        for (position, occasion) in occasions {
+            ledger.seen_occasions = ledger.seen_occasions.max(position);
+            if !known.is_empty() {
+                known.push(',');
+            }
+            known.push_str(&occasion);
+        }
         // Each agreement's rows in version order, agreements in the order
         // they were created; the map holds each one's place in that order.
         let mut pending: Vec<Pending> = Vec::new();
@@ -469,11 +585,12 @@ impl Ledger {
         // One tracker document, written as text and read as a stream by
         // the core's loader: the rows are the document's own text.
         let policy = ledger.policy_document();
-        let mut document = String::with_capacity(text_len + 64 * pending.len() + policy.len());
+        let mut document =
+            String::with_capacity(text_len + 64 * pending.len() + policy.len() + known.len() + 16);
         // Writing to a string cannot fail.
         let _ = write!(
             document,
-            "{{\"format\":{},\"policy\":{policy},\"agreements\":[",
+            "{{\"format\":{},\"policy\":{policy},\"occasions\":[{known}],\"agreements\":[",
             bilateral::document::FORMAT_VERSION,
         );
         let mut removed = String::new();

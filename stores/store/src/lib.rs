@@ -53,14 +53,17 @@ mod memory;
 pub mod contract;
 
 pub use error::StoreError;
-pub use ledger::{Created, Ledger, Prepared, Removal, Rows};
+pub use ledger::{Created, Ledger, Prepared, PreparedOccasion, Removal, Rows};
 pub use memory::{MemoryStore, SharedMemory};
 
-use bilateral::{AgreementBuilder, AgreementId, Change, Event, EventId, Tracker};
+use bilateral::{AgreementBuilder, AgreementId, Change, Event, EventId, Occasion, Tracker};
 
 /// The version of the stores' database schema this release writes, and
 /// the newest it opens. Each store records it in its database.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// Version 2 adds the append-only list of occasions and lets the log hold
+/// disputes and resolutions; a store of version 1 is migrated when opened.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A durable store of agreements under one policy: see the crate docs for
 /// what every store promises.
@@ -94,6 +97,12 @@ pub trait Store {
     /// writer's view or the database's), [`StoreError::Refused`] when the
     /// core refuses the change, [`StoreError::Database`] when the database
     /// fails. On error nothing is written.
+    ///
+    /// Every write first catches up, while no other writer can write, with
+    /// what others wrote (as [`refresh`](Store::refresh) does), and is
+    /// judged against all of it: links and occasions across agreements
+    /// hold in the database as they do in one tracker. A write that fails
+    /// has still caught up.
     fn apply(&mut self, id: AgreementId, expected: u64, change: Change) -> Result<u64, StoreError>;
 
     /// Removes the agreement `id`, expected at version `expected`: a row of
@@ -104,8 +113,23 @@ pub trait Store {
     /// As [`apply`](Store::apply).
     fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError>;
 
+    /// Makes an occasion known to the store, once: from then on every
+    /// event of any agreement that names it must be dated within it
+    /// ([`Tracker::add_occasion`]). Occasions are never changed or removed.
+    ///
+    /// The store catches up with what other writers wrote inside the write
+    /// itself, so the occasion is judged against every event written so
+    /// far, and an event written later against every occasion.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Refused`] when the tracker refuses it (a name the
+    /// store knows, an event dated outside it), [`StoreError::Database`]
+    /// when the database fails. On error nothing is written.
+    fn add_occasion(&mut self, occasion: Occasion) -> Result<(), StoreError>;
+
     /// Catches up with what other writers wrote since this view last read;
-    /// how many rows it applied.
+    /// how many rows it applied (agreements' rows and occasions).
     ///
     /// # Errors
     ///
@@ -130,6 +154,43 @@ pub trait Store {
     /// As [`apply`](Store::apply).
     fn correct(&mut self, id: AgreementId, expected: u64, event: Event) -> Result<u64, StoreError> {
         self.apply(id, expected, Change::Correct(event))
+    }
+
+    /// Sets a rival claim about the event with the same id as `rival`
+    /// beside the version in force ([`Agreement::dispute`](bilateral::Agreement::dispute));
+    /// as [`apply`](Store::apply).
+    ///
+    /// # Errors
+    ///
+    /// As [`apply`](Store::apply).
+    fn dispute(&mut self, id: AgreementId, expected: u64, rival: Event) -> Result<u64, StoreError> {
+        self.apply(id, expected, Change::Dispute(rival))
+    }
+
+    /// Resolves the dispute about `event` by keeping the claim held by the
+    /// entry at `chosen` ([`Agreement::resolve`](bilateral::Agreement::resolve));
+    /// as [`apply`](Store::apply).
+    ///
+    /// # Errors
+    ///
+    /// As [`apply`](Store::apply).
+    fn resolve(
+        &mut self,
+        id: AgreementId,
+        expected: u64,
+        event: EventId,
+        chosen: usize,
+        reason: &str,
+    ) -> Result<u64, StoreError> {
+        self.apply(
+            id,
+            expected,
+            Change::Resolve {
+                id: event,
+                chosen,
+                reason: reason.into(),
+            },
+        )
     }
 
     /// Retracts the event `event`; as [`apply`](Store::apply).

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bilateral::{
-    AgreementBuilder, AgreementId, Change, Clock, Event, Policy, SystemClock, Tracker,
+    AgreementBuilder, AgreementId, Change, Clock, Event, Occasion, Policy, SystemClock, Tracker,
 };
 
 use crate::{Ledger, Rows, Store, StoreError};
@@ -14,8 +14,41 @@ use crate::{Ledger, Rows, Store, StoreError};
 struct Log {
     policy: Option<String>,
     rows: Vec<Rows>,
+    /// The occasions, as a tracker document writes them, in the order
+    /// written.
+    occasions: Vec<String>,
     /// The version each agreement's last row made.
     versions: HashMap<String, u64>,
+}
+
+impl Log {
+    /// Appends `row` if the agreement is at `expected` (0: not yet
+    /// created); its position (from 1).
+    fn append(&mut self, row: Rows, expected: u64) -> Result<i64, StoreError> {
+        let actual = self.versions.get(&row.agreement).copied().unwrap_or(0);
+        if actual != expected {
+            return Err(match (expected, row.agreement.parse()) {
+                (0, Ok(agreement)) => StoreError::DuplicateAgreement { agreement },
+                (_, Ok(agreement)) => StoreError::Conflict {
+                    agreement,
+                    expected,
+                    actual,
+                },
+                (_, Err(error)) => StoreError::Refused(bilateral::Error::from(error)),
+            });
+        }
+        self.versions.insert(row.agreement.clone(), row.version);
+        self.rows.push(row);
+        Ok(i64::try_from(self.rows.len()).unwrap_or(i64::MAX))
+    }
+
+    /// Brings `ledger` up to date with everything written: occasions
+    /// first, then rows; how many it applied.
+    fn catch_up(&self, ledger: &mut Ledger) -> Result<usize, StoreError> {
+        let occasions = positioned(&self.occasions, ledger.seen_occasions());
+        let added = ledger.catch_up_occasions(occasions)?;
+        Ok(added + ledger.catch_up(positioned(&self.rows, ledger.seen()))?)
+    }
 }
 
 /// Memory that several writers share, as they would share a database: open
@@ -73,7 +106,12 @@ impl SharedMemory {
         clock: Arc<dyn Clock>,
     ) -> Result<MemoryStore, StoreError> {
         let mut log = self.log();
-        let ledger = Ledger::load(policy, clock, positioned(&log.rows, 0))?;
+        let ledger = Ledger::load_with_occasions(
+            policy,
+            clock,
+            positioned(&log.occasions, 0),
+            positioned(&log.rows, 0),
+        )?;
         let recorded = log.policy.get_or_insert_with(|| ledger.policy_document());
         ledger.check_policy(recorded)?;
         drop(log);
@@ -101,31 +139,10 @@ impl SharedMemory {
             None => false,
         }
     }
-
-    /// Appends `row` if the agreement is at `expected` (0: not yet
-    /// created); its position (from 1).
-    fn append(&self, row: Rows, expected: u64) -> Result<i64, StoreError> {
-        let mut log = self.log();
-        let actual = log.versions.get(&row.agreement).copied().unwrap_or(0);
-        if actual != expected {
-            return Err(match (expected, row.agreement.parse()) {
-                (0, Ok(agreement)) => StoreError::DuplicateAgreement { agreement },
-                (_, Ok(agreement)) => StoreError::Conflict {
-                    agreement,
-                    expected,
-                    actual,
-                },
-                (_, Err(error)) => StoreError::Refused(bilateral::Error::from(error)),
-            });
-        }
-        log.versions.insert(row.agreement.clone(), row.version);
-        log.rows.push(row);
-        Ok(i64::try_from(log.rows.len()).unwrap_or(i64::MAX))
-    }
 }
 
 /// The rows after the first `seen`, with their positions (from 1).
-fn positioned(rows: &[Rows], seen: i64) -> Vec<(i64, Rows)> {
+fn positioned<T: Clone>(rows: &[T], seen: i64) -> Vec<(i64, T)> {
     let skip = usize::try_from(seen).unwrap_or(usize::MAX);
     (1..)
         .zip(rows)
@@ -167,6 +184,8 @@ impl Store for MemoryStore {
         builder: AgreementBuilder,
         first: Event,
     ) -> Result<AgreementId, StoreError> {
+        let mut log = self.memory.log();
+        log.catch_up(&mut self.ledger)?;
         let created = self.ledger.prepare_create(builder, first)?;
         let row = Rows {
             agreement: created.id.to_string(),
@@ -174,13 +193,16 @@ impl Store for MemoryStore {
             header: Some(created.header.clone()),
             entry: Some(created.entry.clone()),
         };
-        let position = self.memory.append(row, 0)?;
+        let position = log.append(row, 0)?;
+        drop(log);
         let id = created.id;
         self.ledger.commit_create(created, position);
         Ok(id)
     }
 
     fn apply(&mut self, id: AgreementId, expected: u64, change: Change) -> Result<u64, StoreError> {
+        let mut log = self.memory.log();
+        log.catch_up(&mut self.ledger)?;
         let prepared = self.ledger.prepare(id, expected, change)?;
         let row = Rows {
             agreement: id.to_string(),
@@ -188,11 +210,14 @@ impl Store for MemoryStore {
             header: None,
             entry: Some(prepared.entry.clone()),
         };
-        let position = self.memory.append(row, expected)?;
+        let position = log.append(row, expected)?;
+        drop(log);
         Ok(self.ledger.commit(prepared, position))
     }
 
     fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
+        let mut log = self.memory.log();
+        log.catch_up(&mut self.ledger)?;
         let removal = self.ledger.prepare_remove(id, expected)?;
         let row = Rows {
             agreement: id.to_string(),
@@ -200,13 +225,25 @@ impl Store for MemoryStore {
             header: None,
             entry: None,
         };
-        let position = self.memory.append(row, expected)?;
+        let position = log.append(row, expected)?;
+        drop(log);
         self.ledger.commit_remove(removal, position);
         Ok(())
     }
 
+    fn add_occasion(&mut self, occasion: Occasion) -> Result<(), StoreError> {
+        let mut log = self.memory.log();
+        log.catch_up(&mut self.ledger)?;
+        let prepared = self.ledger.prepare_occasion(occasion)?;
+        log.occasions.push(prepared.document.clone());
+        let position = i64::try_from(log.occasions.len()).unwrap_or(i64::MAX);
+        drop(log);
+        self.ledger.commit_occasion(prepared, position);
+        Ok(())
+    }
+
     fn refresh(&mut self) -> Result<usize, StoreError> {
-        let rows = positioned(&self.memory.log().rows, self.ledger.seen());
-        self.ledger.catch_up(rows)
+        let log = self.memory.log();
+        log.catch_up(&mut self.ledger)
     }
 }
