@@ -48,16 +48,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bilateral::{
-    AgreementBuilder, AgreementId, Change, Clock, Event, Policy, SystemClock, Tracker,
+    AgreementBuilder, AgreementId, Change, Clock, Event, Occasion, Policy, SystemClock, Tracker,
 };
 use bilateral_store::{Ledger, Rows, SCHEMA_VERSION, Store, StoreError};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{
+    Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 
 pub use bilateral_store;
 
 /// The schema each version adds, in order: the first creates the tables.
 /// Entries and headers are never updated or deleted: triggers refuse it.
-const MIGRATIONS: &[&str] = &["CREATE TABLE agreements (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE agreements (
         id TEXT PRIMARY KEY NOT NULL,
         header TEXT NOT NULL
      ) STRICT;
@@ -77,7 +80,41 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE agreements (
      CREATE TRIGGER agreements_are_never_updated BEFORE UPDATE ON agreements
         BEGIN SELECT RAISE(ABORT, 'bilateral: headers are append-only'); END;
      CREATE TRIGGER agreements_are_never_deleted BEFORE DELETE ON agreements
-        BEGIN SELECT RAISE(ABORT, 'bilateral: headers are append-only'); END;"];
+        BEGIN SELECT RAISE(ABORT, 'bilateral: headers are append-only'); END;",
+    // Version 2: occasions, and disputes and resolutions in the log. SQLite
+    // cannot change a CHECK constraint in place: the entries move to a
+    // table with the new one, keeping their sequence numbers (and so the
+    // sequence, which only grows).
+    "CREATE TABLE occasions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        occasion TEXT NOT NULL
+     ) STRICT;
+     CREATE TRIGGER occasions_are_never_updated BEFORE UPDATE ON occasions
+        BEGIN SELECT RAISE(ABORT, 'bilateral: occasions are append-only'); END;
+     CREATE TRIGGER occasions_are_never_deleted BEFORE DELETE ON occasions
+        BEGIN SELECT RAISE(ABORT, 'bilateral: occasions are append-only'); END;
+     CREATE TABLE entries_2 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        agreement TEXT NOT NULL REFERENCES agreements (id),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        action TEXT NOT NULL
+            CHECK (action IN ('record', 'correct', 'retract', 'remove', 'dispute', 'resolve')),
+        recorded_at TEXT NOT NULL,
+        entry TEXT,
+        UNIQUE (agreement, version)
+     ) STRICT;
+     INSERT INTO entries_2 (seq, agreement, version, action, recorded_at, entry)
+        SELECT seq, agreement, version, action, recorded_at, entry FROM entries ORDER BY seq;
+     DROP TRIGGER entries_are_never_updated;
+     DROP TRIGGER entries_are_never_deleted;
+     DROP TABLE entries;
+     ALTER TABLE entries_2 RENAME TO entries;
+     CREATE TRIGGER entries_are_never_updated BEFORE UPDATE ON entries
+        BEGIN SELECT RAISE(ABORT, 'bilateral: entries are append-only'); END;
+     CREATE TRIGGER entries_are_never_deleted BEFORE DELETE ON entries
+        BEGIN SELECT RAISE(ABORT, 'bilateral: entries are append-only'); END;",
+];
 
 /// Every row from `seq` on, in the order written, the header with the
 /// first.
@@ -85,6 +122,9 @@ const ROWS_SINCE: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
         CASE WHEN e.version = 1 THEN a.header END
      FROM entries e JOIN agreements a ON a.id = e.agreement
      WHERE e.seq > ?1 ORDER BY e.seq";
+
+/// Every occasion after a sequence number, in the order written.
+const OCCASIONS_SINCE: &str = "SELECT seq, occasion FROM occasions WHERE seq > ?1 ORDER BY seq";
 
 fn database(error: rusqlite::Error) -> StoreError {
     StoreError::database(error)
@@ -169,8 +209,9 @@ impl SqliteStore {
         let fresh = Ledger::new(policy.clone(), clock.clone());
         let recorded = migrate(&mut connection, &fresh.policy_document())?;
         fresh.check_policy(&recorded)?;
+        let occasions = read_occasions(&connection, 0)?;
         let rows = read_rows(&connection, 0)?;
-        let ledger = Ledger::load(policy, clock, rows)?;
+        let ledger = Ledger::load_with_occasions(policy, clock, occasions, rows)?;
         Ok(SqliteStore { connection, ledger })
     }
 
@@ -180,55 +221,73 @@ impl SqliteStore {
         &self.connection
     }
 
-    /// Writes one row in one immediate transaction if the agreement's last
-    /// row is at `expected` (0: no row yet, and then the header too).
-    fn append(
+    /// One write in one immediate transaction, while no other writer can
+    /// write: catches up with what others wrote (occasions, then rows),
+    /// validates with `prepare` against everything written so far, and
+    /// writes with `write`; what `prepare` made and the position `write`
+    /// gave, once durable.
+    fn write<P>(
         &mut self,
-        id: AgreementId,
-        expected: u64,
-        header: Option<&str>,
-        row: (u64, &str, &str, Option<&str>),
-    ) -> Result<i64, StoreError> {
-        let (version, action, recorded_at, entry) = row;
-        let agreement = id.to_string();
+        prepare: impl FnOnce(&Ledger) -> Result<P, StoreError>,
+        write: impl FnOnce(&Transaction<'_>, &P) -> Result<i64, StoreError>,
+    ) -> Result<(P, i64), StoreError> {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(database)?;
-        let actual: i64 = transaction
-            .query_row(
-                "SELECT coalesce(max(version), 0) FROM entries WHERE agreement = ?1",
-                [&agreement],
-                |row| row.get(0),
-            )
-            .map_err(database)?;
-        let actual = u64::try_from(actual).unwrap_or(0);
-        if actual != expected {
-            return Err(if expected == 0 {
-                StoreError::duplicate(id)
-            } else {
-                StoreError::conflict(id, expected, actual)
-            });
-        }
-        if let Some(header) = header {
-            transaction
-                .execute(
-                    "INSERT INTO agreements (id, header) VALUES (?1, ?2)",
-                    params![agreement, header],
-                )
-                .map_err(|error| conflict_or(error, id, expected))?;
-        }
+        let occasions = read_occasions(&transaction, self.ledger.seen_occasions())?;
+        self.ledger.catch_up_occasions(occasions)?;
+        let rows = read_rows(&transaction, self.ledger.seen())?;
+        self.ledger.catch_up(rows)?;
+        let prepared = prepare(&self.ledger)?;
+        let position = write(&transaction, &prepared)?;
+        transaction.commit().map_err(database)?;
+        Ok((prepared, position))
+    }
+}
+
+/// Writes one row if the agreement's last row is at `expected` (0: no row
+/// yet, and then the header too); its position.
+fn insert_row(
+    transaction: &Transaction<'_>,
+    id: AgreementId,
+    expected: u64,
+    header: Option<&str>,
+    row: (u64, &str, &str, Option<&str>),
+) -> Result<i64, StoreError> {
+    let (version, action, recorded_at, entry) = row;
+    let agreement = id.to_string();
+    let actual: i64 = transaction
+        .query_row(
+            "SELECT coalesce(max(version), 0) FROM entries WHERE agreement = ?1",
+            [&agreement],
+            |row| row.get(0),
+        )
+        .map_err(database)?;
+    let actual = u64::try_from(actual).unwrap_or(0);
+    if actual != expected {
+        return Err(if expected == 0 {
+            StoreError::duplicate(id)
+        } else {
+            StoreError::conflict(id, expected, actual)
+        });
+    }
+    if let Some(header) = header {
         transaction
             .execute(
-                "INSERT INTO entries (agreement, version, action, recorded_at, entry)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![agreement, sql_version(version), action, recorded_at, entry],
+                "INSERT INTO agreements (id, header) VALUES (?1, ?2)",
+                params![agreement, header],
             )
             .map_err(|error| conflict_or(error, id, expected))?;
-        let seq = transaction.last_insert_rowid();
-        transaction.commit().map_err(database)?;
-        Ok(seq)
     }
+    transaction
+        .execute(
+            "INSERT INTO entries (agreement, version, action, recorded_at, entry)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![agreement, sql_version(version), action, recorded_at, entry],
+        )
+        .map_err(|error| conflict_or(error, id, expected))?;
+    Ok(transaction.last_insert_rowid())
 }
 
 /// A unique constraint broken by a racing writer is a conflict; anything
@@ -298,6 +357,19 @@ fn migrate(connection: &mut Connection, policy: &str) -> Result<String, StoreErr
     Ok(policy)
 }
 
+/// Every occasion after `seen`, with its sequence number.
+fn read_occasions(connection: &Connection, seen: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut statement = connection
+        .prepare_cached(OCCASIONS_SINCE)
+        .map_err(database)?;
+    let occasions = statement
+        .query_map([seen], |row| Ok((row.get::<_, i64>(0)?, row.get(1)?)))
+        .map_err(database)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(database)?;
+    Ok(occasions)
+}
+
 /// Every row after `seen`, with its sequence number.
 fn read_rows(connection: &Connection, seen: i64) -> Result<Vec<(i64, Rows)>, StoreError> {
     let mut statement = connection.prepare_cached(ROWS_SINCE).map_err(database)?;
@@ -329,13 +401,18 @@ impl Store for SqliteStore {
         builder: AgreementBuilder,
         first: Event,
     ) -> Result<AgreementId, StoreError> {
-        let created = self.ledger.prepare_create(builder, first)?;
-        let recorded_at = created.recorded_at.to_rfc3339();
-        let position = self.append(
-            created.id,
-            0,
-            Some(&created.header),
-            (1, "record", &recorded_at, Some(&created.entry)),
+        let (created, position) = self.write(
+            |ledger| ledger.prepare_create(builder, first),
+            |transaction, created| {
+                let recorded_at = created.recorded_at.to_rfc3339();
+                insert_row(
+                    transaction,
+                    created.id,
+                    0,
+                    Some(&created.header),
+                    (1, "record", &recorded_at, Some(&created.entry)),
+                )
+            },
         )?;
         let id = created.id;
         self.ledger.commit_create(created, position);
@@ -343,38 +420,67 @@ impl Store for SqliteStore {
     }
 
     fn apply(&mut self, id: AgreementId, expected: u64, change: Change) -> Result<u64, StoreError> {
-        let prepared = self.ledger.prepare(id, expected, change)?;
-        let recorded_at = prepared.recorded_at.to_rfc3339();
-        let position = self.append(
-            id,
-            expected,
-            None,
-            (
-                prepared.version,
-                prepared.action,
-                &recorded_at,
-                Some(&prepared.entry),
-            ),
+        let (prepared, position) = self.write(
+            |ledger| ledger.prepare(id, expected, change),
+            |transaction, prepared| {
+                let recorded_at = prepared.recorded_at.to_rfc3339();
+                insert_row(
+                    transaction,
+                    id,
+                    expected,
+                    None,
+                    (
+                        prepared.version,
+                        prepared.action,
+                        &recorded_at,
+                        Some(&prepared.entry),
+                    ),
+                )
+            },
         )?;
         Ok(self.ledger.commit(prepared, position))
     }
 
     fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
-        let removal = self.ledger.prepare_remove(id, expected)?;
-        let recorded_at = removal.recorded_at.to_rfc3339();
-        let position = self.append(
-            id,
-            expected,
-            None,
-            (removal.version, "remove", &recorded_at, None),
+        let (removal, position) = self.write(
+            |ledger| ledger.prepare_remove(id, expected),
+            |transaction, removal| {
+                let recorded_at = removal.recorded_at.to_rfc3339();
+                insert_row(
+                    transaction,
+                    id,
+                    expected,
+                    None,
+                    (removal.version, "remove", &recorded_at, None),
+                )
+            },
         )?;
         self.ledger.commit_remove(removal, position);
         Ok(())
     }
 
+    fn add_occasion(&mut self, occasion: Occasion) -> Result<(), StoreError> {
+        let (prepared, position) = self.write(
+            |ledger| ledger.prepare_occasion(occasion),
+            |transaction, prepared| {
+                transaction
+                    .execute(
+                        "INSERT INTO occasions (name, occasion) VALUES (?1, ?2)",
+                        params![prepared.name, prepared.document],
+                    )
+                    .map_err(database)?;
+                Ok(transaction.last_insert_rowid())
+            },
+        )?;
+        self.ledger.commit_occasion(prepared, position);
+        Ok(())
+    }
+
     fn refresh(&mut self) -> Result<usize, StoreError> {
+        let occasions = read_occasions(&self.connection, self.ledger.seen_occasions())?;
+        let added = self.ledger.catch_up_occasions(occasions)?;
         let rows = read_rows(&self.connection, self.ledger.seen())?;
-        self.ledger.catch_up(rows)
+        Ok(added + self.ledger.catch_up(rows)?)
     }
 }
 
@@ -392,6 +498,111 @@ mod tests {
         connection
             .execute("INSERT INTO t VALUES (1)", [])
             .expect_err("a second row with the same key")
+    }
+
+    /// A database written by the first schema is migrated when opened: its
+    /// rows are kept with their sequence numbers, the sequence goes on from
+    /// them, the log takes disputes, occasions have their table, and every
+    /// table still refuses updates and deletes.
+    #[test]
+    fn a_version_1_database_is_migrated_keeping_its_rows() {
+        use bilateral::{Agreement, EventKind, Parties, Party, Source};
+        let mut connection = Connection::open_in_memory().expect("a database");
+        connection.execute_batch(MIGRATIONS[0]).expect("schema 1");
+        let mut ledger = Ledger::new(Policy::standard(), Arc::new(SystemClock));
+        connection
+            .execute_batch(
+                "CREATE TABLE bilateral_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
+                 INSERT INTO bilateral_meta VALUES ('schema_version', '1');",
+            )
+            .expect("meta");
+        connection
+            .execute(
+                "INSERT INTO bilateral_meta VALUES ('policy', ?1)",
+                [ledger.policy_document()],
+            )
+            .expect("policy");
+        let parties = Parties::new(
+            Party::state("IND", "India").expect("a party"),
+            Party::state("PHL", "Philippines").expect("a party"),
+        )
+        .expect("parties");
+        let signed = Event::new(EventKind::MoiSigned, "2017".parse().expect("a date"));
+        let created = ledger
+            .prepare_create(Agreement::builder("Memorandum", parties), signed.clone())
+            .expect("a creation");
+        let id = created.id;
+        let transaction = connection.transaction().expect("a transaction");
+        let recorded_at = created.recorded_at.to_rfc3339();
+        insert_row(
+            &transaction,
+            id,
+            0,
+            Some(&created.header),
+            (1, "record", &recorded_at, Some(&created.entry)),
+        )
+        .expect("row 1");
+        ledger.commit_create(created, 1);
+        let note = Event::new(EventKind::Note, "2018".parse().expect("a date"));
+        let prepared = ledger
+            .prepare(id, 1, Change::Record(note))
+            .expect("a record");
+        insert_row(
+            &transaction,
+            id,
+            1,
+            None,
+            (2, prepared.action, &recorded_at, Some(&prepared.entry)),
+        )
+        .expect("row 2");
+        transaction.commit().expect("committed");
+
+        let mut store =
+            SqliteStore::from_connection(connection, Policy::standard(), Arc::new(SystemClock))
+                .expect("migrated and opened");
+        assert_eq!(store.tracker().version(id), Some(2));
+        let version: String = store
+            .connection()
+            .query_row(
+                "SELECT value FROM bilateral_meta WHERE key = 'schema_version'",
+                [],
+                |row| row.get(0),
+            )
+            .expect("a version");
+        assert_eq!(version, SCHEMA_VERSION.to_string());
+        let rival = signed
+            .to_builder()
+            .date("2018".parse().expect("a date"))
+            .source(Source::new("Embassy", "Relations").expect("a source"))
+            .build()
+            .expect("a rival");
+        assert_eq!(store.dispute(id, 2, rival).expect("a dispute"), 3);
+        let (seq, action): (i64, String) = store
+            .connection()
+            .query_row(
+                "SELECT seq, action FROM entries WHERE version = 3",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .expect("the dispute's row");
+        assert_eq!((seq, action.as_str()), (3, "dispute"));
+        store
+            .add_occasion(
+                bilateral::Occasion::new(
+                    "Summit",
+                    "2024".parse().expect("a date"),
+                    "2024".parse().expect("a date"),
+                )
+                .expect("an occasion"),
+            )
+            .expect("an occasion written");
+        for statement in ["UPDATE entries SET entry = NULL", "DELETE FROM entries"] {
+            let error = store
+                .connection()
+                .execute(statement, [])
+                .expect_err("refused");
+            assert!(error.to_string().contains("append-only"), "{error}");
+        }
     }
 
     /// A unique constraint broken by a creation is a duplicate agreement,

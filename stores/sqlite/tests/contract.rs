@@ -101,7 +101,7 @@ fn a_newer_schema_is_refused_with_both_versions() {
             refused,
             StoreError::NewerSchema {
                 found: 99,
-                supported: 1,
+                supported: bilateral_store::SCHEMA_VERSION,
                 ..
             }
         ),
@@ -109,7 +109,11 @@ fn a_newer_schema_is_refused_with_both_versions() {
     );
     assert_eq!(
         refused.to_string(),
-        "the database's schema is version 99, newer than version 1, the newest this release knows: upgrade the store crate"
+        format!(
+            "the database's schema is version 99, newer than version {}, \
+             the newest this release knows: upgrade the store crate",
+            bilateral_store::SCHEMA_VERSION
+        )
     );
 }
 
@@ -148,12 +152,20 @@ fn the_tables_refuse_updates_and_deletes() {
             Event::new(EventKind::Proposed, "2024".parse().unwrap()),
         )
         .unwrap();
+    store
+        .add_occasion(
+            bilateral::Occasion::new("Summit", "2024".parse().unwrap(), "2024".parse().unwrap())
+                .unwrap(),
+        )
+        .unwrap();
     let connection = store.connection();
     for statement in [
         "UPDATE entries SET entry = NULL",
         "DELETE FROM entries",
         "UPDATE agreements SET header = '{}'",
         "DELETE FROM agreements",
+        "UPDATE occasions SET name = 'x'",
+        "DELETE FROM occasions",
     ] {
         let error = connection.execute(statement, []).unwrap_err();
         assert!(
