@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bilateral::{
-    AgreementBuilder, AgreementId, Change, Clock, Event, Policy, SystemClock, Tracker,
+    AgreementBuilder, AgreementId, Change, Clock, Event, Occasion, Policy, SystemClock, Tracker,
 };
 use bilateral_store::{Store, StoreError};
 
@@ -97,6 +97,10 @@ impl Store for PostgresStore {
 
     fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
         self.runtime.block_on(self.inner.remove(id, expected))
+    }
+
+    fn add_occasion(&mut self, occasion: Occasion) -> Result<(), StoreError> {
+        self.runtime.block_on(self.inner.add_occasion(occasion))
     }
 
     fn refresh(&mut self) -> Result<usize, StoreError> {

@@ -44,12 +44,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bilateral::{
-    AgreementBuilder, AgreementId, Change, Clock, Event, EventId, Policy, SystemClock, Tracker,
+    AgreementBuilder, AgreementId, Change, Clock, Event, EventId, Occasion, Policy, SystemClock,
+    Tracker,
 };
 use bilateral_store::{Ledger, Rows, SCHEMA_VERSION, StoreError};
 use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{AsyncMessage, Client, NoTls, Statement};
+use tokio_postgres::{AsyncMessage, Client, GenericClient, NoTls, Statement, Transaction};
 
 pub use bilateral_store;
 pub use tokio_postgres;
@@ -63,7 +64,8 @@ const CHANNEL: &str = "bilateral_changes";
 const WRITE_LOCK: i64 = 0x6269_6c61_7465_7261; // "bilatera"
 
 /// The schema each version adds, in order.
-const MIGRATIONS: &[&str] = &["CREATE TABLE bilateral_agreements (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE bilateral_agreements (
         id TEXT PRIMARY KEY,
         header TEXT NOT NULL
      );
@@ -81,7 +83,19 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE bilateral_agreements (
      CREATE TRIGGER bilateral_entries_append_only BEFORE UPDATE OR DELETE ON bilateral_entries
         FOR EACH ROW EXECUTE FUNCTION bilateral_append_only();
      CREATE TRIGGER bilateral_agreements_append_only BEFORE UPDATE OR DELETE ON bilateral_agreements
-        FOR EACH ROW EXECUTE FUNCTION bilateral_append_only();"];
+        FOR EACH ROW EXECUTE FUNCTION bilateral_append_only();",
+    // Version 2: occasions, and disputes and resolutions in the log.
+    "CREATE TABLE bilateral_occasions (
+        seq BIGSERIAL PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        occasion TEXT NOT NULL
+     );
+     CREATE TRIGGER bilateral_occasions_append_only BEFORE UPDATE OR DELETE ON bilateral_occasions
+        FOR EACH ROW EXECUTE FUNCTION bilateral_append_only();
+     ALTER TABLE bilateral_entries DROP CONSTRAINT bilateral_entries_action_check;
+     ALTER TABLE bilateral_entries ADD CONSTRAINT bilateral_entries_action_check
+        CHECK (action IN ('record', 'correct', 'retract', 'remove', 'dispute', 'resolve'));",
+];
 
 /// Every row after a sequence number, in the order written.
 const ROWS_SINCE: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
@@ -89,10 +103,22 @@ const ROWS_SINCE: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
      FROM bilateral_entries e JOIN bilateral_agreements a ON a.id = e.agreement
      WHERE e.seq > $1 ORDER BY e.seq";
 
+/// Every occasion after a sequence number, in the order written.
+const OCCASIONS_SINCE: &str =
+    "SELECT seq, occasion FROM bilateral_occasions WHERE seq > $1 ORDER BY seq";
+
 /// The statements of a write, prepared once: each is one round trip.
 struct Statements {
-    /// Takes the writers' lock, then reads the agreement's version.
+    /// Takes the writers' lock.
+    lock: Statement,
+    /// Reads the agreement's version.
     check: Statement,
+    /// Every row after a sequence number.
+    rows: Statement,
+    /// Every occasion after a sequence number.
+    occasions: Statement,
+    /// Inserts an occasion and notifies; its sequence number.
+    occasion: Statement,
     /// Inserts a header.
     header: Statement,
     /// Inserts an entry and notifies; its sequence number.
@@ -102,10 +128,25 @@ struct Statements {
 impl Statements {
     async fn prepare(client: &Client) -> Result<Statements, StoreError> {
         Ok(Statements {
+            lock: client
+                .prepare("SELECT pg_advisory_xact_lock($1)::text")
+                .await
+                .map_err(database)?,
             check: client
                 .prepare(
-                    "SELECT pg_advisory_xact_lock($1)::text,
-                        (SELECT coalesce(max(version), 0) FROM bilateral_entries WHERE agreement = $2)",
+                    "SELECT coalesce(max(version), 0) FROM bilateral_entries WHERE agreement = $1",
+                )
+                .await
+                .map_err(database)?,
+            rows: client.prepare(ROWS_SINCE).await.map_err(database)?,
+            occasions: client.prepare(OCCASIONS_SINCE).await.map_err(database)?,
+            occasion: client
+                .prepare(
+                    "WITH added AS (
+                        INSERT INTO bilateral_occasions (name, occasion) VALUES ($1, $2)
+                        RETURNING seq
+                     )
+                     SELECT seq, pg_notify($3, 'occasion')::text FROM added",
                 )
                 .await
                 .map_err(database)?,
@@ -226,9 +267,10 @@ impl PostgresStore {
         let fresh = Ledger::new(policy.clone(), Arc::clone(&clock));
         let recorded = migrate(&mut client, &fresh.policy_document()).await?;
         fresh.check_policy(&recorded)?;
-        let rows = read_rows(&client, 0).await?;
-        let ledger = Ledger::load(policy, clock, rows)?;
         let statements = Statements::prepare(&client).await?;
+        let occasions = read_occasions(&client, &statements, 0).await?;
+        let rows = read_rows(&client, &statements.rows, 0).await?;
+        let ledger = Ledger::load_with_occasions(policy, clock, occasions, rows)?;
         Ok(PostgresStore {
             client,
             statements,
@@ -248,10 +290,59 @@ impl PostgresStore {
         &self.client
     }
 
-    /// Writes one row in one transaction if the agreement's last row is at
-    /// `expected` (0: no row yet, and then the header too); its position, then notifies.
+    /// Opens a write: a transaction holding the writers' lock, in which
+    /// the ledger has caught up with everything other writers wrote
+    /// (occasions, then rows), so that what is validated next is judged
+    /// against everything written so far.
+    async fn begin_write<'c>(
+        client: &'c mut Client,
+        statements: &Statements,
+        ledger: &mut Ledger,
+    ) -> Result<Transaction<'c>, StoreError> {
+        let transaction = client.transaction().await.map_err(database)?;
+        let caught_up = async {
+            transaction
+                .execute(&statements.lock, &[&WRITE_LOCK])
+                .await
+                .map_err(database)?;
+            let occasions =
+                read_occasions(&transaction, statements, ledger.seen_occasions()).await?;
+            ledger.catch_up_occasions(occasions)?;
+            let rows = read_rows(&transaction, &statements.rows, ledger.seen()).await?;
+            ledger.catch_up(rows)
+        }
+        .await;
+        match caught_up {
+            Ok(_) => Ok(transaction),
+            Err(error) => give_up(transaction, error).await,
+        }
+    }
+
+    /// Writes one row in `transaction` if the agreement's last row is at
+    /// `expected` (0: no row yet, and then the header too), and commits;
+    /// its position. Other writers are notified.
     async fn append(
-        &mut self,
+        transaction: Transaction<'_>,
+        statements: &Statements,
+        id: AgreementId,
+        expected: u64,
+        header: Option<&str>,
+        row: (u64, &str, &str, Option<&str>),
+    ) -> Result<i64, StoreError> {
+        match Self::insert_row(&transaction, statements, id, expected, header, row).await {
+            Ok(seq) => {
+                transaction.commit().await.map_err(database)?;
+                Ok(seq)
+            }
+            Err(error) => give_up(transaction, error).await,
+        }
+    }
+
+    /// Writes one row in `transaction` if the agreement's last row is at
+    /// `expected`; its position.
+    async fn insert_row(
+        transaction: &Transaction<'_>,
+        statements: &Statements,
         id: AgreementId,
         expected: u64,
         header: Option<&str>,
@@ -259,15 +350,14 @@ impl PostgresStore {
     ) -> Result<i64, StoreError> {
         let (version, action, recorded_at, entry) = row;
         let agreement = id.to_string();
-        let transaction = self.client.transaction().await.map_err(database)?;
-        // The lock first, then the version: the lock keeps rows visible
-        // in sequence order, and a version read before another writer's
-        // commit is caught by the unique (agreement, version) below.
+        // Under the lock, the version read is the last written; a row
+        // written without the lock is still caught by the unique
+        // (agreement, version) below.
         let actual: i64 = transaction
-            .query_one(&self.statements.check, &[&WRITE_LOCK, &agreement])
+            .query_one(&statements.check, &[&agreement])
             .await
             .map_err(database)?
-            .try_get(1)
+            .try_get(0)
             .map_err(database)?;
         let actual = u64::try_from(actual).unwrap_or(0);
         if actual != expected {
@@ -279,13 +369,13 @@ impl PostgresStore {
         }
         if let Some(header) = header {
             transaction
-                .execute(&self.statements.header, &[&agreement, &header])
+                .execute(&statements.header, &[&agreement, &header])
                 .await
                 .map_err(|error| conflict_or(error, id, expected))?;
         }
-        let seq: i64 = transaction
+        transaction
             .query_one(
-                &self.statements.entry,
+                &statements.entry,
                 &[
                     &agreement,
                     &sql_version(version),
@@ -298,9 +388,7 @@ impl PostgresStore {
             .await
             .map_err(|error| conflict_or(error, id, expected))?
             .try_get(0)
-            .map_err(database)?;
-        transaction.commit().await.map_err(database)?;
-        Ok(seq)
+            .map_err(database)
     }
 
     /// Creates an agreement with its first event, at version 1.
@@ -313,16 +401,22 @@ impl PostgresStore {
         builder: AgreementBuilder,
         first: Event,
     ) -> Result<AgreementId, StoreError> {
-        let created = self.ledger.prepare_create(builder, first)?;
+        let transaction =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        let created = match self.ledger.prepare_create(builder, first) {
+            Ok(created) => created,
+            Err(error) => return give_up(transaction, error).await,
+        };
         let recorded_at = created.recorded_at.to_rfc3339();
-        let position = self
-            .append(
-                created.id,
-                0,
-                Some(&created.header),
-                (1, "record", &recorded_at, Some(&created.entry)),
-            )
-            .await?;
+        let position = Self::append(
+            transaction,
+            &self.statements,
+            created.id,
+            0,
+            Some(&created.header),
+            (1, "record", &recorded_at, Some(&created.entry)),
+        )
+        .await?;
         let id = created.id;
         self.ledger.commit_create(created, position);
         Ok(id)
@@ -340,21 +434,27 @@ impl PostgresStore {
         expected: u64,
         change: Change,
     ) -> Result<u64, StoreError> {
-        let prepared = self.ledger.prepare(id, expected, change)?;
+        let transaction =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        let prepared = match self.ledger.prepare(id, expected, change) {
+            Ok(prepared) => prepared,
+            Err(error) => return give_up(transaction, error).await,
+        };
         let recorded_at = prepared.recorded_at.to_rfc3339();
-        let position = self
-            .append(
-                id,
-                expected,
-                None,
-                (
-                    prepared.version,
-                    prepared.action,
-                    &recorded_at,
-                    Some(&prepared.entry),
-                ),
-            )
-            .await?;
+        let position = Self::append(
+            transaction,
+            &self.statements,
+            id,
+            expected,
+            None,
+            (
+                prepared.version,
+                prepared.action,
+                &recorded_at,
+                Some(&prepared.entry),
+            ),
+        )
+        .await?;
         Ok(self.ledger.commit(prepared, position))
     }
 
@@ -412,18 +512,93 @@ impl PostgresStore {
     ///
     /// As [`bilateral_store::Store::remove`].
     pub async fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
-        let removal = self.ledger.prepare_remove(id, expected)?;
+        let transaction =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        let removal = match self.ledger.prepare_remove(id, expected) {
+            Ok(removal) => removal,
+            Err(error) => return give_up(transaction, error).await,
+        };
         let recorded_at = removal.recorded_at.to_rfc3339();
-        let position = self
-            .append(
-                id,
-                expected,
-                None,
-                (removal.version, "remove", &recorded_at, None),
-            )
-            .await?;
+        let position = Self::append(
+            transaction,
+            &self.statements,
+            id,
+            expected,
+            None,
+            (removal.version, "remove", &recorded_at, None),
+        )
+        .await?;
         self.ledger.commit_remove(removal, position);
         Ok(())
+    }
+
+    /// Makes an occasion known to the store, once.
+    ///
+    /// # Errors
+    ///
+    /// As [`bilateral_store::Store::add_occasion`].
+    pub async fn add_occasion(&mut self, occasion: Occasion) -> Result<(), StoreError> {
+        let transaction =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        let prepared = match self.ledger.prepare_occasion(occasion) {
+            Ok(prepared) => prepared,
+            Err(error) => return give_up(transaction, error).await,
+        };
+        let inserted = transaction
+            .query_one(
+                &self.statements.occasion,
+                &[
+                    &prepared.name.as_str(),
+                    &prepared.document.as_str(),
+                    &CHANNEL,
+                ],
+            )
+            .await
+            .and_then(|row| row.try_get::<_, i64>(0));
+        let position = match inserted {
+            Ok(position) => position,
+            Err(error) => return give_up(transaction, database(error)).await,
+        };
+        transaction.commit().await.map_err(database)?;
+        self.ledger.commit_occasion(prepared, position);
+        Ok(())
+    }
+
+    /// Sets a rival claim beside the version in force; as
+    /// [`apply`](PostgresStore::apply).
+    ///
+    /// # Errors
+    ///
+    /// As [`bilateral_store::Store::apply`].
+    pub async fn dispute(
+        &mut self,
+        id: AgreementId,
+        expected: u64,
+        rival: Event,
+    ) -> Result<u64, StoreError> {
+        self.apply(id, expected, Change::Dispute(rival)).await
+    }
+
+    /// Resolves the dispute about `event` by keeping the claim held by the
+    /// entry at `chosen`; as [`apply`](PostgresStore::apply).
+    ///
+    /// # Errors
+    ///
+    /// As [`bilateral_store::Store::apply`].
+    pub async fn resolve(
+        &mut self,
+        id: AgreementId,
+        expected: u64,
+        event: EventId,
+        chosen: usize,
+        reason: &str,
+    ) -> Result<u64, StoreError> {
+        let change = Change::Resolve {
+            id: event,
+            chosen,
+            reason: reason.into(),
+        };
+        self.apply(id, expected, change).await
     }
 
     /// Catches up with what other writers wrote; how many rows it applied.
@@ -432,8 +607,11 @@ impl PostgresStore {
     ///
     /// As [`bilateral_store::Store::refresh`].
     pub async fn refresh(&mut self) -> Result<usize, StoreError> {
-        let rows = read_rows(&self.client, self.ledger.seen()).await?;
-        self.ledger.catch_up(rows)
+        let occasions =
+            read_occasions(&self.client, &self.statements, self.ledger.seen_occasions()).await?;
+        let added = self.ledger.catch_up_occasions(occasions)?;
+        let rows = read_rows(&self.client, &self.statements.rows, self.ledger.seen()).await?;
+        Ok(added + self.ledger.catch_up(rows)?)
     }
 
     /// Waits until another writer notifies a change, or `timeout` passes,
@@ -449,6 +627,15 @@ impl PostgresStore {
         let _ = tokio::time::timeout(timeout, self.notified.notified()).await;
         self.refresh().await
     }
+}
+
+/// Gives up a write: rolls `transaction` back now, releasing the
+/// writers' lock at once (a transaction merely dropped is rolled back only
+/// when its client is next driven, which a blocking store may never do
+/// while another writer waits), and returns `error`.
+async fn give_up<T>(transaction: Transaction<'_>, error: StoreError) -> Result<T, StoreError> {
+    let _ = transaction.rollback().await;
+    Err(error)
 }
 
 /// A unique constraint broken by a racing writer is a conflict; anything
@@ -530,10 +717,31 @@ async fn migrate(client: &mut Client, policy: &str) -> Result<String, StoreError
     Ok(recorded)
 }
 
-/// Every row after `seen`, with its sequence number.
-async fn read_rows(client: &Client, seen: i64) -> Result<Vec<(i64, Rows)>, StoreError> {
+/// Every occasion after `seen`, with its sequence number.
+async fn read_occasions(
+    client: &impl GenericClient,
+    statements: &Statements,
+    seen: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    client
+        .query(&statements.occasions, &[&seen])
+        .await
+        .map_err(database)?
+        .into_iter()
+        .map(|row| Ok((row.try_get::<_, i64>(0)?, row.try_get(1)?)))
+        .collect::<Result<Vec<_>, tokio_postgres::Error>>()
+        .map_err(database)
+}
+
+/// Every row after `seen`, with its sequence number, by `statement`
+/// ([`ROWS_SINCE`]).
+async fn read_rows(
+    client: &impl GenericClient,
+    statement: &Statement,
+    seen: i64,
+) -> Result<Vec<(i64, Rows)>, StoreError> {
     let rows = client
-        .query(ROWS_SINCE, &[&seen])
+        .query(statement, &[&seen])
         .await
         .map_err(database)?
         .into_iter()
@@ -564,6 +772,140 @@ mod tests {
             .batch_execute(statement)
             .await
             .expect_err("the statement fails")
+    }
+
+    /// A database written by the first schema is migrated when opened: its
+    /// rows are kept, the log takes disputes, and occasions have their
+    /// append-only table.
+    #[test]
+    fn a_version_1_database_is_migrated_keeping_its_rows() {
+        use bilateral::{Agreement, EventKind, Parties, Party, Source};
+        let server = std::env::var("BILATERAL_POSTGRES_URL").unwrap_or_else(|_| {
+            panic!(
+                "BILATERAL_POSTGRES_URL names no PostgreSQL server: run these tests with \
+                 `bash .ci/postgres cargo test -p bilateral-postgres`"
+            )
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let (admin, connection) = tokio_postgres::connect(&server, NoTls)
+                .await
+                .expect("a connection");
+            let admin_driver = tokio::spawn(connection);
+            let schema = format!("t_migrate_{}", std::process::id());
+            admin
+                .batch_execute(&format!(
+                    "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+                ))
+                .await
+                .expect("a schema");
+            let config = format!("{server} options='-c search_path={schema}'");
+            let (client, connection) = tokio_postgres::connect(&config, NoTls)
+                .await
+                .expect("a connection");
+            let driver = tokio::spawn(connection);
+            let mut ledger = Ledger::new(Policy::standard(), Arc::new(SystemClock));
+            client.batch_execute(MIGRATIONS[0]).await.expect("schema 1");
+            client
+                .batch_execute(
+                    "CREATE TABLE bilateral_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                     INSERT INTO bilateral_meta VALUES ('schema_version', '1')",
+                )
+                .await
+                .expect("meta");
+            client
+                .execute(
+                    "INSERT INTO bilateral_meta VALUES ('policy', $1)",
+                    &[&ledger.policy_document()],
+                )
+                .await
+                .expect("policy");
+            let parties = Parties::new(
+                Party::state("IND", "India").expect("a party"),
+                Party::state("PHL", "Philippines").expect("a party"),
+            )
+            .expect("parties");
+            let signed = Event::new(EventKind::MoiSigned, "2017".parse().expect("a date"));
+            let created = ledger
+                .prepare_create(Agreement::builder("Memorandum", parties), signed.clone())
+                .expect("a creation");
+            let id = created.id;
+            client
+                .execute(
+                    "INSERT INTO bilateral_agreements (id, header) VALUES ($1, $2)",
+                    &[&id.to_string(), &created.header],
+                )
+                .await
+                .expect("a header");
+            client
+                .execute(
+                    "INSERT INTO bilateral_entries (agreement, version, action, recorded_at, entry)
+                     VALUES ($1, 1, 'record', $2, $3)",
+                    &[
+                        &id.to_string(),
+                        &created.recorded_at.to_rfc3339(),
+                        &created.entry,
+                    ],
+                )
+                .await
+                .expect("row 1");
+            ledger.commit_create(created, 1);
+            drop(client);
+            let _ = driver.await;
+
+            let mut store = PostgresStore::connect(&config, Policy::standard())
+                .await
+                .expect("migrated and opened");
+            assert_eq!(store.tracker().version(id), Some(1));
+            let rival = signed
+                .to_builder()
+                .date("2018".parse().expect("a date"))
+                .source(Source::new("Embassy", "Relations").expect("a source"))
+                .build()
+                .expect("a rival");
+            assert_eq!(store.dispute(id, 1, rival).await.expect("a dispute"), 2);
+            let action: String = store
+                .client()
+                .query_one(
+                    "SELECT action FROM bilateral_entries WHERE version = 2",
+                    &[],
+                )
+                .await
+                .expect("the dispute's row")
+                .get(0);
+            assert_eq!(action, "dispute");
+            store
+                .add_occasion(
+                    bilateral::Occasion::new(
+                        "Summit",
+                        "2024".parse().expect("a date"),
+                        "2024".parse().expect("a date"),
+                    )
+                    .expect("an occasion"),
+                )
+                .await
+                .expect("an occasion written");
+            let version: String = store
+                .client()
+                .query_one(
+                    "SELECT value FROM bilateral_meta WHERE key = 'schema_version'",
+                    &[],
+                )
+                .await
+                .expect("a version")
+                .get(0);
+            assert_eq!(version, SCHEMA_VERSION.to_string());
+            drop(store);
+            admin
+                .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+                .await
+                .expect("dropped");
+            drop(admin);
+            let _ = admin_driver.await;
+        });
     }
 
     /// A unique constraint broken by a creation is a duplicate agreement,

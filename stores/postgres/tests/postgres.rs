@@ -127,11 +127,19 @@ fn a_newer_schema_is_refused_and_the_tables_refuse_edits() {
     let id = store
         .create(Agreement::builder("Pact", parties()), proposal())
         .unwrap();
+    store
+        .add_occasion(
+            bilateral::Occasion::new("Summit", "2024".parse().unwrap(), "2024".parse().unwrap())
+                .unwrap(),
+        )
+        .unwrap();
     for statement in [
         "UPDATE bilateral_entries SET entry = NULL",
         "DELETE FROM bilateral_entries",
         "UPDATE bilateral_agreements SET header = '{}'",
         "DELETE FROM bilateral_agreements",
+        "UPDATE bilateral_occasions SET name = 'x'",
+        "DELETE FROM bilateral_occasions",
     ] {
         let error = store.batch_execute(statement).unwrap_err();
         assert!(
@@ -151,13 +159,13 @@ fn a_newer_schema_is_refused_and_the_tables_refuse_edits() {
             refused,
             StoreError::NewerSchema {
                 found: 7,
-                supported: 1,
+                supported: bilateral_store::SCHEMA_VERSION,
                 ..
             }
         ),
         "{refused:?}"
     );
-    schema.run("UPDATE bilateral_meta SET value = '1' WHERE key = 'schema_version'");
+    schema.run("UPDATE bilateral_meta SET value = '2' WHERE key = 'schema_version'");
     let store = PostgresStore::connect(&schema.config(), Policy::standard()).unwrap();
     assert_eq!(store.tracker().version(id), Some(1));
 }
