@@ -109,6 +109,40 @@ fn what_the_crate_writes_is_valid() {
         let document = serde_json::to_value(&agreement).unwrap();
         assert_valid(&agreements, &document, agreement.title());
     }
+    // A dispute, resolved by keeping the rival claim, and another left open.
+    let mut memo = fixtures::india_philippines();
+    let first = memo.history().next().unwrap().clone();
+    // A year before the first event's: an earlier first event always fits.
+    let year: i32 = first
+        .date()
+        .start()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .unwrap();
+    let rival = first
+        .to_builder()
+        .date((year - 1).to_string().parse().unwrap())
+        .clear_sources()
+        .source(bilateral::Source::new("Embassy", "Relations").unwrap())
+        .build()
+        .unwrap();
+    memo.dispute(rival).unwrap();
+    let chosen = memo.dispute_about(first.id()).unwrap().rivals()[0].entry;
+    memo.resolve(first.id(), chosen, "the embassy's year")
+        .unwrap();
+    let again = first
+        .to_builder()
+        .source(bilateral::Source::new("Archive", "File").unwrap())
+        .build()
+        .unwrap();
+    memo.dispute(again).unwrap();
+    assert!(
+        memo.entries().len() >= 4,
+        "the sample holds a dispute and a resolution"
+    );
+    let document = serde_json::to_value(&memo).unwrap();
+    assert_valid(&agreements, &document, "an agreement with disputes");
     let policies = validator("policy.schema.json");
     for policy in [Policy::standard(), Policy::strict()] {
         let document = serde_json::to_value(&policy).unwrap();
@@ -159,7 +193,7 @@ fn the_schemas_refuse_what_breaks_the_form() {
     let good = serde_json::to_value(fixtures::rpss()).unwrap();
     assert_valid(&agreements, &good, "the fixture");
     type Break = fn(&mut Value);
-    let broken: [(&str, Break); 16] = [
+    let broken: [(&str, Break); 19] = [
         ("an unknown field", |d| d["colour"] = json!("blue")),
         ("no title", |d| {
             d.as_object_mut().unwrap().remove("title");
@@ -187,7 +221,7 @@ fn the_schemas_refuse_what_breaks_the_form() {
         ("an id that is no UUID", |d| {
             d["entries"][0]["record"]["id"] = json!("7");
         }),
-        ("a format from the future", |d| d["format"] = json!(4)),
+        ("a format from the future", |d| d["format"] = json!(5)),
         ("a link of an unknown kind", |d| {
             d["entries"][0]["record"]["links"] =
                 json!([{"kind": "implies", "target": "0191e2a0-0000-7000-8000-000000000009"}]);
@@ -197,6 +231,23 @@ fn the_schemas_refuse_what_breaks_the_form() {
         }),
         ("an instant without a zone", |d| {
             d["entries"][0]["recorded_at"] = json!("2024-11-23T09:30:00");
+        }),
+        ("a resolution without a reason", |d| {
+            d["entries"][0] = json!({
+                "recorded_at": "2024-11-23T09:30:00Z",
+                "resolve": {"id": "0191e2a0-0000-7000-8000-000000000002", "chosen": 0}
+            });
+        }),
+        ("a resolution keeping a negative entry", |d| {
+            d["entries"][0] = json!({
+                "recorded_at": "2024-11-23T09:30:00Z",
+                "resolve": {"id": "0191e2a0-0000-7000-8000-000000000002", "chosen": -1, "reason": "r"}
+            });
+        }),
+        ("a dispute without a date", |d| {
+            let mut rival = d["entries"][0]["record"].clone();
+            rival.as_object_mut().unwrap().remove("date");
+            d["entries"][0] = json!({"recorded_at": "2024-11-23T09:30:00Z", "dispute": rival});
         }),
     ];
     for (what, break_it) in broken {
