@@ -1,14 +1,17 @@
 //! The founding scenario: India and Japan on the sidelines of the 11th
 //! ADMM-Plus in Vientiane, recorded once as an occasion that touched two
 //! tracks; the UNICORN mast MoI implementing the 2015 agreement on defence
-//! equipment and technology; and India and the Philippines widening
-//! cooperation.
+//! equipment and technology; the logistics agreement, which the 2024 report
+//! speaks of as still deliberated while public records have it signed in
+//! 2020, the two claims kept side by side; and India and the Philippines
+//! widening cooperation, with a memorandum that some sources date 2017 and
+//! others 2018.
 //!
 //! Run it with `cargo run --example vientiane_2024`.
 
 use bilateral::{
-    Agreement, Event, EventKind, InstrumentKind, Link, LinkKind, Occasion, Parties, Party,
-    Representative, Source, SubjectArea, Tracker,
+    Agreement, Change, Event, EventKind, InstrumentKind, Link, LinkKind, Occasion, Parties, Party,
+    Representative, Source, Stage, SubjectArea, Tracker,
 };
 
 fn main() -> Result<(), bilateral::Error> {
@@ -105,6 +108,69 @@ fn main() -> Result<(), bilateral::Error> {
             .build()?,
     )?;
 
+    // The report speaks of the logistics agreement as still deliberated;
+    // public records have it signed in New Delhi on 2020-09-09. The two
+    // sources disagree: the record keeps the report's account in force and
+    // sets the public record beside it as a rival claim, with its source,
+    // rather than silently picking one.
+    let deliberated = tracker
+        .get(rpss)
+        .and_then(|agreement| agreement.history().next())
+        .map(Event::id)
+        .expect("the logistics agreement's first event");
+    let signed = Event::builder(EventKind::Finalised, "2020-09-09".parse()?)
+        .id(deliberated)
+        .venue("New Delhi")
+        .summary("Agreement concerning reciprocal provision of supplies and services signed")
+        .source(
+            Source::new(
+                "Ministry of External Affairs",
+                "Signing of the India–Japan agreement on reciprocal provision of supplies and services",
+            )?
+            .published("2020-09-10".parse()?),
+        )
+        .build()?;
+    tracker.apply(rpss, None, Change::Dispute(signed))?;
+
+    // India and the Philippines: the 2006 agreement, and a later memorandum
+    // under it that some sources date 2017 and others 2018.
+    let india_philippines = || Parties::new(india.clone(), philippines.clone());
+    let cooperation_2006 = tracker.create(
+        Agreement::builder(
+            "Agreement concerning Defence Cooperation",
+            india_philippines()?,
+        )
+        .subject(SubjectArea::DefenceIndustry),
+        Event::builder(EventKind::Finalised, "2006-02-04".parse()?).build()?,
+    )?;
+    let memorandum_signed = Event::builder(EventKind::Finalised, "2017".parse()?)
+        .summary("Memorandum on defence industry and logistics cooperation signed")
+        .link(Link::new(LinkKind::Implements, cooperation_2006))
+        .source(Source::new(
+            "Earlier accounts",
+            "India–Philippines defence relations",
+        )?)
+        .build()?;
+    let memorandum = tracker.create(
+        Agreement::builder(
+            "Memorandum on defence industry and logistics cooperation",
+            india_philippines()?,
+        )
+        .instrument(InstrumentKind::MemorandumOfUnderstanding)
+        .subjects([SubjectArea::DefenceIndustry, SubjectArea::Logistics]),
+        memorandum_signed.clone(),
+    )?;
+    let dated_2018 = memorandum_signed
+        .to_builder()
+        .date("2018".parse()?)
+        .clear_sources()
+        .source(Source::new(
+            "Later accounts",
+            "India–Philippines defence relations",
+        )?)
+        .build()?;
+    tracker.apply(memorandum, None, Change::Dispute(dated_2018))?;
+
     // India and the Philippines agreed to deepen cooperation in four areas.
     tracker.create(
         Agreement::builder(
@@ -142,6 +208,31 @@ fn main() -> Result<(), bilateral::Error> {
     if let Some(family) = tracker.family(unicorn) {
         println!("{}", family.mermaid());
     }
+
+    // Where sources disagree, the answers say so: both claims stand, each
+    // with its sources, and the stage between them is disputed.
+    let logistics = tracker.get(rpss).expect("the logistics agreement");
+    println!("{}", logistics.timeline());
+    for (date, agreement) in [
+        ("2022-01-01", logistics),
+        ("2017-07", tracker.get(memorandum).expect("the memorandum")),
+    ] {
+        let on = agreement.stage_on(date.parse()?);
+        let mut claimed: Vec<&str> = on.candidates.iter().map(Stage::label).collect();
+        if on.certain.is_none() {
+            claimed.push("no stage yet");
+        }
+        println!(
+            "{} on {date}: {}: {}",
+            agreement.title(),
+            if on.disputed { "disputed" } else { "agreed" },
+            claimed.join(", or ")
+        );
+    }
+    println!(
+        "agreements with a disputed claim: {}",
+        tracker.query().disputed().count()
+    );
 
     // Changes the tracker refuses, leaving everything as it was: finalising
     // the logistics agreement straight from deliberation, without an MoI;

@@ -1060,6 +1060,7 @@ impl fmt::Display for Agreement {
         }
         writeln!(f)?;
         writeln!(f, "  stage: {}", self.stage().label())?;
+        let disputes: Vec<_> = self.disputes().collect();
         for event in self.history() {
             writeln!(f, "  {event}")?;
             if !event.participants().is_empty() {
@@ -1074,6 +1075,22 @@ impl fmt::Display for Agreement {
             }
             for source in event.sources() {
                 writeln!(f, "      source: {source}")?;
+            }
+            let rivals = disputes
+                .iter()
+                .filter(|dispute| dispute.event_id() == event.id())
+                .flat_map(|dispute| dispute.rivals());
+            for rival in rivals {
+                writeln!(
+                    f,
+                    "      disputed: {} {} (entry {})",
+                    rival.event.date(),
+                    rival.event.kind().label(),
+                    rival.entry
+                )?;
+                for source in rival.event.sources() {
+                    writeln!(f, "        source: {source}")?;
+                }
             }
         }
         Ok(())
