@@ -399,10 +399,10 @@ impl Agreement {
         let entries_into_force = self
             .summary
             .entries_into_force
-            .saturating_sub(u16::from(
+            .saturating_sub(u8::from(
                 remove.is_some_and(|slot| is_entry_into_force(&slot)),
             ))
-            .saturating_add(u16::from(
+            .saturating_add(u8::from(
                 insert.is_some_and(|slot| is_entry_into_force(&slot)),
             ));
         let placed = |slot: Slot, event: &Event| Placed {

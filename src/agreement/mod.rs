@@ -156,10 +156,11 @@ struct Summary {
     /// smaller, which a tracker of millions pays per agreement.
     stage_changes: u16,
     /// How many entries into force are in force (never more than one).
-    entries_into_force: u16,
-    /// How many disputes the log holds, open or resolved: while none, no
-    /// view looks for rival claims.
-    disputes: u16,
+    entries_into_force: u8,
+    /// How many disputes the log holds, open or resolved, up to 255 (it
+    /// stops counting there): while none, no view looks for rival claims.
+    /// Eight bits keep the summary at six bytes.
+    disputes: u8,
 }
 
 /// Where an event id stands in the log.
@@ -893,7 +894,7 @@ impl Agreement {
     fn rebuild(&mut self) {
         let mut live: Vec<Option<Slot>> = Vec::new();
         let mut at: HashMap<EventId, usize> = HashMap::new();
-        let mut disputes = 0u16;
+        let mut disputes = 0u8;
         for (position, entry) in (0u32..).zip(&self.log) {
             let id = entry.event_id();
             if let Change::Record(event) = entry.change() {

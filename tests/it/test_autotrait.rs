@@ -41,4 +41,10 @@ fn values_held_by_the_million_stay_small() {
     );
     assert_eq!(std::mem::size_of::<bilateral::EventDate>(), 8);
     assert_eq!(std::mem::size_of::<bilateral::PartyCode>(), 16);
+    // The header and the state the change engine keeps beside the log.
+    assert!(
+        std::mem::size_of::<bilateral::Agreement>() <= 240,
+        "{}",
+        std::mem::size_of::<bilateral::Agreement>()
+    );
 }
