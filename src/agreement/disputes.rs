@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{EventDate, EventId, Stage};
+use crate::model::{EventDate, EventId};
 
 use super::Agreement;
 use super::change::Receipt;
@@ -326,7 +326,7 @@ impl Agreement {
     pub(crate) fn widen_by_disputes(&self, date: EventDate, mut on: StageOn) -> StageOn {
         for dispute in self.disputes().filter(Dispute::bears_on_stage) {
             for rival in dispute.rivals() {
-                let mut changes: Vec<(EventDate, Stage)> = self
+                let mut changes: Vec<&Event> = self
                     .history()
                     .map(|event| {
                         if event.id() == rival.event.id() {
@@ -335,10 +335,13 @@ impl Agreement {
                             event
                         }
                     })
-                    .filter_map(|event| Some((event.date(), event.stage()?)))
+                    .filter(|event| event.kind().is_stage_change())
                     .collect();
-                changes.sort_by_key(|(date, stage)| (date.start(), date.end(), *stage));
-                let other = StageOn::from_changes(changes.into_iter(), date);
+                changes.sort_by_key(|event| {
+                    let date = event.date();
+                    (date.start(), date.end(), event.stage())
+                });
+                let other = StageOn::from_events(changes.into_iter(), date);
                 if other.certain == on.certain
                     && other.possible == on.possible
                     && other.reached == on.reached

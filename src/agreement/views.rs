@@ -105,10 +105,12 @@ impl StageOn {
             && !self.disputed
     }
 
-    /// The answer for `date` from a history's stage changes, in history
-    /// order.
-    pub(crate) fn from_changes(
-        changes: impl Iterator<Item = (EventDate, Stage)>,
+    /// The answer for `date` from a history's events, in history order.
+    /// (Inlined: the iterator of the common path, a history with no
+    /// dispute, then costs nothing to pass.)
+    #[inline(always)]
+    pub(crate) fn from_events<'a>(
+        events: impl Iterator<Item = &'a Event>,
         date: EventDate,
     ) -> StageOn {
         let (first, last) = (date.start(), date.end());
@@ -121,7 +123,11 @@ impl StageOn {
             disputed: false,
         };
         let mut seen = StageSet::EMPTY;
-        for (when, stage) in changes {
+        for event in events {
+            let Some(stage) = event.stage() else {
+                continue;
+            };
+            let when = event.date();
             if when.start() > last {
                 // Not possibly happened, and so nothing after it: unless
                 // its date is only an estimate or in doubt.
@@ -194,10 +200,7 @@ impl Agreement {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn stage_on(&self, date: EventDate) -> StageOn {
-        let changes = self
-            .history()
-            .filter_map(|event| Some((event.date(), event.stage()?)));
-        let on = StageOn::from_changes(changes, date);
+        let on = StageOn::from_events(self.history(), date);
         if self.has_disputes() {
             self.widen_by_disputes(date, on)
         } else {

@@ -140,6 +140,10 @@ fn sql_version(version: u64) -> i64 {
 pub struct SqliteStore {
     connection: Connection,
     ledger: Ledger,
+    /// SQLite's `data_version` when this store last read what others
+    /// wrote: while it is unchanged, no other connection has committed
+    /// since, and catching up reads nothing.
+    read_at: Option<i64>,
 }
 
 impl SqliteStore {
@@ -209,10 +213,15 @@ impl SqliteStore {
         let fresh = Ledger::new(policy.clone(), clock.clone());
         let recorded = migrate(&mut connection, &fresh.policy_document())?;
         fresh.check_policy(&recorded)?;
+        let read_at = data_version(&connection)?;
         let occasions = read_occasions(&connection, 0)?;
         let rows = read_rows(&connection, 0)?;
         let ledger = Ledger::load_with_occasions(policy, clock, occasions, rows)?;
-        Ok(SqliteStore { connection, ledger })
+        Ok(SqliteStore {
+            connection,
+            ledger,
+            read_at: Some(read_at),
+        })
     }
 
     /// The connection, to read the tables directly (reporting, backups).
@@ -235,10 +244,7 @@ impl SqliteStore {
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(database)?;
-        let occasions = read_occasions(&transaction, self.ledger.seen_occasions())?;
-        self.ledger.catch_up_occasions(occasions)?;
-        let rows = read_rows(&transaction, self.ledger.seen())?;
-        self.ledger.catch_up(rows)?;
+        catch_up(&transaction, &mut self.ledger, &mut self.read_at)?;
         let prepared = prepare(&self.ledger)?;
         let position = write(&transaction, &prepared)?;
         transaction.commit().map_err(database)?;
@@ -257,12 +263,10 @@ fn insert_row(
 ) -> Result<i64, StoreError> {
     let (version, action, recorded_at, entry) = row;
     let agreement = id.to_string();
+    // Each statement is prepared once per connection, not once per write.
     let actual: i64 = transaction
-        .query_row(
-            "SELECT coalesce(max(version), 0) FROM entries WHERE agreement = ?1",
-            [&agreement],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT coalesce(max(version), 0) FROM entries WHERE agreement = ?1")
+        .and_then(|mut statement| statement.query_row([&agreement], |row| row.get(0)))
         .map_err(database)?;
     let actual = u64::try_from(actual).unwrap_or(0);
     if actual != expected {
@@ -281,11 +285,19 @@ fn insert_row(
             .map_err(|error| conflict_or(error, id, expected))?;
     }
     transaction
-        .execute(
+        .prepare_cached(
             "INSERT INTO entries (agreement, version, action, recorded_at, entry)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![agreement, sql_version(version), action, recorded_at, entry],
         )
+        .and_then(|mut statement| {
+            statement.execute(params![
+                agreement,
+                sql_version(version),
+                action,
+                recorded_at,
+                entry
+            ])
+        })
         .map_err(|error| conflict_or(error, id, expected))?;
     Ok(transaction.last_insert_rowid())
 }
@@ -355,6 +367,37 @@ fn migrate(connection: &mut Connection, policy: &str) -> Result<String, StoreErr
         .map_err(database)?;
     transaction.commit().map_err(database)?;
     Ok(policy)
+}
+
+/// SQLite's `data_version` on `connection`: it changes when another
+/// connection commits, and only then.
+fn data_version(connection: &Connection) -> Result<i64, StoreError> {
+    connection
+        .prepare_cached("PRAGMA data_version")
+        .and_then(|mut statement| statement.query_row([], |row| row.get(0)))
+        .map_err(database)
+}
+
+/// Brings `ledger` up to date with what other connections wrote
+/// (occasions, then rows), unless none has committed since `read_at`; how
+/// many it applied.
+fn catch_up(
+    connection: &Connection,
+    ledger: &mut Ledger,
+    read_at: &mut Option<i64>,
+) -> Result<usize, StoreError> {
+    let now = data_version(connection)?;
+    if *read_at == Some(now) {
+        return Ok(0);
+    }
+    // Until the rows are applied, the next call reads again.
+    *read_at = None;
+    let occasions = read_occasions(connection, ledger.seen_occasions())?;
+    let added = ledger.catch_up_occasions(occasions)?;
+    let rows = read_rows(connection, ledger.seen())?;
+    let applied = added + ledger.catch_up(rows)?;
+    *read_at = Some(now);
+    Ok(applied)
 }
 
 /// Every occasion after `seen`, with its sequence number.
@@ -477,10 +520,7 @@ impl Store for SqliteStore {
     }
 
     fn refresh(&mut self) -> Result<usize, StoreError> {
-        let occasions = read_occasions(&self.connection, self.ledger.seen_occasions())?;
-        let added = self.ledger.catch_up_occasions(occasions)?;
-        let rows = read_rows(&self.connection, self.ledger.seen())?;
-        Ok(added + self.ledger.catch_up(rows)?)
+        catch_up(&self.connection, &mut self.ledger, &mut self.read_at)
     }
 }
 
