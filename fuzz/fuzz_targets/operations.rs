@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
         let when = date(&chunk[2.min(chunk.len())..]);
         let event_id = EventId::from_uuid(bilateral::uuid::Uuid::from_u128(n as u128 + 1));
         let before = tracker.clone();
-        let accepted = match b(0) % 6 {
+        let accepted = match b(0) % 8 {
             0 => {
                 let stage = Stage::ALL[usize::from(b(1)) % 6];
                 let builder = Agreement::builder(format!("Agreement {n}"), parties.clone())
@@ -96,6 +96,24 @@ fuzz_target!(|data: &[u8]| {
                         },
                     )
                     .is_ok()
+            }
+            6 if !events.is_empty() => {
+                let (id, target) = events[usize::from(b(5)) % events.len()];
+                let rival = Event::builder(kind, when)
+                    .id(target)
+                    .source(bilateral::Source::new("Fuzz", "a rival claim").expect("a source"))
+                    .build()
+                    .expect("an event");
+                tracker.apply(id, None, Change::Dispute(rival)).is_ok()
+            }
+            7 if !events.is_empty() => {
+                let (id, target) = events[usize::from(b(5)) % events.len()];
+                let resolution = Change::Resolve {
+                    id: target,
+                    chosen: usize::from(b(1)),
+                    reason: "fuzz".into(),
+                };
+                tracker.apply(id, None, resolution).is_ok()
             }
             5 if !ids.is_empty() => {
                 let id = ids.swap_remove(usize::from(b(5)) % ids.len());
