@@ -111,7 +111,8 @@ const OCCASIONS_SINCE: &str =
 struct Statements {
     /// Takes the writers' lock.
     lock: Statement,
-    /// Reads the agreement's version.
+    /// Reads the last row's and the last occasion's sequence numbers, and
+    /// the agreement's version.
     check: Statement,
     /// Every row after a sequence number.
     rows: Statement,
@@ -134,7 +135,9 @@ impl Statements {
                 .map_err(database)?,
             check: client
                 .prepare(
-                    "SELECT coalesce(max(version), 0) FROM bilateral_entries WHERE agreement = $1",
+                    "SELECT (SELECT coalesce(max(seq), 0) FROM bilateral_entries),
+                        (SELECT coalesce(max(seq), 0) FROM bilateral_occasions),
+                        (SELECT coalesce(max(version), 0) FROM bilateral_entries WHERE agreement = $1)",
                 )
                 .await
                 .map_err(database)?,
@@ -293,43 +296,69 @@ impl PostgresStore {
     /// Opens a write: a transaction holding the writers' lock, in which
     /// the ledger has caught up with everything other writers wrote
     /// (occasions, then rows), so that what is validated next is judged
-    /// against everything written so far.
+    /// against everything written so far; with the version of `agreement`'s
+    /// last row (0 for none).
+    ///
+    /// The lock and the read of the log's state go in one round trip:
+    /// pipelined, the read runs after the lock is granted, with a snapshot
+    /// taken then. Only when the log holds rows or occasions past what the
+    /// ledger has seen are they read.
     async fn begin_write<'c>(
         client: &'c mut Client,
         statements: &Statements,
         ledger: &mut Ledger,
-    ) -> Result<Transaction<'c>, StoreError> {
+        agreement: &str,
+    ) -> Result<(Transaction<'c>, u64), StoreError> {
         let transaction = client.transaction().await.map_err(database)?;
         let caught_up = async {
-            transaction
-                .execute(&statements.lock, &[&WRITE_LOCK])
-                .await
-                .map_err(database)?;
-            let occasions =
-                read_occasions(&transaction, statements, ledger.seen_occasions()).await?;
-            ledger.catch_up_occasions(occasions)?;
-            let rows = read_rows(&transaction, &statements.rows, ledger.seen()).await?;
-            ledger.catch_up(rows)
+            let (_, state) = futures_util::future::try_join(
+                transaction.execute(&statements.lock, &[&WRITE_LOCK]),
+                transaction.query_one(&statements.check, &[&agreement]),
+            )
+            .await
+            .map_err(database)?;
+            let last_row: i64 = state.try_get(0).map_err(database)?;
+            let last_occasion: i64 = state.try_get(1).map_err(database)?;
+            let version: i64 = state.try_get(2).map_err(database)?;
+            if last_occasion > ledger.seen_occasions() {
+                let occasions =
+                    read_occasions(&transaction, statements, ledger.seen_occasions()).await?;
+                ledger.catch_up_occasions(occasions)?;
+            }
+            if last_row > ledger.seen() {
+                let rows = read_rows(&transaction, &statements.rows, ledger.seen()).await?;
+                ledger.catch_up(rows)?;
+            }
+            Ok(u64::try_from(version).unwrap_or(0))
         }
         .await;
         match caught_up {
-            Ok(_) => Ok(transaction),
+            Ok(version) => Ok((transaction, version)),
             Err(error) => give_up(transaction, error).await,
         }
     }
 
-    /// Writes one row in `transaction` if the agreement's last row is at
-    /// `expected` (0: no row yet, and then the header too), and commits;
-    /// its position. Other writers are notified.
+    /// Writes one row in `transaction` if the agreement's last row, at
+    /// `actual`, is at `expected` (0: no row yet, and then the header too),
+    /// and commits; its position. Other writers are notified.
+    #[allow(clippy::too_many_arguments)]
     async fn append(
         transaction: Transaction<'_>,
         statements: &Statements,
         id: AgreementId,
+        actual: u64,
         expected: u64,
         header: Option<&str>,
         row: (u64, &str, &str, Option<&str>),
     ) -> Result<i64, StoreError> {
-        match Self::insert_row(&transaction, statements, id, expected, header, row).await {
+        let inserted = if actual == expected {
+            Self::insert_row(&transaction, statements, id, expected, header, row).await
+        } else if expected == 0 {
+            Err(StoreError::duplicate(id))
+        } else {
+            Err(StoreError::conflict(id, expected, actual))
+        };
+        match inserted {
             Ok(seq) => {
                 transaction.commit().await.map_err(database)?;
                 Ok(seq)
@@ -338,8 +367,9 @@ impl PostgresStore {
         }
     }
 
-    /// Writes one row in `transaction` if the agreement's last row is at
-    /// `expected`; its position.
+    /// Writes one row in `transaction`; its position. (Under the lock, the
+    /// version read was the last written; a row written without the lock
+    /// is still caught by the unique (agreement, version).)
     async fn insert_row(
         transaction: &Transaction<'_>,
         statements: &Statements,
@@ -350,23 +380,6 @@ impl PostgresStore {
     ) -> Result<i64, StoreError> {
         let (version, action, recorded_at, entry) = row;
         let agreement = id.to_string();
-        // Under the lock, the version read is the last written; a row
-        // written without the lock is still caught by the unique
-        // (agreement, version) below.
-        let actual: i64 = transaction
-            .query_one(&statements.check, &[&agreement])
-            .await
-            .map_err(database)?
-            .try_get(0)
-            .map_err(database)?;
-        let actual = u64::try_from(actual).unwrap_or(0);
-        if actual != expected {
-            return Err(if expected == 0 {
-                StoreError::duplicate(id)
-            } else {
-                StoreError::conflict(id, expected, actual)
-            });
-        }
         if let Some(header) = header {
             transaction
                 .execute(&statements.header, &[&agreement, &header])
@@ -401,8 +414,10 @@ impl PostgresStore {
         builder: AgreementBuilder,
         first: Event,
     ) -> Result<AgreementId, StoreError> {
-        let transaction =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        // The id is the builder's to make: the ledger, caught up under the
+        // lock, knows every id written, and the table's key catches the rest.
+        let (transaction, actual) =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger, "").await?;
         let created = match self.ledger.prepare_create(builder, first) {
             Ok(created) => created,
             Err(error) => return give_up(transaction, error).await,
@@ -412,6 +427,7 @@ impl PostgresStore {
             transaction,
             &self.statements,
             created.id,
+            actual,
             0,
             Some(&created.header),
             (1, "record", &recorded_at, Some(&created.entry)),
@@ -434,8 +450,13 @@ impl PostgresStore {
         expected: u64,
         change: Change,
     ) -> Result<u64, StoreError> {
-        let transaction =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        let (transaction, actual) = Self::begin_write(
+            &mut self.client,
+            &self.statements,
+            &mut self.ledger,
+            &id.to_string(),
+        )
+        .await?;
         let prepared = match self.ledger.prepare(id, expected, change) {
             Ok(prepared) => prepared,
             Err(error) => return give_up(transaction, error).await,
@@ -445,6 +466,7 @@ impl PostgresStore {
             transaction,
             &self.statements,
             id,
+            actual,
             expected,
             None,
             (
@@ -512,8 +534,13 @@ impl PostgresStore {
     ///
     /// As [`bilateral_store::Store::remove`].
     pub async fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
-        let transaction =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        let (transaction, actual) = Self::begin_write(
+            &mut self.client,
+            &self.statements,
+            &mut self.ledger,
+            &id.to_string(),
+        )
+        .await?;
         let removal = match self.ledger.prepare_remove(id, expected) {
             Ok(removal) => removal,
             Err(error) => return give_up(transaction, error).await,
@@ -523,6 +550,7 @@ impl PostgresStore {
             transaction,
             &self.statements,
             id,
+            actual,
             expected,
             None,
             (removal.version, "remove", &recorded_at, None),
@@ -538,8 +566,8 @@ impl PostgresStore {
     ///
     /// As [`bilateral_store::Store::add_occasion`].
     pub async fn add_occasion(&mut self, occasion: Occasion) -> Result<(), StoreError> {
-        let transaction =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        let (transaction, _) =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger, "").await?;
         let prepared = match self.ledger.prepare_occasion(occasion) {
             Ok(prepared) => prepared,
             Err(error) => return give_up(transaction, error).await,

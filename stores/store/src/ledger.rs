@@ -1,7 +1,7 @@
 //! The in-memory half every store shares: a tracker, the validation of a
 //! change into the rows to write, and the rows read back into agreements.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -122,10 +122,15 @@ pub struct Removal {
 /// The in-memory half of a store: the tracker the store's rows rebuild,
 /// the policy and the clock changes are judged under.
 ///
-/// A store writes a change in three steps: [`prepare`](Ledger::prepare)
-/// validates it into the row to write (nothing changes), the store writes
-/// the row in one transaction, and [`commit`](Ledger::commit) applies it
-/// to the tracker once it is durable.
+/// A store writes a change in three steps, all while no other writer can
+/// write (inside its write transaction, under its writers' lock): it
+/// catches the ledger up with every row and occasion written before
+/// ([`catch_up`](Ledger::catch_up), [`catch_up_occasions`](Ledger::catch_up_occasions)),
+/// [`prepare`](Ledger::prepare) validates the change into the row to write
+/// (nothing changes), the store writes the row, and once it is durable
+/// [`commit`](Ledger::commit) applies it to the tracker. Every row before
+/// the one committed is then known to the ledger, so its position is where
+/// the next catch-up starts.
 pub struct Ledger {
     tracker: Tracker,
     policy: Policy,
@@ -139,8 +144,6 @@ pub struct Ledger {
     /// The position in the store's list of occasions of the last one read
     /// (0: none).
     seen_occasions: i64,
-    /// Rows this ledger wrote past `seen`, which catching up skips.
-    own: HashSet<i64>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -179,7 +182,6 @@ impl Ledger {
             removed: HashMap::new(),
             seen: 0,
             seen_occasions: 0,
-            own: HashSet::new(),
         }
     }
 
@@ -318,7 +320,7 @@ impl Ledger {
     /// Takes a creation once its rows are durable, its entry at
     /// `position` in the store's log.
     pub fn commit_create(&mut self, created: Created, position: i64) {
-        self.own.insert(position);
+        self.seen = self.seen.max(position);
         let _ = self.tracker.insert(created.agreement);
     }
 
@@ -376,7 +378,7 @@ impl Ledger {
     /// Takes a change once its row is durable, at `position` in the
     /// store's log; the new version.
     pub fn commit(&mut self, prepared: Prepared, position: i64) -> u64 {
-        self.own.insert(position);
+        self.seen = self.seen.max(position);
         self.pinned.set(prepared.recorded_at);
         let Prepared {
             agreement,
@@ -475,7 +477,7 @@ impl Ledger {
     /// Takes a removal once its row is durable, at `position` in the
     /// store's log.
     pub fn commit_remove(&mut self, removal: Removal, position: i64) {
-        self.own.insert(position);
+        self.seen = self.seen.max(position);
         self.tracker.remove(removal.id);
         self.removed.insert(removal.id, removal.version);
     }
@@ -649,7 +651,8 @@ impl Ledger {
 
     /// Catches up with the rows after [`seen`](Ledger::seen), with their
     /// positions in the store's log, in the order written: applies those
-    /// other writers wrote, skips this ledger's own; how many it applied.
+    /// other writers wrote (a row at or before [`seen`](Ledger::seen) is
+    /// skipped); how many it applied.
     ///
     /// # Errors
     ///
@@ -662,11 +665,12 @@ impl Ledger {
     ) -> Result<usize, StoreError> {
         let mut applied = 0;
         for (position, row) in rows {
-            if !self.own.remove(&position) {
-                self.apply_row(row)?;
-                applied += 1;
+            if position <= self.seen {
+                continue;
             }
-            self.seen = self.seen.max(position);
+            self.apply_row(row)?;
+            applied += 1;
+            self.seen = position;
         }
         Ok(applied)
     }
