@@ -694,3 +694,50 @@ fn a_tracker_keeps_disputes_and_judges_a_rival_when_it_enters() {
     let again: Tracker = serde_json::from_str(&serde_json::to_string(&tracker).unwrap()).unwrap();
     crate::common::assert_same_tracker(&again, &tracker);
 }
+
+#[test]
+fn an_agreement_shows_its_rival_claims_under_their_event() {
+    let (pact, _) = disputed_logistics();
+    let text = pact.to_string();
+    let signing = text.find("2020-09-09 finalised").expect("the signing");
+    let meeting = text.find("2019 meeting").expect("the meeting");
+    let rival = text
+        .find("disputed: 2024-11-23 deliberated (entry 2)")
+        .expect("the rival claim");
+    // Under the signing, which comes after the meeting, not under the meeting.
+    assert!(meeting < signing && signing < rival, "{text}");
+    assert!(text[rival..].contains("source: Press report"), "{text}");
+    assert_eq!(text.matches("disputed:").count(), 1, "{text}");
+}
+
+#[test]
+fn a_rival_that_only_widens_the_candidates_is_a_dispute() {
+    // Both claims say the deliberation happened in 2021; the record knows
+    // the day, the rival only the year: on 2021-02 the record says
+    // proposed, the rival "proposed, or already deliberated".
+    let mut pact = Agreement::builder("Pact", india_japan())
+        .build(sourced(1, EventKind::Proposed, "2019", "Archive"))
+        .unwrap();
+    pact.record(sourced(2, EventKind::Deliberated, "2021-03-01", "Ministry"))
+        .unwrap();
+    pact.dispute(sourced(2, EventKind::Deliberated, "2021", "Press"))
+        .unwrap();
+    let on = pact.stage_on(date("2021-02"));
+    assert_eq!(on.certain, Some(Stage::Proposed));
+    assert!(on.disputed, "{on:?}");
+    assert!(on.is_possibly_at(Stage::Deliberated));
+    assert!(!on.qualified);
+    // An approximate rival date bears on the answer as a qualified one.
+    let mut pact = Agreement::builder("Pact", india_japan())
+        .build(sourced(1, EventKind::Proposed, "2019", "Archive"))
+        .unwrap();
+    pact.record(sourced(2, EventKind::Deliberated, "2021-03-01", "Ministry"))
+        .unwrap();
+    pact.dispute(sourced(2, EventKind::Deliberated, "2021-05~", "Press"))
+        .unwrap();
+    let on = pact.stage_on(date("2021-04"));
+    assert!(on.disputed && on.qualified, "{on:?}");
+    assert_eq!(on.certain, Some(Stage::Proposed));
+    let on = pact.stage_on(date("2022"));
+    assert!(on.disputed && on.qualified, "{on:?}");
+}
