@@ -741,3 +741,23 @@ fn a_rival_that_only_widens_the_candidates_is_a_dispute() {
     let on = pact.stage_on(date("2022"));
     assert!(on.disputed && on.qualified, "{on:?}");
 }
+
+#[test]
+fn a_rival_that_only_narrows_what_was_reached_is_a_dispute() {
+    // The record: proposed 2019, deliberated 2020. A rival dates the
+    // proposal to 2022: on 2021-06 both say deliberated, but only the
+    // record says the proposal had come first.
+    let mut pact = Agreement::builder("Pact", india_japan())
+        .build(sourced(1, EventKind::Proposed, "2019", "Archive"))
+        .unwrap();
+    pact.record(sourced(2, EventKind::Deliberated, "2020", "Ministry"))
+        .unwrap();
+    pact.dispute(sourced(1, EventKind::Proposed, "2022", "Press"))
+        .unwrap();
+    let on = pact.stage_on(date("2021-06"));
+    assert!(on.disputed, "{on:?}");
+    assert_eq!(on.candidates, bilateral::StageSet::only(Stage::Deliberated));
+    assert_eq!(on.certain, Some(Stage::Deliberated));
+    assert!(on.has_certainly_reached(Stage::Deliberated));
+    assert!(!on.has_certainly_reached(Stage::Proposed));
+}
