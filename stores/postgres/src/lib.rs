@@ -111,8 +111,7 @@ const OCCASIONS_SINCE: &str =
 struct Statements {
     /// Takes the writers' lock.
     lock: Statement,
-    /// Reads the last row's and the last occasion's sequence numbers, and
-    /// the agreement's version.
+    /// Reads the last row's and the last occasion's sequence numbers.
     check: Statement,
     /// Every row after a sequence number.
     rows: Statement,
@@ -136,8 +135,7 @@ impl Statements {
             check: client
                 .prepare(
                     "SELECT (SELECT coalesce(max(seq), 0) FROM bilateral_entries),
-                        (SELECT coalesce(max(seq), 0) FROM bilateral_occasions),
-                        (SELECT coalesce(max(version), 0) FROM bilateral_entries WHERE agreement = $1)",
+                        (SELECT coalesce(max(seq), 0) FROM bilateral_occasions)",
                 )
                 .await
                 .map_err(database)?,
@@ -296,8 +294,7 @@ impl PostgresStore {
     /// Opens a write: a transaction holding the writers' lock, in which
     /// the ledger has caught up with everything other writers wrote
     /// (occasions, then rows), so that what is validated next is judged
-    /// against everything written so far; with the version of `agreement`'s
-    /// last row (0 for none).
+    /// against everything written so far.
     ///
     /// The lock and the read of the log's state go in one round trip:
     /// pipelined, the read runs after the lock is granted, with a snapshot
@@ -307,19 +304,17 @@ impl PostgresStore {
         client: &'c mut Client,
         statements: &Statements,
         ledger: &mut Ledger,
-        agreement: &str,
-    ) -> Result<(Transaction<'c>, u64), StoreError> {
+    ) -> Result<Transaction<'c>, StoreError> {
         let transaction = client.transaction().await.map_err(database)?;
         let caught_up = async {
             let (_, state) = futures_util::future::try_join(
                 transaction.execute(&statements.lock, &[&WRITE_LOCK]),
-                transaction.query_one(&statements.check, &[&agreement]),
+                transaction.query_one(&statements.check, &[]),
             )
             .await
             .map_err(database)?;
             let last_row: i64 = state.try_get(0).map_err(database)?;
             let last_occasion: i64 = state.try_get(1).map_err(database)?;
-            let version: i64 = state.try_get(2).map_err(database)?;
             if last_occasion > ledger.seen_occasions() {
                 let occasions =
                     read_occasions(&transaction, statements, ledger.seen_occasions()).await?;
@@ -329,36 +324,29 @@ impl PostgresStore {
                 let rows = read_rows(&transaction, &statements.rows, ledger.seen()).await?;
                 ledger.catch_up(rows)?;
             }
-            Ok(u64::try_from(version).unwrap_or(0))
+            Ok(())
         }
         .await;
         match caught_up {
-            Ok(version) => Ok((transaction, version)),
+            Ok(()) => Ok(transaction),
             Err(error) => give_up(transaction, error).await,
         }
     }
 
-    /// Writes one row in `transaction` if the agreement's last row, at
-    /// `actual`, is at `expected` (0: no row yet, and then the header too),
-    /// and commits; its position. Other writers are notified.
-    #[allow(clippy::too_many_arguments)]
+    /// Writes one row in `transaction` (the header too for a creation,
+    /// `expected` 0) and commits; its position. Other writers are notified.
+    /// The ledger, caught up under the lock, has judged the version
+    /// already; a row of that version written past it anyway is refused by
+    /// the table's unique (agreement, version).
     async fn append(
         transaction: Transaction<'_>,
         statements: &Statements,
         id: AgreementId,
-        actual: u64,
         expected: u64,
         header: Option<&str>,
         row: (u64, &str, &str, Option<&str>),
     ) -> Result<i64, StoreError> {
-        let inserted = if actual == expected {
-            Self::insert_row(&transaction, statements, id, expected, header, row).await
-        } else if expected == 0 {
-            Err(StoreError::duplicate(id))
-        } else {
-            Err(StoreError::conflict(id, expected, actual))
-        };
-        match inserted {
+        match Self::insert_row(&transaction, statements, id, expected, header, row).await {
             Ok(seq) => {
                 transaction.commit().await.map_err(database)?;
                 Ok(seq)
@@ -367,9 +355,7 @@ impl PostgresStore {
         }
     }
 
-    /// Writes one row in `transaction`; its position. (Under the lock, the
-    /// version read was the last written; a row written without the lock
-    /// is still caught by the unique (agreement, version).)
+    /// Writes one row in `transaction`; its position.
     async fn insert_row(
         transaction: &Transaction<'_>,
         statements: &Statements,
@@ -414,10 +400,8 @@ impl PostgresStore {
         builder: AgreementBuilder,
         first: Event,
     ) -> Result<AgreementId, StoreError> {
-        // The id is the builder's to make: the ledger, caught up under the
-        // lock, knows every id written, and the table's key catches the rest.
-        let (transaction, actual) =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger, "").await?;
+        let transaction =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
         let created = match self.ledger.prepare_create(builder, first) {
             Ok(created) => created,
             Err(error) => return give_up(transaction, error).await,
@@ -427,7 +411,6 @@ impl PostgresStore {
             transaction,
             &self.statements,
             created.id,
-            actual,
             0,
             Some(&created.header),
             (1, "record", &recorded_at, Some(&created.entry)),
@@ -450,13 +433,8 @@ impl PostgresStore {
         expected: u64,
         change: Change,
     ) -> Result<u64, StoreError> {
-        let (transaction, actual) = Self::begin_write(
-            &mut self.client,
-            &self.statements,
-            &mut self.ledger,
-            &id.to_string(),
-        )
-        .await?;
+        let transaction =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
         let prepared = match self.ledger.prepare(id, expected, change) {
             Ok(prepared) => prepared,
             Err(error) => return give_up(transaction, error).await,
@@ -466,7 +444,6 @@ impl PostgresStore {
             transaction,
             &self.statements,
             id,
-            actual,
             expected,
             None,
             (
@@ -534,13 +511,8 @@ impl PostgresStore {
     ///
     /// As [`bilateral_store::Store::remove`].
     pub async fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
-        let (transaction, actual) = Self::begin_write(
-            &mut self.client,
-            &self.statements,
-            &mut self.ledger,
-            &id.to_string(),
-        )
-        .await?;
+        let transaction =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
         let removal = match self.ledger.prepare_remove(id, expected) {
             Ok(removal) => removal,
             Err(error) => return give_up(transaction, error).await,
@@ -550,7 +522,6 @@ impl PostgresStore {
             transaction,
             &self.statements,
             id,
-            actual,
             expected,
             None,
             (removal.version, "remove", &recorded_at, None),
@@ -566,8 +537,8 @@ impl PostgresStore {
     ///
     /// As [`bilateral_store::Store::add_occasion`].
     pub async fn add_occasion(&mut self, occasion: Occasion) -> Result<(), StoreError> {
-        let (transaction, _) =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger, "").await?;
+        let transaction =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
         let prepared = match self.ledger.prepare_occasion(occasion) {
             Ok(prepared) => prepared,
             Err(error) => return give_up(transaction, error).await,

@@ -252,8 +252,8 @@ impl SqliteStore {
     }
 }
 
-/// Writes one row if the agreement's last row is at `expected` (0: no row
-/// yet, and then the header too); its position.
+/// Writes one row, the header too for a creation (`expected` 0); its
+/// position.
 fn insert_row(
     transaction: &Transaction<'_>,
     id: AgreementId,
@@ -263,19 +263,9 @@ fn insert_row(
 ) -> Result<i64, StoreError> {
     let (version, action, recorded_at, entry) = row;
     let agreement = id.to_string();
-    // Each statement is prepared once per connection, not once per write.
-    let actual: i64 = transaction
-        .prepare_cached("SELECT coalesce(max(version), 0) FROM entries WHERE agreement = ?1")
-        .and_then(|mut statement| statement.query_row([&agreement], |row| row.get(0)))
-        .map_err(database)?;
-    let actual = u64::try_from(actual).unwrap_or(0);
-    if actual != expected {
-        return Err(if expected == 0 {
-            StoreError::duplicate(id)
-        } else {
-            StoreError::conflict(id, expected, actual)
-        });
-    }
+    // The ledger, caught up inside this transaction, has judged the
+    // version already; a row of that version written past it anyway is
+    // refused by the table's unique (agreement, version).
     if let Some(header) = header {
         transaction
             .execute(
@@ -284,6 +274,7 @@ fn insert_row(
             )
             .map_err(|error| conflict_or(error, id, expected))?;
     }
+    // Prepared once per connection, not once per write.
     transaction
         .prepare_cached(
             "INSERT INTO entries (agreement, version, action, recorded_at, entry)
