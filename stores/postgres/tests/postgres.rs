@@ -246,7 +246,7 @@ fn two_clients_lose_no_update() {
 /// through `apply`): a record, a correction and a retraction, each at the
 /// version it expects.
 #[test]
-fn the_async_store_records_corrects_and_retracts() {
+fn the_async_store_records_corrects_retracts_disputes_and_resolves() {
     let schema = Schema::fresh("async");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -291,6 +291,40 @@ fn the_async_store_records_corrects_and_retracts() {
         assert!(agreement.is_retracted(talks.id()));
         assert_eq!(agreement.history().count(), 1);
         assert_eq!(store.tracker().version(id), Some(4));
+        // A rival claim about the proposal, then a resolution keeping it.
+        let first = agreement.history().next().unwrap().clone();
+        let rival = first
+            .to_builder()
+            .date("2023-12".parse().unwrap())
+            .source(bilateral::Source::new("Archive", "File 12").unwrap())
+            .build()
+            .unwrap();
+        assert_eq!(store.dispute(id, 4, rival.clone()).await.unwrap(), 5);
+        assert!(store.tracker().get(id).unwrap().is_disputed());
+        assert_eq!(
+            store
+                .resolve(id, 5, first.id(), 4, "the archive's date")
+                .await
+                .unwrap(),
+            6
+        );
+        let agreement = store.tracker().get(id).unwrap();
+        assert_eq!(agreement.event(first.id()), Some(&rival));
+        assert!(!agreement.is_disputed());
+        assert_eq!(store.tracker().version(id), Some(6));
+        // And an occasion, known from then on.
+        store
+            .add_occasion(
+                bilateral::Occasion::new(
+                    "Summit",
+                    "2024-05-01".parse().unwrap(),
+                    "2024-05-02".parse().unwrap(),
+                )
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert!(store.tracker().occasion("Summit").is_some());
     });
 }
 
