@@ -788,7 +788,7 @@ impl Agreement {
     fn status(&self, id: EventId) -> Status<'_> {
         let found = match &self.ids {
             Some(ids) => ids.get(&id).copied(),
-            None if self.summary.disputes > 0 => self.find_versions(id),
+            None if self.has_disputes() => self.find_versions(id),
             None => {
                 let latest = self.log.iter().rposition(|entry| entry.event_id() == id);
                 latest.and_then(|latest| {

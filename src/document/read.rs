@@ -149,37 +149,33 @@ pub(crate) fn entry(
     let recorded_at = at(crate::model::instant::parse(&raw.recorded_at), || {
         format!("{}.recorded_at", path())
     })?;
-    let malformed = || DocumentError::MalformedEntry {
-        path: path(),
-        recorded_at: raw.recorded_at.to_string(),
-    };
-    let held = usize::from(raw.record.is_some())
-        + usize::from(raw.correct.is_some())
-        + usize::from(raw.retract.is_some())
-        + usize::from(raw.dispute.is_some())
-        + usize::from(raw.resolve.is_some());
-    if held != 1 {
-        return Err(malformed());
-    }
-    let change = if let Some(recorded) = raw.record {
-        Change::Record(event(*recorded, format, &|| format!("{}.record", path()))?)
-    } else if let Some(corrected) = raw.correct {
-        Change::Correct(event(*corrected, format, &|| {
-            format!("{}.correct", path())
-        })?)
-    } else if let Some(rival) = raw.dispute {
-        Change::Dispute(event(*rival, format, &|| format!("{}.dispute", path()))?)
-    } else if let Some(retraction) = raw.retract {
-        at(
+    let change = match (
+        raw.record,
+        raw.correct,
+        raw.retract,
+        raw.dispute,
+        raw.resolve,
+    ) {
+        (Some(recorded), None, None, None, None) => {
+            Change::Record(event(*recorded, format, &|| format!("{}.record", path()))?)
+        }
+        (None, Some(corrected), None, None, None) => {
+            Change::Correct(event(*corrected, format, &|| {
+                format!("{}.correct", path())
+            })?)
+        }
+        (None, None, None, Some(rival), None) => {
+            Change::Dispute(event(*rival, format, &|| format!("{}.dispute", path()))?)
+        }
+        (None, None, Some(retraction), None, None) => at(
             Change::Retract {
                 id: at(retraction.id.parse(), || format!("{}.retract.id", path()))?,
                 reason: retraction.reason.into_string().into_boxed_str(),
             }
             .checked(),
             || format!("{}.retract.reason", path()),
-        )?
-    } else if let Some(resolution) = raw.resolve {
-        at(
+        )?,
+        (None, None, None, None, Some(resolution)) => at(
             Change::Resolve {
                 id: at(resolution.id.parse(), || format!("{}.resolve.id", path()))?,
                 chosen: resolution.chosen as usize,
@@ -187,9 +183,13 @@ pub(crate) fn entry(
             }
             .checked(),
             || format!("{}.resolve.reason", path()),
-        )?
-    } else {
-        return Err(malformed());
+        )?,
+        _ => {
+            return Err(DocumentError::MalformedEntry {
+                path: path(),
+                recorded_at: raw.recorded_at.into_string(),
+            });
+        }
     };
     Ok(Entry::new(recorded_at, change))
 }

@@ -111,8 +111,9 @@ const OCCASIONS_SINCE: &str =
 struct Statements {
     /// Takes the writers' lock.
     lock: Statement,
-    /// Reads the last row's and the last occasion's sequence numbers.
-    check: Statement,
+    /// Reads the log's state: the last row's and the last occasion's
+    /// sequence numbers.
+    state: Statement,
     /// Every row after a sequence number.
     rows: Statement,
     /// Every occasion after a sequence number.
@@ -132,7 +133,7 @@ impl Statements {
                 .prepare("SELECT pg_advisory_xact_lock($1)::text")
                 .await
                 .map_err(database)?,
-            check: client
+            state: client
                 .prepare(
                     "SELECT (SELECT coalesce(max(seq), 0) FROM bilateral_entries),
                         (SELECT coalesce(max(seq), 0) FROM bilateral_occasions)",
@@ -309,22 +310,23 @@ impl PostgresStore {
         let caught_up = async {
             let (_, state) = futures_util::future::try_join(
                 transaction.execute(&statements.lock, &[&WRITE_LOCK]),
-                transaction.query_one(&statements.check, &[]),
+                transaction.query_one(&statements.state, &[]),
             )
             .await
             .map_err(database)?;
             let last_row: i64 = state.try_get(0).map_err(database)?;
             let last_occasion: i64 = state.try_get(1).map_err(database)?;
-            if last_occasion > ledger.seen_occasions() {
-                let occasions =
-                    read_occasions(&transaction, statements, ledger.seen_occasions()).await?;
-                ledger.catch_up_occasions(occasions)?;
-            }
-            if last_row > ledger.seen() {
-                let rows = read_rows(&transaction, &statements.rows, ledger.seen()).await?;
-                ledger.catch_up(rows)?;
-            }
-            Ok(())
+            let occasions = if last_occasion > ledger.seen_occasions() {
+                read_occasions(&transaction, statements, ledger.seen_occasions()).await?
+            } else {
+                Vec::new()
+            };
+            let rows = if last_row > ledger.seen() {
+                read_rows(&transaction, &statements.rows, ledger.seen()).await?
+            } else {
+                Vec::new()
+            };
+            ledger.catch_up_with(occasions, rows).map(drop)
         }
         .await;
         match caught_up {
@@ -608,9 +610,8 @@ impl PostgresStore {
     pub async fn refresh(&mut self) -> Result<usize, StoreError> {
         let occasions =
             read_occasions(&self.client, &self.statements, self.ledger.seen_occasions()).await?;
-        let added = self.ledger.catch_up_occasions(occasions)?;
         let rows = read_rows(&self.client, &self.statements.rows, self.ledger.seen()).await?;
-        Ok(added + self.ledger.catch_up(rows)?)
+        self.ledger.catch_up_with(occasions, rows)
     }
 
     /// Waits until another writer notifies a change, or `timeout` passes,

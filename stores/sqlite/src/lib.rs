@@ -384,9 +384,8 @@ fn catch_up(
     // Until the rows are applied, the next call reads again.
     *read_at = None;
     let occasions = read_occasions(connection, ledger.seen_occasions())?;
-    let added = ledger.catch_up_occasions(occasions)?;
     let rows = read_rows(connection, ledger.seen())?;
-    let applied = added + ledger.catch_up(rows)?;
+    let applied = ledger.catch_up_with(occasions, rows)?;
     *read_at = Some(now);
     Ok(applied)
 }

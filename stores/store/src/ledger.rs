@@ -649,6 +649,23 @@ impl Ledger {
         Ok(ledger)
     }
 
+    /// Catches up with what other writers wrote, occasions (as
+    /// [`catch_up_occasions`](Ledger::catch_up_occasions)) then rows (as
+    /// [`catch_up`](Ledger::catch_up)): what a store does inside each write
+    /// and on a refresh; how many of both it applied.
+    ///
+    /// # Errors
+    ///
+    /// Those of the two.
+    pub fn catch_up_with(
+        &mut self,
+        occasions: impl IntoIterator<Item = (i64, String)>,
+        rows: impl IntoIterator<Item = (i64, Rows)>,
+    ) -> Result<usize, StoreError> {
+        let added = self.catch_up_occasions(occasions)?;
+        Ok(added + self.catch_up(rows)?)
+    }
+
     /// Catches up with the rows after [`seen`](Ledger::seen), with their
     /// positions in the store's log, in the order written: applies those
     /// other writers wrote (a row at or before [`seen`](Ledger::seen) is

@@ -45,9 +45,10 @@ impl Log {
     /// Brings `ledger` up to date with everything written: occasions
     /// first, then rows; how many it applied.
     fn catch_up(&self, ledger: &mut Ledger) -> Result<usize, StoreError> {
-        let occasions = positioned(&self.occasions, ledger.seen_occasions());
-        let added = ledger.catch_up_occasions(occasions)?;
-        Ok(added + ledger.catch_up(positioned(&self.rows, ledger.seen()))?)
+        ledger.catch_up_with(
+            positioned(&self.occasions, ledger.seen_occasions()),
+            positioned(&self.rows, ledger.seen()),
+        )
     }
 }
 
