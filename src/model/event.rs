@@ -210,15 +210,106 @@ crate::model::serde_str::serde_via_str!(
 /// assert_eq!(talks.sources()[0].published_on().unwrap().to_string(), "2024-11-23");
 /// # Ok::<(), bilateral::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Event {
     id: EventId,
     date: EventDate,
     kind: EventKind,
+    /// The summary and the optional parts, kept so that the common event
+    /// (a short summary and nothing else) allocates nothing.
+    notes: Notes,
+}
+
+/// The longest summary an event keeps inline, in bytes: an event stays 56
+/// bytes, the size it had when every summary was allocated.
+const INLINE: usize = 22;
+
+/// An event's summary and optional parts. A tracker holds millions of
+/// events, most with a short summary and nothing else: such a summary is
+/// kept inline, where an allocation of its own would cost its length and
+/// the allocator's 32-byte minimum. Each value has one form only (the
+/// first that fits, in the order below), so that the derived equality and
+/// hash compare what the event says.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Notes {
+    /// A summary of at most [`INLINE`] bytes (zeros after it), and no
+    /// details.
+    Inline { len: u8, bytes: [u8; INLINE] },
+    /// A longer summary, and no details.
+    Summary(Box<str>),
+    /// Details, with a summary of any length.
+    Full(Box<Full>),
+}
+
+/// The summary of an event that has details, boxed with them.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Full {
     summary: Box<str>,
-    /// Venue, occasion, participants and sources, boxed together so that an
-    /// event without them stays small (trackers hold millions).
-    details: Option<Box<Details>>,
+    details: Details,
+}
+
+impl Notes {
+    /// No summary, no details.
+    const EMPTY: Notes = Notes::Inline {
+        len: 0,
+        bytes: [0; INLINE],
+    };
+
+    fn new(summary: String, details: Details) -> Notes {
+        if !details.is_empty() {
+            return Notes::Full(Box::new(Full {
+                summary: summary.into_boxed_str(),
+                details,
+            }));
+        }
+        match (u8::try_from(summary.len()), summary.len() <= INLINE) {
+            (Ok(len), true) => {
+                let mut bytes = [0; INLINE];
+                bytes
+                    .iter_mut()
+                    .zip(summary.as_bytes())
+                    .for_each(|(to, from)| *to = *from);
+                Notes::Inline { len, bytes }
+            }
+            _ => Notes::Summary(summary.into_boxed_str()),
+        }
+    }
+
+    fn summary(&self) -> &str {
+        match self {
+            // The bytes were copied from a `str` cut at its end, so they
+            // are always UTF-8; the empty string is never reached.
+            Notes::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+            Notes::Summary(summary) => summary,
+            Notes::Full(full) => &full.summary,
+        }
+    }
+
+    fn details(&self) -> Option<&Details> {
+        match self {
+            Notes::Full(full) => Some(&full.details),
+            Notes::Inline { .. } | Notes::Summary(_) => None,
+        }
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("id", &self.id)
+            .field("date", &self.date)
+            .field("kind", &self.kind)
+            .field("summary", &self.summary())
+            .field("venue", &self.venue())
+            .field("occasion", &self.occasion())
+            .field("participants", &self.participants())
+            .field("sources", &self.sources())
+            .field("links", &self.links())
+            .finish()
+    }
 }
 
 /// The optional parts of an [`Event`].
@@ -253,8 +344,7 @@ impl Event {
             id,
             date,
             kind,
-            summary: Box::default(),
-            details: None,
+            notes: Notes::EMPTY,
         }
     }
 
@@ -295,31 +385,29 @@ impl Event {
 
     /// The place it happened, such as "Vientiane".
     pub fn venue(&self) -> Option<&str> {
-        self.details.as_ref()?.venue.as_deref()
+        self.notes.details()?.venue.as_deref()
     }
 
     /// The occasion it happened on, such as "11th ADMM-Plus".
     pub fn occasion(&self) -> Option<&str> {
-        self.details.as_ref()?.occasion.as_deref()
+        self.notes.details()?.occasion.as_deref()
     }
 
     /// A short summary; empty when none was given.
     pub fn summary(&self) -> &str {
-        &self.summary
+        self.notes.summary()
     }
 
     /// The people who took part, each acting for a party.
     pub fn participants(&self) -> &[Representative] {
-        self.details
-            .as_ref()
+        self.notes
+            .details()
             .map_or(&[], |details| &details.participants)
     }
 
     /// The sources that report the event.
     pub fn sources(&self) -> &[Source] {
-        self.details
-            .as_ref()
-            .map_or(&[], |details| &details.sources)
+        self.notes.details().map_or(&[], |details| &details.sources)
     }
 
     /// The links to other agreements this event made, in order and without
@@ -336,7 +424,7 @@ impl Event {
     /// # Ok::<(), bilateral::Error>(())
     /// ```
     pub fn links(&self) -> &[Link] {
-        self.details.as_ref().map_or(&[], |details| &details.links)
+        self.notes.details().map_or(&[], |details| &details.links)
     }
 
     /// A builder holding this event's id and every field, to make a
@@ -357,7 +445,7 @@ impl Event {
             kind: self.kind,
             venue: self.venue().map(String::from),
             occasion: self.occasion().map(String::from),
-            summary: self.summary.to_string(),
+            summary: self.summary().to_owned(),
             participants: self.participants().to_vec(),
             sources: self.sources().to_vec(),
             links: self.links().to_vec(),
@@ -375,8 +463,9 @@ impl fmt::Display for Event {
             (None, Some(occasion)) => write!(f, " ({occasion})")?,
             (None, None) => {}
         }
-        if !self.summary.is_empty() {
-            write!(f, ": {}", self.summary)?;
+        let summary = self.summary();
+        if !summary.is_empty() {
+            write!(f, ": {summary}")?;
         }
         Ok(())
     }
@@ -552,13 +641,85 @@ impl EventBuilder {
             id: self.id.unwrap_or_else(EventId::new),
             date: self.date,
             kind: self.kind,
-            summary: crate::model::text::optional(
-                self.summary,
-                Field::Summary,
-                limits::MAX_SUMMARY,
-            )?
-            .into_boxed_str(),
-            details: (!details.is_empty()).then(|| Box::new(details)),
+            notes: Notes::new(
+                crate::model::text::optional(self.summary, Field::Summary, limits::MAX_SUMMARY)?,
+                details,
+            ),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_summary(summary: &str) -> Event {
+        Event::builder(EventKind::Meeting, "2024-11-22".parse().unwrap())
+            .summary(summary)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_summary_is_kept_inline_up_to_its_limit_and_boxed_past_it() {
+        let at_limit = "a".repeat(INLINE);
+        let past = "a".repeat(INLINE + 1);
+        // Two-byte characters: 22 bytes fit, 24 do not.
+        let wide_fits = "é".repeat(INLINE / 2);
+        let wide_past = "é".repeat(INLINE / 2 + 1);
+        for (text, inline) in [
+            ("", true),
+            ("Announced", true),
+            (at_limit.as_str(), true),
+            (past.as_str(), false),
+            (wide_fits.as_str(), true),
+            (wide_past.as_str(), false),
+        ] {
+            let event = with_summary(text);
+            assert_eq!(event.summary(), text);
+            assert_eq!(
+                matches!(event.notes, Notes::Inline { .. }),
+                inline,
+                "{text:?}"
+            );
+            assert!(event.notes.details().is_none());
+            assert_eq!(event.to_builder().build().unwrap(), event);
+        }
+    }
+
+    #[test]
+    fn details_keep_the_summary_beside_them() {
+        let event = Event::builder(EventKind::Meeting, "2024-11-22".parse().unwrap())
+            .venue("Vientiane")
+            .summary("Talks")
+            .build()
+            .unwrap();
+        assert!(matches!(event.notes, Notes::Full(_)));
+        assert_eq!(event.summary(), "Talks");
+        assert_eq!(event.venue(), Some("Vientiane"));
+        // Dropping the details brings the short summary back inline, so that
+        // equal events compare equal whatever they were built from.
+        let plain = event.to_builder().venue("x").build().unwrap();
+        assert_ne!(plain, event);
+        let mut bare = event.to_builder();
+        bare.venue = None;
+        let bare = bare.build().unwrap();
+        assert!(matches!(bare.notes, Notes::Inline { .. }));
+        assert_eq!(
+            bare,
+            with_summary("Talks")
+                .to_builder()
+                .id(event.id())
+                .build()
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn debug_shows_what_the_event_says() {
+        let text = format!("{:?}", with_summary("Officials met"));
+        assert!(text.contains("summary: \"Officials met\""), "{text}");
+        assert!(text.contains("venue: None"), "{text}");
+        assert!(text.contains("kind: Meeting"), "{text}");
     }
 }
