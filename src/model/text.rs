@@ -7,14 +7,22 @@ use super::error::{Field, ValueError};
 /// `"maritime-security"`.
 pub(crate) fn kebab_key(input: &str) -> String {
     let mut key = String::with_capacity(input.len());
-    for word in input
-        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
-        .filter(|word| !word.is_empty())
-    {
-        if !key.is_empty() {
-            key.push('-');
+    // Whether a separator came after a word: the next word starts with `-`.
+    let mut gap = false;
+    for character in input.chars() {
+        if character.is_whitespace() || character == '_' || character == '-' {
+            gap = !key.is_empty();
+            continue;
         }
-        key.extend(word.chars().flat_map(char::to_lowercase));
+        if gap {
+            key.push('-');
+            gap = false;
+        }
+        if character.is_ascii() {
+            key.push(character.to_ascii_lowercase());
+        } else {
+            key.extend(character.to_lowercase());
+        }
     }
     key
 }
@@ -29,12 +37,17 @@ pub(crate) fn required(
 ) -> Result<String, ValueError> {
     let text = trimmed(input.into());
     within(&text, field, max)?;
-    // Printable ASCII, the common case, holds nothing to refuse but blanks.
-    if text.bytes().all(|byte| matches!(byte, b' '..=b'~')) {
-        return if text.bytes().any(|byte| byte != b' ') {
-            Ok(text)
-        } else {
+    // Printable ASCII, the common case, holds nothing to refuse, and once
+    // trimmed is blank only when empty. A fold rather than `all`, so that
+    // the compiler checks many bytes at once.
+    if text
+        .bytes()
+        .fold(true, |all, byte| all & matches!(byte, b' '..=b'~'))
+    {
+        return if text.is_empty() {
             Err(ValueError::Blank { field })
+        } else {
+            Ok(text)
         };
     }
     plain(&text, field)?;
@@ -136,6 +149,8 @@ mod tests {
         assert_eq!(kebab_key("MOI_signed"), "moi-signed");
         assert_eq!(kebab_key("--a--b--"), "a-b");
         assert_eq!(kebab_key(""), "");
+        assert_eq!(kebab_key("\u{b}Trade\u{a0}AND_Ünion "), "trade-and-ünion");
+        assert_eq!(kebab_key("İ"), "i\u{307}");
     }
 
     #[test]
