@@ -178,3 +178,39 @@ fn dates_keep_their_real_precision() {
     );
     assert_eq!(tracker.query().stage(Stage::Terminated).count(), 99);
 }
+
+#[test]
+fn titles_are_one_line_with_single_blanks_whatever_the_file_holds() {
+    let csv = "title,party_a,party_b,kind,subject,signature,force,term\n\
+        \"  Blanks  around\tand inside \",Norway,Iceland,Agreement,NA,1990,NA,NA\n\
+        \"Non\u{a0}breaking space, Ü\",Norway,Iceland,Agreement,NA,1991,NA,NA\n\
+        Plain title,Norway,Iceland,Agreement,NA,1992,NA,NA\n";
+    let (tracker, report) = import(csv);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let titles: Vec<&str> = tracker.iter().map(bilateral::Agreement::title).collect();
+    assert_eq!(
+        titles,
+        [
+            "Blanks around and inside",
+            "Non breaking space, Ü",
+            "Plain title"
+        ]
+    );
+}
+
+#[test]
+fn a_row_that_is_not_utf8_is_skipped_and_the_rest_imported() {
+    let mut csv = b"title,party_a,party_b,kind,subject,signature,force,term\n".to_vec();
+    csv.extend_from_slice(b"Bad \xff title,Norway,Iceland,Agreement,NA,1990,NA,NA\n");
+    csv.extend_from_slice(b"Good title,Norway,Iceland,Agreement,NA,1991,NA,NA\n");
+    let (tracker, report) = importer::import(csv.as_slice()).expect("readable CSV");
+    assert_eq!(report.rows, 2);
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(
+        report.problems[0].starts_with("row 2: skipped: "),
+        "{}",
+        report.problems[0]
+    );
+    let titles: Vec<&str> = tracker.iter().map(bilateral::Agreement::title).collect();
+    assert_eq!(titles, ["Good title"]);
+}

@@ -17,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -48,28 +49,42 @@ pub struct Report {
 pub struct Codes {
     by_name: HashMap<String, Party>,
     taken: HashMap<String, usize>,
+    /// Each code given, and whether it is an ISO country's.
+    given: HashMap<PartyCode, bool>,
 }
 
 impl Codes {
-    /// The party a record names, and whether it is an ISO country.
+    /// The party a record names.
     ///
     /// # Errors
     ///
     /// A blank or overlong name.
-    pub fn party(&mut self, name: &str) -> Result<(Party, bool), Error> {
+    pub fn party(&mut self, name: &str) -> Result<Party, Error> {
         let name = name.trim();
         if let Some(party) = self.by_name.get(name) {
-            return Ok((party.clone(), false));
+            return Ok(party.clone());
         }
         let (party, iso) = match Country::resolve(name) {
             Some(country) => (country.party_named(name)?, true),
-            None => (self.custom(name)?, false),
+            None => (self.invent(name)?, false),
         };
+        self.given.entry(party.code()).or_insert(iso);
         self.by_name.insert(name.to_owned(), party.clone());
-        Ok((party, iso))
+        Ok(party)
     }
 
-    fn custom(&mut self, name: &str) -> Result<Party, Error> {
+    /// How many codes given are ISO countries' (several names may resolve
+    /// to one country: it counts once).
+    pub fn resolved(&self) -> usize {
+        self.given.values().filter(|iso| **iso).count()
+    }
+
+    /// How many codes given are the importer's own.
+    pub fn custom(&self) -> usize {
+        self.given.len() - self.resolved()
+    }
+
+    fn invent(&mut self, name: &str) -> Result<Party, Error> {
         let initials: String = name
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter_map(|word| word.chars().next())
@@ -124,6 +139,23 @@ fn date(row: u64, column: &str, text: &str, report: &mut Report) -> Option<Event
     }
 }
 
+/// A title broken over lines in the file, as one line of text: words
+/// joined by single spaces. Most titles already are, and are borrowed.
+fn one_line(raw: &str) -> Cow<'_, str> {
+    // Printable ASCII with single blanks between words is one line already;
+    // anything else (a line break, a tab, a character past ASCII, which may
+    // be white space) is split into words and joined. A fold rather than
+    // `all`, so that the compiler checks many bytes at once.
+    let printable = raw
+        .bytes()
+        .fold(true, |all, byte| all & (byte.wrapping_sub(b' ') < 0x5f));
+    if printable && !raw.starts_with(' ') && !raw.ends_with(' ') && !raw.contains("  ") {
+        Cow::Borrowed(raw)
+    } else {
+        Cow::Owned(raw.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
 /// The columns a file must have, in any order.
 const COLUMNS: [&str; 8] = [
     "title",
@@ -158,27 +190,39 @@ pub fn import(input: impl Read) -> Result<(Tracker, Report), Box<dyn std::error:
             .position(|header| header.trim() == column)
             .ok_or_else(|| format!("the file has no column {column:?}"))?;
     }
-    let mut seen_parties: HashMap<String, bool> = HashMap::new();
+    // One record, read into again for every row.
+    let mut record = csv::StringRecord::new();
     // Rows are numbered as a spreadsheet numbers them: the header is row 1,
     // and a record is one row even where a quoted field spans lines.
-    for (row, record) in (2u64..).zip(reader.records()) {
-        let record = match record {
-            Ok(record) => record,
+    for row in 2u64.. {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(err) => {
                 report.rows += 1;
                 report.problems.push(format!("row {row}: skipped: {err}"));
+                // A record that is not UTF-8 is skipped; an error reading
+                // the file itself ends the import.
+                if err.is_io_error() {
+                    return Err(err.into());
+                }
                 continue;
             }
-        };
+        }
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
         report.rows += 1;
-        let field = |i: usize| at.get(i).and_then(|at| record.get(*at));
-        let Some([raw_title, a, b, kind, subject, signature, force, term]) = (0..COLUMNS.len())
-            .map(field)
-            .collect::<Option<Vec<&str>>>()
-            .and_then(|fields| <[&str; 8]>::try_from(fields).ok())
+        let [
+            Some(raw_title),
+            Some(a),
+            Some(b),
+            Some(kind),
+            Some(subject),
+            Some(signature),
+            Some(force),
+            Some(term),
+        ] = at.map(|at| record.get(at))
         else {
             report.problems.push(format!(
                 "row {row}: skipped: expected {} columns, found {}",
@@ -188,7 +232,7 @@ pub fn import(input: impl Read) -> Result<(Tracker, Report), Box<dyn std::error:
             continue;
         };
         // A title broken over lines in the file is one line of text.
-        let title = raw_title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = one_line(raw_title);
         let signed = date(row, "signature", signature, &mut report);
         let in_force = date(row, "force", force, &mut report);
         let ended = date(row, "term", term, &mut report);
@@ -196,9 +240,7 @@ pub fn import(input: impl Read) -> Result<(Tracker, Report), Box<dyn std::error:
         let built = (|| -> Result<Agreement, Box<dyn std::error::Error>> {
             let mut parties = Vec::with_capacity(2);
             for name in [a, b] {
-                let (party, iso) = codes.party(name)?;
-                seen_parties.entry(party.code().to_string()).or_insert(iso);
-                parties.push(party);
+                parties.push(codes.party(name)?);
             }
             let parties = Parties::try_from(parties)?;
             let instrument: InstrumentKind = kind.parse().unwrap_or(InstrumentKind::Other);
@@ -215,7 +257,7 @@ pub fn import(input: impl Read) -> Result<(Tracker, Report), Box<dyn std::error:
             };
             // Ids from the row number, so that reports are reproducible.
             let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(u128::from(row)));
-            let mut agreement = Agreement::builder(title.as_str(), parties)
+            let mut agreement = Agreement::builder(title.as_ref(), parties)
                 .id(id)
                 .instrument(instrument)
                 .subjects(areas)
@@ -236,7 +278,7 @@ pub fn import(input: impl Read) -> Result<(Tracker, Report), Box<dyn std::error:
             report.problems.push(format!("row {row}: skipped: {err}"));
         }
     }
-    report.resolved = seen_parties.values().filter(|iso| **iso).count();
-    report.custom = seen_parties.len() - report.resolved;
+    report.resolved = codes.resolved();
+    report.custom = codes.custom();
     Ok((tracker, report))
 }
