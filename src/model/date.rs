@@ -537,20 +537,21 @@ impl FromStr for EventDate {
         if body.is_empty() {
             return Err(fail(DateRule::Empty));
         }
-        let mut parts = body.split('-');
-        let year = parts.next().map(|y| number(y, 4)).unwrap_or(None);
-        let month = parts.next().map(|m| number(m, 2));
-        let day = parts.next().map(|d| number(d, 2));
-        if parts.next().is_some() {
-            return Err(fail(DateRule::Format));
-        }
-        let Some(year) = year else {
-            return Err(fail(DateRule::Format));
-        };
-        let date = match (month, day) {
-            (None, _) => Self::year(year as i32),
-            (Some(Some(month)), None) => Self::month(year as i32, month),
-            (Some(Some(month)), Some(Some(day))) => Self::day(year as i32, month, day),
+        // Read by position: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, every part
+        // exactly its width of ASCII digits.
+        let bytes = body.as_bytes();
+        let part = |at: usize, width: usize| bytes.get(at..at + width).and_then(digits);
+        let dash = |at: usize| bytes.get(at) == Some(&b'-');
+        let date = match (bytes.len(), part(0, 4)) {
+            (4, Some(year)) => Self::year(year as i32),
+            (7, Some(year)) if dash(4) => match part(5, 2) {
+                Some(month) => Self::month(year as i32, month),
+                None => return Err(fail(DateRule::Format)),
+            },
+            (10, Some(year)) if dash(4) && dash(7) => match (part(5, 2), part(8, 2)) {
+                (Some(month), Some(day)) => Self::day(year as i32, month, day),
+                _ => return Err(fail(DateRule::Format)),
+            },
             _ => return Err(fail(DateRule::Format)),
         };
         // Report the caller's text, not the normalised one, when a part is out of range.
@@ -565,13 +566,12 @@ impl FromStr for EventDate {
     }
 }
 
-/// Parses exactly `width` ASCII digits.
-fn number(text: &str, width: usize) -> Option<u32> {
-    if text.len() == width && text.bytes().all(|b| b.is_ascii_digit()) {
-        text.parse().ok()
-    } else {
-        None
-    }
+/// The number ASCII digits spell, or `None` if a byte is not a digit.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0, |number: u32, byte| {
+        byte.is_ascii_digit()
+            .then(|| number * 10 + u32::from(byte - b'0'))
+    })
 }
 
 impl EventDate {
@@ -587,3 +587,62 @@ impl EventDate {
 }
 
 crate::model::serde_str::serde_via_str!(EventDate, "a date such as 2024-11-22, 2024-11 or 2024");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::error::DateRule;
+
+    fn rule(input: &str) -> Option<DateRule> {
+        match input.parse::<EventDate>() {
+            Ok(_) => None,
+            Err(ValueError::Date { rule, .. }) => Some(rule),
+            Err(other) => panic!("{input:?}: {other}"),
+        }
+    }
+
+    #[test]
+    fn every_part_is_read_at_its_place_and_width() {
+        for good in [
+            "2024",
+            "2024-05",
+            "2024-05-31",
+            "0001?",
+            "9999-12~",
+            "2024-02-29%",
+        ] {
+            assert_eq!(rule(good), None, "{good:?}");
+            assert_eq!(good.parse::<EventDate>().unwrap().to_string(), good);
+        }
+        for malformed in [
+            "202",
+            "20245",
+            "2024-",
+            "2024-5",
+            "2024-1-05",
+            "2024-05-",
+            "2024-05-1",
+            "2024-05-011",
+            "2024/05/01",
+            "2024-05/01",
+            "2024x05",
+            "+024",
+            "2O24",
+            "2024-0a",
+            "2024-05-0b",
+            "2024-05-01-02",
+            "2024--05",
+            "-2024",
+            "٢٠٢٤",
+            "2024 ",
+            " 2024",
+        ] {
+            assert_eq!(rule(malformed), Some(DateRule::Format), "{malformed:?}");
+        }
+        assert_eq!(rule(""), Some(DateRule::Empty));
+        assert_eq!(rule("?"), Some(DateRule::Empty));
+        assert_eq!(rule("0000"), Some(DateRule::YearOutOfRange));
+        assert_eq!(rule("2024-13"), Some(DateRule::MonthOutOfRange));
+        assert_eq!(rule("2023-02-29"), Some(DateRule::NoSuchDay));
+    }
+}
