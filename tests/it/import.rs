@@ -184,7 +184,9 @@ fn titles_are_one_line_with_single_blanks_whatever_the_file_holds() {
     let csv = "title,party_a,party_b,kind,subject,signature,force,term\n\
         \"  Blanks  around\tand inside \",Norway,Iceland,Agreement,NA,1990,NA,NA\n\
         \"Non\u{a0}breaking space, Ü\",Norway,Iceland,Agreement,NA,1991,NA,NA\n\
-        Plain title,Norway,Iceland,Agreement,NA,1992,NA,NA\n";
+        Plain title,Norway,Iceland,Agreement,NA,1992,NA,NA\n\
+        Two  blanks inside,Norway,Iceland,Agreement,NA,1993,NA,NA\n\
+        \u{dc}\u{a0}\u{dc},Norway,Iceland,Agreement,NA,1994,NA,NA\n";
     let (tracker, report) = import(csv);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     let titles: Vec<&str> = tracker.iter().map(bilateral::Agreement::title).collect();
@@ -193,7 +195,9 @@ fn titles_are_one_line_with_single_blanks_whatever_the_file_holds() {
         [
             "Blanks around and inside",
             "Non breaking space, Ü",
-            "Plain title"
+            "Plain title",
+            "Two blanks inside",
+            "Ü Ü"
         ]
     );
 }
