@@ -140,16 +140,18 @@ fn date(row: u64, column: &str, text: &str, report: &mut Report) -> Option<Event
 }
 
 /// A title broken over lines in the file, as one line of text: words
-/// joined by single spaces. Most titles already are, and are borrowed.
+/// joined by single spaces. Most titles already are, and are borrowed (a
+/// blank at either end is left for the crate, which trims every title).
 fn one_line(raw: &str) -> Cow<'_, str> {
-    // Printable ASCII with single blanks between words is one line already;
-    // anything else (a line break, a tab, a character past ASCII, which may
-    // be white space) is split into words and joined. A fold rather than
-    // `all`, so that the compiler checks many bytes at once.
+    // Printable ASCII without two blanks in a row is one line already (a
+    // blank at either end is trimmed by the crate); anything else (a line
+    // break, a tab, a character past ASCII, which may be white space) is
+    // split into words and joined. A fold rather than `all`, so that the
+    // compiler checks many bytes at once.
     let printable = raw
         .bytes()
         .fold(true, |all, byte| all & (byte.wrapping_sub(b' ') < 0x5f));
-    if printable && !raw.starts_with(' ') && !raw.ends_with(' ') && !raw.contains("  ") {
+    if printable && !raw.contains("  ") {
         Cow::Borrowed(raw)
     } else {
         Cow::Owned(raw.split_whitespace().collect::<Vec<_>>().join(" "))
