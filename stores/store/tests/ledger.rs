@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use bilateral::{Agreement, AgreementId, Event, EventKind, FixedClock, Parties, Party, Policy};
+use bilateral::{
+    Agreement, AgreementId, Change, Event, EventKind, FixedClock, Parties, Party, Policy,
+};
 use bilateral_store::{Ledger, Rows, StoreError};
 
 fn clock() -> Arc<FixedClock> {
@@ -125,5 +127,76 @@ fn a_ledger_keeps_its_policy() {
     assert_eq!(
         Ledger::new(Policy::standard(), clock()).policy().name(),
         Policy::standard().name()
+    );
+}
+
+/// The rows of agreements 4 and 5, created in turn, then recorded on in
+/// an order that alternates between them.
+fn interleaved() -> Vec<(i64, Rows)> {
+    let mut ledger = Ledger::new(Policy::standard(), clock());
+    let mut rows = Vec::new();
+    for (position, n) in [(1, 4), (2, 5)] {
+        let created = ledger.prepare_create(builder(n), proposal()).unwrap();
+        rows.push((
+            position,
+            Rows {
+                agreement: created.id.to_string(),
+                version: 1,
+                header: Some(created.header.clone()),
+                entry: Some(created.entry.clone()),
+            },
+        ));
+        ledger.commit_create(created, position);
+    }
+    for (position, (n, version)) in [(3, (4, 1)), (4, (5, 1)), (5, (5, 2)), (6, (4, 2))] {
+        let kind = if version == 1 {
+            EventKind::Deliberated
+        } else {
+            EventKind::Meeting
+        };
+        let event = Event::new(kind, "2024-02-01".parse().unwrap());
+        let change = ledger
+            .prepare(id(n), version, Change::Record(event))
+            .unwrap();
+        rows.push((
+            position,
+            Rows {
+                agreement: id(n).to_string(),
+                version: version + 1,
+                header: None,
+                entry: Some(change.entry.clone()),
+            },
+        ));
+        ledger.commit(change, position);
+    }
+    rows
+}
+
+#[test]
+fn rows_of_agreements_written_in_turn_are_each_found() {
+    let loaded = load(interleaved()).unwrap();
+    assert_eq!(loaded.tracker().version(id(4)), Some(3));
+    assert_eq!(loaded.tracker().version(id(5)), Some(3));
+    assert_eq!(loaded.tracker().get(id(4)).unwrap().history().count(), 3);
+    assert_eq!(loaded.tracker().get(id(5)).unwrap().history().count(), 3);
+    assert_eq!(loaded.seen(), 6);
+
+    // A second header for agreement 5, or a row of an agreement with none.
+    let mut twice = interleaved();
+    twice[3].1.header = twice[1].1.header.clone();
+    twice[3].1.version = 1;
+    let err = load(twice).map(|_| ()).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Unreadable { agreement, reason, .. }
+            if *agreement == id(5).to_string() && reason.contains("a second header")),
+        "{err:?}"
+    );
+    let mut headless = interleaved();
+    headless.remove(1);
+    let err = load(headless).map(|_| ()).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Unreadable { agreement, reason, .. }
+            if *agreement == id(5).to_string() && reason.contains("no header")),
+        "{err:?}"
     );
 }
