@@ -126,14 +126,14 @@ impl Codes {
 }
 
 /// A date column: `NA` (or nothing) is no date; anything else must parse.
-fn date(row: u64, column: &str, text: &str, report: &mut Report) -> Option<EventDate> {
+fn date(row: u64, column: &str, text: &str, problems: &mut Vec<String>) -> Option<EventDate> {
     if text == "NA" || text.is_empty() {
         return None;
     }
     match text.parse() {
         Ok(date) => Some(date),
         Err(err) => {
-            report.problems.push(format!("row {row}: {column}: {err}"));
+            problems.push(format!("row {row}: {column}: {err}"));
             None
         }
     }
@@ -170,19 +170,33 @@ const COLUMNS: [&str; 8] = [
     "term",
 ];
 
+/// Rows a reading thread hands over at a time.
+const BATCH: usize = 256;
+
+/// One row as the reading thread built it: the agreement for the tracker,
+/// if the row made one, and the row's problems so far.
+struct Built {
+    row: u64,
+    agreement: Option<Agreement>,
+    problems: Vec<String>,
+}
+
 /// Reads CSV records into a tracker under the standard policy (see the
 /// crate's docs for the mapping).
+///
+/// Two threads share the work: one reads the file and builds each row's
+/// agreement (parsing, validating its history), the other, the caller's,
+/// inserts them into the tracker, so that neither waits for the other.
+/// Problems are reported in row order either way.
 ///
 /// # Errors
 ///
 /// A file that cannot be read as CSV at all, or lacks a column; a bad row
 /// is a problem in the report, not an error.
-pub fn import(input: impl Read) -> Result<(Tracker, Report), Box<dyn std::error::Error>> {
+pub fn import(input: impl Read + Send) -> Result<(Tracker, Report), Box<dyn std::error::Error>> {
     // Recording instants are fixed so that the import is reproducible.
     let clock = FixedClock::new("2026-01-01T00:00:00Z".parse()?);
     let mut tracker = Tracker::new().with_clock(clock);
-    let mut report = Report::default();
-    let mut codes = Codes::default();
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers = reader.headers()?.clone();
     let mut at = [0usize; COLUMNS.len()];
@@ -192,95 +206,164 @@ pub fn import(input: impl Read) -> Result<(Tracker, Report), Box<dyn std::error:
             .position(|header| header.trim() == column)
             .ok_or_else(|| format!("the file has no column {column:?}"))?;
     }
+    let policy = tracker.policy().clone();
+    let mut problems = Vec::new();
+    let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Built>>(4);
+    let read = std::thread::scope(|scope| {
+        let reading = scope.spawn(|| read_rows(reader, at, &Context::new(&policy, &clock), sender));
+        for batch in batches {
+            for built in batch {
+                problems.extend(built.problems);
+                if let Some(agreement) = built.agreement
+                    && let Err(err) = tracker.insert(agreement)
+                {
+                    problems.push(format!("row {}: skipped: {err}", built.row));
+                }
+            }
+        }
+        reading.join()
+    });
+    let (rows, codes) = match read {
+        Ok(read) => read?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let report = Report {
+        rows,
+        resolved: codes.resolved(),
+        custom: codes.custom(),
+        problems,
+    };
+    Ok((tracker, report))
+}
+
+/// The reading thread: reads every record, builds its agreement, and sends
+/// them on in batches; the rows it read and the codes it gave.
+fn read_rows(
+    mut reader: csv::Reader<impl Read>,
+    at: [usize; COLUMNS.len()],
+    context: &Context<'_>,
+    sender: std::sync::mpsc::SyncSender<Vec<Built>>,
+) -> Result<(usize, Codes), csv::Error> {
+    let mut codes = Codes::default();
+    let mut rows = 0;
+    let mut batch = Vec::with_capacity(BATCH);
     // One record, read into again for every row.
     let mut record = csv::StringRecord::new();
     // Rows are numbered as a spreadsheet numbers them: the header is row 1,
     // and a record is one row even where a quoted field spans lines.
     for row in 2u64.. {
+        let mut built = Built {
+            row,
+            agreement: None,
+            problems: Vec::new(),
+        };
         match reader.read_record(&mut record) {
-            Ok(true) => {}
+            Ok(true) => {
+                if record.iter().all(|field| field.trim().is_empty()) {
+                    continue;
+                }
+                rows += 1;
+                built.agreement = build(row, &record, at, context, &mut codes, &mut built.problems);
+            }
             Ok(false) => break,
             Err(err) => {
-                report.rows += 1;
-                report.problems.push(format!("row {row}: skipped: {err}"));
                 // A record that is not UTF-8 is skipped; an error reading
                 // the file itself ends the import.
                 if err.is_io_error() {
-                    return Err(err.into());
+                    return Err(err);
                 }
-                continue;
+                rows += 1;
+                built.problems.push(format!("row {row}: skipped: {err}"));
             }
         }
-        if record.iter().all(|field| field.trim().is_empty()) {
-            continue;
-        }
-        report.rows += 1;
-        let [
-            Some(raw_title),
-            Some(a),
-            Some(b),
-            Some(kind),
-            Some(subject),
-            Some(signature),
-            Some(force),
-            Some(term),
-        ] = at.map(|at| record.get(at))
-        else {
-            report.problems.push(format!(
-                "row {row}: skipped: expected {} columns, found {}",
-                COLUMNS.len(),
-                record.len()
-            ));
-            continue;
-        };
-        // A title broken over lines in the file is one line of text.
-        let title = one_line(raw_title);
-        let signed = date(row, "signature", signature, &mut report);
-        let in_force = date(row, "force", force, &mut report);
-        let ended = date(row, "term", term, &mut report);
-        let context = Context::new(tracker.policy(), &clock);
-        let built = (|| -> Result<Agreement, Box<dyn std::error::Error>> {
-            let mut parties = Vec::with_capacity(2);
-            for name in [a, b] {
-                parties.push(codes.party(name)?);
-            }
-            let parties = Parties::try_from(parties)?;
-            let instrument: InstrumentKind = kind.parse().unwrap_or(InstrumentKind::Other);
-            let areas: Vec<SubjectArea> = if subject.trim() == "NA" || subject.trim().is_empty() {
-                Vec::new()
-            } else {
-                vec![subject.parse()?]
-            };
-            let Some(signed) = signed else {
-                return Err(format!(
-                    "agreement {title:?} has no signature: it must open with a stage change"
-                )
-                .into());
-            };
-            // Ids from the row number, so that reports are reproducible.
-            let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(u128::from(row)));
-            let mut agreement = Agreement::builder(title.as_ref(), parties)
-                .id(id)
-                .instrument(instrument)
-                .subjects(areas)
-                .build_with(&context, Event::new(EventKind::Finalised, signed))?;
-            for (column, kind, on) in [
-                ("force", EventKind::EnteredIntoForce, in_force),
-                ("term", EventKind::Terminated, ended),
-            ] {
-                if let Some(on) = on
-                    && let Err(err) = agreement.record_with(&context, Event::new(kind, on))
-                {
-                    report.problems.push(format!("row {row}: {column}: {err}"));
-                }
-            }
-            Ok(agreement)
-        })();
-        if let Err(err) = built.and_then(|agreement| Ok(tracker.insert(agreement)?)) {
-            report.problems.push(format!("row {row}: skipped: {err}"));
+        batch.push(built);
+        if batch.len() == BATCH
+            && sender
+                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                .is_err()
+        {
+            // The inserting thread has stopped: nothing more is wanted.
+            return Ok((rows, codes));
         }
     }
-    report.resolved = codes.resolved();
-    report.custom = codes.custom();
-    Ok((tracker, report))
+    if !batch.is_empty() {
+        // As above: if no one receives it, no one wants it.
+        let _ = sender.send(batch);
+    }
+    Ok((rows, codes))
+}
+
+/// The agreement a record makes, with its problems pushed to `problems`;
+/// `None` when the row cannot make one.
+fn build(
+    row: u64,
+    record: &csv::StringRecord,
+    at: [usize; COLUMNS.len()],
+    context: &Context<'_>,
+    codes: &mut Codes,
+    problems: &mut Vec<String>,
+) -> Option<Agreement> {
+    let [
+        Some(raw_title),
+        Some(a),
+        Some(b),
+        Some(kind),
+        Some(subject),
+        Some(signature),
+        Some(force),
+        Some(term),
+    ] = at.map(|at| record.get(at))
+    else {
+        problems.push(format!(
+            "row {row}: skipped: expected {} columns, found {}",
+            COLUMNS.len(),
+            record.len()
+        ));
+        return None;
+    };
+    // A title broken over lines in the file is one line of text.
+    let title = one_line(raw_title);
+    let signed = date(row, "signature", signature, problems);
+    let in_force = date(row, "force", force, problems);
+    let ended = date(row, "term", term, problems);
+    let built = (|| -> Result<Agreement, Box<dyn std::error::Error>> {
+        let parties = Parties::new(codes.party(a)?, codes.party(b)?)?;
+        let instrument: InstrumentKind = kind.parse().unwrap_or(InstrumentKind::Other);
+        let areas: Vec<SubjectArea> = if subject.trim() == "NA" || subject.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![subject.parse()?]
+        };
+        let Some(signed) = signed else {
+            return Err(format!(
+                "agreement {title:?} has no signature: it must open with a stage change"
+            )
+            .into());
+        };
+        // Ids from the row number, so that reports are reproducible.
+        let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(u128::from(row)));
+        let mut agreement = Agreement::builder(title.as_ref(), parties)
+            .id(id)
+            .instrument(instrument)
+            .subjects(areas)
+            .build_with(context, Event::new(EventKind::Finalised, signed))?;
+        for (column, kind, on) in [
+            ("force", EventKind::EnteredIntoForce, in_force),
+            ("term", EventKind::Terminated, ended),
+        ] {
+            if let Some(on) = on
+                && let Err(err) = agreement.record_with(context, Event::new(kind, on))
+            {
+                problems.push(format!("row {row}: {column}: {err}"));
+            }
+        }
+        Ok(agreement)
+    })();
+    match built {
+        Ok(agreement) => Some(agreement),
+        Err(err) => {
+            problems.push(format!("row {row}: skipped: {err}"));
+            None
+        }
+    }
 }
