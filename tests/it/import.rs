@@ -218,3 +218,20 @@ fn a_row_that_is_not_utf8_is_skipped_and_the_rest_imported() {
     let titles: Vec<&str> = tracker.iter().map(bilateral::Agreement::title).collect();
     assert_eq!(titles, ["Good title"]);
 }
+
+#[test]
+fn an_import_is_reproducible_down_to_its_event_ids() {
+    let (first, _) = import(SAMPLE);
+    let (second, _) = import(SAMPLE);
+    assert_eq!(first.len(), second.len());
+    assert!(first.iter().eq(second.iter()));
+    // Every event id is the row's and the column's, so none repeats.
+    let mut ids: Vec<_> = first
+        .iter()
+        .flat_map(|agreement| agreement.history().map(bilateral::Event::id))
+        .collect();
+    let events = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), events);
+}

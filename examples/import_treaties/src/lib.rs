@@ -23,7 +23,7 @@ use std::io::Read;
 
 use bilateral::model::Country;
 use bilateral::{
-    Agreement, AgreementId, Context, Error, Event, EventDate, EventKind, FixedClock,
+    Agreement, AgreementId, Context, Error, Event, EventDate, EventId, EventKind, FixedClock,
     InstrumentKind, Parties, Party, PartyCode, SubjectArea, Tracker,
 };
 
@@ -340,19 +340,25 @@ fn build(
             )
             .into());
         };
-        // Ids from the row number, so that reports are reproducible.
+        // Ids from the row number, so that an import is reproducible: the
+        // agreement's the row's, each event's the row's in the upper half
+        // and its column in the lower.
         let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(u128::from(row)));
+        let event = |column: u128, kind, on| {
+            let id = bilateral::uuid::Uuid::from_u128(u128::from(row) << 64 | column);
+            Event::with_id(EventId::from_uuid(id), kind, on)
+        };
         let mut agreement = Agreement::builder(title.as_ref(), parties)
             .id(id)
             .instrument(instrument)
             .subjects(areas)
-            .build_with(context, Event::new(EventKind::Finalised, signed))?;
-        for (column, kind, on) in [
-            ("force", EventKind::EnteredIntoForce, in_force),
-            ("term", EventKind::Terminated, ended),
+            .build_with(context, event(6, EventKind::Finalised, signed))?;
+        for (at, column, kind, on) in [
+            (7, "force", EventKind::EnteredIntoForce, in_force),
+            (8, "term", EventKind::Terminated, ended),
         ] {
             if let Some(on) = on
-                && let Err(err) = agreement.record_with(context, Event::new(kind, on))
+                && let Err(err) = agreement.record_with(context, event(at, kind, on))
             {
                 problems.push(format!("row {row}: {column}: {err}"));
             }
