@@ -51,6 +51,21 @@ pub(crate) struct Index {
 pub(crate) struct Dated {
     /// Keys of (start, slot, log position), for days, months and years.
     sets: [Runs<u64>; 3],
+    /// Keys of a bulk insert not yet in `sets`, for each: empty but
+    /// between [`Dated::defer`] and [`Dated::settle`], which a
+    /// [`Bulk`](crate::tracker::Bulk) calls before anyone can read.
+    pending: [Vec<u64>; 3],
+}
+
+/// When [`Index::add`] adds an agreement's events to the indexes by
+/// date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dates {
+    /// At once, each where it belongs.
+    Now,
+    /// At [`Index::settle`], all together: many agreements taken in at
+    /// once (a document loaded, a bulk insert) then cost one sort.
+    Deferred,
 }
 
 /// Bits of a key for the log position: an agreement holds at most
@@ -99,6 +114,20 @@ impl Dated {
         self.sets
             .get_mut(precision_index(date.precision()))
             .is_some_and(|set| set.insert(key(date.start(), slot, position)))
+    }
+
+    /// Keeps an event to add at [`settle`](Dated::settle).
+    fn defer(&mut self, date: EventDate, slot: u32, position: u32) {
+        if let Some(pending) = self.pending.get_mut(precision_index(date.precision())) {
+            pending.push(key(date.start(), slot, position));
+        }
+    }
+
+    /// Adds the events kept by [`defer`](Dated::defer).
+    fn settle(&mut self) {
+        for (set, pending) in self.sets.iter_mut().zip(&mut self.pending) {
+            set.add_all(std::mem::take(pending));
+        }
     }
 
     /// Takes an event out; whether it was present.
@@ -200,6 +229,18 @@ impl EventIndex {
         }
     }
 
+    /// As [`insert`](EventIndex::insert), the event added to the dates
+    /// at [`settle`](EventIndex::settle). (Counted by year at once: an
+    /// event deferred is one not yet indexed, each at its own key.)
+    fn defer(&mut self, date: EventDate, slot: u32, position: u32) {
+        self.dated.defer(date, slot, position);
+        *self.years.entry(date.start().year()).or_insert(0) += 1;
+    }
+
+    fn settle(&mut self) {
+        self.dated.settle();
+    }
+
     fn remove(&mut self, date: EventDate, slot: u32, position: u32) {
         let year = date.start().year();
         if self.dated.remove(date, slot, position)
@@ -261,7 +302,10 @@ impl EventIndex {
 }
 
 impl Index {
-    pub(crate) fn add(&mut self, slot: u32, agreement: &Agreement) {
+    /// Indexes the agreement at `slot`, under everything a query can ask
+    /// of it. With [`Dates::Deferred`], its events are added to the indexes by
+    /// date only at [`settle`](Index::settle).
+    pub(crate) fn add(&mut self, slot: u32, agreement: &Agreement, dates: Dates) {
         let (a, b) = agreement.parties().codes();
         self.party.entry(a).or_default().insert(slot);
         self.party.entry(b).or_default().insert(slot);
@@ -278,15 +322,32 @@ impl Index {
             .insert(slot);
         self.enter_stage(slot, agreement, agreement.stage());
         for (position, event) in agreement.history_positions() {
-            self.events.insert(event.date(), slot, position);
+            match dates {
+                Dates::Now => self.events.insert(event.date(), slot, position),
+                Dates::Deferred => self.events.defer(event.date(), slot, position),
+            }
             self.link(slot, event);
             self.meet(slot, position, event);
         }
         for area in agreement.subjects() {
             let dated = self.subject_events.entry(area.clone()).or_default();
             for (position, event) in agreement.history_positions() {
-                dated.insert(event.date(), slot, position);
+                match dates {
+                    Dates::Now => {
+                        dated.insert(event.date(), slot, position);
+                    }
+                    Dates::Deferred => dated.defer(event.date(), slot, position),
+                }
             }
+        }
+    }
+
+    /// Adds the events [`add`](Index::add) deferred to the
+    /// indexes by date.
+    pub(crate) fn settle(&mut self) {
+        self.events.settle();
+        for dated in self.subject_events.values_mut() {
+            dated.settle();
         }
     }
 

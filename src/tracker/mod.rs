@@ -1,5 +1,6 @@
 //! The tracker: many agreements under one policy, indexed, versioned.
 
+mod bulk;
 mod counts;
 mod hash;
 mod index;
@@ -29,8 +30,9 @@ use hash::Map;
 use live::Live;
 use slots::SlotSet;
 
-use index::Index;
+use index::{Dates, Index};
 
+pub use bulk::Bulk;
 pub use counts::{Counts, CountsIter};
 pub use links::{Family, FamilyMermaid, Linked, Member};
 pub use occasions::{AtOccasion, OccasionTimeline};
@@ -526,13 +528,23 @@ impl Tracker {
     /// assert!(tracker.insert(pact).is_err()); // same id twice
     /// # Ok::<(), bilateral::Error>(())
     /// ```
-    pub fn insert(&mut self, mut agreement: Agreement) -> Result<u64, TrackerError> {
+    pub fn insert(&mut self, agreement: Agreement) -> Result<u64, TrackerError> {
+        self.insert_dated(agreement, Dates::Now)
+    }
+
+    /// As [`insert`](Tracker::insert), its events added to the indexes by
+    /// date as `dates` says.
+    fn insert_dated(
+        &mut self,
+        mut agreement: Agreement,
+        dates: Dates,
+    ) -> Result<u64, TrackerError> {
         agreement
             .check_history(&self.policy)
             .map_err(AgreementError::from)?;
         self.check_references(&agreement)?;
         agreement.keep_under(&self.policy);
-        let slot = self.add(agreement, None)?;
+        let slot = self.add_dated(agreement, None, dates)?;
         Ok(self.version_at(slot))
     }
 
@@ -540,6 +552,17 @@ impl Tracker {
     /// or (when `None`) at version 1 or one past the version it had when
     /// it was removed; returns its slot.
     fn add(&mut self, agreement: Agreement, version: Option<u64>) -> Result<u32, TrackerError> {
+        self.add_dated(agreement, version, Dates::Now)
+    }
+
+    /// As [`add`](Tracker::add), its events added to the indexes by date
+    /// as `dates` says.
+    fn add_dated(
+        &mut self,
+        agreement: Agreement,
+        version: Option<u64>,
+        dates: Dates,
+    ) -> Result<u32, TrackerError> {
         let id = agreement.id();
         if self.by_id.contains_key(&id) {
             return Err(TrackerError::DuplicateAgreement {
@@ -583,7 +606,7 @@ impl Tracker {
             }
         };
         if let Some(added) = self.slots.get(slot as usize) {
-            self.index.add(slot, &added.agreement);
+            self.index.add(slot, &added.agreement, dates);
         }
         self.by_id.insert(id, slot);
         Ok(slot)
@@ -1225,8 +1248,10 @@ impl crate::document::Sink for Loading {
         let Some(tracker) = self.tracker.as_mut() else {
             return Ok(());
         };
+        // A document's agreements are indexed by date all at once, when
+        // the last is in (`finish`).
         tracker
-            .add(tracked.agreement, Some(tracked.version))
+            .add_dated(tracked.agreement, Some(tracked.version), Dates::Deferred)
             .map(drop)
             .map_err(|_| DocumentError::InvalidAgreement {
                 position,
@@ -1257,6 +1282,7 @@ impl Loading {
                 message: "missing field `policy`".to_owned(),
             });
         };
+        tracker.index.settle();
         for (i, (id, version)) in self.removed.into_iter().enumerate() {
             if tracker.contains(id) || tracker.removed.insert(id, version).is_some() {
                 return Err(DocumentError::DuplicateAgreement {

@@ -4,6 +4,7 @@ mod agreement;
 mod architecture;
 mod audit;
 mod bad_input;
+mod bulk;
 mod common;
 mod concurrency;
 mod context;

@@ -10,6 +10,7 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<bilateral::EventBuilder>();
     assert_send_sync::<bilateral::EventDate>();
     assert_send_sync::<bilateral::Error>();
+    assert_send_sync::<bilateral::tracker::Bulk>();
     assert_send_sync::<bilateral::Parties>();
     assert_send_sync::<bilateral::Party>();
     assert_send_sync::<bilateral::PartyCode>();

@@ -673,6 +673,29 @@ proptest! {
         // Serialising and reading back is the identity.
         let back: Tracker = serde_json::from_str(&serde_json::to_string(&tracker).unwrap()).unwrap();
         prop_assert_eq!(&back, &tracker);
+        // A bulk insert takes and refuses what inserting one by one does,
+        // in the same order, to the same tracker.
+        let mut one_by_one = Tracker::with_policy(policy.clone()).with_clock(clock);
+        for occasion in tracker.occasions() {
+            one_by_one.add_occasion(occasion.clone()).unwrap();
+        }
+        let mut bulk = one_by_one.clone().bulk();
+        for agreement in tracker.iter() {
+            let inserted = one_by_one.insert(agreement.clone());
+            prop_assert_eq!(bulk.insert(agreement.clone()), inserted);
+        }
+        prop_assert_eq!(bulk.len(), one_by_one.len());
+        let bulk = bulk.finish();
+        prop_assert_eq!(&bulk, &one_by_one);
+        // The document read back and the bulk insert index every event by
+        // date at once, at the end: their queries answer as a scan does.
+        for q in &queries {
+            prop_assert_eq!(run(&back, q), self::expected(&back, q), "read back: {:?}", q);
+            prop_assert_eq!(run(&bulk, q), self::expected(&bulk, q), "bulk: {:?}", q);
+            prop_assert_eq!(run(&bulk, q), run(&one_by_one, q), "bulk: {:?}", q);
+        }
+        prop_assert_eq!(back.event_count(), tracker.event_count());
+        prop_assert_eq!(bulk.event_count(), one_by_one.event_count());
     }
 }
 

@@ -196,7 +196,7 @@ struct Built {
 pub fn import(input: impl Read + Send) -> Result<(Tracker, Report), Box<dyn std::error::Error>> {
     // Recording instants are fixed so that the import is reproducible.
     let clock = FixedClock::new("2026-01-01T00:00:00Z".parse()?);
-    let mut tracker = Tracker::new().with_clock(clock);
+    let tracker = Tracker::new().with_clock(clock);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers = reader.headers()?.clone();
     let mut at = [0usize; COLUMNS.len()];
@@ -209,13 +209,15 @@ pub fn import(input: impl Read + Send) -> Result<(Tracker, Report), Box<dyn std:
     let policy = tracker.policy().clone();
     let mut problems = Vec::new();
     let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Built>>(4);
+    // Every row in at once: the events are indexed by date at the end.
+    let mut bulk = tracker.bulk();
     let read = std::thread::scope(|scope| {
         let reading = scope.spawn(|| read_rows(reader, at, &Context::new(&policy, &clock), sender));
         for batch in batches {
             for built in batch {
                 problems.extend(built.problems);
                 if let Some(agreement) = built.agreement
-                    && let Err(err) = tracker.insert(agreement)
+                    && let Err(err) = bulk.insert(agreement)
                 {
                     problems.push(format!("row {}: skipped: {err}", built.row));
                 }
@@ -227,6 +229,7 @@ pub fn import(input: impl Read + Send) -> Result<(Tracker, Report), Box<dyn std:
         Ok(read) => read?,
         Err(panic) => std::panic::resume_unwind(panic),
     };
+    let tracker = bulk.finish();
     let report = Report {
         rows,
         resolved: codes.resolved(),
