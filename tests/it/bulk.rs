@@ -41,7 +41,7 @@ fn agreement(n: u128) -> Agreement {
     let mut builder = Agreement::builder(format!("Agreement {n}"), india_japan())
         .id(AgreementId::from_uuid(uuid::Uuid::from_u128(n)))
         .subject(AREAS[(n % 3) as usize].clone());
-    if n % 4 == 0 {
+    if n.is_multiple_of(4) {
         builder = builder.subject(AREAS[((n + 1) % 3) as usize].clone());
     }
     let mut agreement = builder.build(event(1, EventKind::Proposed, on)).unwrap();
