@@ -1397,6 +1397,40 @@ mod tests {
         assert_eq!(crate::Error::from(error).kind(), crate::ErrorKind::TooMany);
     }
 
+    /// A bulk insert and a document read back count events by year, for
+    /// query planning, as inserting one by one does.
+    #[test]
+    fn events_deferred_are_counted_by_year() {
+        use crate::{Event, EventKind};
+        let mut one_by_one = Tracker::new();
+        let mut bulk = Tracker::new().bulk();
+        assert!(bulk.is_empty());
+        for (n, year) in [
+            (1u128, "1990"),
+            (2, "1990-05"),
+            (3, "2001-02-03"),
+            (4, "2001"),
+        ] {
+            let agreement = Agreement::builder("Pact", india_japan())
+                .id(crate::AgreementId::from_uuid(uuid::Uuid::from_u128(n)))
+                .build(Event::new(EventKind::Proposed, year.parse().unwrap()))
+                .unwrap();
+            one_by_one.insert(agreement.clone()).unwrap();
+            bulk.insert(agreement).unwrap();
+        }
+        assert!(!bulk.is_empty());
+        let bulk = bulk.finish();
+        let back: Tracker =
+            serde_json::from_str(&serde_json::to_string(&one_by_one).unwrap()).unwrap();
+        for (first, last) in [("1990-01-01", "1990-12-31"), ("2001-01-01", "2001-12-31")] {
+            let (first, last) = (first.parse().unwrap(), last.parse().unwrap());
+            let estimate = one_by_one.index().events.estimate(first, last);
+            assert_eq!(estimate, 2);
+            assert_eq!(bulk.index().events.estimate(first, last), estimate);
+            assert_eq!(back.index().events.estimate(first, last), estimate);
+        }
+    }
+
     /// The index keeps no empty list of a subject area's events once the
     /// last agreement of that area has gone, nor an empty set of its
     /// agreements.
