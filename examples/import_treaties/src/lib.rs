@@ -125,6 +125,36 @@ impl Codes {
     }
 }
 
+/// Each distinct value of a column parsed once: a file names a few kinds
+/// of instrument and subjects many times over.
+struct Known<T> {
+    parsed: HashMap<String, T>,
+}
+
+impl<T: Clone> Known<T> {
+    fn new() -> Self {
+        Known {
+            parsed: HashMap::new(),
+        }
+    }
+
+    /// What `parse` makes of `text`, parsed the first time it is seen.
+    fn get(&mut self, text: &str, parse: impl FnOnce(&str) -> T) -> T {
+        if let Some(value) = self.parsed.get(text) {
+            return value.clone();
+        }
+        let value = parse(text);
+        self.parsed.insert(text.to_owned(), value.clone());
+        value
+    }
+}
+
+/// The kinds and subjects a file names, each parsed once.
+struct Vocabulary {
+    kinds: Known<InstrumentKind>,
+    subjects: Known<Result<SubjectArea, bilateral::model::ValueError>>,
+}
+
 /// A date column: `NA` (or nothing) is no date; anything else must parse.
 fn date(row: u64, column: &str, text: &str, problems: &mut Vec<String>) -> Option<EventDate> {
     if text == "NA" || text.is_empty() {
@@ -248,6 +278,10 @@ fn read_rows(
     sender: std::sync::mpsc::SyncSender<Vec<Built>>,
 ) -> Result<(usize, Codes), csv::Error> {
     let mut codes = Codes::default();
+    let mut vocabulary = Vocabulary {
+        kinds: Known::new(),
+        subjects: Known::new(),
+    };
     let mut rows = 0;
     let mut batch = Vec::with_capacity(BATCH);
     // One record, read into again for every row.
@@ -266,7 +300,14 @@ fn read_rows(
                     continue;
                 }
                 rows += 1;
-                built.agreement = build(row, &record, at, context, &mut codes, &mut built.problems);
+                built.agreement = build(
+                    row,
+                    &record,
+                    at,
+                    context,
+                    (&mut codes, &mut vocabulary),
+                    &mut built.problems,
+                );
             }
             Ok(false) => break,
             Err(err) => {
@@ -303,7 +344,7 @@ fn build(
     record: &csv::StringRecord,
     at: [usize; COLUMNS.len()],
     context: &Context<'_>,
-    codes: &mut Codes,
+    (codes, vocabulary): (&mut Codes, &mut Vocabulary),
     problems: &mut Vec<String>,
 ) -> Option<Agreement> {
     let [
@@ -331,11 +372,13 @@ fn build(
     let ended = date(row, "term", term, problems);
     let built = (|| -> Result<Agreement, Box<dyn std::error::Error>> {
         let parties = Parties::new(codes.party(a)?, codes.party(b)?)?;
-        let instrument: InstrumentKind = kind.parse().unwrap_or(InstrumentKind::Other);
+        let instrument = vocabulary
+            .kinds
+            .get(kind, |kind| kind.parse().unwrap_or(InstrumentKind::Other));
         let areas: Vec<SubjectArea> = if subject.trim() == "NA" || subject.trim().is_empty() {
             Vec::new()
         } else {
-            vec![subject.parse()?]
+            vec![vocabulary.subjects.get(subject, str::parse)?]
         };
         let Some(signed) = signed else {
             return Err(format!(
