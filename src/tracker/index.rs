@@ -52,7 +52,7 @@ pub(crate) struct Dated {
     /// Keys of (start, slot, log position), for days, months and years.
     sets: [Runs<u64>; 3],
     /// Keys of a bulk insert not yet in `sets`, for each: empty but
-    /// between [`Dated::defer`] and [`Dated::settle`], which a
+    /// between a deferred [`Dated::insert`] and [`Dated::settle`], which a
     /// [`Bulk`](crate::tracker::Bulk) calls before anyone can read.
     pending: [Vec<u64>; 3],
 }
@@ -109,21 +109,22 @@ fn unpack(key: u64) -> (NaiveDate, u32, u32) {
 }
 
 impl Dated {
-    /// Adds an event; whether it was absent.
-    fn insert(&mut self, date: EventDate, slot: u32, position: u32) -> bool {
-        self.sets
-            .get_mut(precision_index(date.precision()))
-            .is_some_and(|set| set.insert(key(date.start(), slot, position)))
-    }
-
-    /// Keeps an event to add at [`settle`](Dated::settle).
-    fn defer(&mut self, date: EventDate, slot: u32, position: u32) {
-        if let Some(pending) = self.pending.get_mut(precision_index(date.precision())) {
-            pending.push(key(date.start(), slot, position));
+    /// Adds an event, at once or (deferred) at [`settle`](Dated::settle);
+    /// whether it was absent (a deferred event always is: each is added
+    /// once, at its own key).
+    fn insert(&mut self, date: EventDate, slot: u32, position: u32, dates: Dates) -> bool {
+        let at = precision_index(date.precision());
+        let key = key(date.start(), slot, position);
+        match dates {
+            Dates::Now => self.sets.get_mut(at).is_some_and(|set| set.insert(key)),
+            Dates::Deferred => self.pending.get_mut(at).is_some_and(|pending| {
+                pending.push(key);
+                true
+            }),
         }
     }
 
-    /// Adds the events kept by [`defer`](Dated::defer).
+    /// Adds the events deferred by [`insert`](Dated::insert).
     fn settle(&mut self) {
         for (set, pending) in self.sets.iter_mut().zip(&mut self.pending) {
             set.add_all(std::mem::take(pending));
@@ -223,18 +224,12 @@ fn span_end(start: NaiveDate, set: usize) -> NaiveDate {
 }
 
 impl EventIndex {
-    fn insert(&mut self, date: EventDate, slot: u32, position: u32) {
-        if self.dated.insert(date, slot, position) {
+    /// Adds an event as [`Dated::insert`] does, counting it by year at
+    /// once either way.
+    fn insert(&mut self, date: EventDate, slot: u32, position: u32, dates: Dates) {
+        if self.dated.insert(date, slot, position, dates) {
             *self.years.entry(date.start().year()).or_insert(0) += 1;
         }
-    }
-
-    /// As [`insert`](EventIndex::insert), the event added to the dates
-    /// at [`settle`](EventIndex::settle). (Counted by year at once: an
-    /// event deferred is one not yet indexed, each at its own key.)
-    fn defer(&mut self, date: EventDate, slot: u32, position: u32) {
-        self.dated.defer(date, slot, position);
-        *self.years.entry(date.start().year()).or_insert(0) += 1;
     }
 
     fn settle(&mut self) {
@@ -322,22 +317,14 @@ impl Index {
             .insert(slot);
         self.enter_stage(slot, agreement, agreement.stage());
         for (position, event) in agreement.history_positions() {
-            match dates {
-                Dates::Now => self.events.insert(event.date(), slot, position),
-                Dates::Deferred => self.events.defer(event.date(), slot, position),
-            }
+            self.events.insert(event.date(), slot, position, dates);
             self.link(slot, event);
             self.meet(slot, position, event);
         }
         for area in agreement.subjects() {
             let dated = self.subject_events.entry(area.clone()).or_default();
             for (position, event) in agreement.history_positions() {
-                match dates {
-                    Dates::Now => {
-                        dated.insert(event.date(), slot, position);
-                    }
-                    Dates::Deferred => dated.defer(event.date(), slot, position),
-                }
+                dated.insert(event.date(), slot, position, dates);
             }
         }
     }
@@ -485,7 +472,7 @@ impl Index {
         }
         if let Some(arrived) = receipt.arrived {
             self.events
-                .insert(arrived.date, slot, position(arrived.entry));
+                .insert(arrived.date, slot, position(arrived.entry), Dates::Now);
         }
         if receipt.left.is_some() || receipt.arrived.is_some() {
             for area in agreement.subjects() {
@@ -500,7 +487,7 @@ impl Index {
                     dated.remove(left.date, slot, position(left.entry));
                 }
                 if let Some(arrived) = receipt.arrived {
-                    dated.insert(arrived.date, slot, position(arrived.entry));
+                    dated.insert(arrived.date, slot, position(arrived.entry), Dates::Now);
                 }
             }
         }
@@ -549,7 +536,7 @@ mod tests {
         let mut all = Vec::new();
         for slot in 0..400u32 {
             let date = random.date(5);
-            index.insert(date, slot, 0);
+            index.insert(date, slot, 0, Dates::Now);
             all.push((date, slot));
         }
         assert_eq!(index.len(), 400);
@@ -585,11 +572,11 @@ mod tests {
         let mut slot = 0;
         for year in 1950..2000 {
             for month in 1..=12 {
-                index.insert(day(&format!("{year}-{month:02}-15")), slot, 0);
+                index.insert(day(&format!("{year}-{month:02}-15")), slot, 0, Dates::Now);
                 slot += 1;
             }
         }
-        index.insert(day("9999-12-31"), slot, 0);
+        index.insert(day("9999-12-31"), slot, 0, Dates::Now);
         let range = |from: &str, to: &str| (day(from).start(), day(to).end());
         let (first, last) = range("1950", "1999");
         let found = index.overlapping(first, last).len();
@@ -682,7 +669,7 @@ mod tests {
                     random.below(limits::MAX_ENTRIES as u64) as u32,
                 );
                 let new = !model.contains(&entry);
-                assert_eq!(dated.insert(entry.0, entry.1, entry.2), new);
+                assert_eq!(dated.insert(entry.0, entry.1, entry.2, Dates::Now), new);
                 if new {
                     model.push(entry);
                 }
