@@ -496,7 +496,7 @@ impl Tracker {
             return Err(error.into());
         }
         let id = agreement.id();
-        let slot = self.add(agreement, None)?;
+        let slot = self.add(agreement, None, Dates::Now)?;
         self.notify(slot, &receipt);
         Ok(id)
     }
@@ -544,20 +544,15 @@ impl Tracker {
             .map_err(AgreementError::from)?;
         self.check_references(&agreement)?;
         agreement.keep_under(&self.policy);
-        let slot = self.add_dated(agreement, None, dates)?;
+        let slot = self.add(agreement, None, dates)?;
         Ok(self.version_at(slot))
     }
 
     /// Adds an agreement already checked against the policy, at `version`,
     /// or (when `None`) at version 1 or one past the version it had when
-    /// it was removed; returns its slot.
-    fn add(&mut self, agreement: Agreement, version: Option<u64>) -> Result<u32, TrackerError> {
-        self.add_dated(agreement, version, Dates::Now)
-    }
-
-    /// As [`add`](Tracker::add), its events added to the indexes by date
-    /// as `dates` says.
-    fn add_dated(
+    /// it was removed, its events indexed by date as `dates` says; returns
+    /// its slot.
+    fn add(
         &mut self,
         agreement: Agreement,
         version: Option<u64>,
@@ -1251,7 +1246,7 @@ impl crate::document::Sink for Loading {
         // A document's agreements are indexed by date all at once, when
         // the last is in (`finish`).
         tracker
-            .add_dated(tracked.agreement, Some(tracked.version), Dates::Deferred)
+            .add(tracked.agreement, Some(tracked.version), Dates::Deferred)
             .map(drop)
             .map_err(|_| DocumentError::InvalidAgreement {
                 position,
