@@ -149,8 +149,10 @@ impl<T: Clone> Known<T> {
     }
 }
 
-/// The kinds and subjects a file names, each parsed once.
+/// The parties, kinds and subjects a file names, each resolved or parsed
+/// once.
 struct Vocabulary {
+    codes: Codes,
     kinds: Known<InstrumentKind>,
     subjects: Known<Result<SubjectArea, bilateral::model::ValueError>>,
 }
@@ -277,8 +279,8 @@ fn read_rows(
     context: &Context<'_>,
     sender: std::sync::mpsc::SyncSender<Vec<Built>>,
 ) -> Result<(usize, Codes), csv::Error> {
-    let mut codes = Codes::default();
     let mut vocabulary = Vocabulary {
+        codes: Codes::default(),
         kinds: Known::new(),
         subjects: Known::new(),
     };
@@ -305,7 +307,7 @@ fn read_rows(
                     &record,
                     at,
                     context,
-                    (&mut codes, &mut vocabulary),
+                    &mut vocabulary,
                     &mut built.problems,
                 );
             }
@@ -327,14 +329,14 @@ fn read_rows(
                 .is_err()
         {
             // The inserting thread has stopped: nothing more is wanted.
-            return Ok((rows, codes));
+            return Ok((rows, vocabulary.codes));
         }
     }
     if !batch.is_empty() {
         // As above: if no one receives it, no one wants it.
         let _ = sender.send(batch);
     }
-    Ok((rows, codes))
+    Ok((rows, vocabulary.codes))
 }
 
 /// The agreement a record makes, with its problems pushed to `problems`;
@@ -344,7 +346,7 @@ fn build(
     record: &csv::StringRecord,
     at: [usize; COLUMNS.len()],
     context: &Context<'_>,
-    (codes, vocabulary): (&mut Codes, &mut Vocabulary),
+    vocabulary: &mut Vocabulary,
     problems: &mut Vec<String>,
 ) -> Option<Agreement> {
     let [
@@ -371,7 +373,7 @@ fn build(
     let in_force = date(row, "force", force, problems);
     let ended = date(row, "term", term, problems);
     let built = (|| -> Result<Agreement, Box<dyn std::error::Error>> {
-        let parties = Parties::new(codes.party(a)?, codes.party(b)?)?;
+        let parties = Parties::new(vocabulary.codes.party(a)?, vocabulary.codes.party(b)?)?;
         let instrument = vocabulary
             .kinds
             .get(kind, |kind| kind.parse().unwrap_or(InstrumentKind::Other));
