@@ -208,7 +208,7 @@ pub(crate) struct Header {
     title: Box<str>,
     instrument: InstrumentKind,
     parties: Parties,
-    subjects: Box<[SubjectArea]>,
+    subjects: Arc<[SubjectArea]>,
 }
 
 impl Header {
@@ -228,7 +228,7 @@ impl Header {
             title: title.into_boxed_str(),
             instrument,
             parties,
-            subjects: subjects.into_boxed_slice(),
+            subjects: Arc::from(subjects),
         })
     }
 

@@ -122,7 +122,7 @@ pub struct Agreement {
     instrument: InstrumentKind,
     parties: Parties,
     /// Sorted, without duplicates.
-    subjects: Box<[SubjectArea]>,
+    subjects: Arc<[SubjectArea]>,
     /// Every change, in the order it was recorded: the truth. Everything
     /// below is derived from it and maintained by the change engine.
     log: Vec<Entry>,
@@ -702,7 +702,7 @@ impl Agreement {
             title: Box::default(),
             instrument: self.instrument,
             parties: self.parties.clone(),
-            subjects: Box::default(),
+            subjects: Arc::default(),
             log: Vec::new(),
             in_force: InForce::default(),
             summary: Summary::default(),
@@ -721,6 +721,21 @@ impl Agreement {
         share: impl FnMut(&crate::model::Party) -> Option<crate::model::Party>,
     ) {
         self.parties.share(share);
+    }
+
+    /// Replaces the subject areas with `shared`, when that is an equal
+    /// list: so that a container holding many agreements
+    /// on the same areas holds each list once (and a walk over their
+    /// areas stays in cache). Nothing visible changes.
+    pub(crate) fn share_subjects(&mut self, shared: &Arc<[SubjectArea]>) {
+        if *shared == self.subjects {
+            self.subjects = Arc::clone(shared);
+        }
+    }
+
+    /// The agreement's list of subject areas itself, to share.
+    pub(crate) const fn shared_subjects(&self) -> &Arc<[SubjectArea]> {
+        &self.subjects
     }
 
     /// Keeps `kept` for the plain methods.

@@ -3,6 +3,7 @@
 mod bulk;
 mod counts;
 mod hash;
+mod ids;
 mod index;
 mod links;
 mod live;
@@ -11,6 +12,7 @@ mod query;
 mod slots;
 
 use std::collections::BTreeMap;
+use std::collections::hash_map::Entry as Held;
 use std::fmt;
 use std::sync::Arc;
 
@@ -27,6 +29,7 @@ use crate::model::{
     AgreementId, Event, EventDate, Occasion, Party, PartyCode, Stage, SubjectArea, limits,
 };
 use hash::Map;
+use ids::Ids;
 use live::Live;
 use slots::SlotSet;
 
@@ -140,13 +143,19 @@ pub struct Tracker {
     live: Live,
     /// Freed slots, taken last in, first out.
     free: Vec<u32>,
-    by_id: Map<AgreementId, u32>,
+    /// The slot of each agreement, by id.
+    by_id: Ids,
     /// The last version of every removed agreement: one inserted again
     /// with the same id goes on from there, so that a writer who read an
     /// older version is told of a conflict.
     removed: Map<AgreementId, u64>,
     /// The occasions the tracker knows, by name.
     occasions: BTreeMap<Box<str>, Occasion>,
+    /// Each list of subject areas its agreements hold, once, with the
+    /// number holding it: an agreement inserted shares the list of the
+    /// others on the same areas (a few hundred lists for a million
+    /// agreements, where each would hold its own, out of cache).
+    subject_lists: Map<Arc<[SubjectArea]>, usize>,
     index: Index,
 }
 
@@ -283,9 +292,10 @@ impl Tracker {
             slots: Vec::new(),
             live: Live::default(),
             free: Vec::new(),
-            by_id: Map::default(),
+            by_id: Ids::default(),
             removed: Map::default(),
             occasions: BTreeMap::new(),
+            subject_lists: Map::default(),
             index: Index::default(),
         }
     }
@@ -355,7 +365,7 @@ impl Tracker {
 
     /// Whether the tracker holds no agreement.
     pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
+        self.by_id.len() == 0
     }
 
     /// The agreement with this id.
@@ -370,7 +380,7 @@ impl Tracker {
 
     /// Whether the tracker holds an agreement with this id.
     pub fn contains(&self, id: AgreementId) -> bool {
-        self.by_id.contains_key(&id)
+        self.slot_of(id).is_some()
     }
 
     /// Every agreement, in the order of their slots: the order they were
@@ -416,7 +426,16 @@ impl Tracker {
     }
 
     fn slot(&self, id: AgreementId) -> Option<&Slot> {
-        self.held_at(*self.by_id.get(&id)?)
+        self.held_at(self.slot_of(id)?)
+    }
+
+    /// The slot of the agreement with this id: the id table's candidate
+    /// confirmed by the agreement it holds.
+    fn slot_of(&self, id: AgreementId) -> Option<u32> {
+        self.by_id.get(id, |slot| {
+            self.held_at(slot)
+                .is_some_and(|held| held.agreement.id() == id)
+        })
     }
 
     /// Tells every observer of a refused change.
@@ -559,7 +578,7 @@ impl Tracker {
         dates: Dates,
     ) -> Result<u32, TrackerError> {
         let id = agreement.id();
-        if self.by_id.contains_key(&id) {
+        if self.slot_of(id).is_some() {
             return Err(TrackerError::DuplicateAgreement {
                 id,
                 title: agreement.title().to_owned(),
@@ -584,6 +603,7 @@ impl Tracker {
         self.removed.remove(&id);
         let mut agreement = agreement;
         self.share_party_names(&mut agreement);
+        self.share_subjects(&mut agreement);
         let entry = Slot { agreement, version };
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -624,6 +644,35 @@ impl Tracker {
         });
     }
 
+    /// Gives an agreement coming in the list of subject areas already held
+    /// for others on the same areas, or keeps its own for those to come.
+    fn share_subjects(&mut self, agreement: &mut Agreement) {
+        match self
+            .subject_lists
+            .entry(Arc::clone(agreement.shared_subjects()))
+        {
+            Held::Occupied(mut held) => {
+                agreement.share_subjects(held.key());
+                *held.get_mut() += 1;
+            }
+            Held::Vacant(new) => {
+                new.insert(1);
+            }
+        }
+    }
+
+    /// Forgets one holder of an agreement's list of subject areas, and the
+    /// list when none is left.
+    fn unshare_subjects(&mut self, agreement: &Agreement) {
+        let subjects = &**agreement.shared_subjects();
+        if let Some(holders) = self.subject_lists.get_mut(subjects) {
+            *holders -= 1;
+            if *holders == 0 {
+                self.subject_lists.remove(subjects);
+            }
+        }
+    }
+
     fn version_at(&self, slot: u32) -> u64 {
         self.held_at(slot).map_or(0, |slot| slot.version)
     }
@@ -657,14 +706,15 @@ impl Tracker {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn remove(&mut self, id: AgreementId) -> Option<Agreement> {
-        let slot = *self.by_id.get(&id)?;
+        let slot = self.slot_of(id)?;
         let held = self.slots.get_mut(self.live.held(slot)?)?;
         let version = held.version;
         let agreement = held.agreement.take_leaving_shell();
         held.version = VACANT;
         self.live.set(slot as usize, false);
-        self.by_id.remove(&id);
+        self.by_id.remove(id, slot);
         self.index.remove(slot, &agreement);
+        self.unshare_subjects(&agreement);
         self.free.push(slot);
         self.removed.insert(id, version);
         Some(agreement)
@@ -765,9 +815,8 @@ impl Tracker {
     ) -> Result<u64, TrackerError> {
         // The clock is user code: ask it before anything changes.
         let now = self.clock.now();
-        let slot_number = *self
-            .by_id
-            .get(&id)
+        let slot_number = self
+            .slot_of(id)
             .ok_or(TrackerError::UnknownAgreement { id })?;
         let Some(at) = self.live.held(slot_number) else {
             return Err(TrackerError::UnknownAgreement { id });
@@ -1018,6 +1067,7 @@ impl Clone for Tracker {
             by_id: self.by_id.clone(),
             removed: self.removed.clone(),
             occasions: self.occasions.clone(),
+            subject_lists: self.subject_lists.clone(),
             index: self.index.clone(),
         }
     }
@@ -1646,5 +1696,51 @@ mod tests {
             tracker.get(second).unwrap().parties(),
             &pair(("IND", "India"), ("FRA", "France"))
         );
+    }
+
+    /// Agreements on the same subject areas hold one list of them; the
+    /// tracker counts the holders of each list and forgets a list when
+    /// its last holder leaves; an agreement on other areas keeps its own.
+    #[test]
+    fn agreements_share_their_lists_of_subject_areas() {
+        use crate::{Event, EventKind, SubjectArea};
+        let event = || Event::new(EventKind::Proposed, "2024".parse().unwrap());
+        let mut tracker = Tracker::new();
+        let mut add = |title: &str, areas: &[SubjectArea]| {
+            tracker
+                .create(
+                    Agreement::builder(title, india_japan()).subjects(areas.iter().cloned()),
+                    event(),
+                )
+                .unwrap()
+        };
+        let trade_energy = [SubjectArea::Trade, SubjectArea::Energy];
+        let first = add("First", &trade_energy);
+        let second = add("Second", &[SubjectArea::Energy, SubjectArea::Trade]);
+        let third = add("Third", &[SubjectArea::Trade]);
+        let list = |tracker: &Tracker, id| tracker.get(id).unwrap().subjects().as_ptr();
+        assert_eq!(list(&tracker, first), list(&tracker, second));
+        assert_ne!(list(&tracker, first), list(&tracker, third));
+        assert_eq!(tracker.get(third).unwrap().subjects(), [SubjectArea::Trade]);
+        let holders = |tracker: &Tracker, areas: &[SubjectArea]| {
+            let mut areas = areas.to_vec();
+            areas.sort();
+            tracker.subject_lists.get(areas.as_slice()).copied()
+        };
+        assert_eq!(holders(&tracker, &trade_energy), Some(2));
+        assert_eq!(holders(&tracker, &[SubjectArea::Trade]), Some(1));
+        let removed = tracker.remove(first).unwrap();
+        assert_eq!(
+            removed.subjects(),
+            [SubjectArea::Trade, SubjectArea::Energy]
+        );
+        assert_eq!(holders(&tracker, &trade_energy), Some(1));
+        tracker.remove(third).unwrap();
+        assert_eq!(holders(&tracker, &[SubjectArea::Trade]), None);
+        assert_eq!(tracker.subject_lists.len(), 1);
+        // Inserted again, the first shares the second's list once more.
+        tracker.insert(removed).unwrap();
+        assert_eq!(list(&tracker, first), list(&tracker, second));
+        assert_eq!(holders(&tracker, &trade_energy), Some(2));
     }
 }
