@@ -228,7 +228,13 @@ impl Header {
             title: title.into_boxed_str(),
             instrument,
             parties,
-            subjects: Arc::from(subjects),
+            // An empty list is the standard library's shared one: no
+            // allocation for the many records that name no area.
+            subjects: if subjects.is_empty() {
+                Arc::default()
+            } else {
+                Arc::from(subjects)
+            },
         })
     }
 
