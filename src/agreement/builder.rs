@@ -45,7 +45,7 @@ pub struct AgreementBuilder {
     title: String,
     instrument: InstrumentKind,
     parties: Parties,
-    subjects: Vec<SubjectArea>,
+    subjects: Areas,
     kept: Option<Arc<Kept>>,
 }
 
@@ -56,7 +56,7 @@ impl AgreementBuilder {
             title,
             instrument: InstrumentKind::default(),
             parties,
-            subjects: Vec::new(),
+            subjects: Areas::default(),
             kept: None,
         }
     }
@@ -101,13 +101,38 @@ impl AgreementBuilder {
 
     /// Adds a subject area.
     pub fn subject(mut self, area: SubjectArea) -> Self {
-        self.subjects.push(area);
+        self.subjects.adding().push(area);
         self
     }
 
     /// Adds subject areas.
     pub fn subjects(mut self, areas: impl IntoIterator<Item = SubjectArea>) -> Self {
-        self.subjects.extend(areas);
+        self.subjects.adding().extend(areas);
+        self
+    }
+
+    /// Adds the subject areas of a list shared with other agreements. When
+    /// they are the builder's only areas, in order and without repeats (as
+    /// [`Agreement::subjects`] gives them), the agreement holds that list
+    /// itself rather than a copy: an import building a million agreements
+    /// on a few lists makes a few lists, and a tracker taking the
+    /// agreements in finds them already shared. Otherwise as
+    /// [`subjects`](Self::subjects).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, SubjectArea};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let areas: Arc<[SubjectArea]> = Arc::from([SubjectArea::Logistics, SubjectArea::Trade]);
+    /// let proposed = Event::new(EventKind::Proposed, "2024".parse()?);
+    /// let first = Agreement::builder("First", parties.clone()).subject_list(Arc::clone(&areas)).build(proposed.clone())?;
+    /// let second = Agreement::builder("Second", parties).subject_list(Arc::clone(&areas)).build(proposed)?;
+    /// assert_eq!(first.subjects(), [SubjectArea::Logistics, SubjectArea::Trade]);
+    /// assert!(std::ptr::eq(first.subjects(), second.subjects()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn subject_list(mut self, areas: Arc<[SubjectArea]>) -> Self {
+        self.subjects.share(areas);
         self
     }
 
@@ -201,6 +226,41 @@ impl AgreementBuilder {
     }
 }
 
+/// The subject areas given to a builder: listed one by one, or a list
+/// shared with other agreements (kept as it is while nothing is added).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Areas {
+    listed: Vec<SubjectArea>,
+    shared: Option<Arc<[SubjectArea]>>,
+}
+
+impl Areas {
+    /// Areas listed one by one.
+    pub(crate) fn listed(listed: Vec<SubjectArea>) -> Self {
+        Areas {
+            listed,
+            shared: None,
+        }
+    }
+
+    /// The areas as a list to add to (a shared list copied into it first).
+    fn adding(&mut self) -> &mut Vec<SubjectArea> {
+        if let Some(shared) = self.shared.take() {
+            self.listed.extend(shared.iter().cloned());
+        }
+        &mut self.listed
+    }
+
+    /// Adds a shared list: kept as it is when it is the only one.
+    fn share(&mut self, list: Arc<[SubjectArea]>) {
+        if self.listed.is_empty() && self.shared.is_none() {
+            self.shared = Some(list);
+        } else {
+            self.adding().extend(list.iter().cloned());
+        }
+    }
+}
+
 /// The header fields of an agreement, validated.
 #[derive(Debug, Clone)]
 pub(crate) struct Header {
@@ -211,30 +271,48 @@ pub(crate) struct Header {
     subjects: Arc<[SubjectArea]>,
 }
 
+/// A list of subject areas as an agreement holds it: within the limit,
+/// in order, without repeats. An empty list is the standard library's
+/// shared one: no allocation for the many records that name no area.
+fn sorted(mut areas: Areas) -> Result<Arc<[SubjectArea]>, AgreementError> {
+    let subjects = areas.adding();
+    limits::at_most(Collection::Subjects, subjects.len(), limits::MAX_SUBJECTS)?;
+    subjects.sort_unstable();
+    subjects.dedup();
+    Ok(if subjects.is_empty() {
+        Arc::default()
+    } else {
+        Arc::from(std::mem::take(subjects))
+    })
+}
+
 impl Header {
     pub(crate) fn new(
         id: AgreementId,
         title: String,
         instrument: InstrumentKind,
         parties: Parties,
-        mut subjects: Vec<SubjectArea>,
+        subjects: Areas,
     ) -> Result<Self, AgreementError> {
         let title = crate::model::text::required(title, Field::Title, limits::MAX_TITLE)?;
-        limits::at_most(Collection::Subjects, subjects.len(), limits::MAX_SUBJECTS)?;
-        subjects.sort_unstable();
-        subjects.dedup();
+        let subjects = match subjects {
+            Areas {
+                shared: Some(shared),
+                listed,
+            } if listed.is_empty()
+                && shared.len() <= limits::MAX_SUBJECTS
+                && shared.is_sorted_by(|a, b| a < b) =>
+            {
+                shared
+            }
+            areas => sorted(areas)?,
+        };
         Ok(Header {
             id,
             title: title.into_boxed_str(),
             instrument,
             parties,
-            // An empty list is the standard library's shared one: no
-            // allocation for the many records that name no area.
-            subjects: if subjects.is_empty() {
-                Arc::default()
-            } else {
-                Arc::from(subjects)
-            },
+            subjects,
         })
     }
 

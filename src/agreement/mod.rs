@@ -42,7 +42,7 @@ pub use error::AgreementError;
 pub(crate) use views::Escaped;
 pub use views::{AuditTrail, MermaidTimeline, StageOn, Timeline, TimelineEntry};
 
-pub(crate) use builder::Header;
+pub(crate) use builder::{Areas, Header};
 pub(crate) use context::notify;
 
 use change::Attempt;

@@ -13,7 +13,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::agreement::{Agreement, AgreementError, Change, Entry, Header};
+use crate::agreement::{Agreement, AgreementError, Areas, Change, Entry, Header};
 use crate::lifecycle::{Guards, Policy, PolicyError, Trigger};
 use crate::model::{
     AgreementId, Collection, Event, EventDate, Field, InstrumentKind, Link, Occasion, Parties,
@@ -230,8 +230,14 @@ pub(crate) fn agreement(
     for (i, area) in raw.subjects.iter().enumerate() {
         subjects.push(at(area.parse(), || path(&format!("subjects[{i}]")))?);
     }
-    let header = Header::new(id, raw.title.into_string(), instrument, parties, subjects)
-        .map_err(|source| agreement_error(path("title"), source))?;
+    let header = Header::new(
+        id,
+        raw.title.into_string(),
+        instrument,
+        parties,
+        Areas::listed(subjects),
+    )
+    .map_err(|source| agreement_error(path("title"), source))?;
     if let Some(stamp) = raw.policy {
         let written = at(
             crate::model::text::required(stamp.name, Field::PolicyName, limits::MAX_NAME),

@@ -12,7 +12,6 @@ mod query;
 mod slots;
 
 use std::collections::BTreeMap;
-use std::collections::hash_map::Entry as Held;
 use std::fmt;
 use std::sync::Arc;
 
@@ -647,17 +646,22 @@ impl Tracker {
     /// Gives an agreement coming in the list of subject areas already held
     /// for others on the same areas, or keeps its own for those to come.
     fn share_subjects(&mut self, agreement: &mut Agreement) {
-        match self
-            .subject_lists
-            .entry(Arc::clone(agreement.shared_subjects()))
-        {
-            Held::Occupied(mut held) => {
-                agreement.share_subjects(held.key());
-                *held.get_mut() += 1;
+        let list = agreement.shared_subjects();
+        match self.subject_lists.get_key_value(&**list) {
+            // Built from the list already held (`subject_list`): nothing to
+            // do, and its count of references left alone, which the thread
+            // that built it may be touching.
+            Some((held, _)) if Arc::ptr_eq(held, list) => {}
+            Some((held, _)) => {
+                let held = Arc::clone(held);
+                agreement.share_subjects(&held);
             }
-            Held::Vacant(new) => {
-                new.insert(1);
+            None => {
+                self.subject_lists.insert(Arc::clone(list), 0);
             }
+        }
+        if let Some(holders) = self.subject_lists.get_mut(&**agreement.shared_subjects()) {
+            *holders += 1;
         }
     }
 

@@ -501,3 +501,64 @@ fn long_titles_of_real_treaty_series_are_kept() {
             .is_ok()
     );
 }
+
+/// A shared list in order and without repeats is held as it is; any other
+/// (out of order, repeated, or with areas added before or after it) is
+/// copied into a list of its own, sorted, as `subjects` would make it.
+#[test]
+fn a_shared_list_of_areas_is_held_as_it_is_when_it_is_the_only_one() {
+    use std::sync::Arc;
+    let build = |builder: bilateral::AgreementBuilder| {
+        builder
+            .build(event(1, EventKind::Proposed, "2024"))
+            .unwrap()
+    };
+    let builder = || Agreement::builder("Pact", india_japan());
+    let held = |list: &Arc<[SubjectArea]>, agreement: &Agreement| {
+        std::ptr::eq(agreement.subjects(), &**list)
+    };
+    let in_order: Arc<[SubjectArea]> = Arc::from([SubjectArea::Logistics, SubjectArea::Trade]);
+    let pact = build(builder().subject_list(Arc::clone(&in_order)));
+    assert!(held(&in_order, &pact));
+    let expected = [SubjectArea::Logistics, SubjectArea::Trade];
+    for list in [
+        Arc::from([SubjectArea::Trade, SubjectArea::Logistics]),
+        Arc::from([
+            SubjectArea::Logistics,
+            SubjectArea::Logistics,
+            SubjectArea::Trade,
+        ]),
+    ] {
+        let pact = build(builder().subject_list(Arc::clone(&list)));
+        assert!(!held(&list, &pact));
+        assert_eq!(pact.subjects(), expected);
+    }
+    let one: Arc<[SubjectArea]> = Arc::from([SubjectArea::Trade]);
+    for pact in [
+        build(
+            builder()
+                .subject(SubjectArea::Logistics)
+                .subject_list(Arc::clone(&one)),
+        ),
+        build(
+            builder()
+                .subject_list(Arc::clone(&one))
+                .subject(SubjectArea::Logistics),
+        ),
+        build(
+            builder()
+                .subject_list(Arc::from([SubjectArea::Logistics]))
+                .subject_list(Arc::clone(&one)),
+        ),
+        build(
+            builder()
+                .subject_list(Arc::clone(&one))
+                .subjects([SubjectArea::Logistics]),
+        ),
+    ] {
+        assert!(!held(&one, &pact));
+        assert_eq!(pact.subjects(), expected);
+    }
+    // An empty list is no area at all.
+    assert!(build(builder().subject_list(Arc::from([]))).is_unclassified());
+}

@@ -760,6 +760,30 @@ fn cases() -> Vec<Case> {
             message: "too many subject areas for one agreement",
         },
         Case {
+            input: "a shared list of more than 100 subject areas, in order",
+            run: |_| {
+                let mut areas: Vec<SubjectArea> = (0..101)
+                    .map(|n| format!("area {n:03}").parse().unwrap())
+                    .collect();
+                areas.sort();
+                Agreement::builder("Pact", india_japan())
+                    .subject_list(std::sync::Arc::from(areas))
+                    .build(event(9, EventKind::Proposed, "2024"))
+                    .map(drop)
+                    .map_err(Error::from)
+            },
+            expect: |e| {
+                matches!(
+                    e.value(),
+                    Some(ValueError::TooMany {
+                        what: Collection::Subjects,
+                        ..
+                    })
+                )
+            },
+            message: "too many subject areas for one agreement",
+        },
+        Case {
             input: "a retraction reason over 2,000 characters",
             run: |w| {
                 w.agreement
