@@ -20,6 +20,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::Arc;
 
 use bilateral::model::Country;
 use bilateral::{
@@ -154,7 +155,8 @@ impl<T: Clone> Known<T> {
 struct Vocabulary {
     codes: Codes,
     kinds: Known<InstrumentKind>,
-    subjects: Known<Result<SubjectArea, bilateral::model::ValueError>>,
+    /// Each subject as the one-area list the agreements on it share.
+    subjects: Known<Result<Arc<[SubjectArea]>, bilateral::model::ValueError>>,
 }
 
 /// A date column: `NA` (or nothing) is no date; anything else must parse.
@@ -377,10 +379,12 @@ fn build(
         let instrument = vocabulary
             .kinds
             .get(kind, |kind| kind.parse().unwrap_or(InstrumentKind::Other));
-        let areas: Vec<SubjectArea> = if subject.trim() == "NA" || subject.trim().is_empty() {
-            Vec::new()
+        let areas: Arc<[SubjectArea]> = if subject.trim() == "NA" || subject.trim().is_empty() {
+            Arc::default()
         } else {
-            vec![vocabulary.subjects.get(subject, str::parse)?]
+            vocabulary.subjects.get(subject, |subject| {
+                subject.parse().map(|area: SubjectArea| Arc::from([area]))
+            })?
         };
         let Some(signed) = signed else {
             return Err(format!(
@@ -399,7 +403,7 @@ fn build(
         let mut agreement = Agreement::builder(title.as_ref(), parties)
             .id(id)
             .instrument(instrument)
-            .subjects(areas)
+            .subject_list(areas)
             .build_with(context, event(6, EventKind::Finalised, signed))?;
         for (at, column, kind, on) in [
             (7, "force", EventKind::EnteredIntoForce, in_force),
