@@ -1746,5 +1746,19 @@ mod tests {
         tracker.insert(removed).unwrap();
         assert_eq!(list(&tracker, first), list(&tracker, second));
         assert_eq!(holders(&tracker, &trade_energy), Some(2));
+        // Agreements built on one shared list keep it, counted as any.
+        let space: Arc<[SubjectArea]> = Arc::from([SubjectArea::Space]);
+        let built = |title: &str| {
+            Agreement::builder(title, india_japan())
+                .subject_list(Arc::clone(&space))
+                .build(event())
+                .unwrap()
+        };
+        let fourth = built("Fourth");
+        let fourth_id = fourth.id();
+        tracker.insert(fourth).unwrap();
+        tracker.insert(built("Fifth")).unwrap();
+        assert_eq!(list(&tracker, fourth_id), space.as_ptr());
+        assert_eq!(holders(&tracker, &[SubjectArea::Space]), Some(2));
     }
 }
