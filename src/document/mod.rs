@@ -50,7 +50,7 @@ use crate::model::{AgreementId, Event, Occasion, Parties, Party, Representative,
 
 pub use error::DocumentError;
 
-pub(crate) use read::Tracked;
+pub use read::Tracked;
 pub(crate) use stream::{Sink, tracker as stream_tracker};
 
 use forms::{

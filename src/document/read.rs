@@ -369,11 +369,89 @@ pub(crate) fn policy(
     })
 }
 
-/// One agreement of a tracker document, loaded.
-#[derive(Debug)]
-pub(crate) struct Tracked {
+/// One agreement of a tracker document, read and validated: the agreement,
+/// its version, and its place in the document. [`Tracked::read`] reads one
+/// apart from the rest of its document (on another thread, from a row of a
+/// database); a [`Loader`](crate::tracker::Loader) takes it in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tracked {
     pub(crate) agreement: Agreement,
     pub(crate) version: u64,
+    pub(crate) position: usize,
+}
+
+impl Tracked {
+    /// Reads one element of a tracker document's `agreements`
+    /// (`{"version": 3, "agreement": {...}}`), the one at `position`,
+    /// validated under `policy` exactly as [`Tracker::load`] validates the
+    /// agreements of a whole document: the same rules, the same errors, with
+    /// paths from `agreements[position]`. Strings are borrowed from the
+    /// text where the deserializer allows, as the whole document's loader
+    /// borrows them.
+    ///
+    /// Reading many apart, on as many threads, and taking them in with a
+    /// [`Loader`](crate::tracker::Loader) in order, gives the tracker
+    /// [`Tracker::load`] gives for the document they make up.
+    ///
+    /// [`Tracker::load`]: crate::Tracker::load
+    ///
+    /// # Errors
+    ///
+    /// The first rule the element breaks, as a [`DocumentError`] naming the
+    /// field's path; text the deserializer cannot read is
+    /// [`DocumentError::Syntax`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::document::Tracked;
+    /// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, Tracker};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let mut tracker = Tracker::new();
+    /// tracker.create(Agreement::builder("Logistics", parties), Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+    /// // One element of the tracker's document, as a database row might hold it.
+    /// let element = serde_json::to_value(&tracker)?["agreements"][0].to_string();
+    /// let mut json = serde_json::Deserializer::from_str(&element);
+    /// let tracked = Tracked::read(&mut json, &Policy::standard(), 7)?;
+    /// assert_eq!((tracked.version(), tracked.position()), (1, 7));
+    /// assert_eq!(tracked.agreement().title(), "Logistics");
+    /// // The first event must open the record with a stage change.
+    /// let meeting = element.replace("proposed", "meeting");
+    /// let refused = Tracked::read(&mut serde_json::Deserializer::from_str(&meeting), &Policy::standard(), 7);
+    /// assert_eq!(refused.unwrap_err().path(), Some("agreements[7].agreement.entries[0]"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        policy: &Policy,
+        position: usize,
+    ) -> Result<Tracked, DocumentError> {
+        use serde::Deserialize;
+        let raw = RawTracked::deserialize(deserializer).map_err(|error| DocumentError::Syntax {
+            message: error.to_string(),
+        })?;
+        tracked(raw, policy, position)
+    }
+
+    /// The agreement.
+    pub fn agreement(&self) -> &Agreement {
+        &self.agreement
+    }
+
+    /// Its version.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Its place in the document's `agreements`.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// The agreement, its version left behind.
+    pub fn into_agreement(self) -> Agreement {
+        self.agreement
+    }
 }
 
 /// The agreement at `position` of a tracker document, validated under
@@ -407,6 +485,7 @@ pub(crate) fn tracked(
     Ok(Tracked {
         agreement,
         version: raw.version,
+        position,
     })
 }
 

@@ -153,15 +153,18 @@ impl Tracker {
         false
     }
 
-    /// Checks every link and occasion of every agreement, as a loaded
-    /// document must pass: the first agreement (by slot) that breaks a
-    /// rule, and why.
-    pub(super) fn check_every_reference(&self) -> Result<(), (u32, AgreementError)> {
+    /// Checks every link and occasion of the agreements in `slots`, as a
+    /// loaded document must pass: the first of them that breaks a rule,
+    /// and why.
+    pub(super) fn check_references_of(
+        &self,
+        slots: impl IntoIterator<Item = u32>,
+    ) -> Result<(), (u32, AgreementError)> {
         // No link anywhere and no occasion known: nothing to look at.
         if self.index.links.is_empty() && self.occasions.is_empty() {
             return Ok(());
         }
-        for slot in 0..self.slot_count() {
+        for slot in slots {
             let Some(agreement) = self.at(slot) else {
                 continue;
             };

@@ -7,6 +7,7 @@ mod ids;
 mod index;
 mod links;
 mod live;
+mod loader;
 mod occasions;
 mod query;
 mod slots;
@@ -37,6 +38,7 @@ use index::{Dates, Index};
 pub use bulk::Bulk;
 pub use counts::{Counts, CountsIter};
 pub use links::{Family, FamilyMermaid, Linked, Member};
+pub use loader::Loader;
 pub use occasions::{AtOccasion, OccasionTimeline};
 pub use query::{Order, Query};
 
@@ -1166,17 +1168,14 @@ impl Tracker {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn import(document: TrackerDocument, guards: &Guards) -> Result<Tracker, DocumentError> {
-        use crate::document::Sink;
         let read = document.read(guards)?;
-        let mut loading = Loading {
-            tracker: Some(Tracker::with_policy(read.policy)),
-            removed: read.removed,
-            occasions: read.occasions,
-        };
-        for (position, tracked) in read.agreements.enumerate() {
-            loading.agreement(position, tracked?)?;
+        let mut loader = Tracker::with_policy(read.policy).loader();
+        loader.removed(read.removed);
+        loader.occasions(read.occasions);
+        for tracked in read.agreements {
+            loader.insert(tracked?)?;
         }
-        loading.finish()
+        loader.finish()
     }
 }
 
@@ -1280,36 +1279,25 @@ impl<'de> serde::Deserialize<'de> for Tracker {
     }
 }
 
-/// Builds a tracker from a streamed document.
+/// Builds a tracker from a streamed document: a [`Loader`] once the
+/// document's policy is read (its removed agreements and occasions may
+/// come before it, in a document whose keys are sorted).
 struct Loading {
-    tracker: Option<Tracker>,
+    loader: Option<Loader>,
     removed: Vec<(AgreementId, u64)>,
     occasions: Vec<Occasion>,
 }
 
 impl crate::document::Sink for Loading {
     fn policy(&mut self, policy: Policy) {
-        self.tracker = Some(Tracker::with_policy(policy));
+        self.loader = Some(Tracker::with_policy(policy).loader());
     }
 
-    fn agreement(&mut self, position: usize, tracked: Tracked) -> Result<(), DocumentError> {
-        let id = tracked.agreement.id();
-        let Some(tracker) = self.tracker.as_mut() else {
-            return Ok(());
-        };
-        // A document's agreements are indexed by date all at once, when
-        // the last is in (`finish`).
-        tracker
-            .add(tracked.agreement, Some(tracked.version), Dates::Deferred)
-            .map(drop)
-            .map_err(|_| DocumentError::InvalidAgreement {
-                position,
-                id: id.to_string(),
-                source: Box::new(DocumentError::DuplicateAgreement {
-                    path: format!("agreements[{position}].agreement.id"),
-                    id: id.to_string(),
-                }),
-            })
+    fn agreement(&mut self, _: usize, tracked: Tracked) -> Result<(), DocumentError> {
+        match self.loader.as_mut() {
+            Some(loader) => loader.insert(tracked),
+            None => Ok(()),
+        }
     }
 
     fn removed(&mut self, removed: Vec<(AgreementId, u64)>) -> Result<(), DocumentError> {
@@ -1326,44 +1314,14 @@ impl crate::document::Sink for Loading {
 impl Loading {
     /// The tracker, remembering the versions of removed agreements.
     fn finish(self) -> Result<Tracker, DocumentError> {
-        let Some(mut tracker) = self.tracker else {
+        let Some(mut loader) = self.loader else {
             return Err(DocumentError::Syntax {
                 message: "missing field `policy`".to_owned(),
             });
         };
-        tracker.index.settle();
-        for (i, (id, version)) in self.removed.into_iter().enumerate() {
-            if tracker.contains(id) || tracker.removed.insert(id, version).is_some() {
-                return Err(DocumentError::DuplicateAgreement {
-                    path: format!("removed[{i}].id"),
-                    id: id.to_string(),
-                });
-            }
-        }
-        for (i, occasion) in self.occasions.into_iter().enumerate() {
-            if tracker.occasions.contains_key(occasion.name()) {
-                return Err(DocumentError::DuplicateOccasion {
-                    path: format!("occasions[{i}].name"),
-                    name: occasion.name().to_owned(),
-                });
-            }
-            tracker.occasions.insert(occasion.name().into(), occasion);
-        }
-        // Links and occasions are checked once every agreement is in: a
-        // link may name an agreement further on in the document.
-        if let Err((slot, error)) = tracker.check_every_reference() {
-            let position = slot as usize;
-            let id = tracker.at(slot).map(Agreement::id);
-            return Err(DocumentError::InvalidAgreement {
-                position,
-                id: id.map(|id| id.to_string()).unwrap_or_default(),
-                source: Box::new(DocumentError::Agreement {
-                    path: format!("agreements[{position}].agreement.entries"),
-                    source: error,
-                }),
-            });
-        }
-        Ok(tracker)
+        loader.removed(self.removed);
+        loader.occasions(self.occasions);
+        loader.finish()
     }
 }
 
@@ -1406,7 +1364,7 @@ impl Tracker {
         guards: &Guards,
     ) -> Result<Tracker, DocumentError> {
         let mut loading = Loading {
-            tracker: None,
+            loader: None,
             removed: Vec::new(),
             occasions: Vec::new(),
         };

@@ -18,6 +18,7 @@ mod import;
 mod json;
 mod lifecycle;
 mod links;
+mod loader;
 mod model;
 mod observable;
 mod occasions;
