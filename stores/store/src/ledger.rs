@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use bilateral::chrono::{DateTime, Utc};
-use bilateral::document::{DocumentError, PolicyDocument};
+use bilateral::document::{DocumentError, PolicyDocument, Tracked};
 use bilateral::lifecycle::Guards;
 use bilateral::{
     Agreement, AgreementBuilder, AgreementId, Change, Clock, Context, Entry, Event, FixedClock,
@@ -42,6 +42,126 @@ struct Pending {
     entries: Vec<String>,
     version: u64,
     removed: bool,
+}
+
+/// The error of a document the core refused: text it could not read is a
+/// row no store could have written; anything else an invalid history.
+fn invalid_document(error: DocumentError) -> StoreError {
+    match error {
+        DocumentError::Syntax { .. } => StoreError::unreadable("(one of them)", error.to_string()),
+        error => StoreError::Invalid(error),
+    }
+}
+
+/// The element of a tracker document's agreements that an agreement's
+/// rows make, written into `text` (emptied first).
+fn element(agreement: &Pending, text: &mut String) {
+    text.clear();
+    let open = agreement.header.trim_end();
+    let open = open.strip_suffix('}').unwrap_or(open);
+    let _ = write!(
+        text,
+        "{{\"version\":{},\"agreement\":{open},\"entries\":[",
+        agreement.version
+    );
+    for (i, entry) in agreement.entries.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(entry);
+    }
+    text.push_str("]}}");
+}
+
+/// An agreement's element read under `policy`, at `position`: a row that
+/// is no JSON at all is unreadable, naming the agreement.
+fn read_element(
+    agreement: &Pending,
+    position: usize,
+    policy: &Policy,
+    text: &mut String,
+) -> Result<Tracked, StoreError> {
+    element(agreement, text);
+    let mut reader = serde_json::Deserializer::from_str(text);
+    Tracked::read(&mut reader, policy, position).map_err(|error| match error {
+        DocumentError::Syntax { .. } => {
+            StoreError::unreadable(agreement.id.clone(), error.to_string())
+        }
+        error => StoreError::Invalid(error),
+    })
+}
+
+/// Agreements a worker reads before handing them over together.
+const BATCH: usize = 256;
+
+/// The most threads opening a store reads agreements on.
+const MAX_READERS: usize = 8;
+
+/// Takes the agreements `held` into `tracker`, in order, each read (its
+/// JSON parsed and its history replayed, nine tenths of the work) apart on
+/// up to `readers` threads (none when one is enough): batch `b` on reader
+/// `b % readers`, while this thread takes in what the
+/// readers hand over, batch by batch in order. The first refusal in order
+/// wins, and the readers stop at their next batch.
+fn load_apart(
+    tracker: Tracker,
+    held: &[&Pending],
+    policy: &Policy,
+    readers: usize,
+) -> Result<Tracker, StoreError> {
+    let readers = readers.min(held.len().div_ceil(BATCH));
+    let mut loader = tracker.loader();
+    let mut take = |tracked: Result<Tracked, StoreError>| -> Result<(), StoreError> {
+        loader.insert(tracked?).map_err(StoreError::Invalid)
+    };
+    if readers <= 1 {
+        let mut text = String::new();
+        for (position, agreement) in held.iter().enumerate() {
+            take(read_element(agreement, position, policy, &mut text))?;
+        }
+    } else {
+        let batches = held.chunks(BATCH).collect::<Vec<_>>();
+        std::thread::scope(|scope| -> Result<(), StoreError> {
+            let mut inboxes = Vec::with_capacity(readers);
+            for reader in 0..readers {
+                let (sender, inbox) = std::sync::mpsc::sync_channel(2);
+                inboxes.push(inbox);
+                let batches = &batches;
+                scope.spawn(move || {
+                    let mut text = String::new();
+                    for b in (reader..batches.len()).step_by(readers) {
+                        let Some(batch) = batches.get(b) else { break };
+                        let mut read = Vec::with_capacity(batch.len());
+                        for (i, agreement) in batch.iter().enumerate() {
+                            let tracked = read_element(agreement, b * BATCH + i, policy, &mut text);
+                            let refused = tracked.is_err();
+                            read.push(tracked);
+                            if refused {
+                                break;
+                            }
+                        }
+                        // Stops when this thread hangs up (a refusal came
+                        // first) or after handing over its own.
+                        let refused = read.last().is_some_and(Result::is_err);
+                        if sender.send(read).is_err() || refused {
+                            break;
+                        }
+                    }
+                });
+            }
+            for b in 0..batches.len() {
+                let Some(inbox) = inboxes.get(b % readers) else {
+                    break;
+                };
+                let Ok(read) = inbox.recv() else { break };
+                for tracked in read {
+                    take(tracked)?;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    loader.finish().map_err(invalid_document)
 }
 
 /// A row of a store's log, as read back in the order written: one entry
@@ -530,7 +650,6 @@ impl Ledger {
         // The place of the last row's agreement: a log written an agreement
         // at a time finds most rows there, without hashing their id.
         let mut last = 0;
-        let mut text_len = 0;
         for (position, row) in rows {
             ledger.seen = ledger.seen.max(position);
             let place = match row.header {
@@ -542,7 +661,6 @@ impl Ledger {
                         ));
                     }
                     Place::Vacant(place) => {
-                        text_len += header.len();
                         let id = place.key().clone();
                         place.insert(pending.len());
                         pending.push(Pending {
@@ -591,74 +709,54 @@ impl Ledger {
             agreement.version = row.version;
             match row.entry {
                 Some(entry) => {
-                    text_len += entry.len() + 1;
                     agreement.entries.push(entry);
                 }
                 None => agreement.removed = true,
             }
         }
         drop(places);
-        // One tracker document, written as text and read as a stream by
-        // the core's loader: the rows are the document's own text.
+        // The document's policy, occasions and removed agreements, read by
+        // the core's loader; then the agreements, each read apart on as
+        // many threads as the machine has and taken in in order.
         let policy = ledger.policy_document();
-        let mut document =
-            String::with_capacity(text_len + 64 * pending.len() + policy.len() + known.len() + 16);
-        // Writing to a string cannot fail.
-        let _ = write!(
-            document,
-            "{{\"format\":{},\"policy\":{policy},\"occasions\":[{known}],\"agreements\":[",
+        let mut removed = String::new();
+        for agreement in pending.iter().filter(|agreement| agreement.removed) {
+            if !removed.is_empty() {
+                removed.push(',');
+            }
+            let _ = write!(
+                removed,
+                "{{\"id\":{},\"version\":{}}}",
+                json!(agreement.id),
+                agreement.version
+            );
+            if let Ok(id) = agreement.id.parse() {
+                ledger.removed.insert(id, agreement.version);
+            }
+        }
+        let head = format!(
+            "{{\"format\":{},\"policy\":{policy},\"occasions\":[{known}],\"agreements\":[],\"removed\":[{removed}]}}",
             bilateral::document::FORMAT_VERSION,
         );
-        let mut removed = String::new();
-        let mut first = true;
-        for agreement in &pending {
-            let version = agreement.version;
-            if agreement.removed {
-                if !removed.is_empty() {
-                    removed.push(',');
-                }
-                let _ = write!(
-                    removed,
-                    "{{\"id\":{},\"version\":{version}}}",
-                    json!(agreement.id)
-                );
-                if let Ok(id) = agreement.id.parse() {
-                    ledger.removed.insert(id, version);
-                }
-                continue;
-            }
-            let Some(open) = agreement.header.trim_end().strip_suffix('}') else {
+        let mut reader = serde_json::Deserializer::from_str(&head);
+        let tracker = Tracker::load(&mut reader, &ledger.guards()).map_err(invalid_document)?;
+        let held: Vec<&Pending> = pending
+            .iter()
+            .filter(|agreement| !agreement.removed)
+            .collect();
+        for agreement in &held {
+            if !agreement.header.trim_end().ends_with('}') {
                 return Err(StoreError::unreadable(
                     agreement.id.clone(),
                     "a header that is no object",
                 ));
-            };
-            if !first {
-                document.push(',');
             }
-            first = false;
-            let _ = write!(document, "{{\"version\":{version},\"agreement\":{open}");
-            document.push_str(",\"entries\":[");
-            for (i, entry) in agreement.entries.iter().enumerate() {
-                if i > 0 {
-                    document.push(',');
-                }
-                document.push_str(entry);
-            }
-            document.push_str("]}}");
         }
+        let readers = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(MAX_READERS);
+        let tracker = load_apart(tracker, &held, ledger.policy(), readers)?;
         drop(pending);
-        document.push_str("],\"removed\":[");
-        document.push_str(&removed);
-        document.push_str("]}");
-        let mut reader = serde_json::Deserializer::from_str(&document);
-        let tracker =
-            Tracker::load(&mut reader, &ledger.guards()).map_err(|error| match error {
-                DocumentError::Syntax { .. } => {
-                    StoreError::unreadable("(one of them)", error.to_string())
-                }
-                error => StoreError::Invalid(error),
-            })?;
         ledger.tracker = tracker.with_clock(ledger.pinned.clone());
         Ok(ledger)
     }
@@ -753,5 +851,97 @@ impl Ledger {
             )
             .map_err(|error| invalid(error.into()))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bilateral::{EventKind, Parties, Party};
+
+    /// `count` agreements as their rows would give them, each opened by a
+    /// proposal, except those at `edited`, whose row was edited by hand to
+    /// open with a meeting, which no policy allows.
+    fn pending(count: usize, edited: &[usize]) -> Vec<Pending> {
+        let clock = Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse().unwrap()));
+        let ledger = Ledger::new(Policy::standard(), clock);
+        let parties = Parties::new(
+            Party::state("IND", "India").unwrap(),
+            Party::state("JPN", "Japan").unwrap(),
+        )
+        .unwrap();
+        (0..count)
+            .map(|n| {
+                let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(n as u128 + 1));
+                let created = ledger
+                    .prepare_create(
+                        Agreement::builder(format!("Agreement {n}"), parties.clone()).id(id),
+                        Event::new(EventKind::Proposed, "2024-01-01".parse().unwrap()),
+                    )
+                    .unwrap();
+                let mut entry = created.entry;
+                if edited.contains(&n) {
+                    entry = entry.replace("\"proposed\"", "\"meeting\"");
+                }
+                Pending {
+                    id: created.id.to_string(),
+                    header: created.header,
+                    entries: vec![entry],
+                    version: 1,
+                    removed: false,
+                }
+            })
+            .collect()
+    }
+
+    /// On one thread or several, the same agreements in the same order.
+    #[test]
+    fn agreements_read_apart_are_taken_in_in_order() {
+        let rows = pending(3 * BATCH + 17, &[]);
+        let held: Vec<&Pending> = rows.iter().collect();
+        let policy = Policy::standard();
+        let one = load_apart(Tracker::new(), &held, &policy, 1).unwrap();
+        let three = load_apart(Tracker::new(), &held, &policy, 3).unwrap();
+        assert_eq!(one.len(), held.len());
+        assert_eq!(one, three);
+        let titles = |tracker: &Tracker| -> Vec<String> {
+            tracker.iter().map(|a| a.title().to_owned()).collect()
+        };
+        assert_eq!(titles(&three), titles(&one));
+        assert_eq!(
+            titles(&three)[BATCH + 3],
+            format!("Agreement {}", BATCH + 3)
+        );
+    }
+
+    /// The first refusal in order wins, whichever reader finds one first:
+    /// here three batches hold one each, read by different readers, which
+    /// may find theirs in any order.
+    #[test]
+    fn the_first_refusal_in_order_wins_on_any_number_of_threads() {
+        let rows = pending(4 * BATCH, &[BATCH + 5, 2 * BATCH + 1, 3 * BATCH + 9]);
+        let held: Vec<&Pending> = rows.iter().collect();
+        let policy = Policy::standard();
+        for readers in [1, 2, 3, 4] {
+            let refused = load_apart(Tracker::new(), &held, &policy, readers).unwrap_err();
+            let StoreError::Invalid(error) = &refused else {
+                panic!("expected an invalid history, got {refused:?}");
+            };
+            assert_eq!(
+                error.path(),
+                Some(format!("agreements[{}].agreement.entries[0]", BATCH + 5).as_str()),
+                "{readers} readers"
+            );
+        }
+        // A row that is no JSON: unreadable, naming its agreement.
+        let mut rows = pending(2 * BATCH, &[]);
+        rows[BATCH + 1].entries[0] = "not json".to_owned();
+        let named = rows[BATCH + 1].id.clone();
+        let held: Vec<&Pending> = rows.iter().collect();
+        let refused = load_apart(Tracker::new(), &held, &policy, 2).unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::Unreadable { agreement, .. } if *agreement == named),
+            "{refused:?}"
+        );
     }
 }
