@@ -49,7 +49,7 @@ impl Ids {
 
     /// 32 bits of the id's hash, never 0.
     fn tag(&self, id: AgreementId) -> u32 {
-        ((self.hasher.hash_one(id) >> 32) as u32) | 1
+        tag_of(self.hasher.hash_one(id))
     }
 
     /// The slot of the agreement with this id: the first slot stored under
@@ -137,6 +137,11 @@ impl Ids {
         }
         self.words = words;
     }
+}
+
+/// The top 32 bits of a hash, never 0 (an empty place's word is 0).
+fn tag_of(hash: u64) -> u32 {
+    ((hash >> 32) as u32) | 1
 }
 
 /// The word of an entry.
@@ -247,6 +252,46 @@ mod tests {
             }
             assert_eq!(table.words, expected, "removing {removed}");
         }
+    }
+
+    #[test]
+    fn a_tag_is_the_top_half_of_the_hash_and_never_0() {
+        assert_eq!(tag_of(0xABCD_EF00_1234_5678), 0xABCD_EF01);
+        assert_eq!(tag_of(1 << 32), 1);
+        assert_eq!(tag_of(0x0000_0000_FFFF_FFFF), 1);
+        // Distinct ids, distinct tags (32 bits of 10,000 hashes collide
+        // about once in a hundred tables).
+        let table = Ids::default();
+        let tags: std::collections::HashSet<u32> = (0..10_000).map(|n| table.tag(id(n))).collect();
+        assert!(tags.len() >= 9_990, "{}", tags.len());
+    }
+
+    /// Two entries under one tag: the one `holds` accepts is found, and a
+    /// tag no entry has finds nothing, whatever `holds` says.
+    #[test]
+    fn a_tag_shared_by_two_entries_is_told_apart_by_holds() {
+        let mut table = Ids {
+            words: vec![0; 8],
+            ..Ids::default()
+        };
+        let tag = 0x2000_0001;
+        place(&mut table.words, word(tag, 4));
+        place(&mut table.words, word(tag, 9));
+        assert_eq!(table.find(tag, |slot| slot == 9), Some((2, 9)));
+        assert_eq!(table.find(tag, |slot| slot == 4), Some((1, 4)));
+        assert_eq!(table.find(tag, |_| false), None);
+        assert_eq!(table.find(0x2000_0003, |_| true), None);
+    }
+
+    /// Never more than three places in four taken, after every insert.
+    #[test]
+    fn the_table_grows_before_it_is_three_quarters_full() {
+        let mut table = Ids::default();
+        for n in 0..100u32 {
+            table.insert(id(u64::from(n)), n);
+            assert!(table.len() * 4 < table.words.len() * 3, "{n}");
+        }
+        assert_eq!(table.words.len(), 256);
     }
 
     #[test]
