@@ -109,10 +109,15 @@ impl Ids {
         let capacity = self.words.len();
         let mask = capacity - 1;
         let mut hole = at;
-        let mut next = (at + 1) & mask;
-        while let Some(&word) = self.words.get(next)
-            && word != 0
-        {
+        let mut next = at;
+        loop {
+            next = (next + 1) & mask;
+            let Some(&word) = self.words.get(next) else {
+                break;
+            };
+            if word == 0 {
+                break;
+            }
             let first = home((word >> 32) as u32, capacity);
             if next.wrapping_sub(first) & mask >= next.wrapping_sub(hole) & mask {
                 if let Some(place) = self.words.get_mut(hole) {
@@ -120,7 +125,6 @@ impl Ids {
                 }
                 hole = next;
             }
-            next = (next + 1) & mask;
         }
         if let Some(place) = self.words.get_mut(hole) {
             *place = 0;
