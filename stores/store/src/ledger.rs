@@ -44,13 +44,19 @@ struct Pending {
     removed: bool,
 }
 
-/// The error of a document the core refused: text it could not read is a
-/// row no store could have written; anything else an invalid history.
-fn invalid_document(error: DocumentError) -> StoreError {
+/// The error of a document the core refused, of `agreement`'s rows: text
+/// it could not read is a row no store could have written; anything else
+/// an invalid history.
+fn unloaded(error: DocumentError, agreement: &str) -> StoreError {
     match error {
-        DocumentError::Syntax { .. } => StoreError::unreadable("(one of them)", error.to_string()),
+        DocumentError::Syntax { .. } => StoreError::unreadable(agreement, error.to_string()),
         error => StoreError::Invalid(error),
     }
+}
+
+/// As [`unloaded`], of rows of no one agreement.
+fn invalid_document(error: DocumentError) -> StoreError {
+    unloaded(error, "(one of them)")
 }
 
 /// The element of a tracker document's agreements that an agreement's
@@ -83,12 +89,7 @@ fn read_element(
 ) -> Result<Tracked, StoreError> {
     element(agreement, text);
     let mut reader = serde_json::Deserializer::from_str(text);
-    Tracked::read(&mut reader, policy, position).map_err(|error| match error {
-        DocumentError::Syntax { .. } => {
-            StoreError::unreadable(agreement.id.clone(), error.to_string())
-        }
-        error => StoreError::Invalid(error),
-    })
+    Tracked::read(&mut reader, policy, position).map_err(|error| unloaded(error, &agreement.id))
 }
 
 /// Agreements a worker reads before handing them over together.
@@ -140,8 +141,8 @@ fn load_apart(
                                 break;
                             }
                         }
-                        // Stops when this thread hangs up (a refusal came
-                        // first) or after handing over its own.
+                        // Stops when the calling thread hangs up (it met a
+                        // refusal first) or after handing over its own.
                         let refused = read.last().is_some_and(Result::is_err);
                         if sender.send(read).is_err() || refused {
                             break;
@@ -150,6 +151,9 @@ fn load_apart(
                 });
             }
             for b in 0..batches.len() {
+                // A reader stops early only after handing over a refusal,
+                // which ends this loop first (and one that panicked makes
+                // the scope panic), so every batch comes.
                 let Some(inbox) = inboxes.get(b % readers) else {
                     break;
                 };
