@@ -71,6 +71,25 @@ pub struct Loader {
     occasions: Vec<Occasion>,
 }
 
+/// Why a tracker refused an agreement taken in at `position`: it holds as
+/// many as a tracker can, or one with the same id.
+fn refusal(error: TrackerError, position: usize, id: AgreementId) -> DocumentError {
+    match error {
+        TrackerError::Full { limit } => DocumentError::Value {
+            path: "agreements".to_owned(),
+            source: crate::model::ValueError::TooMany {
+                what: crate::model::Collection::Agreements,
+                count: limit + 1,
+                max: limit,
+            },
+        },
+        _ => DocumentError::DuplicateAgreement {
+            path: format!("agreements[{position}].agreement.id"),
+            id: id.to_string(),
+        },
+    }
+}
+
 impl Tracker {
     /// This tracker, taking in agreements read apart from their document;
     /// see [`Loader`].
@@ -142,22 +161,7 @@ impl Loader {
         let slot = self
             .tracker
             .add(agreement, Some(version), Dates::Deferred)
-            .map_err(|error| {
-                invalid(match error {
-                    TrackerError::Full { limit } => DocumentError::Value {
-                        path: "agreements".to_owned(),
-                        source: crate::model::ValueError::TooMany {
-                            what: crate::model::Collection::Agreements,
-                            count: limit + 1,
-                            max: limit,
-                        },
-                    },
-                    _ => DocumentError::DuplicateAgreement {
-                        path: format!("agreements[{position}].agreement.id"),
-                        id: id.to_string(),
-                    },
-                })
-            })?;
+            .map_err(|error| invalid(refusal(error, position, id)))?;
         self.loaded.push((slot, position));
         Ok(())
     }
@@ -241,5 +245,41 @@ impl Loader {
             });
         }
         Ok(tracker)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full tracker's refusal is a document of too many agreements (no
+    /// test can fill a tracker); any other, the same id twice.
+    #[test]
+    fn a_full_tracker_refuses_one_agreement_too_many() {
+        let id = AgreementId::from_uuid(uuid::Uuid::from_u128(7));
+        let full = refusal(TrackerError::Full { limit: 10 }, 3, id);
+        assert!(
+            matches!(
+                &full,
+                DocumentError::Value {
+                    path,
+                    source: crate::model::ValueError::TooMany {
+                        what: crate::model::Collection::Agreements,
+                        count: 11,
+                        max: 10,
+                    },
+                } if path == "agreements"
+            ),
+            "{full:?}"
+        );
+        let twice = refusal(
+            TrackerError::DuplicateAgreement {
+                id,
+                title: "Pact".to_owned(),
+            },
+            3,
+            id,
+        );
+        assert_eq!(twice.path(), Some("agreements[3].agreement.id"));
     }
 }

@@ -109,6 +109,7 @@ fn agreements_read_apart_make_the_tracker_the_document_makes() {
         loader.insert(tracked).unwrap();
     }
     assert_eq!(loader.len(), 3);
+    assert!(!loader.is_empty());
     let loaded = loader.finish().unwrap();
     assert_eq!(loaded, tracker);
     assert_eq!(loaded.version(agreement_id(3)), Some(2));
