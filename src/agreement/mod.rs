@@ -724,9 +724,9 @@ impl Agreement {
     }
 
     /// Replaces the subject areas with `shared`, when that is an equal
-    /// list: so that a container holding many agreements
-    /// on the same areas holds each list once (and a walk over their
-    /// areas stays in cache). Nothing visible changes.
+    /// list: so that a container holding many agreements on the same
+    /// areas holds each list once (and a walk over their areas stays in
+    /// cache). Nothing visible changes.
     pub(crate) fn share_subjects(&mut self, shared: &Arc<[SubjectArea]>) {
         if *shared == self.subjects {
             self.subjects = Arc::clone(shared);
