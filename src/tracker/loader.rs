@@ -136,7 +136,7 @@ impl Loader {
     /// ```
     pub fn insert(&mut self, tracked: Tracked) -> Result<(), DocumentError> {
         let Tracked {
-            agreement,
+            mut agreement,
             version,
             position,
         } = tracked;
@@ -156,7 +156,6 @@ impl Loader {
                     })
                 })?;
         }
-        let mut agreement = agreement;
         agreement.keep_under(&self.tracker.policy);
         let slot = self
             .tracker

@@ -6,24 +6,21 @@
 use bilateral::document::{DocumentError, Tracked};
 use bilateral::{Agreement, AgreementId, Event, EventKind, Link, LinkKind, Policy, Stage, Tracker};
 
-use crate::common::{date, id, india_japan};
+use crate::common::{date, event, id, india_japan};
 
 fn agreement_id(n: u128) -> AgreementId {
     AgreementId::from_uuid(uuid::Uuid::from_u128(n))
 }
 
-/// A framework, and a mast MoI implementing it written before it in the
-/// document (so that its link names an agreement further on), and a third
-/// with a history of two events.
+/// A framework, a mast MoI implementing it (written before it once
+/// `elements` reverses the document, so that its link names an agreement
+/// further on), and a third with a history of two events.
 fn tracker() -> Tracker {
     let mut tracker = Tracker::new();
     tracker
         .create(
             Agreement::builder("Framework", india_japan()).id(agreement_id(1)),
-            Event::builder(EventKind::Finalised, date("2015-12-12"))
-                .id(id(100))
-                .build()
-                .unwrap(),
+            event(100, EventKind::Finalised, "2015-12-12"),
         )
         .unwrap();
     tracker
@@ -39,20 +36,11 @@ fn tracker() -> Tracker {
     let third = tracker
         .create(
             Agreement::builder("Talks", india_japan()).id(agreement_id(3)),
-            Event::builder(EventKind::Proposed, date("2023"))
-                .id(id(300))
-                .build()
-                .unwrap(),
+            event(300, EventKind::Proposed, "2023"),
         )
         .unwrap();
     tracker
-        .record(
-            third,
-            Event::builder(EventKind::Deliberated, date("2024"))
-                .id(id(301))
-                .build()
-                .unwrap(),
-        )
+        .record(third, event(301, EventKind::Deliberated, "2024"))
         .unwrap();
     tracker
 }
