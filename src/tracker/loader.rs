@@ -176,10 +176,30 @@ impl Loader {
         self.tracker.is_empty()
     }
 
-    /// The last versions of agreements the document says were removed,
-    /// checked by [`finish`](Loader::finish).
-    pub(super) fn removed(&mut self, removed: Vec<(AgreementId, u64)>) {
-        self.removed = removed;
+    /// Takes in an agreement the document says was removed, with the last
+    /// version it had: the tracker will give an agreement with its id, if
+    /// one is inserted again, the version after it, as if it had removed
+    /// the agreement itself. Checked by [`finish`](Loader::finish), which
+    /// refuses an id removed twice or also taken in; the `n`th removed
+    /// agreement taken in is `removed[n]` in its errors, as in a
+    /// document.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use bilateral::{Agreement, AgreementId, Event, EventKind, Parties, Party, Tracker};
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let gone = AgreementId::new();
+    /// let mut loader = Tracker::new().loader();
+    /// loader.insert_removed(gone, 4);
+    /// let mut tracker = loader.finish()?;
+    /// let talks = Event::new(EventKind::Deliberated, "2024".parse()?);
+    /// tracker.insert(Agreement::builder("Pact", parties).id(gone).build(talks)?)?;
+    /// assert_eq!(tracker.version(gone), Some(5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn insert_removed(&mut self, id: AgreementId, version: u64) {
+        self.removed.push((id, version));
     }
 
     /// The occasions the document names, taken in by

@@ -1170,7 +1170,9 @@ impl Tracker {
     pub fn import(document: TrackerDocument, guards: &Guards) -> Result<Tracker, DocumentError> {
         let read = document.read(guards)?;
         let mut loader = Tracker::with_policy(read.policy).loader();
-        loader.removed(read.removed);
+        for (id, version) in read.removed {
+            loader.insert_removed(id, version);
+        }
         loader.occasions(read.occasions);
         for tracked in read.agreements {
             loader.insert(tracked?)?;
@@ -1319,7 +1321,9 @@ impl Loading {
                 message: "missing field `policy`".to_owned(),
             });
         };
-        loader.removed(self.removed);
+        for (id, version) in self.removed {
+            loader.insert_removed(id, version);
+        }
         loader.occasions(self.occasions);
         loader.finish()
     }
