@@ -47,6 +47,7 @@ pub fn run<B: Backend>(fresh: impl Fn() -> B) {
     disputes_are_kept_and_resolved(&fresh());
     occasions_are_kept_and_checked(&fresh());
     a_writer_judges_against_what_others_wrote(&fresh());
+    many_agreements_written_in_turn_are_read_back_in_order(&fresh());
 }
 
 fn clock() -> Arc<ManualClock> {
@@ -143,6 +144,57 @@ pub fn what_is_written_is_read_back<B: Backend>(backend: &B) {
     // The order agreements were created in is kept.
     let ids: Vec<AgreementId> = reader.tracker().iter().map(Agreement::id).collect();
     assert_eq!(ids, [rpss, mast]);
+}
+
+/// Agreements written in turn, more than opening reads in one batch (so
+/// that it reads them on several threads where the machine has cores), one
+/// in seven removed: read back as the writer holds them, in the order they
+/// were created, the removed ones gone for good.
+pub fn many_agreements_written_in_turn_are_read_back_in_order<B: Backend>(backend: &B) {
+    let mut writer = backend.open(Policy::standard(), clock()).unwrap();
+    let count = 600;
+    for n in 0..count {
+        writer
+            .create(
+                Agreement::builder(format!("Agreement {n}"), parties()).id(id(1_000 + n)),
+                event(10_000 + n, EventKind::Proposed, "2024-01"),
+            )
+            .unwrap();
+    }
+    // Recorded on last first: each agreement's rows lie apart in the log.
+    for n in (0..count).rev().step_by(2) {
+        writer
+            .record(
+                id(1_000 + n),
+                1,
+                event(20_000 + n, EventKind::Deliberated, "2024-02"),
+            )
+            .unwrap();
+    }
+    for n in (0..count).step_by(7) {
+        let version = writer.tracker().version(id(1_000 + n)).unwrap();
+        writer.remove(id(1_000 + n), version).unwrap();
+    }
+    let mut reader = backend.open(Policy::standard(), clock()).unwrap();
+    assert_eq!(reader.tracker(), writer.tracker());
+    let order = |store: &B::Store| -> Vec<AgreementId> {
+        store.tracker().iter().map(Agreement::id).collect()
+    };
+    let kept: Vec<AgreementId> = (0..count)
+        .filter(|n| n % 7 != 0)
+        .map(|n| id(1_000 + n))
+        .collect();
+    assert_eq!(order(&reader), kept);
+    assert_eq!(reader.tracker().version(id(1_002)), Some(1));
+    assert_eq!(reader.tracker().version(id(1_001)), Some(2));
+    assert_eq!(reader.tracker().version(id(1_599)), Some(2));
+    assert!(matches!(
+        reader.create(
+            Agreement::builder("Again", parties()).id(id(1_007)),
+            event(31, EventKind::Proposed, "2024-01")
+        ),
+        Err(StoreError::DuplicateAgreement { .. })
+    ));
 }
 
 /// A change the core refuses is not written: read back, the store is as

@@ -36,12 +36,102 @@ impl Clock for Pinned {
 }
 
 /// An agreement's rows, gathered for loading.
+#[cfg_attr(test, derive(Clone))]
 struct Pending {
     id: String,
     header: String,
     entries: Vec<String>,
     version: u64,
     removed: bool,
+}
+
+impl Pending {
+    /// An agreement's rows, begun by the row of its header.
+    fn new(id: String, header: String) -> Self {
+        Pending {
+            id,
+            header,
+            entries: Vec::new(),
+            version: 0,
+            removed: false,
+        }
+    }
+
+    /// Takes the agreement's next row, `entry` at `version` (`None`: its
+    /// removal): the version after the last, and none after a removal.
+    fn take(&mut self, version: u64, entry: Option<String>) -> Result<(), StoreError> {
+        if version != self.version + 1 || self.removed {
+            return Err(StoreError::unreadable(
+                self.id.clone(),
+                format!(
+                    "version {version} follows version {}{}",
+                    self.version,
+                    if self.removed { ", its removal" } else { "" }
+                ),
+            ));
+        }
+        self.version = version;
+        match entry {
+            Some(entry) => self.entries.push(entry),
+            None => self.removed = true,
+        }
+        Ok(())
+    }
+}
+
+/// The agreements that rows grouped by agreement make (each agreement's
+/// rows together, in version order, the agreements in the order they were
+/// created): each complete when the first row of the next comes, so that
+/// it can be read while the rows after it are still being fetched.
+struct Grouped<I> {
+    rows: I,
+    current: Option<Pending>,
+    /// The last position read.
+    seen: i64,
+}
+
+impl<I: Iterator<Item = Result<(i64, Rows), StoreError>>> Iterator for Grouped<I> {
+    type Item = Result<Pending, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (position, row) = match self.rows.next() {
+                None => return self.current.take().map(Ok),
+                Some(Err(error)) => return Some(Err(error)),
+                Some(Ok(row)) => row,
+            };
+            self.seen = self.seen.max(position);
+            let Rows {
+                agreement,
+                version,
+                header,
+                entry,
+            } = row;
+            let taken = match (&mut self.current, header) {
+                (Some(current), None) if current.id == agreement => current.take(version, entry),
+                (Some(current), Some(_)) if current.id == agreement => Err(
+                    StoreError::unreadable(agreement, "a second header for one agreement"),
+                ),
+                (_, None) => Err(StoreError::unreadable(
+                    agreement,
+                    "a row for an agreement with no header",
+                )),
+                (_, Some(header)) => {
+                    let mut next = Pending::new(agreement, header);
+                    match next.take(version, entry) {
+                        Ok(()) => match self.current.replace(next) {
+                            Some(done) => return Some(Ok(done)),
+                            None => Ok(()),
+                        },
+                        Err(error) => Err(error),
+                    }
+                }
+            };
+            if let Err(error) = taken {
+                return Some(Err(error));
+            }
+        }
+    }
 }
 
 /// The error of a document the core refused, of `agreement`'s rows: text
@@ -98,72 +188,173 @@ const BATCH: usize = 256;
 /// The most threads opening a store reads agreements on.
 const MAX_READERS: usize = 8;
 
-/// Takes the agreements `held` into `tracker`, in order, each read (its
-/// JSON parsed and its history replayed, nine tenths of the work) apart on
-/// up to `readers` threads (none when one is enough): batch `b` on reader
-/// `b % readers`, while this thread takes in what the
-/// readers hand over, batch by batch in order. The first refusal in order
-/// wins, and the readers stop at their next batch.
+/// How many threads opening a store reads agreements on: as many as the
+/// machine has, up to [`MAX_READERS`].
+fn readers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(MAX_READERS)
+}
+
+/// Agreements held, each with its place among them, handed to a reader.
+type Batch = Vec<(usize, Pending)>;
+
+/// A reader's thread, seen from the thread that feeds it: where batches
+/// go, and where what it read comes back, batch by batch.
+struct Reader {
+    inbox: std::sync::mpsc::SyncSender<Batch>,
+    outbox: std::sync::mpsc::Receiver<Vec<Result<Tracked, StoreError>>>,
+}
+
+/// Reads the batches that come to `inbox` and hands each back read, until
+/// the feeding thread hangs up or after handing over a refusal (the rest
+/// of that batch unread).
+fn read_batches(
+    inbox: &std::sync::mpsc::Receiver<Batch>,
+    outbox: &std::sync::mpsc::Sender<Vec<Result<Tracked, StoreError>>>,
+    policy: &Policy,
+) {
+    let mut text = String::new();
+    for batch in inbox {
+        let mut read = Vec::with_capacity(batch.len());
+        for (position, agreement) in &batch {
+            let tracked = read_element(agreement, *position, policy, &mut text);
+            let refused = tracked.is_err();
+            read.push(tracked);
+            if refused {
+                break;
+            }
+        }
+        drop(batch);
+        let refused = read.last().is_some_and(Result::is_err);
+        if outbox.send(read).is_err() || refused {
+            break;
+        }
+    }
+}
+
+/// Takes the agreements that `agreements` gives (in the order they were
+/// created) into `tracker`, the removed ones into `removed` too. Each held
+/// agreement is read (its JSON parsed and its history replayed, nine
+/// tenths of the work) apart, on up to `readers` threads (none when one is
+/// enough): batch `b` on reader `b % readers`, while this thread goes on
+/// drawing agreements from `agreements` (from a database cursor, say) and
+/// takes in what the readers hand back, batch by batch in order. The first
+/// refusal in order wins, whether the readers or `agreements` met it; the
+/// readers stop at their next batch.
 fn load_apart(
     tracker: Tracker,
-    held: &[&Pending],
+    agreements: impl Iterator<Item = Result<Pending, StoreError>>,
     policy: &Policy,
     readers: usize,
+    removed: &mut HashMap<AgreementId, u64>,
 ) -> Result<Tracker, StoreError> {
-    let readers = readers.min(held.len().div_ceil(BATCH));
     let mut loader = tracker.loader();
-    let mut take = |tracked: Result<Tracked, StoreError>| -> Result<(), StoreError> {
-        loader.insert(tracked?).map_err(StoreError::Invalid)
-    };
-    if readers <= 1 {
-        let mut text = String::new();
-        for (position, agreement) in held.iter().enumerate() {
-            take(read_element(agreement, position, policy, &mut text))?;
+    let mut take = |read: Vec<Result<Tracked, StoreError>>| -> Result<(), StoreError> {
+        for tracked in read {
+            loader.insert(tracked?).map_err(StoreError::Invalid)?;
         }
-    } else {
-        let batches = held.chunks(BATCH).collect::<Vec<_>>();
-        std::thread::scope(|scope| -> Result<(), StoreError> {
-            let mut inboxes = Vec::with_capacity(readers);
-            for reader in 0..readers {
-                let (sender, inbox) = std::sync::mpsc::sync_channel(2);
-                inboxes.push(inbox);
-                let batches = &batches;
-                scope.spawn(move || {
-                    let mut text = String::new();
-                    for b in (reader..batches.len()).step_by(readers) {
-                        let Some(batch) = batches.get(b) else { break };
-                        let mut read = Vec::with_capacity(batch.len());
-                        for (i, agreement) in batch.iter().enumerate() {
-                            let tracked = read_element(agreement, b * BATCH + i, policy, &mut text);
-                            let refused = tracked.is_err();
-                            read.push(tracked);
-                            if refused {
-                                break;
-                            }
-                        }
-                        // Stops when the calling thread hangs up (it met a
-                        // refusal first) or after handing over its own.
-                        let refused = read.last().is_some_and(Result::is_err);
-                        if sender.send(read).is_err() || refused {
+        Ok(())
+    };
+    let mut removals = Vec::new();
+    std::thread::scope(|scope| -> Result<(), StoreError> {
+        let mut crew: Vec<Reader> = Vec::new();
+        // Batches handed over, and taken in.
+        let (mut handed, mut taken) = (0, 0);
+        let mut batch: Batch = Vec::with_capacity(BATCH);
+        let mut text = String::new();
+        let mut held = 0;
+        let mut stopped = None;
+        // Hands `batch` to the reader whose turn it is (started on its
+        // first batch); false when that reader has stopped, after a
+        // refusal that taking in what was handed over will meet.
+        let hand_over = |batch: Batch, crew: &mut Vec<Reader>, handed: &mut usize| -> bool {
+            let turn = *handed % readers;
+            if crew.len() <= turn {
+                let (inbox, inbox_of_reader) = std::sync::mpsc::sync_channel(2);
+                let (outbox_of_reader, outbox) = std::sync::mpsc::channel();
+                scope.spawn(move || read_batches(&inbox_of_reader, &outbox_of_reader, policy));
+                crew.push(Reader { inbox, outbox });
+            }
+            let sent = crew.get(turn).is_some_and(|reader| reader.inbox.send(batch).is_ok());
+            *handed += usize::from(sent);
+            sent
+        };
+        for agreement in agreements {
+            let agreement = match agreement {
+                Ok(agreement) if agreement.removed => {
+                    match agreement.id.parse::<AgreementId>() {
+                        Ok(id) => removals.push((id, agreement.version)),
+                        Err(error) => {
+                            stopped = Some(StoreError::unreadable(agreement.id, error.to_string()));
                             break;
                         }
                     }
-                });
-            }
-            for b in 0..batches.len() {
-                // A reader stops early only after handing over a refusal,
-                // which ends this loop first (and one that panicked makes
-                // the scope panic), so every batch comes.
-                let Some(inbox) = inboxes.get(b % readers) else {
+                    continue;
+                }
+                Ok(agreement) if !agreement.header.trim_end().ends_with('}') => {
+                    stopped = Some(StoreError::unreadable(
+                        agreement.id,
+                        "a header that is no object",
+                    ));
                     break;
-                };
-                let Ok(read) = inbox.recv() else { break };
-                for tracked in read {
-                    take(tracked)?;
+                }
+                Ok(agreement) => agreement,
+                Err(error) => {
+                    stopped = Some(error);
+                    break;
+                }
+            };
+            if readers <= 1 {
+                take(vec![read_element(&agreement, held, policy, &mut text)])?;
+                held += 1;
+                continue;
+            }
+            batch.push((held, agreement));
+            held += 1;
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                if !hand_over(full, &mut crew, &mut handed) {
+                    break;
+                }
+                // What the readers have read so far, taken in without
+                // waiting.
+                while let Some(read) = crew
+                    .get(taken % readers)
+                    .and_then(|reader| reader.outbox.try_recv().ok())
+                {
+                    take(read)?;
+                    taken += 1;
                 }
             }
-            Ok(())
-        })?;
+        }
+        // The last batch, on this thread when it is the only one.
+        if handed == 0 {
+            let read = batch
+                .iter()
+                .map(|(position, agreement)| read_element(agreement, *position, policy, &mut text))
+                .collect();
+            take(read)?;
+        } else if !batch.is_empty() {
+            hand_over(batch, &mut crew, &mut handed);
+        }
+        // A reader stops early only after handing over a refusal, which
+        // ends this loop first (and one that panicked makes the scope
+        // panic), so every batch handed over comes back.
+        while taken < handed {
+            let Some(Ok(read)) = crew.get(taken % readers).map(|reader| reader.outbox.recv()) else {
+                break;
+            };
+            take(read)?;
+            taken += 1;
+        }
+        stopped.map_or(Ok(()), Err)
+    })?;
+    // The tracker remembers the last version an agreement had, as its own
+    // removal does; the ledger the version of the removal's row.
+    for (id, version) in removals {
+        loader.insert_removed(id, version.saturating_sub(1));
+        removed.insert(id, version);
     }
     loader.finish().map_err(invalid_document)
 }
@@ -638,15 +829,7 @@ impl Ledger {
         occasions: impl IntoIterator<Item = (i64, String)>,
         rows: impl IntoIterator<Item = (i64, Rows)>,
     ) -> Result<Ledger, StoreError> {
-        let mut ledger = Ledger::new(policy, clock);
-        let mut known = String::new();
-        for (position, occasion) in occasions {
-            ledger.seen_occasions = ledger.seen_occasions.max(position);
-            if !known.is_empty() {
-                known.push(',');
-            }
-            known.push_str(&occasion);
-        }
+        let (mut ledger, tracker) = Ledger::begin(policy, clock, occasions)?;
         // Each agreement's rows in version order, agreements in the order
         // they were created; the map holds each one's place in that order.
         let mut pending: Vec<Pending> = Vec::new();
@@ -667,13 +850,7 @@ impl Ledger {
                     Place::Vacant(place) => {
                         let id = place.key().clone();
                         place.insert(pending.len());
-                        pending.push(Pending {
-                            id,
-                            header,
-                            entries: Vec::new(),
-                            version: 0,
-                            removed: false,
-                        });
+                        pending.push(Pending::new(id, header));
                         pending.len() - 1
                     }
                 },
@@ -694,75 +871,113 @@ impl Ledger {
                 },
             };
             last = place;
-            let agreement = &mut pending[place];
-            if row.version != agreement.version + 1 || agreement.removed {
-                return Err(StoreError::unreadable(
-                    agreement.id.clone(),
-                    format!(
-                        "version {} follows version {}{}",
-                        row.version,
-                        agreement.version,
-                        if agreement.removed {
-                            ", its removal"
-                        } else {
-                            ""
-                        }
-                    ),
-                ));
-            }
-            agreement.version = row.version;
-            match row.entry {
-                Some(entry) => {
-                    agreement.entries.push(entry);
-                }
-                None => agreement.removed = true,
+            if let Some(agreement) = pending.get_mut(place) {
+                agreement.take(row.version, row.entry)?;
             }
         }
         drop(places);
-        // The document's policy, occasions and removed agreements, read by
-        // the core's loader; then the agreements, each read apart on as
-        // many threads as the machine has and taken in in order.
-        let policy = ledger.policy_document();
-        let mut removed = String::new();
-        for agreement in pending.iter().filter(|agreement| agreement.removed) {
-            if !removed.is_empty() {
-                removed.push(',');
+        let tracker = load_apart(
+            tracker,
+            pending.into_iter().map(Ok),
+            &ledger.policy,
+            readers(),
+            &mut ledger.removed,
+        )?;
+        ledger.tracker = tracker.with_clock(ledger.pinned.clone());
+        Ok(ledger)
+    }
+
+    /// [`load_with_occasions`](Ledger::load_with_occasions) from rows
+    /// grouped by agreement: each agreement's rows together, in version
+    /// order, the agreements in the order they were created (the order of
+    /// their first rows in the log). Each agreement is read as soon as the
+    /// first row of the next one comes, on other threads, while this one
+    /// goes on drawing rows: `rows` can be a database cursor, fetching rows
+    /// while those before them are read. A row that fails (an error of the
+    /// database, say) ends the load with its error.
+    ///
+    /// # Errors
+    ///
+    /// As [`load_with_occasions`](Ledger::load_with_occasions), and the
+    /// error of a row that failed; a row apart from the other rows of its
+    /// agreement is [`StoreError::Unreadable`] (a row with no header, a
+    /// second header) or, when it opens a second group with a header,
+    /// [`StoreError::Invalid`] (an agreement twice).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use bilateral::{Agreement, Event, EventKind, FixedClock, Parties, Party, Policy};
+    /// use bilateral_store::{Ledger, Rows};
+    /// let clock = Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse()?));
+    /// let writer = Ledger::new(Policy::standard(), clock.clone());
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let proposed = Event::new(EventKind::Proposed, "2024-03".parse()?);
+    /// let created = writer.prepare_create(Agreement::builder("Pact", parties), proposed)?;
+    /// let rows = vec![Ok((
+    ///     1,
+    ///     Rows {
+    ///         agreement: created.id.to_string(),
+    ///         version: 1,
+    ///         header: Some(created.header.clone()),
+    ///         entry: Some(created.entry.clone()),
+    ///     },
+    /// ))];
+    /// let ledger = Ledger::load_by_agreement(Policy::standard(), clock, [], rows)?;
+    /// assert_eq!(ledger.tracker().len(), 1);
+    /// assert_eq!(ledger.seen(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_by_agreement(
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+        occasions: impl IntoIterator<Item = (i64, String)>,
+        rows: impl IntoIterator<Item = Result<(i64, Rows), StoreError>>,
+    ) -> Result<Ledger, StoreError> {
+        let (mut ledger, tracker) = Ledger::begin(policy, clock, occasions)?;
+        let mut grouped = Grouped {
+            rows: rows.into_iter(),
+            current: None,
+            seen: 0,
+        };
+        let tracker = load_apart(
+            tracker,
+            &mut grouped,
+            &ledger.policy,
+            readers(),
+            &mut ledger.removed,
+        )?;
+        ledger.seen = grouped.seen;
+        ledger.tracker = tracker.with_clock(ledger.pinned.clone());
+        Ok(ledger)
+    }
+
+    /// A ledger about to load, and the tracker its agreements go into:
+    /// the policy and the store's occasions (each with its position in the
+    /// store's list), read by the core's loader.
+    fn begin(
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+        occasions: impl IntoIterator<Item = (i64, String)>,
+    ) -> Result<(Ledger, Tracker), StoreError> {
+        let mut ledger = Ledger::new(policy, clock);
+        let mut known = String::new();
+        for (position, occasion) in occasions {
+            ledger.seen_occasions = ledger.seen_occasions.max(position);
+            if !known.is_empty() {
+                known.push(',');
             }
-            let _ = write!(
-                removed,
-                "{{\"id\":{},\"version\":{}}}",
-                json!(agreement.id),
-                agreement.version
-            );
-            if let Ok(id) = agreement.id.parse() {
-                ledger.removed.insert(id, agreement.version);
-            }
+            known.push_str(&occasion);
         }
         let head = format!(
-            "{{\"format\":{},\"policy\":{policy},\"occasions\":[{known}],\"agreements\":[],\"removed\":[{removed}]}}",
+            "{{\"format\":{},\"policy\":{},\"occasions\":[{known}],\"agreements\":[]}}",
             bilateral::document::FORMAT_VERSION,
+            ledger.policy_document(),
         );
         let mut reader = serde_json::Deserializer::from_str(&head);
         let tracker = Tracker::load(&mut reader, &ledger.guards()).map_err(invalid_document)?;
-        let held: Vec<&Pending> = pending
-            .iter()
-            .filter(|agreement| !agreement.removed)
-            .collect();
-        for agreement in &held {
-            if !agreement.header.trim_end().ends_with('}') {
-                return Err(StoreError::unreadable(
-                    agreement.id.clone(),
-                    "a header that is no object",
-                ));
-            }
-        }
-        let readers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZero::get)
-            .min(MAX_READERS);
-        let tracker = load_apart(tracker, &held, ledger.policy(), readers)?;
-        drop(pending);
-        ledger.tracker = tracker.with_clock(ledger.pinned.clone());
-        Ok(ledger)
+        Ok((ledger, tracker))
     }
 
     /// Catches up with what other writers wrote, occasions (as
@@ -898,15 +1113,28 @@ mod tests {
             .collect()
     }
 
+    /// `pending` loaded on `readers` threads.
+    fn load(pending: Vec<Pending>, readers: usize) -> Result<Tracker, StoreError> {
+        let mut removed = HashMap::new();
+        let tracker = load_apart(
+            Tracker::new(),
+            pending.into_iter().map(Ok),
+            &Policy::standard(),
+            readers,
+            &mut removed,
+        )?;
+        assert!(removed.is_empty());
+        Ok(tracker)
+    }
+
     /// On one thread or several, the same agreements in the same order.
     #[test]
     fn agreements_read_apart_are_taken_in_in_order() {
-        let rows = pending(3 * BATCH + 17, &[]);
-        let held: Vec<&Pending> = rows.iter().collect();
-        let policy = Policy::standard();
-        let one = load_apart(Tracker::new(), &held, &policy, 1).unwrap();
-        let three = load_apart(Tracker::new(), &held, &policy, 3).unwrap();
-        assert_eq!(one.len(), held.len());
+        let count = 3 * BATCH + 17;
+        let rows = pending(count, &[]);
+        let one = load(rows.clone(), 1).unwrap();
+        let three = load(rows, 3).unwrap();
+        assert_eq!(one.len(), count);
         assert_eq!(one, three);
         let titles = |tracker: &Tracker| -> Vec<String> {
             tracker.iter().map(|a| a.title().to_owned()).collect()
@@ -916,6 +1144,8 @@ mod tests {
             titles(&three)[BATCH + 3],
             format!("Agreement {}", BATCH + 3)
         );
+        // Fewer than a batch: read on this thread alone.
+        assert_eq!(load(pending(5, &[]), 4).unwrap().len(), 5);
     }
 
     /// The first refusal in order wins, whichever reader finds one first:
@@ -923,11 +1153,9 @@ mod tests {
     /// may find theirs in any order.
     #[test]
     fn the_first_refusal_in_order_wins_on_any_number_of_threads() {
-        let rows = pending(4 * BATCH, &[BATCH + 5, 2 * BATCH + 1, 3 * BATCH + 9]);
-        let held: Vec<&Pending> = rows.iter().collect();
-        let policy = Policy::standard();
         for readers in [1, 2, 3, 4] {
-            let refused = load_apart(Tracker::new(), &held, &policy, readers).unwrap_err();
+            let edited = [BATCH + 5, 2 * BATCH + 1, 3 * BATCH + 9];
+            let refused = load(pending(4 * BATCH, &edited), readers).unwrap_err();
             let StoreError::Invalid(error) = &refused else {
                 panic!("expected an invalid history, got {refused:?}");
             };
@@ -941,11 +1169,64 @@ mod tests {
         let mut rows = pending(2 * BATCH, &[]);
         rows[BATCH + 1].entries[0] = "not json".to_owned();
         let named = rows[BATCH + 1].id.clone();
-        let held: Vec<&Pending> = rows.iter().collect();
-        let refused = load_apart(Tracker::new(), &held, &policy, 2).unwrap_err();
+        let refused = load(rows, 2).unwrap_err();
         assert!(
             matches!(&refused, StoreError::Unreadable { agreement, .. } if *agreement == named),
             "{refused:?}"
         );
+    }
+
+    /// Rows that break off after a refused agreement: the refusal of the
+    /// reading wins when it comes first in order, the broken row's when it
+    /// does, however far the readers got.
+    #[test]
+    fn a_refusal_of_the_rows_and_one_of_the_reading_come_in_order() {
+        for readers in [1, 2, 3] {
+            let broken = 2 * BATCH + 3;
+            let agreements = |edited: &[usize]| {
+                pending(3 * BATCH, edited)
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(n, agreement)| {
+                        if n == broken {
+                            Err(StoreError::unreadable(agreement.id, "broken"))
+                        } else {
+                            Ok(agreement)
+                        }
+                    })
+            };
+            let policy = Policy::standard();
+            let mut removed = HashMap::new();
+            let refused = load_apart(
+                Tracker::new(),
+                agreements(&[]),
+                &policy,
+                readers,
+                &mut removed,
+            )
+            .unwrap_err();
+            assert!(
+                matches!(&refused, StoreError::Unreadable { reason, .. } if reason == "broken"),
+                "{readers} readers: {refused:?}"
+            );
+            for edited in [BATCH + 7, broken - 1] {
+                let refused = load_apart(
+                    Tracker::new(),
+                    agreements(&[edited]),
+                    &policy,
+                    readers,
+                    &mut removed,
+                )
+                .unwrap_err();
+                let StoreError::Invalid(error) = &refused else {
+                    panic!("{readers} readers: expected an invalid history, got {refused:?}");
+                };
+                assert_eq!(
+                    error.path(),
+                    Some(format!("agreements[{edited}].agreement.entries[0]").as_str()),
+                    "{readers} readers"
+                );
+            }
+        }
     }
 }

@@ -200,3 +200,181 @@ fn rows_of_agreements_written_in_turn_are_each_found() {
         "{err:?}"
     );
 }
+
+fn load_by_agreement(
+    rows: impl IntoIterator<Item = Result<(i64, Rows), StoreError>>,
+) -> Result<Ledger, StoreError> {
+    Ledger::load_by_agreement(Policy::standard(), clock(), [], rows)
+}
+
+/// `rows`, each agreement's together in version order, the agreements in
+/// the order they were created.
+fn grouped(mut rows: Vec<(i64, Rows)>) -> Vec<(i64, Rows)> {
+    let first: Vec<String> = rows
+        .iter()
+        .filter(|(_, row)| row.header.is_some())
+        .map(|(_, row)| row.agreement.clone())
+        .collect();
+    rows.sort_by_key(|(_, row)| {
+        let created = first.iter().position(|id| *id == row.agreement);
+        (created, row.version)
+    });
+    rows
+}
+
+#[test]
+fn rows_grouped_by_agreement_load_as_the_log_does() {
+    let log = interleaved();
+    let rows = grouped(log.clone());
+    // Agreement 5's rows come last, the latest of them (6) before.
+    assert_eq!(rows.last().map(|(position, _)| *position), Some(5));
+    let loaded = load_by_agreement(rows.into_iter().map(Ok)).unwrap();
+    let logged = load(log).unwrap();
+    assert_eq!(loaded.tracker(), logged.tracker());
+    let ids: Vec<AgreementId> = loaded.tracker().iter().map(Agreement::id).collect();
+    assert_eq!(ids, [id(4), id(5)]);
+    assert_eq!(loaded.seen(), 6);
+    // No rows: an empty ledger.
+    let empty = load_by_agreement([]).unwrap();
+    assert!(empty.tracker().is_empty());
+    assert_eq!(empty.seen(), 0);
+    // A removal: the agreement gone, its id never used again.
+    let loaded = load_by_agreement(rows_ok(&[(2, None)])).unwrap();
+    assert!(!loaded.tracker().contains(id(3)));
+    assert_eq!(loaded.seen(), 2);
+    assert!(matches!(
+        loaded.prepare_create(builder(3), proposal()),
+        Err(StoreError::DuplicateAgreement { agreement, .. }) if agreement == id(3)
+    ));
+}
+
+fn rows_ok(more: &[(u64, Option<&str>)]) -> impl Iterator<Item = Result<(i64, Rows), StoreError>> {
+    rows(more).into_iter().map(Ok)
+}
+
+#[test]
+fn rows_grouped_by_agreement_must_follow_each_other() {
+    let err = load_by_agreement(rows_ok(&[(3, None)]))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("version 3 follows version 1"),
+        "{err}"
+    );
+    let err = load_by_agreement(rows_ok(&[(2, None), (3, None)]))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("version 3 follows version 2, its removal"),
+        "{err}"
+    );
+    // The log's order is not grouped: agreement 4's second row comes
+    // after agreement 5 began.
+    let err = load_by_agreement(interleaved().into_iter().map(Ok))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Unreadable { agreement, reason, .. }
+            if *agreement == id(4).to_string() && reason.contains("no header")),
+        "{err:?}"
+    );
+    // A second header inside an agreement's rows.
+    let mut twice = grouped(interleaved());
+    twice[1].1.header = twice[0].1.header.clone();
+    let err = load_by_agreement(twice.into_iter().map(Ok))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Unreadable { agreement, reason, .. }
+            if *agreement == id(4).to_string() && reason.contains("a second header")),
+        "{err:?}"
+    );
+    // An agreement's rows in two groups, each opened by a header: the
+    // agreement twice.
+    let mut again = grouped(interleaved());
+    let first = again[0].clone();
+    again.push((7, first.1));
+    let err = load_by_agreement(again.into_iter().map(Ok))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(error) if error.to_string().contains(&id(4).to_string())),
+        "{err:?}"
+    );
+}
+
+/// A row that failed to be fetched ends the load with its error, even
+/// after agreements already complete.
+#[test]
+fn a_row_that_failed_ends_the_load_with_its_error() {
+    let failed = || Err(StoreError::unreadable("the cursor", "the disk went away"));
+    let rows = grouped(interleaved())
+        .into_iter()
+        .map(Ok)
+        .take(3)
+        .chain(std::iter::once(failed()))
+        .chain(grouped(interleaved()).into_iter().skip(3).map(Ok));
+    let err = load_by_agreement(rows).map(|_| ()).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Unreadable { agreement, reason, .. }
+            if agreement == "the cursor" && reason == "the disk went away"),
+        "{err:?}"
+    );
+}
+
+/// Enough agreements to be read on several threads, grouped: the same
+/// tracker as their log's order gives.
+#[test]
+fn many_agreements_grouped_load_as_the_log_does() {
+    let mut ledger = Ledger::new(Policy::standard(), clock());
+    let mut log = Vec::new();
+    let count = 700;
+    for n in 0..count {
+        let created = ledger
+            .prepare_create(builder(100 + n), proposal())
+            .unwrap();
+        let position = log.len() as i64 + 1;
+        log.push((
+            position,
+            Rows {
+                agreement: created.id.to_string(),
+                version: 1,
+                header: Some(created.header.clone()),
+                entry: Some(created.entry.clone()),
+            },
+        ));
+        ledger.commit_create(created, position);
+    }
+    for n in (0..count).rev().step_by(3) {
+        let event = Event::new(EventKind::Deliberated, "2024-02-01".parse().unwrap());
+        let change = ledger
+            .prepare(id(100 + n), 1, Change::Record(event))
+            .unwrap();
+        let position = log.len() as i64 + 1;
+        log.push((
+            position,
+            Rows {
+                agreement: id(100 + n).to_string(),
+                version: 2,
+                header: None,
+                entry: Some(change.entry.clone()),
+            },
+        ));
+        ledger.commit(change, position);
+    }
+    let mut grouped = log.clone();
+    grouped.sort_by_key(|(position, row)| {
+        let created = log
+            .iter()
+            .position(|(_, first)| first.agreement == row.agreement)
+            .unwrap_or(0);
+        (created, row.version, *position)
+    });
+    let loaded = load_by_agreement(grouped.into_iter().map(Ok)).unwrap();
+    assert_eq!(loaded.tracker(), ledger.tracker());
+    let ids: Vec<AgreementId> = loaded.tracker().iter().map(Agreement::id).collect();
+    let created: Vec<AgreementId> = (0..count).map(|n| id(100 + n)).collect();
+    assert_eq!(ids, created);
+    assert_eq!(loaded.seen(), log.len() as i64);
+}
