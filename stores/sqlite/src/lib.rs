@@ -123,6 +123,17 @@ const ROWS_SINCE: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
      FROM entries e JOIN agreements a ON a.id = e.agreement
      WHERE e.seq > ?1 ORDER BY e.seq";
 
+/// Every row, grouped by agreement for [`Ledger::load_by_agreement`]: each
+/// agreement's rows together in version order, the agreements in the
+/// order they were created (that of their headers, which are never
+/// deleted), the header with the first. SQLite walks the headers and each
+/// one's rows through the entries' unique index on (agreement, version),
+/// with no sort.
+const ROWS_BY_AGREEMENT: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
+        CASE WHEN e.version = 1 THEN a.header END
+     FROM agreements a JOIN entries e ON e.agreement = a.id
+     ORDER BY a.rowid, e.version";
+
 /// Every occasion after a sequence number, in the order written.
 const OCCASIONS_SINCE: &str = "SELECT seq, occasion FROM occasions WHERE seq > ?1 ORDER BY seq";
 
@@ -214,9 +225,19 @@ impl SqliteStore {
         let recorded = migrate(&mut connection, &fresh.policy_document())?;
         fresh.check_policy(&recorded)?;
         let read_at = data_version(&connection)?;
-        let occasions = read_occasions(&connection, 0)?;
-        let rows = read_rows(&connection, 0)?;
-        let ledger = Ledger::load_with_occasions(policy, clock, occasions, rows)?;
+        let ledger = {
+            // One snapshot for the occasions and the rows (rolled back: it
+            // only reads). The agreements are read on other threads while
+            // this one fetches the rows after them.
+            let reading = connection.unchecked_transaction().map_err(database)?;
+            let occasions = read_occasions(&reading, 0)?;
+            let mut statement = reading.prepare(ROWS_BY_AGREEMENT).map_err(database)?;
+            let rows = statement
+                .query_map([], row_of)
+                .map_err(database)?
+                .map(|row| row.map_err(database));
+            Ledger::load_by_agreement(policy, clock, occasions, rows)?
+        };
         Ok(SqliteStore {
             connection,
             ledger,
@@ -403,21 +424,25 @@ fn read_occasions(connection: &Connection, seen: i64) -> Result<Vec<(i64, String
     Ok(occasions)
 }
 
+/// A row of the log, with its sequence number, as a query of
+/// [`ROWS_SINCE`]'s columns gives it.
+fn row_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Rows)> {
+    Ok((
+        row.get::<_, i64>(0)?,
+        Rows {
+            agreement: row.get(1)?,
+            version: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+            entry: row.get(3)?,
+            header: row.get(4)?,
+        },
+    ))
+}
+
 /// Every row after `seen`, with its sequence number.
 fn read_rows(connection: &Connection, seen: i64) -> Result<Vec<(i64, Rows)>, StoreError> {
     let mut statement = connection.prepare_cached(ROWS_SINCE).map_err(database)?;
     let rows = statement
-        .query_map([seen], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                Rows {
-                    agreement: row.get(1)?,
-                    version: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
-                    entry: row.get(3)?,
-                    header: row.get(4)?,
-                },
-            ))
-        })
+        .query_map([seen], row_of)
         .map_err(database)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(database)?;
