@@ -209,6 +209,40 @@ fn open(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+    // By hand: the same rows as the store's open selects them, each
+    // agreement's together (headers in the order created, each one's rows
+    // through the entries' unique index).
+    group.bench_function("hand-written SQL, rows by agreement", |b| {
+        b.iter_batched(
+            || Connection::open(&path).expect("a connection"),
+            |connection| {
+                let mut statement = connection
+                    .prepare(
+                        "SELECT e.seq, e.agreement, e.version, e.entry,
+                            CASE WHEN e.version = 1 THEN a.header END
+                         FROM agreements a JOIN entries e ON e.agreement = a.id
+                         ORDER BY a.rowid, e.version",
+                    )
+                    .expect("a statement");
+                let rows: Vec<Row> = statement
+                    .query_map([], |row| {
+                        Ok((
+                            row.get(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            row.get(3)?,
+                            row.get(4)?,
+                        ))
+                    })
+                    .expect("rows")
+                    .collect::<Result<_, _>>()
+                    .expect("rows");
+                assert_eq!(rows.len(), count * 4);
+                rows
+            },
+            BatchSize::PerIteration,
+        );
+    });
     // The rows already read: what the store does with them (splice them
     // into one document's text, load it through the core's loader).
     let rows: Vec<(i64, bilateral_store::Rows)> = {
