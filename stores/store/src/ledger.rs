@@ -109,9 +109,10 @@ impl<I: Iterator<Item = Result<(i64, Rows), StoreError>>> Iterator for Grouped<I
             } = row;
             let taken = match (&mut self.current, header) {
                 (Some(current), None) if current.id == agreement => current.take(version, entry),
-                (Some(current), Some(_)) if current.id == agreement => Err(
-                    StoreError::unreadable(agreement, "a second header for one agreement"),
-                ),
+                (Some(current), Some(_)) if current.id == agreement => Err(StoreError::unreadable(
+                    agreement,
+                    "a second header for one agreement",
+                )),
                 (_, None) => Err(StoreError::unreadable(
                     agreement,
                     "a row for an agreement with no header",
@@ -206,6 +207,23 @@ struct Reader {
     outbox: std::sync::mpsc::Receiver<Vec<Result<Tracked, StoreError>>>,
 }
 
+/// Whether `batch` is full, to be handed over: the size of a batch
+/// spreads the reading and spares hand-overs, and changes nothing read.
+fn is_full(batch: &Batch) -> bool {
+    batch.len() >= BATCH
+}
+
+/// What reader `crew[taken % readers]`, the one batch `taken` went to, has
+/// handed back, if it has by now.
+fn handed_back(
+    crew: &[Reader],
+    readers: usize,
+    taken: usize,
+) -> Option<Vec<Result<Tracked, StoreError>>> {
+    crew.get(taken % readers)
+        .and_then(|reader| reader.outbox.try_recv().ok())
+}
+
 /// Reads the batches that come to `inbox` and hands each back read, until
 /// the feeding thread hangs up or after handing over a refusal (the rest
 /// of that batch unread).
@@ -276,7 +294,9 @@ fn load_apart(
                 scope.spawn(move || read_batches(&inbox_of_reader, &outbox_of_reader, policy));
                 crew.push(Reader { inbox, outbox });
             }
-            let sent = crew.get(turn).is_some_and(|reader| reader.inbox.send(batch).is_ok());
+            let sent = crew
+                .get(turn)
+                .is_some_and(|reader| reader.inbox.send(batch).is_ok());
             *handed += usize::from(sent);
             sent
         };
@@ -312,17 +332,14 @@ fn load_apart(
             }
             batch.push((held, agreement));
             held += 1;
-            if batch.len() == BATCH {
+            if is_full(&batch) {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                 if !hand_over(full, &mut crew, &mut handed) {
                     break;
                 }
                 // What the readers have read so far, taken in without
                 // waiting.
-                while let Some(read) = crew
-                    .get(taken % readers)
-                    .and_then(|reader| reader.outbox.try_recv().ok())
-                {
+                while let Some(read) = handed_back(&crew, readers, taken) {
                     take(read)?;
                     taken += 1;
                 }
@@ -342,7 +359,8 @@ fn load_apart(
         // ends this loop first (and one that panicked makes the scope
         // panic), so every batch handed over comes back.
         while taken < handed {
-            let Some(Ok(read)) = crew.get(taken % readers).map(|reader| reader.outbox.recv()) else {
+            let Some(Ok(read)) = crew.get(taken % readers).map(|reader| reader.outbox.recv())
+            else {
                 break;
             };
             take(read)?;
@@ -1146,6 +1164,60 @@ mod tests {
         );
         // Fewer than a batch: read on this thread alone.
         assert_eq!(load(pending(5, &[]), 4).unwrap().len(), 5);
+    }
+
+    /// Agreements that come more slowly than the readers read them (rows
+    /// from a slow cursor, say): what the readers hand back is taken in
+    /// while the rows still come, batch by batch in order, each from the
+    /// reader it went to.
+    #[test]
+    fn agreements_taken_in_while_rows_still_come_keep_their_order() {
+        let count = 8 * BATCH + 5;
+        let rows = pending(count, &[]);
+        let one = load(rows.clone(), 1).unwrap();
+        for readers in [2, 3] {
+            // A pause before each batch after the first gives the readers
+            // time to hand back what they had.
+            let slow = rows.clone().into_iter().enumerate().map(|(n, agreement)| {
+                if n > 0 && n % BATCH == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(40));
+                }
+                Ok(agreement)
+            });
+            let mut removed = HashMap::new();
+            let read = load_apart(
+                Tracker::new(),
+                slow,
+                &Policy::standard(),
+                readers,
+                &mut removed,
+            )
+            .unwrap();
+            assert_eq!(read, one, "{readers} readers");
+            let titles: Vec<String> = read.iter().map(|a| a.title().to_owned()).collect();
+            let expected: Vec<String> = (0..count).map(|n| format!("Agreement {n}")).collect();
+            assert_eq!(titles, expected, "{readers} readers");
+        }
+    }
+
+    /// A header that is no JSON object is refused before it is read,
+    /// naming its agreement and the rule.
+    #[test]
+    fn a_header_that_is_no_object_is_unreadable() {
+        for header in ["[1, 2]", "{\"title\": 1} x", "\"text\""] {
+            let mut rows = pending(3, &[]);
+            rows[1].header = header.to_owned();
+            let named = rows[1].id.clone();
+            let refused = load(rows, 1).unwrap_err();
+            assert!(
+                matches!(
+                    &refused,
+                    StoreError::Unreadable { agreement, reason }
+                        if *agreement == named && reason == "a header that is no object"
+                ),
+                "{header}: {refused:?}"
+            );
+        }
     }
 
     /// The first refusal in order wins, whichever reader finds one first:

@@ -331,9 +331,7 @@ fn many_agreements_grouped_load_as_the_log_does() {
     let mut log = Vec::new();
     let count = 700;
     for n in 0..count {
-        let created = ledger
-            .prepare_create(builder(100 + n), proposal())
-            .unwrap();
+        let created = ledger.prepare_create(builder(100 + n), proposal()).unwrap();
         let position = log.len() as i64 + 1;
         log.push((
             position,
