@@ -6,7 +6,9 @@
 //! `BILATERAL_BENCH_STORE` (default 100000) for another number of
 //! agreements to open. The PostgreSQL groups run when
 //! `BILATERAL_POSTGRES_URL` names a server: `bash .ci/postgres cargo bench
-//! -p bilateral-benches --bench stores` starts a throwaway one.
+//! -p bilateral-benches --bench stores` starts a throwaway one. With
+//! `BILATERAL_BENCH_KEEP` set, opening reuses the agreements an earlier
+//! run left on that server, if there are as many.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -339,6 +341,34 @@ fn postgres_schema(url: &str, name: &str) -> String {
     format!("{url} options='-c search_path={name}'")
 }
 
+/// With `BILATERAL_BENCH_KEEP` set, the schema `name` as an earlier run
+/// left it, if it holds `count` agreements: its connection text. Filling
+/// 100,000 agreements through the store takes minutes, which comparing
+/// two builds on one server need not spend twice.
+fn postgres_kept(url: &str, name: &str, count: usize) -> Option<String> {
+    std::env::var_os("BILATERAL_BENCH_KEEP")?;
+    let config = format!("{url} options='-c search_path={name}'");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let held = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&config, tokio_postgres::NoTls)
+            .await
+            .ok()?;
+        let driver = tokio::spawn(connection);
+        let held = client
+            .query_one("SELECT count(*) FROM bilateral_agreements", &[])
+            .await
+            .ok()
+            .map(|row| row.get::<_, i64>(0));
+        drop(client);
+        let _ = driver.await;
+        held
+    })?;
+    (usize::try_from(held).ok()? == count).then_some(config)
+}
+
 /// A PostgreSQL store of `count` agreements of four entries, written
 /// without waiting for the disk (setup only).
 fn postgres_filled(config: &str, count: usize) -> Vec<AgreementId> {
@@ -464,8 +494,14 @@ fn postgres_open(c: &mut Criterion) {
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or(100_000);
-    let config = postgres_schema(&url, "bench_open");
-    drop(postgres_filled(&config, count));
+    let config = match postgres_kept(&url, "bench_open", count) {
+        Some(config) => config,
+        None => {
+            let config = postgres_schema(&url, "bench_open");
+            drop(postgres_filled(&config, count));
+            config
+        }
+    };
     let mut group = c.benchmark_group(format!("store/open postgres {count}"));
     group
         .sample_size(10)
