@@ -143,6 +143,48 @@ fn opening_twice_migrates_once_and_keeps_everything() {
     assert_eq!(tables, 3);
 }
 
+/// Opening reads agreements in the order of the headers' rows, which is
+/// the order they were created: the tables are append-only, so each new
+/// header takes the row after the last. `VACUUM` may number a table's
+/// rows afresh; it keeps their order, and so the tracker's.
+#[test]
+fn agreements_keep_the_order_they_were_created_in_after_a_vacuum() {
+    let file = File::fresh("vacuum");
+    let mut store = SqliteStore::open(&file.0, Policy::standard()).unwrap();
+    // Ids whose text sorts against the order of creation.
+    let ids: Vec<AgreementId> = (0..40u128)
+        .map(|n| AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128((40 - n) << 64)))
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        store
+            .create(
+                Agreement::builder(format!("Pact {n}"), parties()).id(*id),
+                Event::new(EventKind::Proposed, "2024".parse().unwrap()),
+            )
+            .unwrap();
+    }
+    // Recorded on in reverse, so that the log holds them in another order.
+    for id in ids.iter().rev() {
+        store
+            .record(
+                *id,
+                1,
+                Event::new(EventKind::Deliberated, "2025".parse().unwrap()),
+            )
+            .unwrap();
+    }
+    let written = store.tracker().clone();
+    drop(store);
+    Connection::open(&file.0)
+        .unwrap()
+        .execute_batch("VACUUM")
+        .unwrap();
+    let store = SqliteStore::open(&file.0, Policy::standard()).unwrap();
+    let order: Vec<AgreementId> = store.tracker().iter().map(Agreement::id).collect();
+    assert_eq!(order, ids);
+    assert_eq!(store.tracker(), &written);
+}
+
 #[test]
 fn the_tables_refuse_updates_and_deletes() {
     let mut store = SqliteStore::open_in_memory(Policy::standard()).unwrap();
