@@ -16,6 +16,7 @@ use super::change::Receipt;
 use super::context::{Context, Kept};
 use super::entry::Change;
 use super::error::AgreementError;
+use super::order::{Slot, history_order};
 use super::views::StageOn;
 use crate::model::Event;
 
@@ -326,22 +327,7 @@ impl Agreement {
     pub(crate) fn widen_by_disputes(&self, date: EventDate, mut on: StageOn) -> StageOn {
         for dispute in self.disputes().filter(Dispute::bears_on_stage) {
             for rival in dispute.rivals() {
-                let mut changes: Vec<&Event> = self
-                    .history()
-                    .map(|event| {
-                        if event.id() == rival.event.id() {
-                            rival.event
-                        } else {
-                            event
-                        }
-                    })
-                    .filter(|event| event.kind().is_stage_change())
-                    .collect();
-                changes.sort_by_key(|event| {
-                    let date = event.date();
-                    (date.start(), date.end(), event.stage())
-                });
-                let other = StageOn::from_events(changes.into_iter(), date);
+                let other = self.stage_on_with(rival, date);
                 if other.certain == on.certain
                     && other.possible == on.possible
                     && other.reached == on.reached
@@ -358,5 +344,43 @@ impl Agreement {
             }
         }
         on
+    }
+
+    /// [`stage_on`](Agreement::stage_on) of the history with `rival` in
+    /// place of the version in force of its event, in the order a
+    /// resolution keeping it would give the history: the history's own
+    /// rule (of the events no other is certainly before, the first in the
+    /// lifecycle, then the earliest, then the first recorded), so that a
+    /// year-precision claim beside a day of that year is ordered as it
+    /// would be once kept.
+    fn stage_on_with(&self, rival: &Claim<'_>, date: EventDate) -> StageOn {
+        let mut changes: Vec<(Slot, &Event)> = self
+            .in_force
+            .slots()
+            .iter()
+            .zip(self.history())
+            .map(|(&slot, event)| {
+                if event.id() == rival.event.id() {
+                    let entry = u32::try_from(rival.entry).unwrap_or(u32::MAX);
+                    let kept = Slot::new(entry, u32::from(slot.seq()), rival.event);
+                    (kept, rival.event)
+                } else {
+                    (slot, event)
+                }
+            })
+            .filter(|(slot, _)| slot.is_stage_change())
+            .collect();
+        let slots: Vec<Slot> = changes.iter().map(|(slot, _)| *slot).collect();
+        let order = history_order(&slots);
+        // Each slot's event, found by the log position of its version
+        // (no two share one).
+        changes.sort_unstable_by_key(|(slot, _)| slot.version());
+        let events = order.iter().filter_map(|slot| {
+            let at = changes
+                .binary_search_by_key(&slot.version(), |(slot, _)| slot.version())
+                .ok()?;
+            changes.get(at).map(|(_, event)| *event)
+        });
+        StageOn::from_events(events, date)
     }
 }

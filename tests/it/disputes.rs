@@ -761,3 +761,34 @@ fn a_rival_that_only_narrows_what_was_reached_is_a_dispute() {
     assert!(on.has_certainly_reached(Stage::Deliberated));
     assert!(!on.has_certainly_reached(Stage::Proposed));
 }
+
+#[test]
+fn a_rival_is_ordered_as_the_history_would_order_it_once_kept() {
+    // The record: proposed in 2000, deliberated on 2000-01-02. A rival
+    // says the first event was the MoI's signature, in 2000. Kept, the
+    // history orders the year-precision signature after the deliberation
+    // (neither is certainly first, and deliberation comes first in the
+    // lifecycle), so that in mid-2000 the rival says "deliberated, or
+    // already signed". The disputed answer must allow both.
+    let mut pact = Agreement::builder("Pact", india_japan())
+        .build(sourced(1, EventKind::Proposed, "2000", "Archive"))
+        .unwrap();
+    pact.dispute(sourced(1, EventKind::MoiSigned, "2000", "Press"))
+        .unwrap();
+    pact.record(sourced(2, EventKind::Deliberated, "2000-01-02", "Ministry"))
+        .unwrap();
+    let mut kept = pact.clone();
+    kept.resolve(id(1), 1, "the press had it").unwrap();
+    assert_eq!(
+        kept.history().map(Event::kind).collect::<Vec<_>>(),
+        [EventKind::Deliberated, EventKind::MoiSigned]
+    );
+    let rival = kept.stage_on(date("2000-06-01"));
+    assert_eq!(rival.possible, Some(Stage::MoiSigned));
+    let on = pact.stage_on(date("2000-06-01"));
+    assert!(on.disputed, "{on:?}");
+    assert_eq!(on.certain, Some(Stage::Deliberated));
+    assert_eq!(on.possible, Some(Stage::MoiSigned));
+    assert!(on.is_possibly_at(Stage::MoiSigned), "{on:?}");
+    assert!(on.candidates.union(rival.candidates) == on.candidates);
+}
