@@ -23,6 +23,38 @@ use rusqlite::{Connection, TransactionBehavior, params};
 /// header.
 type Row = (i64, String, i64, Option<String>, Option<String>);
 
+/// The rows a SQLite store's log holds, in the order written.
+const ROWS_IN_LOG_ORDER: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
+        CASE WHEN e.version = 1 THEN a.header END
+     FROM entries e JOIN agreements a ON a.id = e.agreement
+     WHERE e.seq > 0 ORDER BY e.seq";
+
+/// The same rows as the store's open selects them, each agreement's
+/// together (headers in the order created, each one's rows through the
+/// entries' unique index).
+const ROWS_BY_AGREEMENT: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
+        CASE WHEN e.version = 1 THEN a.header END
+     FROM agreements a JOIN entries e ON e.agreement = a.id
+     ORDER BY a.rowid, e.version";
+
+/// The rows `sql` selects, by hand, as text.
+fn selected(connection: &Connection, sql: &str) -> Vec<Row> {
+    let mut statement = connection.prepare(sql).expect("a statement");
+    statement
+        .query_map([], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("bilateral-bench-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -184,61 +216,19 @@ fn open(c: &mut Criterion) {
         b.iter_batched(
             || Connection::open(&path).expect("a connection"),
             |connection| {
-                let mut statement = connection
-                    .prepare(
-                        "SELECT e.seq, e.agreement, e.version, e.entry,
-                            CASE WHEN e.version = 1 THEN a.header END
-                         FROM entries e JOIN agreements a ON a.id = e.agreement
-                         WHERE e.seq > 0 ORDER BY e.seq",
-                    )
-                    .expect("a statement");
-                let rows: Vec<Row> = statement
-                    .query_map([], |row| {
-                        Ok((
-                            row.get(0)?,
-                            row.get(1)?,
-                            row.get(2)?,
-                            row.get(3)?,
-                            row.get(4)?,
-                        ))
-                    })
-                    .expect("rows")
-                    .collect::<Result<_, _>>()
-                    .expect("rows");
+                let rows = selected(&connection, ROWS_IN_LOG_ORDER);
                 assert_eq!(rows.len(), count * 4);
                 rows
             },
             BatchSize::PerIteration,
         );
     });
-    // By hand: the same rows as the store's open selects them, each
-    // agreement's together (headers in the order created, each one's rows
-    // through the entries' unique index).
+    // By hand: the same rows as the store's open selects them.
     group.bench_function("hand-written SQL, rows by agreement", |b| {
         b.iter_batched(
             || Connection::open(&path).expect("a connection"),
             |connection| {
-                let mut statement = connection
-                    .prepare(
-                        "SELECT e.seq, e.agreement, e.version, e.entry,
-                            CASE WHEN e.version = 1 THEN a.header END
-                         FROM agreements a JOIN entries e ON e.agreement = a.id
-                         ORDER BY a.rowid, e.version",
-                    )
-                    .expect("a statement");
-                let rows: Vec<Row> = statement
-                    .query_map([], |row| {
-                        Ok((
-                            row.get(0)?,
-                            row.get(1)?,
-                            row.get(2)?,
-                            row.get(3)?,
-                            row.get(4)?,
-                        ))
-                    })
-                    .expect("rows")
-                    .collect::<Result<_, _>>()
-                    .expect("rows");
+                let rows = selected(&connection, ROWS_BY_AGREEMENT);
                 assert_eq!(rows.len(), count * 4);
                 rows
             },
@@ -249,12 +239,7 @@ fn open(c: &mut Criterion) {
     // into one document's text, load it through the core's loader).
     let rows: Vec<(i64, bilateral_store::Rows)> = {
         let connection = Connection::open(&path).expect("a connection");
-        let mut statement = connection
-            .prepare(
-                "SELECT e.seq, e.agreement, e.version, e.entry, CASE WHEN e.version = 1 THEN a.header END
-                 FROM entries e JOIN agreements a ON a.id = e.agreement ORDER BY e.seq",
-            )
-            .expect("a statement");
+        let mut statement = connection.prepare(ROWS_IN_LOG_ORDER).expect("a statement");
         statement
             .query_map([], |row| {
                 Ok((

@@ -894,14 +894,7 @@ impl Ledger {
             }
         }
         drop(places);
-        let tracker = load_apart(
-            tracker,
-            pending.into_iter().map(Ok),
-            &ledger.policy,
-            readers(),
-            &mut ledger.removed,
-        )?;
-        ledger.tracker = tracker.with_clock(ledger.pinned.clone());
+        ledger.take_in(tracker, pending.into_iter().map(Ok))?;
         Ok(ledger)
     }
 
@@ -959,15 +952,8 @@ impl Ledger {
             current: None,
             seen: 0,
         };
-        let tracker = load_apart(
-            tracker,
-            &mut grouped,
-            &ledger.policy,
-            readers(),
-            &mut ledger.removed,
-        )?;
+        ledger.take_in(tracker, &mut grouped)?;
         ledger.seen = grouped.seen;
-        ledger.tracker = tracker.with_clock(ledger.pinned.clone());
         Ok(ledger)
     }
 
@@ -996,6 +982,25 @@ impl Ledger {
         let mut reader = serde_json::Deserializer::from_str(&head);
         let tracker = Tracker::load(&mut reader, &ledger.guards()).map_err(invalid_document)?;
         Ok((ledger, tracker))
+    }
+
+    /// Takes `agreements` into `tracker` (as [`begin`](Ledger::begin) made
+    /// it), on as many reader threads as the machine has, and makes it the
+    /// ledger's tracker, judging by the ledger's clock.
+    fn take_in(
+        &mut self,
+        tracker: Tracker,
+        agreements: impl Iterator<Item = Result<Pending, StoreError>>,
+    ) -> Result<(), StoreError> {
+        let tracker = load_apart(
+            tracker,
+            agreements,
+            &self.policy,
+            readers(),
+            &mut self.removed,
+        )?;
+        self.tracker = tracker.with_clock(self.pinned.clone());
+        Ok(())
     }
 
     /// Catches up with what other writers wrote, occasions (as
@@ -1133,10 +1138,18 @@ mod tests {
 
     /// `pending` loaded on `readers` threads.
     fn load(pending: Vec<Pending>, readers: usize) -> Result<Tracker, StoreError> {
+        load_from(pending.into_iter().map(Ok), readers)
+    }
+
+    /// What `agreements` gives, loaded on `readers` threads (none removed).
+    fn load_from(
+        agreements: impl Iterator<Item = Result<Pending, StoreError>>,
+        readers: usize,
+    ) -> Result<Tracker, StoreError> {
         let mut removed = HashMap::new();
         let tracker = load_apart(
             Tracker::new(),
-            pending.into_iter().map(Ok),
+            agreements,
             &Policy::standard(),
             readers,
             &mut removed,
@@ -1184,15 +1197,7 @@ mod tests {
                 }
                 Ok(agreement)
             });
-            let mut removed = HashMap::new();
-            let read = load_apart(
-                Tracker::new(),
-                slow,
-                &Policy::standard(),
-                readers,
-                &mut removed,
-            )
-            .unwrap();
+            let read = load_from(slow, readers).unwrap();
             assert_eq!(read, one, "{readers} readers");
             let titles: Vec<String> = read.iter().map(|a| a.title().to_owned()).collect();
             let expected: Vec<String> = (0..count).map(|n| format!("Agreement {n}")).collect();
@@ -1267,29 +1272,13 @@ mod tests {
                         }
                     })
             };
-            let policy = Policy::standard();
-            let mut removed = HashMap::new();
-            let refused = load_apart(
-                Tracker::new(),
-                agreements(&[]),
-                &policy,
-                readers,
-                &mut removed,
-            )
-            .unwrap_err();
+            let refused = load_from(agreements(&[]), readers).unwrap_err();
             assert!(
                 matches!(&refused, StoreError::Unreadable { reason, .. } if reason == "broken"),
                 "{readers} readers: {refused:?}"
             );
             for edited in [BATCH + 7, broken - 1] {
-                let refused = load_apart(
-                    Tracker::new(),
-                    agreements(&[edited]),
-                    &policy,
-                    readers,
-                    &mut removed,
-                )
-                .unwrap_err();
+                let refused = load_from(agreements(&[edited]), readers).unwrap_err();
                 let StoreError::Invalid(error) = &refused else {
                     panic!("{readers} readers: expected an invalid history, got {refused:?}");
                 };

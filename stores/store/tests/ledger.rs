@@ -207,6 +207,13 @@ fn load_by_agreement(
     Ledger::load_by_agreement(Policy::standard(), clock(), [], rows)
 }
 
+/// Why rows grouped by agreement are refused.
+fn refusal_by_agreement(
+    rows: impl IntoIterator<Item = Result<(i64, Rows), StoreError>>,
+) -> StoreError {
+    load_by_agreement(rows).map(|_| ()).unwrap_err()
+}
+
 /// `rows`, each agreement's together in version order, the agreements in
 /// the order they were created.
 fn grouped(mut rows: Vec<(i64, Rows)>) -> Vec<(i64, Rows)> {
@@ -254,16 +261,12 @@ fn rows_ok(more: &[(u64, Option<&str>)]) -> impl Iterator<Item = Result<(i64, Ro
 
 #[test]
 fn rows_grouped_by_agreement_must_follow_each_other() {
-    let err = load_by_agreement(rows_ok(&[(3, None)]))
-        .map(|_| ())
-        .unwrap_err();
+    let err = refusal_by_agreement(rows_ok(&[(3, None)]));
     assert!(
         err.to_string().contains("version 3 follows version 1"),
         "{err}"
     );
-    let err = load_by_agreement(rows_ok(&[(2, None), (3, None)]))
-        .map(|_| ())
-        .unwrap_err();
+    let err = refusal_by_agreement(rows_ok(&[(2, None), (3, None)]));
     assert!(
         err.to_string()
             .contains("version 3 follows version 2, its removal"),
@@ -271,9 +274,7 @@ fn rows_grouped_by_agreement_must_follow_each_other() {
     );
     // The log's order is not grouped: agreement 4's second row comes
     // after agreement 5 began.
-    let err = load_by_agreement(interleaved().into_iter().map(Ok))
-        .map(|_| ())
-        .unwrap_err();
+    let err = refusal_by_agreement(interleaved().into_iter().map(Ok));
     assert!(
         matches!(&err, StoreError::Unreadable { agreement, reason, .. }
             if *agreement == id(4).to_string() && reason.contains("no header")),
@@ -282,9 +283,7 @@ fn rows_grouped_by_agreement_must_follow_each_other() {
     // A second header inside an agreement's rows.
     let mut twice = grouped(interleaved());
     twice[1].1.header = twice[0].1.header.clone();
-    let err = load_by_agreement(twice.into_iter().map(Ok))
-        .map(|_| ())
-        .unwrap_err();
+    let err = refusal_by_agreement(twice.into_iter().map(Ok));
     assert!(
         matches!(&err, StoreError::Unreadable { agreement, reason, .. }
             if *agreement == id(4).to_string() && reason.contains("a second header")),
@@ -295,9 +294,7 @@ fn rows_grouped_by_agreement_must_follow_each_other() {
     let mut again = grouped(interleaved());
     let first = again[0].clone();
     again.push((7, first.1));
-    let err = load_by_agreement(again.into_iter().map(Ok))
-        .map(|_| ())
-        .unwrap_err();
+    let err = refusal_by_agreement(again.into_iter().map(Ok));
     assert!(
         matches!(&err, StoreError::Invalid(error) if error.to_string().contains(&id(4).to_string())),
         "{err:?}"
@@ -315,7 +312,7 @@ fn a_row_that_failed_ends_the_load_with_its_error() {
         .take(3)
         .chain(std::iter::once(failed()))
         .chain(grouped(interleaved()).into_iter().skip(3).map(Ok));
-    let err = load_by_agreement(rows).map(|_| ()).unwrap_err();
+    let err = refusal_by_agreement(rows);
     assert!(
         matches!(&err, StoreError::Unreadable { agreement, reason, .. }
             if agreement == "the cursor" && reason == "the disk went away"),
