@@ -79,6 +79,13 @@ impl FromStr for InstrumentKind {
     type Err = ValueError;
 
     fn from_str(input: &str) -> Result<Self, ValueError> {
+        // The canonical name, as documents write it, needs no normalising.
+        if let Some(kind) = InstrumentKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == input)
+        {
+            return Ok(kind);
+        }
         let key = crate::model::text::kebab_key(input);
         let kind = match key.as_str() {
             "mou" => Some(InstrumentKind::MemorandumOfUnderstanding),

@@ -142,6 +142,12 @@ impl FromStr for PartyKind {
     type Err = ValueError;
 
     fn from_str(input: &str) -> Result<Self, ValueError> {
+        // The canonical names, as documents write them, need no normalising.
+        match input {
+            "state" => return Ok(PartyKind::State),
+            "organisation" => return Ok(PartyKind::Organisation),
+            _ => {}
+        }
         match crate::model::text::kebab_key(input).as_str() {
             "state" => Ok(PartyKind::State),
             "organisation" | "organization" => Ok(PartyKind::Organisation),
