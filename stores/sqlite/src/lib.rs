@@ -50,7 +50,8 @@ use std::time::Duration;
 use bilateral::{
     AgreementBuilder, AgreementId, Change, Clock, Event, Occasion, Policy, SystemClock, Tracker,
 };
-use bilateral_store::{Ledger, Rows, SCHEMA_VERSION, Store, StoreError};
+use bilateral_store::{Ledger, RowCursor, RowRef, Rows, SCHEMA_VERSION, Store, StoreError};
+use rusqlite::types::Type;
 use rusqlite::{
     Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
 };
@@ -236,11 +237,8 @@ impl SqliteStore {
             let reading = connection.unchecked_transaction().map_err(database)?;
             let occasions = read_occasions(&reading, 0)?;
             let mut statement = reading.prepare(ROWS_BY_AGREEMENT).map_err(database)?;
-            let rows = statement
-                .query_map([], row_of)
-                .map_err(database)?
-                .map(|row| row.map_err(database));
-            Ledger::load_by_agreement(policy, clock, occasions, rows)?
+            let rows = statement.query([]).map_err(database)?;
+            Ledger::load_by_agreement(policy, clock, occasions, Cursor(rows))?
         };
         Ok(SqliteStore {
             connection,
@@ -428,16 +426,45 @@ fn read_occasions(connection: &Connection, seen: i64) -> Result<Vec<(i64, String
     Ok(occasions)
 }
 
-/// A row of the log, with its sequence number, as a query of
-/// [`ROWS_SINCE`]'s columns gives it.
+/// A row of the log, with its sequence number, as [`row_ref`] reads it,
+/// its text copied.
 fn row_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Rows)> {
+    row_ref(row).map(|(position, row)| (position, row.into()))
+}
+
+/// The rows of a select as [`row_ref`] reads them, each borrowed from
+/// SQLite's cursor until the next.
+struct Cursor<'s>(rusqlite::Rows<'s>);
+
+impl RowCursor for Cursor<'_> {
+    fn next_row(&mut self) -> Option<Result<(i64, RowRef<'_>), StoreError>> {
+        match self.0.next() {
+            Ok(Some(row)) => Some(row_ref(row).map_err(database)),
+            Ok(None) => None,
+            Err(error) => Some(Err(database(error))),
+        }
+    }
+}
+
+/// A row of the log, with its sequence number, as a query of
+/// [`ROWS_SINCE`]'s columns gives it, its text borrowed from SQLite.
+fn row_ref<'r>(row: &'r rusqlite::Row<'_>) -> rusqlite::Result<(i64, RowRef<'r>)> {
+    // Text or NULL, borrowed from SQLite; anything else is refused as
+    // `Row::get` refuses it.
+    let text = |column: usize| -> rusqlite::Result<Option<&'r str>> {
+        row.get_ref(column)?.as_str_or_null().map_err(|error| {
+            rusqlite::Error::FromSqlConversionFailure(column, Type::Text, Box::new(error))
+        })
+    };
     Ok((
-        row.get::<_, i64>(0)?,
-        Rows {
-            agreement: row.get(1)?,
+        row.get(0)?,
+        RowRef {
+            agreement: text(1)?.ok_or_else(|| {
+                rusqlite::Error::InvalidColumnType(1, "agreement".into(), Type::Null)
+            })?,
             version: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
-            entry: row.get(3)?,
-            header: row.get(4)?,
+            entry: text(3)?,
+            header: text(4)?,
         },
     ))
 }

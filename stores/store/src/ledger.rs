@@ -35,23 +35,49 @@ impl Clock for Pinned {
     }
 }
 
-/// An agreement's rows, gathered for loading.
+/// An agreement's rows, gathered for loading: written, as they come, into
+/// the element of a tracker document's `agreements` that they make, so
+/// that the rows need not be kept apart and the element need not be copied
+/// together again.
 #[cfg_attr(test, derive(Clone))]
 struct Pending {
     id: String,
-    header: String,
-    entries: Vec<String>,
+    /// `{"agreement":`, the header without its closing brace,
+    /// `,"entries":[` and the entries so far, separated by commas; the
+    /// version and the closing brackets come last ([`Pending::element`]).
+    text: String,
+    /// Whether the header is a JSON object: one that is not is refused
+    /// before it is read.
+    object: bool,
     version: u64,
     removed: bool,
 }
 
+/// Room for the element of a typical agreement (a header and a handful of
+/// entries) past its header, so that few elements grow more than once.
+const ELEMENT_ROOM: usize = 1024;
+
 impl Pending {
     /// An agreement's rows, begun by the row of its header.
-    fn new(id: String, header: String) -> Self {
+    #[cfg(test)]
+    fn new(id: &str, header: &str) -> Self {
+        Pending::new_in(&Spare::default(), id, header)
+    }
+
+    /// [`Pending::new`] in strings from `spare`.
+    fn new_in(spare: &Spare, id: &str, header: &str) -> Self {
+        let header = header.trim_end();
+        let open = header.strip_suffix('}');
+        let (mut kept, mut text) = spare.take();
+        kept.push_str(id);
+        text.reserve(header.len() + ELEMENT_ROOM);
+        text.push_str("{\"agreement\":");
+        text.push_str(open.unwrap_or(header));
+        text.push_str(",\"entries\":[");
         Pending {
-            id,
-            header,
-            entries: Vec::new(),
+            id: kept,
+            text,
+            object: open.is_some(),
             version: 0,
             removed: false,
         }
@@ -59,7 +85,7 @@ impl Pending {
 
     /// Takes the agreement's next row, `entry` at `version` (`None`: its
     /// removal): the version after the last, and none after a removal.
-    fn take(&mut self, version: u64, entry: Option<String>) -> Result<(), StoreError> {
+    fn take(&mut self, version: u64, entry: Option<&str>) -> Result<(), StoreError> {
         if version != self.version + 1 || self.removed {
             return Err(StoreError::unreadable(
                 self.id.clone(),
@@ -70,12 +96,154 @@ impl Pending {
                 ),
             ));
         }
-        self.version = version;
         match entry {
-            Some(entry) => self.entries.push(entry),
+            Some(entry) => {
+                if self.version > 0 {
+                    self.text.push(',');
+                }
+                self.text.push_str(entry);
+            }
             None => self.removed = true,
         }
+        self.version = version;
         Ok(())
+    }
+
+    /// The element of a tracker document's agreements that the rows make,
+    /// complete: its entries closed and its version written.
+    fn element(&mut self) -> &str {
+        let _ = write!(self.text, "]}},\"version\":{}}}", self.version);
+        &self.text
+    }
+}
+
+/// The most strings of agreements read that [`Spare`] keeps of each kind:
+/// more than can be held in batches at once by the most readers.
+const MAX_SPARE: usize = 4 * BATCH * MAX_READERS;
+
+/// The strings of agreements already read (their ids and texts), kept to
+/// hold the rows of the next ones: opening a store then asks the allocator
+/// for few new strings, and frees few on other threads than the one that
+/// made them.
+#[derive(Debug, Default)]
+struct Spare(std::cell::RefCell<(Vec<String>, Vec<String>)>);
+
+impl Spare {
+    /// Two empty strings, for an id and a text: kept ones where there are.
+    fn take(&self) -> (String, String) {
+        let mut spare = self.0.borrow_mut();
+        let (ids, texts) = &mut *spare;
+        (
+            ids.pop().unwrap_or_default(),
+            texts.pop().unwrap_or_default(),
+        )
+    }
+
+    /// Keeps the strings of the agreements of `batch`, emptied.
+    fn keep(&self, batch: Batch) {
+        let mut spare = self.0.borrow_mut();
+        let (ids, texts) = &mut *spare;
+        for (_, agreement) in batch {
+            if texts.len() < MAX_SPARE {
+                let Pending {
+                    mut id, mut text, ..
+                } = agreement;
+                id.clear();
+                text.clear();
+                ids.push(id);
+                texts.push(text);
+            }
+        }
+    }
+}
+
+/// A row of a store's log as a cursor lends it, until the next: what
+/// [`Rows`] holds, borrowed from where it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRef<'a> {
+    /// The agreement's id, as written.
+    pub agreement: &'a str,
+    /// The agreement's version after the row.
+    pub version: u64,
+    /// The header, on the row of version 1.
+    pub header: Option<&'a str>,
+    /// The entry as a document writes it; `None` for a removal.
+    pub entry: Option<&'a str>,
+}
+
+impl From<RowRef<'_>> for Rows {
+    fn from(row: RowRef<'_>) -> Self {
+        Rows {
+            agreement: row.agreement.to_owned(),
+            version: row.version,
+            header: row.header.map(str::to_owned),
+            entry: row.entry.map(str::to_owned),
+        }
+    }
+}
+
+impl Rows {
+    /// The row, borrowed.
+    pub fn as_row_ref(&self) -> RowRef<'_> {
+        RowRef {
+            agreement: &self.agreement,
+            version: self.version,
+            header: self.header.as_deref(),
+            entry: self.entry.as_deref(),
+        }
+    }
+}
+
+/// Rows of a store's log lent one at a time, each with its position in
+/// the log, each borrowed until the next is asked for: a database cursor's
+/// current row, read without copying its text into strings of its own.
+/// [`Ledger::load_by_agreement`] reads them.
+///
+/// [`OwnedRows`] lends the rows an iterator gives.
+pub trait RowCursor {
+    /// The next row, `None` after the last, or the error that ends the
+    /// rows (one of the database, say).
+    fn next_row(&mut self) -> Option<Result<(i64, RowRef<'_>), StoreError>>;
+}
+
+/// A [`RowCursor`] over rows already owned: those an iterator gives.
+///
+/// # Example
+///
+/// ```
+/// use bilateral_store::{OwnedRows, RowCursor, Rows};
+/// let row = Rows { agreement: "a".into(), version: 2, header: None, entry: None };
+/// let mut cursor = OwnedRows::new([Ok((7, row))]);
+/// let (position, lent) = cursor.next_row().unwrap()?;
+/// assert_eq!((position, lent.agreement, lent.version), (7, "a", 2));
+/// assert!(cursor.next_row().is_none());
+/// # Ok::<(), bilateral_store::StoreError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct OwnedRows<I> {
+    rows: I,
+    current: Option<Rows>,
+}
+
+impl<I: Iterator<Item = Result<(i64, Rows), StoreError>>> OwnedRows<I> {
+    /// Lends the rows that `rows` gives, in their order.
+    pub fn new(rows: impl IntoIterator<IntoIter = I>) -> Self {
+        OwnedRows {
+            rows: rows.into_iter(),
+            current: None,
+        }
+    }
+}
+
+impl<I: Iterator<Item = Result<(i64, Rows), StoreError>>> RowCursor for OwnedRows<I> {
+    fn next_row(&mut self) -> Option<Result<(i64, RowRef<'_>), StoreError>> {
+        match self.rows.next()? {
+            Ok((position, row)) => {
+                let row = self.current.insert(row);
+                Some(Ok((position, row.as_row_ref())))
+            }
+            Err(error) => Some(Err(error)),
+        }
     }
 }
 
@@ -83,25 +251,38 @@ impl Pending {
 /// rows together, in version order, the agreements in the order they were
 /// created): each complete when the first row of the next comes, so that
 /// it can be read while the rows after it are still being fetched.
-struct Grouped<I> {
-    rows: I,
+struct Grouped<'s, C> {
+    rows: C,
+    /// Where the strings of each agreement come from.
+    spare: &'s Spare,
     current: Option<Pending>,
     /// The last position read.
     seen: i64,
+    /// Whether the rows have ended (an error or the last row given).
+    ended: bool,
 }
 
-impl<I: Iterator<Item = Result<(i64, Rows), StoreError>>> Iterator for Grouped<I> {
+impl<C: RowCursor> Iterator for Grouped<'_, C> {
     type Item = Result<Pending, StoreError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let (position, row) = match self.rows.next() {
-                None => return self.current.take().map(Ok),
-                Some(Err(error)) => return Some(Err(error)),
+            if self.ended {
+                return None;
+            }
+            let (position, row) = match self.rows.next_row() {
+                None => {
+                    self.ended = true;
+                    return self.current.take().map(Ok);
+                }
+                Some(Err(error)) => {
+                    self.ended = true;
+                    return Some(Err(error));
+                }
                 Some(Ok(row)) => row,
             };
             self.seen = self.seen.max(position);
-            let Rows {
+            let RowRef {
                 agreement,
                 version,
                 header,
@@ -118,7 +299,7 @@ impl<I: Iterator<Item = Result<(i64, Rows), StoreError>>> Iterator for Grouped<I
                     "a row for an agreement with no header",
                 )),
                 (_, Some(header)) => {
-                    let mut next = Pending::new(agreement, header);
+                    let mut next = Pending::new_in(self.spare, agreement, header);
                     match next.take(version, entry) {
                         Ok(()) => match self.current.replace(next) {
                             Some(done) => return Some(Ok(done)),
@@ -129,6 +310,7 @@ impl<I: Iterator<Item = Result<(i64, Rows), StoreError>>> Iterator for Grouped<I
                 }
             };
             if let Err(error) = taken {
+                self.ended = true;
                 return Some(Err(error));
             }
         }
@@ -150,36 +332,14 @@ fn invalid_document(error: DocumentError) -> StoreError {
     unloaded(error, "(one of them)")
 }
 
-/// The element of a tracker document's agreements that an agreement's
-/// rows make, written into `text` (emptied first).
-fn element(agreement: &Pending, text: &mut String) {
-    text.clear();
-    let open = agreement.header.trim_end();
-    let open = open.strip_suffix('}').unwrap_or(open);
-    let _ = write!(
-        text,
-        "{{\"version\":{},\"agreement\":{open},\"entries\":[",
-        agreement.version
-    );
-    for (i, entry) in agreement.entries.iter().enumerate() {
-        if i > 0 {
-            text.push(',');
-        }
-        text.push_str(entry);
-    }
-    text.push_str("]}}");
-}
-
 /// An agreement's element read under `policy`, at `position`: a row that
 /// is no JSON at all is unreadable, naming the agreement.
 fn read_element(
-    agreement: &Pending,
+    agreement: &mut Pending,
     position: usize,
     policy: &Policy,
-    text: &mut String,
 ) -> Result<Tracked, StoreError> {
-    element(agreement, text);
-    let mut reader = serde_json::Deserializer::from_str(text);
+    let mut reader = serde_json::Deserializer::from_str(agreement.element());
     Tracked::read(&mut reader, policy, position).map_err(|error| unloaded(error, &agreement.id))
 }
 
@@ -200,11 +360,15 @@ fn readers() -> usize {
 /// Agreements held, each with its place among them, handed to a reader.
 type Batch = Vec<(usize, Pending)>;
 
+/// A batch read: the agreements in order, up to the first refused, and
+/// the batch handed back, its strings to be used again.
+type Read = (Vec<Result<Tracked, StoreError>>, Batch);
+
 /// A reader's thread, seen from the thread that feeds it: where batches
 /// go, and where what it read comes back, batch by batch.
 struct Reader {
     inbox: std::sync::mpsc::SyncSender<Batch>,
-    outbox: std::sync::mpsc::Receiver<Vec<Result<Tracked, StoreError>>>,
+    outbox: std::sync::mpsc::Receiver<Read>,
 }
 
 /// Whether `batch` is full, to be handed over: the size of a batch
@@ -215,11 +379,7 @@ fn is_full(batch: &Batch) -> bool {
 
 /// What reader `crew[taken % readers]`, the one batch `taken` went to, has
 /// handed back, if it has by now.
-fn handed_back(
-    crew: &[Reader],
-    readers: usize,
-    taken: usize,
-) -> Option<Vec<Result<Tracked, StoreError>>> {
+fn handed_back(crew: &[Reader], readers: usize, taken: usize) -> Option<Read> {
     crew.get(taken % readers)
         .and_then(|reader| reader.outbox.try_recv().ok())
 }
@@ -229,23 +389,21 @@ fn handed_back(
 /// of that batch unread).
 fn read_batches(
     inbox: &std::sync::mpsc::Receiver<Batch>,
-    outbox: &std::sync::mpsc::Sender<Vec<Result<Tracked, StoreError>>>,
+    outbox: &std::sync::mpsc::Sender<Read>,
     policy: &Policy,
 ) {
-    let mut text = String::new();
-    for batch in inbox {
+    for mut batch in inbox {
         let mut read = Vec::with_capacity(batch.len());
-        for (position, agreement) in &batch {
-            let tracked = read_element(agreement, *position, policy, &mut text);
+        for (position, agreement) in &mut batch {
+            let tracked = read_element(agreement, *position, policy);
             let refused = tracked.is_err();
             read.push(tracked);
             if refused {
                 break;
             }
         }
-        drop(batch);
         let refused = read.last().is_some_and(Result::is_err);
-        if outbox.send(read).is_err() || refused {
+        if outbox.send((read, batch)).is_err() || refused {
             break;
         }
     }
@@ -266,6 +424,7 @@ fn load_apart(
     policy: &Policy,
     readers: usize,
     removed: &mut HashMap<AgreementId, u64>,
+    spare: &Spare,
 ) -> Result<Tracker, StoreError> {
     let mut loader = tracker.loader();
     let mut take = |read: Vec<Result<Tracked, StoreError>>| -> Result<(), StoreError> {
@@ -280,7 +439,6 @@ fn load_apart(
         // Batches handed over, and taken in.
         let (mut handed, mut taken) = (0, 0);
         let mut batch: Batch = Vec::with_capacity(BATCH);
-        let mut text = String::new();
         let mut held = 0;
         let mut stopped = None;
         // Hands `batch` to the reader whose turn it is (started on its
@@ -312,7 +470,7 @@ fn load_apart(
                     }
                     continue;
                 }
-                Ok(agreement) if !agreement.header.trim_end().ends_with('}') => {
+                Ok(agreement) if !agreement.object => {
                     stopped = Some(StoreError::unreadable(
                         agreement.id,
                         "a header that is no object",
@@ -326,7 +484,8 @@ fn load_apart(
                 }
             };
             if readers <= 1 {
-                take(vec![read_element(&agreement, held, policy, &mut text)])?;
+                let mut agreement = agreement;
+                take(vec![read_element(&mut agreement, held, policy)])?;
                 held += 1;
                 continue;
             }
@@ -339,8 +498,9 @@ fn load_apart(
                 }
                 // What the readers have read so far, taken in without
                 // waiting.
-                while let Some(read) = handed_back(&crew, readers, taken) {
+                while let Some((read, batch)) = handed_back(&crew, readers, taken) {
                     take(read)?;
+                    spare.keep(batch);
                     taken += 1;
                 }
             }
@@ -348,8 +508,8 @@ fn load_apart(
         // The last batch, on this thread when it is the only one.
         if handed == 0 {
             let read = batch
-                .iter()
-                .map(|(position, agreement)| read_element(agreement, *position, policy, &mut text))
+                .iter_mut()
+                .map(|(position, agreement)| read_element(agreement, *position, policy))
                 .collect();
             take(read)?;
         } else if !batch.is_empty() {
@@ -359,7 +519,7 @@ fn load_apart(
         // ends this loop first (and one that panicked makes the scope
         // panic), so every batch handed over comes back.
         while taken < handed {
-            let Some(Ok(read)) = crew.get(taken % readers).map(|reader| reader.outbox.recv())
+            let Some(Ok((read, _))) = crew.get(taken % readers).map(|reader| reader.outbox.recv())
             else {
                 break;
             };
@@ -848,6 +1008,7 @@ impl Ledger {
         rows: impl IntoIterator<Item = (i64, Rows)>,
     ) -> Result<Ledger, StoreError> {
         let (mut ledger, tracker) = Ledger::begin(policy, clock, occasions)?;
+        let spare = Spare::default();
         // Each agreement's rows in version order, agreements in the order
         // they were created; the map holds each one's place in that order.
         let mut pending: Vec<Pending> = Vec::new();
@@ -866,9 +1027,8 @@ impl Ledger {
                         ));
                     }
                     Place::Vacant(place) => {
-                        let id = place.key().clone();
-                        place.insert(pending.len());
-                        pending.push(Pending::new(id, header));
+                        pending.push(Pending::new_in(&spare, place.key(), &header));
+                        place.insert(pending.len() - 1);
                         pending.len() - 1
                     }
                 },
@@ -890,11 +1050,11 @@ impl Ledger {
             };
             last = place;
             if let Some(agreement) = pending.get_mut(place) {
-                agreement.take(row.version, row.entry)?;
+                agreement.take(row.version, row.entry.as_deref())?;
             }
         }
         drop(places);
-        ledger.take_in(tracker, pending.into_iter().map(Ok))?;
+        ledger.take_in(tracker, pending.into_iter().map(Ok), &spare)?;
         Ok(ledger)
     }
 
@@ -903,9 +1063,11 @@ impl Ledger {
     /// order, the agreements in the order they were created (the order of
     /// their first rows in the log). Each agreement is read as soon as the
     /// first row of the next one comes, on other threads, while this one
-    /// goes on drawing rows: `rows` can be a database cursor, fetching rows
-    /// while those before them are read. A row that fails (an error of the
-    /// database, say) ends the load with its error.
+    /// goes on drawing rows: `rows` can be a database cursor (a
+    /// [`RowCursor`]), fetching rows while those before them are read, its
+    /// text copied once, straight into the agreement it belongs to
+    /// ([`OwnedRows`] lends rows already read). A row that fails (an error
+    /// of the database, say) ends the load with its error.
     ///
     /// # Errors
     ///
@@ -920,7 +1082,7 @@ impl Ledger {
     /// ```
     /// use std::sync::Arc;
     /// use bilateral::{Agreement, Event, EventKind, FixedClock, Parties, Party, Policy};
-    /// use bilateral_store::{Ledger, Rows};
+    /// use bilateral_store::{Ledger, OwnedRows, Rows};
     /// let clock = Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse()?));
     /// let writer = Ledger::new(Policy::standard(), clock.clone());
     /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
@@ -935,7 +1097,7 @@ impl Ledger {
     ///         entry: Some(created.entry.clone()),
     ///     },
     /// ))];
-    /// let ledger = Ledger::load_by_agreement(Policy::standard(), clock, [], rows)?;
+    /// let ledger = Ledger::load_by_agreement(Policy::standard(), clock, [], OwnedRows::new(rows))?;
     /// assert_eq!(ledger.tracker().len(), 1);
     /// assert_eq!(ledger.seen(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -944,15 +1106,18 @@ impl Ledger {
         policy: Policy,
         clock: Arc<dyn Clock>,
         occasions: impl IntoIterator<Item = (i64, String)>,
-        rows: impl IntoIterator<Item = Result<(i64, Rows), StoreError>>,
+        rows: impl RowCursor,
     ) -> Result<Ledger, StoreError> {
         let (mut ledger, tracker) = Ledger::begin(policy, clock, occasions)?;
+        let spare = Spare::default();
         let mut grouped = Grouped {
-            rows: rows.into_iter(),
+            rows,
+            spare: &spare,
             current: None,
             seen: 0,
+            ended: false,
         };
-        ledger.take_in(tracker, &mut grouped)?;
+        ledger.take_in(tracker, &mut grouped, &spare)?;
         ledger.seen = grouped.seen;
         Ok(ledger)
     }
@@ -986,11 +1151,13 @@ impl Ledger {
 
     /// Takes `agreements` into `tracker` (as [`begin`](Ledger::begin) made
     /// it), on as many reader threads as the machine has, and makes it the
-    /// ledger's tracker, judging by the ledger's clock.
+    /// ledger's tracker, judging by the ledger's clock; the strings of the
+    /// agreements read go back to `spare`.
     fn take_in(
         &mut self,
         tracker: Tracker,
         agreements: impl Iterator<Item = Result<Pending, StoreError>>,
+        spare: &Spare,
     ) -> Result<(), StoreError> {
         let tracker = load_apart(
             tracker,
@@ -998,6 +1165,7 @@ impl Ledger {
             &self.policy,
             readers(),
             &mut self.removed,
+            spare,
         )?;
         self.tracker = tracker.with_clock(self.pinned.clone());
         Ok(())
@@ -1105,6 +1273,16 @@ mod tests {
     /// proposal, except those at `edited`, whose row was edited by hand to
     /// open with a meeting, which no policy allows.
     fn pending(count: usize, edited: &[usize]) -> Vec<Pending> {
+        pending_with(count, |n, _, entry| {
+            if edited.contains(&n) {
+                *entry = entry.replace("\"proposed\"", "\"meeting\"");
+            }
+        })
+    }
+
+    /// `count` agreements as their rows would give them, each opened by a
+    /// proposal, their header and first entry given to `edit` first.
+    fn pending_with(count: usize, edit: impl Fn(usize, &mut String, &mut String)) -> Vec<Pending> {
         let clock = Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse().unwrap()));
         let ledger = Ledger::new(Policy::standard(), clock);
         let parties = Parties::new(
@@ -1121,17 +1299,11 @@ mod tests {
                         Event::new(EventKind::Proposed, "2024-01-01".parse().unwrap()),
                     )
                     .unwrap();
-                let mut entry = created.entry;
-                if edited.contains(&n) {
-                    entry = entry.replace("\"proposed\"", "\"meeting\"");
-                }
-                Pending {
-                    id: created.id.to_string(),
-                    header: created.header,
-                    entries: vec![entry],
-                    version: 1,
-                    removed: false,
-                }
+                let (mut header, mut entry) = (created.header, created.entry);
+                edit(n, &mut header, &mut entry);
+                let mut agreement = Pending::new(&created.id.to_string(), &header);
+                agreement.take(1, Some(&entry)).unwrap();
+                agreement
             })
             .collect()
     }
@@ -1153,6 +1325,7 @@ mod tests {
             &Policy::standard(),
             readers,
             &mut removed,
+            &Spare::default(),
         )?;
         assert!(removed.is_empty());
         Ok(tracker)
@@ -1210,8 +1383,11 @@ mod tests {
     #[test]
     fn a_header_that_is_no_object_is_unreadable() {
         for header in ["[1, 2]", "{\"title\": 1} x", "\"text\""] {
-            let mut rows = pending(3, &[]);
-            rows[1].header = header.to_owned();
+            let rows = pending_with(3, |n, written, _| {
+                if n == 1 {
+                    *written = header.to_owned();
+                }
+            });
             let named = rows[1].id.clone();
             let refused = load(rows, 1).unwrap_err();
             assert!(
@@ -1243,8 +1419,11 @@ mod tests {
             );
         }
         // A row that is no JSON: unreadable, naming its agreement.
-        let mut rows = pending(2 * BATCH, &[]);
-        rows[BATCH + 1].entries[0] = "not json".to_owned();
+        let rows = pending_with(2 * BATCH, |n, _, entry| {
+            if n == BATCH + 1 {
+                *entry = "not json".to_owned();
+            }
+        });
         let named = rows[BATCH + 1].id.clone();
         let refused = load(rows, 2).unwrap_err();
         assert!(
@@ -1289,5 +1468,83 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Strings handed back are used again, emptied, and no more are kept
+    /// than a load could hold at once.
+    #[test]
+    fn spare_strings_are_used_again_emptied() {
+        let spare = Spare::default();
+        assert_eq!(spare.take(), (String::new(), String::new()));
+        let batch: Batch = pending(3, &[]).into_iter().enumerate().collect();
+        let room = batch[2].1.text.capacity();
+        spare.keep(batch);
+        let (id, text) = spare.take();
+        assert!(id.is_empty() && text.is_empty());
+        assert_eq!(text.capacity(), room);
+        assert!(id.capacity() >= 36);
+        let agreement = Pending::new_in(&spare, "an id", "{\"title\":\"T\"}");
+        assert_eq!(agreement.id, "an id");
+        assert_eq!(
+            agreement.text,
+            "{\"agreement\":{\"title\":\"T\",\"entries\":["
+        );
+        let many: Batch = (0..MAX_SPARE + 5)
+            .map(|n| (n, Pending::new("id", "{}")))
+            .collect();
+        spare.keep(many);
+        assert_eq!(spare.0.borrow().1.len(), MAX_SPARE);
+        assert_eq!(spare.0.borrow().0.len(), MAX_SPARE);
+    }
+
+    /// An agreement's element: its header, its entries in order and its
+    /// version, whatever the header's trailing space.
+    #[test]
+    fn an_element_holds_the_header_the_entries_and_the_version() {
+        let mut agreement = Pending::new("a", "{\"title\":\"T\"}  ");
+        assert!(agreement.object);
+        agreement.take(1, Some("{\"e\":1}")).unwrap();
+        agreement.take(2, Some("{\"e\":2}")).unwrap();
+        agreement.take(3, None).unwrap();
+        assert!(agreement.removed);
+        assert_eq!(
+            agreement.element(),
+            "{\"agreement\":{\"title\":\"T\",\"entries\":[{\"e\":1},{\"e\":2}]},\"version\":3}"
+        );
+        assert!(!Pending::new("b", "[1]").object);
+        let refused = agreement.take(4, Some("{}")).unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::Unreadable { reason, .. } if reason == "version 4 follows version 3, its removal"),
+            "{refused:?}"
+        );
+    }
+
+    /// A cursor that fails ends the agreements: nothing after its error.
+    #[test]
+    fn agreements_end_at_the_first_error_of_the_rows() {
+        let rows = pending(2, &[]);
+        let row = |n: usize, version: u64| Rows {
+            agreement: rows[n].id.clone(),
+            version,
+            header: Some("{}".to_owned()),
+            entry: Some("{}".to_owned()),
+        };
+        let spare = Spare::default();
+        let mut grouped = Grouped {
+            rows: OwnedRows::new(vec![
+                Ok((1, row(0, 1))),
+                Err(StoreError::unreadable("x", "broken")),
+                Ok((3, row(1, 1))),
+            ]),
+            spare: &spare,
+            current: None,
+            seen: 0,
+            ended: false,
+        };
+        assert!(
+            matches!(grouped.next(), Some(Err(StoreError::Unreadable { reason, .. })) if reason == "broken")
+        );
+        assert!(grouped.next().is_none());
+        assert_eq!(grouped.seen, 1);
     }
 }

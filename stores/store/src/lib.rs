@@ -53,7 +53,9 @@ mod memory;
 pub mod contract;
 
 pub use error::StoreError;
-pub use ledger::{Created, Ledger, Prepared, PreparedOccasion, Removal, Rows};
+pub use ledger::{
+    Created, Ledger, OwnedRows, Prepared, PreparedOccasion, Removal, RowCursor, RowRef, Rows,
+};
 pub use memory::{MemoryStore, SharedMemory};
 
 use bilateral::{AgreementBuilder, AgreementId, Change, Event, EventId, Occasion, Tracker};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bilateral::{
     Agreement, AgreementId, Change, Event, EventKind, FixedClock, Parties, Party, Policy,
 };
-use bilateral_store::{Ledger, Rows, StoreError};
+use bilateral_store::{Ledger, OwnedRows, Rows, StoreError};
 
 fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse().unwrap()))
@@ -204,7 +204,7 @@ fn rows_of_agreements_written_in_turn_are_each_found() {
 fn load_by_agreement(
     rows: impl IntoIterator<Item = Result<(i64, Rows), StoreError>>,
 ) -> Result<Ledger, StoreError> {
-    Ledger::load_by_agreement(Policy::standard(), clock(), [], rows)
+    Ledger::load_by_agreement(Policy::standard(), clock(), [], OwnedRows::new(rows))
 }
 
 /// Why rows grouped by agreement are refused.
