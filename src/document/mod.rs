@@ -50,7 +50,7 @@ use crate::model::{AgreementId, Event, Occasion, Parties, Party, Representative,
 
 pub use error::DocumentError;
 
-pub use read::Tracked;
+pub use read::{PartyCache, Tracked};
 pub(crate) use stream::{Sink, tracker as stream_tracker};
 
 use forms::{
@@ -185,7 +185,8 @@ impl AgreementDocument {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_agreement(self, policy: &Policy) -> Result<Agreement, DocumentError> {
-        read::agreement(self.0, policy, &"").map(|agreement| agreement.with_policy(policy.clone()))
+        read::agreement(self.0, policy, &"", &mut PartyCache::new())
+            .map(|agreement| agreement.with_policy(policy.clone()))
     }
 }
 
@@ -347,10 +348,11 @@ impl TrackerDocument {
         let removed = read::removed(removed.unwrap_or_default())?;
         let occasions = read::occasions(occasions.unwrap_or_default(), format)?;
         let rules = policy.clone();
+        let mut parties = PartyCache::new();
         let agreements = agreements
             .into_iter()
             .enumerate()
-            .map(move |(position, raw)| read::tracked(raw, &rules, position));
+            .map(move |(position, raw)| read::tracked(raw, &rules, position, &mut parties));
         Ok(Read {
             policy,
             occasions,
@@ -489,7 +491,7 @@ impl<'de> Deserialize<'de> for Agreement {
             Some(stamp) if *stamp.fingerprint == *strict.stamp().fingerprint() => strict,
             _ => Policy::standard(),
         };
-        read::agreement(raw, &policy, &"")
+        read::agreement(raw, &policy, &"", &mut PartyCache::new())
             .map(|agreement| agreement.with_policy(policy))
             .map_err(serde::de::Error::custom)
     }

@@ -55,6 +55,83 @@ pub(crate) fn party(raw: RawParty<'_>) -> Result<Party, ValueError> {
     Party::new(&raw.code, raw.name, kind)
 }
 
+/// The most parties a [`PartyCache`] keeps: more than there are states and
+/// organisations, and little memory.
+const MAX_CACHED_PARTIES: usize = 1024;
+
+/// The parties read so far, kept by one reader of many agreements (a
+/// thread reading a store's rows with [`Tracked::read_with`]): an
+/// agreement between parties read before shares them, with no party
+/// validated or allocated again. What is read is the same with or without
+/// one: a party is taken from the cache only when its code, name and kind
+/// are written exactly as they were.
+///
+/// # Example
+///
+/// ```
+/// use bilateral::document::{PartyCache, Tracked};
+/// use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy, Tracker};
+/// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+/// let mut tracker = Tracker::new();
+/// for title in ["Logistics", "Shipyards"] {
+///     tracker.create(Agreement::builder(title, parties.clone()), Event::new(EventKind::Proposed, "2024-01".parse()?))?;
+/// }
+/// let document = serde_json::to_value(&tracker)?;
+/// let mut cache = PartyCache::new();
+/// let mut read = Vec::new();
+/// for (position, element) in document["agreements"].as_array().unwrap().iter().enumerate() {
+///     read.push(Tracked::read_with(element, &Policy::standard(), position, &mut cache)?);
+/// }
+/// assert_eq!(read[1].agreement().parties(), read[0].agreement().parties());
+/// assert_eq!(cache.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PartyCache {
+    /// Each party by its code as written.
+    parties: std::collections::HashMap<Box<str>, Party>,
+}
+
+impl PartyCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        PartyCache::default()
+    }
+
+    /// How many parties it holds.
+    pub fn len(&self) -> usize {
+        self.parties.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.parties.is_empty()
+    }
+
+    /// The party `raw` writes: the one read before from the same code,
+    /// name and kind where there is one, else read and kept while there is
+    /// room (a party read again from the same code under another name
+    /// takes its place).
+    fn party(&mut self, raw: RawParty<'_>) -> Result<Party, ValueError> {
+        let kind = match &raw.kind {
+            Some(kind) => kind.parse()?,
+            None => PartyKind::State,
+        };
+        if let Some(known) = self
+            .parties
+            .get(&*raw.code)
+            .filter(|known| known.name() == &*raw.name && known.kind() == kind)
+        {
+            return Ok(known.clone());
+        }
+        let party = Party::new(&raw.code, raw.name, kind)?;
+        if self.parties.len() < MAX_CACHED_PARTIES || self.parties.contains_key(&*raw.code) {
+            self.parties.insert((*raw.code).into(), party.clone());
+        }
+        Ok(party)
+    }
+}
+
 pub(crate) fn representative(raw: RawRepresentative<'_>) -> Result<Representative, ValueError> {
     Representative::new(raw.name, raw.office, raw.party.parse()?)
 }
@@ -200,6 +277,7 @@ pub(crate) fn agreement(
     raw: RawAgreement<'_>,
     policy: &Policy,
     prefix: &dyn fmt::Display,
+    known: &mut PartyCache,
 ) -> Result<Agreement, DocumentError> {
     readable_format(raw.format)?;
     let format = raw.format;
@@ -223,7 +301,7 @@ pub(crate) fn agreement(
     };
     let mut parties = Vec::with_capacity(raw.parties.len().min(2));
     for (i, one) in raw.parties.into_iter().enumerate() {
-        parties.push(at(party(one), || path(&format!("parties[{i}]")))?);
+        parties.push(at(known.party(one), || path(&format!("parties[{i}]")))?);
     }
     let parties = at(Parties::try_from(parties), || path("parties"))?;
     let mut subjects = Vec::with_capacity(raw.subjects.len());
@@ -426,11 +504,32 @@ impl Tracked {
         policy: &Policy,
         position: usize,
     ) -> Result<Tracked, DocumentError> {
+        Tracked::read_with(deserializer, policy, position, &mut PartyCache::new())
+    }
+
+    /// [`Tracked::read`], sharing the parties `parties` read before and
+    /// keeping those it reads: one cache for every element a thread
+    /// reads saves validating and allocating each party again. What is
+    /// read is the same as without it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Tracked::read`].
+    ///
+    /// # Example
+    ///
+    /// See [`PartyCache`].
+    pub fn read_with<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        policy: &Policy,
+        position: usize,
+        parties: &mut PartyCache,
+    ) -> Result<Tracked, DocumentError> {
         use serde::Deserialize;
         let raw = RawTracked::deserialize(deserializer).map_err(|error| DocumentError::Syntax {
             message: error.to_string(),
         })?;
-        tracked(raw, policy, position)
+        tracked(raw, policy, position, parties)
     }
 
     /// The agreement.
@@ -460,6 +559,7 @@ pub(crate) fn tracked(
     raw: RawTracked<'_>,
     policy: &Policy,
     position: usize,
+    parties: &mut PartyCache,
 ) -> Result<Tracked, DocumentError> {
     let id = raw.agreement.id.clone();
     let invalid = |source: DocumentError| DocumentError::InvalidAgreement {
@@ -481,7 +581,8 @@ pub(crate) fn tracked(
             write!(f, "agreements[{}].agreement.", self.0)
         }
     }
-    let agreement = agreement(raw.agreement, policy, &Within(position)).map_err(invalid)?;
+    let agreement =
+        agreement(raw.agreement, policy, &Within(position), parties).map_err(invalid)?;
     Ok(Tracked {
         agreement,
         version: raw.version,
@@ -542,4 +643,94 @@ pub(crate) fn removed(raw: Vec<RawRemoved<'_>>) -> Result<Vec<(AgreementId, u64)
             Ok((id, removed.version))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::serde_str::Text;
+
+    fn raw<'a>(code: &'a str, name: &'a str, kind: Option<&'a str>) -> RawParty<'a> {
+        RawParty {
+            code: Text::borrowed(code),
+            name: Text::borrowed(name),
+            kind: kind.map(Text::borrowed),
+        }
+    }
+
+    /// A party is shared only when its code, name and kind are written as
+    /// they were; any other is read afresh, as without a cache.
+    #[test]
+    fn a_cached_party_is_shared_only_when_written_just_so() {
+        let mut cache = PartyCache::new();
+        assert!(cache.is_empty());
+        let india = cache.party(raw("IND", "India", None)).unwrap();
+        let again = cache.party(raw("IND", "India", Some("state"))).unwrap();
+        assert!(again.shares_with(&india));
+        assert_eq!(cache.len(), 1);
+        // Another name under the same code: read afresh, and kept instead.
+        let bharat = cache.party(raw("IND", "Bharat", None)).unwrap();
+        assert_eq!(bharat, party(raw("IND", "Bharat", None)).unwrap());
+        assert!(!bharat.shares_with(&india));
+        assert_eq!(cache.len(), 1);
+        assert!(
+            cache
+                .party(raw("IND", "Bharat", None))
+                .unwrap()
+                .shares_with(&bharat)
+        );
+        let india_again = cache.party(raw("IND", "India", None)).unwrap();
+        assert!(!india_again.shares_with(&india));
+        // Another kind, another spelling of the code, a name with spaces.
+        let organisation = cache
+            .party(raw("IND", "India", Some("organisation")))
+            .unwrap();
+        assert_eq!(organisation.kind(), PartyKind::Organisation);
+        let lower = cache.party(raw("ind", "India", None)).unwrap();
+        assert_eq!(lower, india);
+        assert_eq!(cache.len(), 2);
+        let spaced = cache.party(raw("ind", " India ", None)).unwrap();
+        assert_eq!(spaced.name(), "India");
+        // Refusals as without a cache.
+        for (code, name, kind) in [
+            ("I N D", "India", None),
+            ("IND", " ", None),
+            ("IND", "India", Some("club")),
+        ] {
+            assert_eq!(
+                cache.party(raw(code, name, kind)).unwrap_err(),
+                party(raw(code, name, kind)).unwrap_err()
+            );
+        }
+    }
+
+    /// No more parties are kept than the cache's room, but a code kept
+    /// already is kept under its latest name.
+    #[test]
+    fn a_cache_keeps_at_most_its_room() {
+        let mut cache = PartyCache::new();
+        let codes: Vec<String> = (0..MAX_CACHED_PARTIES + 10)
+            .map(|n| format!("P{n}"))
+            .collect();
+        for code in &codes {
+            cache.party(raw(code, "Party", None)).unwrap();
+        }
+        assert_eq!(cache.len(), MAX_CACHED_PARTIES);
+        let last = codes.last().unwrap();
+        let read = cache.party(raw(last, "Party", None)).unwrap();
+        assert!(
+            !cache
+                .party(raw(last, "Party", None))
+                .unwrap()
+                .shares_with(&read)
+        );
+        let first = cache.party(raw(&codes[0], "Renamed", None)).unwrap();
+        assert!(
+            cache
+                .party(raw(&codes[0], "Renamed", None))
+                .unwrap()
+                .shares_with(&first)
+        );
+        assert_eq!(cache.len(), MAX_CACHED_PARTIES);
+    }
 }

@@ -83,6 +83,7 @@ where
         sink: RefCell::new(sink),
         refusal: &refusal,
         max,
+        parties: RefCell::default(),
     };
     let outcome = deserializer.deserialize_map(visitor);
     // A refusal found while reading stops the deserialiser with a message;
@@ -100,6 +101,8 @@ struct TrackerVisitor<'a, S> {
     sink: RefCell<&'a mut S>,
     refusal: &'a RefCell<Option<DocumentError>>,
     max: usize,
+    /// The parties of the agreements read so far, shared by those after.
+    parties: RefCell<read::PartyCache>,
 }
 
 impl<S: Sink> TrackerVisitor<'_, S> {
@@ -117,7 +120,8 @@ impl<S: Sink> TrackerVisitor<'_, S> {
         raw: RawTracked<'_>,
         policy: &Policy,
     ) -> Result<(), E> {
-        let tracked = read::tracked(raw, policy, position).map_err(|e| self.refuse(e))?;
+        let tracked = read::tracked(raw, policy, position, &mut self.parties.borrow_mut())
+            .map_err(|e| self.refuse(e))?;
         self.sink
             .borrow_mut()
             .agreement(position, tracked)

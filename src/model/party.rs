@@ -268,6 +268,13 @@ impl Party {
         self.code
     }
 
+    /// Whether `other` shares this party's name and kind, one allocation
+    /// for both.
+    #[cfg(test)]
+    pub(crate) fn shares_with(&self, other: &Party) -> bool {
+        Arc::ptr_eq(&self.named, &other.named)
+    }
+
     /// The party's display name.
     pub fn name(&self) -> &str {
         &self.named.name

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use bilateral::chrono::{DateTime, Utc};
-use bilateral::document::{DocumentError, PolicyDocument, Tracked};
+use bilateral::document::{DocumentError, PartyCache, PolicyDocument, Tracked};
 use bilateral::lifecycle::Guards;
 use bilateral::{
     Agreement, AgreementBuilder, AgreementId, Change, Clock, Context, Entry, Event, FixedClock,
@@ -332,15 +332,18 @@ fn invalid_document(error: DocumentError) -> StoreError {
     unloaded(error, "(one of them)")
 }
 
-/// An agreement's element read under `policy`, at `position`: a row that
-/// is no JSON at all is unreadable, naming the agreement.
+/// An agreement's element read under `policy`, at `position`, sharing the
+/// parties of those read before it: a row that is no JSON at all is
+/// unreadable, naming the agreement.
 fn read_element(
     agreement: &mut Pending,
     position: usize,
     policy: &Policy,
+    parties: &mut PartyCache,
 ) -> Result<Tracked, StoreError> {
     let mut reader = serde_json::Deserializer::from_str(agreement.element());
-    Tracked::read(&mut reader, policy, position).map_err(|error| unloaded(error, &agreement.id))
+    Tracked::read_with(&mut reader, policy, position, parties)
+        .map_err(|error| unloaded(error, &agreement.id))
 }
 
 /// Agreements a worker reads before handing them over together.
@@ -392,10 +395,11 @@ fn read_batches(
     outbox: &std::sync::mpsc::Sender<Read>,
     policy: &Policy,
 ) {
+    let mut parties = PartyCache::new();
     for mut batch in inbox {
         let mut read = Vec::with_capacity(batch.len());
         for (position, agreement) in &mut batch {
-            let tracked = read_element(agreement, *position, policy);
+            let tracked = read_element(agreement, *position, policy, &mut parties);
             let refused = tracked.is_err();
             read.push(tracked);
             if refused {
@@ -439,6 +443,8 @@ fn load_apart(
         // Batches handed over, and taken in.
         let (mut handed, mut taken) = (0, 0);
         let mut batch: Batch = Vec::with_capacity(BATCH);
+        // The parties of the agreements read on this thread.
+        let mut parties = PartyCache::new();
         let mut held = 0;
         let mut stopped = None;
         // Hands `batch` to the reader whose turn it is (started on its
@@ -485,7 +491,12 @@ fn load_apart(
             };
             if readers <= 1 {
                 let mut agreement = agreement;
-                take(vec![read_element(&mut agreement, held, policy)])?;
+                take(vec![read_element(
+                    &mut agreement,
+                    held,
+                    policy,
+                    &mut parties,
+                )])?;
                 held += 1;
                 continue;
             }
@@ -509,7 +520,9 @@ fn load_apart(
         if handed == 0 {
             let read = batch
                 .iter_mut()
-                .map(|(position, agreement)| read_element(agreement, *position, policy))
+                .map(|(position, agreement)| {
+                    read_element(agreement, *position, policy, &mut parties)
+                })
                 .collect();
             take(read)?;
         } else if !batch.is_empty() {
