@@ -118,8 +118,10 @@ impl Pending {
 }
 
 /// The most strings of agreements read that [`Spare`] keeps of each kind:
-/// more than can be held in batches at once by the most readers.
-const MAX_SPARE: usize = 4 * BATCH * MAX_READERS;
+/// as many as the batches of the most readers can hold at once (four
+/// batches of [`BATCH`] each: two waiting, one being read, one handed
+/// back) with [`MAX_READERS`] readers.
+const MAX_SPARE: usize = 8192;
 
 /// The strings of agreements already read (their ids and texts), kept to
 /// hold the rows of the next ones: opening a store then asks the allocator
