@@ -668,6 +668,7 @@ mod tests {
         let again = cache.party(raw("IND", "India", Some("state"))).unwrap();
         assert!(again.shares_with(&india));
         assert_eq!(cache.len(), 1);
+        assert!(!cache.is_empty());
         // Another name under the same code: read afresh, and kept instead.
         let bharat = cache.party(raw("IND", "Bharat", None)).unwrap();
         assert_eq!(bharat, party(raw("IND", "Bharat", None)).unwrap());
