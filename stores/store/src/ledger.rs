@@ -110,7 +110,8 @@ impl Pending {
     }
 
     /// The element of a tracker document's agreements that the rows make,
-    /// complete: its entries closed and its version written.
+    /// completed (its entries closed and its version written): asked for
+    /// once, when the last row is in.
     fn element(&mut self) -> &str {
         let _ = write!(self.text, "]}},\"version\":{}}}", self.version);
         &self.text
