@@ -185,7 +185,7 @@ impl AgreementDocument {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_agreement(self, policy: &Policy) -> Result<Agreement, DocumentError> {
-        read::agreement(self.0, policy, &"", &mut PartyCache::new())
+        read::agreement(self.0, policy, &"", &mut PartyCache::unkept())
             .map(|agreement| agreement.with_policy(policy.clone()))
     }
 }
@@ -491,7 +491,7 @@ impl<'de> Deserialize<'de> for Agreement {
             Some(stamp) if *stamp.fingerprint == *strict.stamp().fingerprint() => strict,
             _ => Policy::standard(),
         };
-        read::agreement(raw, &policy, &"", &mut PartyCache::new())
+        read::agreement(raw, &policy, &"", &mut PartyCache::unkept())
             .map(|agreement| agreement.with_policy(policy))
             .map_err(serde::de::Error::custom)
     }

@@ -86,16 +86,36 @@ const MAX_CACHED_PARTIES: usize = 1024;
 /// assert_eq!(cache.len(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PartyCache {
     /// Each party by its code as written.
     parties: std::collections::HashMap<Box<str>, Party>,
+    /// How many parties it keeps at most.
+    room: usize,
+}
+
+impl Default for PartyCache {
+    fn default() -> Self {
+        PartyCache {
+            parties: std::collections::HashMap::new(),
+            room: MAX_CACHED_PARTIES,
+        }
+    }
 }
 
 impl PartyCache {
     /// An empty cache.
     pub fn new() -> Self {
         PartyCache::default()
+    }
+
+    /// A cache that keeps no party, for reading one agreement alone:
+    /// keeping its parties would cost more than it saves.
+    pub(crate) fn unkept() -> Self {
+        PartyCache {
+            parties: std::collections::HashMap::new(),
+            room: 0,
+        }
     }
 
     /// How many parties it holds.
@@ -125,7 +145,7 @@ impl PartyCache {
             return Ok(known.clone());
         }
         let party = Party::new(&raw.code, raw.name, kind)?;
-        if self.parties.len() < MAX_CACHED_PARTIES || self.parties.contains_key(&*raw.code) {
+        if self.parties.len() < self.room || self.parties.contains_key(&*raw.code) {
             self.parties.insert((*raw.code).into(), party.clone());
         }
         Ok(party)
@@ -504,7 +524,7 @@ impl Tracked {
         policy: &Policy,
         position: usize,
     ) -> Result<Tracked, DocumentError> {
-        Tracked::read_with(deserializer, policy, position, &mut PartyCache::new())
+        Tracked::read_with(deserializer, policy, position, &mut PartyCache::unkept())
     }
 
     /// [`Tracked::read`], sharing the parties `parties` read before and
@@ -733,5 +753,10 @@ mod tests {
                 .shares_with(&first)
         );
         assert_eq!(cache.len(), MAX_CACHED_PARTIES);
+        // One that keeps none reads the same.
+        let mut unkept = PartyCache::unkept();
+        let india = unkept.party(raw("IND", "India", None)).unwrap();
+        assert_eq!(india, party(raw("IND", "India", None)).unwrap());
+        assert!(unkept.is_empty());
     }
 }
