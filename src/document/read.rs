@@ -48,11 +48,13 @@ pub(crate) fn readable_format(found: u32) -> Result<(), DocumentError> {
 }
 
 pub(crate) fn party(raw: RawParty<'_>) -> Result<Party, ValueError> {
-    let kind = match raw.kind {
-        Some(kind) => kind.parse()?,
-        None => PartyKind::State,
-    };
+    let kind = party_kind(raw.kind.as_deref())?;
     Party::new(&raw.code, raw.name, kind)
+}
+
+/// A party's kind as written: a state when absent.
+fn party_kind(kind: Option<&str>) -> Result<PartyKind, ValueError> {
+    kind.map_or(Ok(PartyKind::State), str::parse)
 }
 
 /// The most parties a [`PartyCache`] keeps: more than there are states and
@@ -133,10 +135,7 @@ impl PartyCache {
     /// room (a party read again from the same code under another name
     /// takes its place).
     fn party(&mut self, raw: RawParty<'_>) -> Result<Party, ValueError> {
-        let kind = match &raw.kind {
-            Some(kind) => kind.parse()?,
-            None => PartyKind::State,
-        };
+        let kind = party_kind(raw.kind.as_deref())?;
         if let Some(known) = self
             .parties
             .get(&*raw.code)
@@ -144,9 +143,15 @@ impl PartyCache {
         {
             return Ok(known.clone());
         }
-        let party = Party::new(&raw.code, raw.name, kind)?;
-        if self.parties.len() < self.room || self.parties.contains_key(&*raw.code) {
-            self.parties.insert((*raw.code).into(), party.clone());
+        let code = raw.code;
+        let party = Party::new(&code, raw.name, kind)?;
+        let room = self.parties.len() < self.room;
+        match self.parties.get_mut(&*code) {
+            Some(kept) => *kept = party.clone(),
+            None if room => {
+                self.parties.insert((*code).into(), party.clone());
+            }
+            None => {}
         }
         Ok(party)
     }

@@ -55,12 +55,7 @@ pub(crate) fn parse(text: &str) -> Result<DateTime<Utc>, ValueError> {
 /// parser reads or refuses.
 fn written(text: &str) -> Option<DateTime<Utc>> {
     let (head, rest) = text.as_bytes().split_first_chunk::<19>()?;
-    let number = |from: usize, to: usize| -> Option<u32> {
-        head.get(from..to)?.iter().try_fold(0, |number: u32, byte| {
-            let digit = byte.wrapping_sub(b'0');
-            (digit < 10).then(|| number * 10 + u32::from(digit))
-        })
-    };
+    let number = |from: usize, to: usize| head.get(from..to).and_then(decimal);
     if [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')]
         .into_iter()
         .any(|(at, separator)| head.get(at) != Some(&separator))
@@ -69,11 +64,7 @@ fn written(text: &str) -> Option<DateTime<Utc>> {
     }
     let nanosecond = match rest {
         [b'.', fraction @ .., b'Z'] if (1..=9).contains(&fraction.len()) => {
-            let digits = fraction.iter().try_fold(0, |number: u32, byte| {
-                let digit = byte.wrapping_sub(b'0');
-                (digit < 10).then(|| number * 10 + u32::from(digit))
-            })?;
-            digits * 10u32.pow(9 - fraction.len() as u32)
+            decimal(fraction)? * 10u32.pow(9 - fraction.len() as u32)
         }
         [b'Z'] => 0,
         _ => return None,
@@ -90,6 +81,15 @@ fn written(text: &str) -> Option<DateTime<Utc>> {
         nanosecond,
     )?;
     Some(date.and_time(time).and_utc())
+}
+
+/// The number that `digits` (at most nine, all ASCII digits) write;
+/// `None` if one is no digit.
+fn decimal(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0, |number: u32, byte| {
+        let digit = byte.wrapping_sub(b'0');
+        (digit < 10).then(|| number * 10 + u32::from(digit))
+    })
 }
 
 /// Writes an instant as RFC 3339 in UTC, to the microsecond it is kept to.

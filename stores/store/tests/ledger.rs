@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bilateral::{
     Agreement, AgreementId, Change, Event, EventKind, FixedClock, Parties, Party, Policy,
 };
-use bilateral_store::{Ledger, OwnedRows, Rows, StoreError};
+use bilateral_store::{Created, Ledger, OwnedRows, Rows, StoreError};
 
 fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse().unwrap()))
@@ -130,6 +130,16 @@ fn a_ledger_keeps_its_policy() {
     );
 }
 
+/// The row a creation writes: the agreement's header and first entry.
+fn first_row(created: &Created) -> Rows {
+    Rows {
+        agreement: created.id.to_string(),
+        version: 1,
+        header: Some(created.header.clone()),
+        entry: Some(created.entry.clone()),
+    }
+}
+
 /// The rows of agreements 4 and 5, created in turn, then recorded on in
 /// an order that alternates between them.
 fn interleaved() -> Vec<(i64, Rows)> {
@@ -137,15 +147,7 @@ fn interleaved() -> Vec<(i64, Rows)> {
     let mut rows = Vec::new();
     for (position, n) in [(1, 4), (2, 5)] {
         let created = ledger.prepare_create(builder(n), proposal()).unwrap();
-        rows.push((
-            position,
-            Rows {
-                agreement: created.id.to_string(),
-                version: 1,
-                header: Some(created.header.clone()),
-                entry: Some(created.entry.clone()),
-            },
-        ));
+        rows.push((position, first_row(&created)));
         ledger.commit_create(created, position);
     }
     for (position, (n, version)) in [(3, (4, 1)), (4, (5, 1)), (5, (5, 2)), (6, (4, 2))] {
@@ -330,15 +332,7 @@ fn many_agreements_grouped_load_as_the_log_does() {
     for n in 0..count {
         let created = ledger.prepare_create(builder(100 + n), proposal()).unwrap();
         let position = log.len() as i64 + 1;
-        log.push((
-            position,
-            Rows {
-                agreement: created.id.to_string(),
-                version: 1,
-                header: Some(created.header.clone()),
-                entry: Some(created.entry.clone()),
-            },
-        ));
+        log.push((position, first_row(&created)));
         ledger.commit_create(created, position);
     }
     for n in (0..count).rev().step_by(3) {
