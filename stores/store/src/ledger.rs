@@ -1,8 +1,8 @@
 //! The in-memory half every store shares: a tracker, the validation of a
 //! change into the rows to write, and the rows read back into agreements.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry as Place;
+use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -352,14 +352,23 @@ fn read_element(
 /// Agreements a worker reads before handing them over together.
 const BATCH: usize = 256;
 
-/// The most threads opening a store reads agreements on.
+/// The most threads opening a store reads agreements on, beside the one
+/// that fetches the rows.
 const MAX_READERS: usize = 8;
 
-/// How many threads opening a store reads agreements on: as many as the
-/// machine has, up to [`MAX_READERS`].
+/// Batches a reader holds waiting, beside the one it reads: with two, a
+/// reader still has work while the fetching thread reads a batch itself.
+const WAITING: usize = 2;
+
+/// How many threads opening a store reads agreements on, beside the one
+/// that fetches the rows (which reads too, when every reader is busy): one
+/// fewer than the machine has, up to [`MAX_READERS`]. A reader more than
+/// the cores would take time from the fetching thread, which alone can
+/// fetch the rows.
 fn readers() -> usize {
     std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
+        .saturating_sub(1)
         .min(MAX_READERS)
 }
 
@@ -377,17 +386,94 @@ struct Reader {
     outbox: std::sync::mpsc::Receiver<Read>,
 }
 
+/// Where a batch went, in the order batches were made: to a reader, which
+/// hands it back read in the order it was given its batches, or read on
+/// the fetching thread at once.
+enum Handed {
+    /// To the reader at this place among the readers.
+    Reader(usize),
+    /// Read on the fetching thread.
+    Read(Read),
+}
+
+/// What became of a batch offered to the readers.
+enum Offered {
+    /// The reader at this place took it.
+    Taken(usize),
+    /// Every reader is busy, or there are none: the batch is to be read
+    /// on the fetching thread.
+    Busy(Batch),
+    /// A reader has stopped, after a refusal that taking in what was
+    /// handed over will meet: nothing more need be read.
+    Stopped,
+}
+
+/// The readers of a load, seen from the thread that feeds them.
+struct Crew {
+    readers: Vec<Reader>,
+    /// The most readers there may be.
+    most: usize,
+    /// The reader offered the next batch first.
+    next: usize,
+}
+
+impl Crew {
+    /// No readers yet, and at most `most`.
+    fn new(most: usize) -> Self {
+        Crew {
+            readers: Vec::new(),
+            most,
+            next: 0,
+        }
+    }
+
+    /// Offers `batch` to the readers, from the one after the last that
+    /// took a batch on; the first with room takes it. A reader not yet
+    /// started is started (by `start`) when its turn comes, and has room.
+    fn offer(&mut self, mut batch: Batch, start: &mut dyn FnMut() -> Reader) -> Offered {
+        for step in 0..self.most {
+            let turn = (self.next + step) % self.most;
+            if turn == self.readers.len() {
+                self.readers.push(start());
+            }
+            let Some(reader) = self.readers.get(turn) else {
+                continue;
+            };
+            match reader.inbox.try_send(batch) {
+                Ok(()) => {
+                    self.next = turn + 1;
+                    return Offered::Taken(turn);
+                }
+                Err(std::sync::mpsc::TrySendError::Full(back)) => batch = back,
+                Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return Offered::Stopped,
+            }
+        }
+        Offered::Busy(batch)
+    }
+}
+
 /// Whether `batch` is full, to be handed over: the size of a batch
 /// spreads the reading and spares hand-overs, and changes nothing read.
 fn is_full(batch: &Batch) -> bool {
     batch.len() >= BATCH
 }
 
-/// What reader `crew[taken % readers]`, the one batch `taken` went to, has
-/// handed back, if it has by now.
-fn handed_back(crew: &[Reader], readers: usize, taken: usize) -> Option<Read> {
-    crew.get(taken % readers)
-        .and_then(|reader| reader.outbox.try_recv().ok())
+/// The agreements of `batch` read in order, up to the first refused.
+fn read_batch(
+    batch: &mut Batch,
+    policy: &Policy,
+    parties: &mut PartyCache,
+) -> Vec<Result<Tracked, StoreError>> {
+    let mut read = Vec::with_capacity(batch.len());
+    for (position, agreement) in batch.iter_mut() {
+        let tracked = read_element(agreement, *position, policy, parties);
+        let refused = tracked.is_err();
+        read.push(tracked);
+        if refused {
+            break;
+        }
+    }
+    read
 }
 
 /// Reads the batches that come to `inbox` and hands each back read, until
@@ -400,15 +486,7 @@ fn read_batches(
 ) {
     let mut parties = PartyCache::new();
     for mut batch in inbox {
-        let mut read = Vec::with_capacity(batch.len());
-        for (position, agreement) in &mut batch {
-            let tracked = read_element(agreement, *position, policy, &mut parties);
-            let refused = tracked.is_err();
-            read.push(tracked);
-            if refused {
-                break;
-            }
-        }
+        let read = read_batch(&mut batch, policy, &mut parties);
         let refused = read.last().is_some_and(Result::is_err);
         if outbox.send((read, batch)).is_err() || refused {
             break;
@@ -418,13 +496,14 @@ fn read_batches(
 
 /// Takes the agreements that `agreements` gives (in the order they were
 /// created) into `tracker`, the removed ones into `removed` too. Each held
-/// agreement is read (its JSON parsed and its history replayed, nine
-/// tenths of the work) apart, on up to `readers` threads (none when one is
-/// enough): batch `b` on reader `b % readers`, while this thread goes on
-/// drawing agreements from `agreements` (from a database cursor, say) and
-/// takes in what the readers hand back, batch by batch in order. The first
-/// refusal in order wins, whether the readers or `agreements` met it; the
-/// readers stop at their next batch.
+/// agreement is read (its JSON parsed and its history replayed, most of
+/// the work) apart, batch by batch: by one of up to `readers` threads (see
+/// [`Crew::offer`]), or on this thread when every reader is busy, and the
+/// last batch always here, so that no core waits while this one fetches
+/// rows (from a database cursor, say). This thread takes in what was read
+/// batch by batch, in order, as it comes. The first refusal in order wins,
+/// whether the reading or `agreements` met it; the readers stop at their
+/// next batch.
 fn load_apart(
     tracker: Tracker,
     agreements: impl Iterator<Item = Result<Pending, StoreError>>,
@@ -434,39 +513,47 @@ fn load_apart(
     spare: &Spare,
 ) -> Result<Tracker, StoreError> {
     let mut loader = tracker.loader();
-    let mut take = |read: Vec<Result<Tracked, StoreError>>| -> Result<(), StoreError> {
-        for tracked in read {
-            loader.insert(tracked?).map_err(StoreError::Invalid)?;
-        }
-        Ok(())
-    };
     let mut removals = Vec::new();
     std::thread::scope(|scope| -> Result<(), StoreError> {
-        let mut crew: Vec<Reader> = Vec::new();
-        // Batches handed over, and taken in.
-        let (mut handed, mut taken) = (0, 0);
+        let mut crew = Crew::new(readers);
+        let mut start = || {
+            let (inbox, inbox_of_reader) = std::sync::mpsc::sync_channel(WAITING);
+            let (outbox_of_reader, outbox) = std::sync::mpsc::channel();
+            scope.spawn(move || read_batches(&inbox_of_reader, &outbox_of_reader, policy));
+            Reader { inbox, outbox }
+        };
+        // Where each batch went, from the first not yet taken in.
+        let mut order = VecDeque::new();
         let mut batch: Batch = Vec::with_capacity(BATCH);
         // The parties of the agreements read on this thread.
         let mut parties = PartyCache::new();
         let mut held = 0;
         let mut stopped = None;
-        // Hands `batch` to the reader whose turn it is (started on its
-        // first batch); false when that reader has stopped, after a
-        // refusal that taking in what was handed over will meet.
-        let hand_over = |batch: Batch, crew: &mut Vec<Reader>, handed: &mut usize| -> bool {
-            let turn = *handed % readers;
-            if crew.len() <= turn {
-                let (inbox, inbox_of_reader) = std::sync::mpsc::sync_channel(2);
-                let (outbox_of_reader, outbox) = std::sync::mpsc::channel();
-                scope.spawn(move || read_batches(&inbox_of_reader, &outbox_of_reader, policy));
-                crew.push(Reader { inbox, outbox });
-            }
-            let sent = crew
-                .get(turn)
-                .is_some_and(|reader| reader.inbox.send(batch).is_ok());
-            *handed += usize::from(sent);
-            sent
-        };
+        // Hands `batch` to a reader, or reads it here when every reader is
+        // busy, or when it is the `last` (this thread would only wait);
+        // false when nothing more need be read (a reader stopped, or this
+        // thread met a refusal).
+        let mut hand_over =
+            |batch: Batch, crew: &mut Crew, order: &mut VecDeque<Handed>, last: bool| -> bool {
+                let offered = if last {
+                    Offered::Busy(batch)
+                } else {
+                    crew.offer(batch, &mut start)
+                };
+                match offered {
+                    Offered::Taken(turn) => {
+                        order.push_back(Handed::Reader(turn));
+                        true
+                    }
+                    Offered::Busy(mut batch) => {
+                        let read = read_batch(&mut batch, policy, &mut parties);
+                        let refused = read.last().is_some_and(Result::is_err);
+                        order.push_back(Handed::Read((read, batch)));
+                        !refused
+                    }
+                    Offered::Stopped => false,
+                }
+            };
         for agreement in agreements {
             let agreement = match agreement {
                 Ok(agreement) if agreement.removed => {
@@ -492,56 +579,24 @@ fn load_apart(
                     break;
                 }
             };
-            if readers <= 1 {
-                let mut agreement = agreement;
-                take(vec![read_element(
-                    &mut agreement,
-                    held,
-                    policy,
-                    &mut parties,
-                )])?;
-                held += 1;
-                continue;
-            }
             batch.push((held, agreement));
             held += 1;
             if is_full(&batch) {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                if !hand_over(full, &mut crew, &mut handed) {
+                if !hand_over(full, &mut crew, &mut order, false) {
                     break;
                 }
-                // What the readers have read so far, taken in without
-                // waiting.
-                while let Some((read, batch)) = handed_back(&crew, readers, taken) {
-                    take(read)?;
-                    spare.keep(batch);
-                    taken += 1;
-                }
+                // What has been read so far, taken in without waiting.
+                take_read(&mut order, &crew.readers, false, &mut loader, spare)?;
             }
         }
-        // The last batch, on this thread when it is the only one.
-        if handed == 0 {
-            let read = batch
-                .iter_mut()
-                .map(|(position, agreement)| {
-                    read_element(agreement, *position, policy, &mut parties)
-                })
-                .collect();
-            take(read)?;
-        } else if !batch.is_empty() {
-            hand_over(batch, &mut crew, &mut handed);
+        if !batch.is_empty() {
+            hand_over(batch, &mut crew, &mut order, true);
         }
         // A reader stops early only after handing over a refusal, which
-        // ends this loop first (and one that panicked makes the scope
+        // taking in meets first (and one that panicked makes the scope
         // panic), so every batch handed over comes back.
-        while taken < handed {
-            let Some(Ok((read, _))) = crew.get(taken % readers).map(|reader| reader.outbox.recv())
-            else {
-                break;
-            };
-            take(read)?;
-            taken += 1;
-        }
+        take_read(&mut order, &crew.readers, true, &mut loader, spare)?;
         stopped.map_or(Ok(()), Err)
     })?;
     // The tracker remembers the last version an agreement had, as its own
@@ -551,6 +606,43 @@ fn load_apart(
         removed.insert(id, version);
     }
     loader.finish().map_err(invalid_document)
+}
+
+/// Takes into `loader` what was read of the batches of `order`, in order,
+/// each batch's strings kept in `spare`: every batch, waiting for the
+/// readers, when `wait`; else up to the first a reader still holds.
+fn take_read(
+    order: &mut VecDeque<Handed>,
+    crew: &[Reader],
+    wait: bool,
+    loader: &mut bilateral::tracker::Loader,
+    spare: &Spare,
+) -> Result<(), StoreError> {
+    while let Some(handed) = order.pop_front() {
+        let (read, batch) = match handed {
+            Handed::Read(read) => read,
+            Handed::Reader(turn) => {
+                let outbox = crew.get(turn).map(|reader| &reader.outbox);
+                let back = if wait {
+                    outbox.and_then(|outbox| outbox.recv().ok())
+                } else {
+                    outbox.and_then(|outbox| outbox.try_recv().ok())
+                };
+                match back {
+                    Some(read) => read,
+                    None => {
+                        order.push_front(Handed::Reader(turn));
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        for tracked in read {
+            loader.insert(tracked?).map_err(StoreError::Invalid)?;
+        }
+        spare.keep(batch);
+    }
+    Ok(())
 }
 
 /// A row of a store's log, as read back in the order written: one entry
@@ -1166,9 +1258,10 @@ impl Ledger {
     }
 
     /// Takes `agreements` into `tracker` (as [`begin`](Ledger::begin) made
-    /// it), on as many reader threads as the machine has, and makes it the
-    /// ledger's tracker, judging by the ledger's clock; the strings of the
-    /// agreements read go back to `spare`.
+    /// it), on this thread and on one reader thread fewer than the machine
+    /// has (see [`readers`]), and makes it the ledger's tracker, judging by
+    /// the ledger's clock; the strings of the agreements read go back to
+    /// `spare`.
     fn take_in(
         &mut self,
         tracker: Tracker,
@@ -1347,21 +1440,25 @@ mod tests {
         Ok(tracker)
     }
 
-    /// On one thread or several, the same agreements in the same order.
+    /// On this thread alone, or with readers beside it, the same
+    /// agreements in the same order.
     #[test]
     fn agreements_read_apart_are_taken_in_in_order() {
         let count = 3 * BATCH + 17;
         let rows = pending(count, &[]);
+        let alone = load(rows.clone(), 0).unwrap();
         let one = load(rows.clone(), 1).unwrap();
         let three = load(rows, 3).unwrap();
-        assert_eq!(one.len(), count);
+        assert_eq!(alone.len(), count);
+        assert_eq!(alone, one);
         assert_eq!(one, three);
         let titles = |tracker: &Tracker| -> Vec<String> {
             tracker.iter().map(|a| a.title().to_owned()).collect()
         };
-        assert_eq!(titles(&three), titles(&one));
+        assert_eq!(titles(&three), titles(&alone));
+        assert_eq!(titles(&one), titles(&alone));
         assert_eq!(
-            titles(&three)[BATCH + 3],
+            titles(&alone)[BATCH + 3],
             format!("Agreement {}", BATCH + 3)
         );
         // Fewer than a batch: read on this thread alone.
@@ -1422,7 +1519,7 @@ mod tests {
     /// may find theirs in any order.
     #[test]
     fn the_first_refusal_in_order_wins_on_any_number_of_threads() {
-        for readers in [1, 2, 3, 4] {
+        for readers in [0, 1, 2, 3, 4] {
             let edited = [BATCH + 5, 2 * BATCH + 1, 3 * BATCH + 9];
             let refused = load(pending(4 * BATCH, &edited), readers).unwrap_err();
             let StoreError::Invalid(error) = &refused else {
@@ -1453,7 +1550,7 @@ mod tests {
     /// does, however far the readers got.
     #[test]
     fn a_refusal_of_the_rows_and_one_of_the_reading_come_in_order() {
-        for readers in [1, 2, 3] {
+        for readers in [0, 1, 2, 3] {
             let broken = 2 * BATCH + 3;
             let agreements = |edited: &[usize]| {
                 pending(3 * BATCH, edited)
@@ -1562,5 +1659,142 @@ mod tests {
         );
         assert!(grouped.next().is_none());
         assert_eq!(grouped.seen, 1);
+    }
+
+    /// A reader as [`Crew::offer`] starts one, with no thread behind it:
+    /// the test holds the other ends of its channels.
+    struct Idle {
+        inboxes: Vec<std::sync::mpsc::Receiver<Batch>>,
+        outboxes: Vec<std::sync::mpsc::Sender<Read>>,
+    }
+
+    impl Idle {
+        fn start(&mut self) -> Reader {
+            let (inbox, inbox_of_reader) = std::sync::mpsc::sync_channel(WAITING);
+            let (outbox_of_reader, outbox) = std::sync::mpsc::channel();
+            self.inboxes.push(inbox_of_reader);
+            self.outboxes.push(outbox_of_reader);
+            Reader { inbox, outbox }
+        }
+    }
+
+    /// A batch of `count` agreements from `from` on, in their places.
+    fn batch_of(from: usize, count: usize) -> Batch {
+        pending(from + count, &[])
+            .into_iter()
+            .enumerate()
+            .skip(from)
+            .collect()
+    }
+
+    /// Each batch goes to the reader after the one that took the last,
+    /// the first with room, each started when its turn first comes; when
+    /// every reader holds all it may, the batch comes back whole, to be
+    /// read on the fetching thread; a reader that stopped stops the load.
+    #[test]
+    fn a_batch_goes_to_the_next_reader_with_room_or_comes_back() {
+        let mut idle = Idle {
+            inboxes: Vec::new(),
+            outboxes: Vec::new(),
+        };
+        let mut crew = Crew::new(2);
+        let mut turns = Vec::new();
+        for n in 0..2 * WAITING {
+            match crew.offer(batch_of(n, 1), &mut || idle.start()) {
+                Offered::Taken(turn) => turns.push(turn),
+                _ => panic!("batch {n} was not taken"),
+            }
+        }
+        assert_eq!(turns, [0, 1, 0, 1]);
+        assert_eq!(crew.readers.len(), 2);
+        let Offered::Busy(back) = crew.offer(batch_of(7, 2), &mut || idle.start()) else {
+            panic!("a batch taken by readers that hold all they may");
+        };
+        assert_eq!(
+            back.iter().map(|(place, _)| *place).collect::<Vec<_>>(),
+            [7, 8]
+        );
+        // Reader 1 reads a batch (the first it was given): the next batch
+        // goes to it, though reader 0 comes first in turn.
+        let taken = idle.inboxes[1].try_recv().unwrap();
+        assert_eq!(taken[0].0, 1);
+        assert!(matches!(
+            crew.offer(back, &mut || idle.start()),
+            Offered::Taken(1)
+        ));
+        assert_eq!(crew.next, 2);
+        // Reader 0 stops (after a refusal): the next offer says so.
+        let _ = idle.inboxes.remove(0);
+        assert!(matches!(
+            crew.offer(batch_of(9, 1), &mut || idle.start()),
+            Offered::Stopped
+        ));
+        assert_eq!(idle.inboxes.len(), 1);
+        // No readers at all: every batch is read on the fetching thread,
+        // and none is started.
+        let mut none = Crew::new(0);
+        assert!(matches!(
+            none.offer(batch_of(0, 3), &mut || idle.start()),
+            Offered::Busy(back) if back.len() == 3
+        ));
+        assert!(none.readers.is_empty());
+        assert_eq!(idle.inboxes.len(), 1);
+    }
+
+    /// What was read is taken in in the order the batches were made: a
+    /// batch read on the fetching thread waits for one a reader still
+    /// holds before it; without waiting, nothing after that one is taken.
+    #[test]
+    fn what_was_read_is_taken_in_in_the_order_handed_over() {
+        let policy = Policy::standard();
+        let mut parties = PartyCache::new();
+        let mut read =
+            |mut batch: Batch| -> Read { (read_batch(&mut batch, &policy, &mut parties), batch) };
+        let mut idle = Idle {
+            inboxes: Vec::new(),
+            outboxes: Vec::new(),
+        };
+        let crew = [idle.start()];
+        let mut order = VecDeque::from([
+            Handed::Read(read(batch_of(0, 2))),
+            Handed::Reader(0),
+            Handed::Read(read(batch_of(4, 3))),
+        ]);
+        let spare = Spare::default();
+        let mut loader = Tracker::new().loader();
+        take_read(&mut order, &crew, false, &mut loader, &spare).unwrap();
+        assert_eq!(loader.len(), 2);
+        assert_eq!(order.len(), 2);
+        assert!(matches!(order.front(), Some(Handed::Reader(0))));
+        // The reader hands its batch back, a moment later.
+        let outbox = idle.outboxes.remove(0);
+        let handed = read(batch_of(2, 2));
+        let reader = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            outbox.send(handed).unwrap();
+        });
+        take_read(&mut order, &crew, true, &mut loader, &spare).unwrap();
+        reader.join().unwrap();
+        assert!(order.is_empty());
+        let titles: Vec<String> = loader
+            .finish()
+            .unwrap()
+            .iter()
+            .map(|a| a.title().to_owned())
+            .collect();
+        let expected: Vec<String> = (0..7).map(|n| format!("Agreement {n}")).collect();
+        assert_eq!(titles, expected);
+        // Every batch taken in gave its strings back.
+        assert_eq!(spare.0.borrow().1.len(), 7);
+        // A refusal read on the fetching thread is met in its turn.
+        let mut order = VecDeque::from([Handed::Read(read({
+            let mut batch = batch_of(0, 1);
+            batch.extend(pending(2, &[1]).into_iter().enumerate().skip(1));
+            batch
+        }))]);
+        let mut loader = Tracker::new().loader();
+        let refused = take_read(&mut order, &crew, false, &mut loader, &spare).unwrap_err();
+        assert!(matches!(refused, StoreError::Invalid(_)), "{refused:?}");
+        assert_eq!(loader.len(), 1);
     }
 }
