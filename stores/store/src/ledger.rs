@@ -1697,16 +1697,16 @@ mod tests {
             inboxes: Vec::new(),
             outboxes: Vec::new(),
         };
-        let mut crew = Crew::new(2);
+        let mut crew = Crew::new(3);
         let mut turns = Vec::new();
-        for n in 0..2 * WAITING {
+        for n in 0..3 * WAITING {
             match crew.offer(batch_of(n, 1), &mut || idle.start()) {
                 Offered::Taken(turn) => turns.push(turn),
                 _ => panic!("batch {n} was not taken"),
             }
         }
-        assert_eq!(turns, [0, 1, 0, 1]);
-        assert_eq!(crew.readers.len(), 2);
+        assert_eq!(turns, [0, 1, 2, 0, 1, 2]);
+        assert_eq!(crew.readers.len(), 3);
         let Offered::Busy(back) = crew.offer(batch_of(7, 2), &mut || idle.start()) else {
             panic!("a batch taken by readers that hold all they may");
         };
@@ -1714,22 +1714,27 @@ mod tests {
             back.iter().map(|(place, _)| *place).collect::<Vec<_>>(),
             [7, 8]
         );
-        // Reader 1 reads a batch (the first it was given): the next batch
-        // goes to it, though reader 0 comes first in turn.
-        let taken = idle.inboxes[1].try_recv().unwrap();
-        assert_eq!(taken[0].0, 1);
+        // Readers 1 and 2 each read a batch (the first each was given):
+        // reader 0's turn has come, but the batch goes to the first after
+        // it with room, then the next to the one after that.
+        assert_eq!(idle.inboxes[1].try_recv().unwrap()[0].0, 1);
+        assert_eq!(idle.inboxes[2].try_recv().unwrap()[0].0, 2);
         assert!(matches!(
             crew.offer(back, &mut || idle.start()),
             Offered::Taken(1)
         ));
         assert_eq!(crew.next, 2);
+        assert!(matches!(
+            crew.offer(batch_of(9, 1), &mut || idle.start()),
+            Offered::Taken(2)
+        ));
         // Reader 0 stops (after a refusal): the next offer says so.
         let _ = idle.inboxes.remove(0);
         assert!(matches!(
-            crew.offer(batch_of(9, 1), &mut || idle.start()),
+            crew.offer(batch_of(10, 1), &mut || idle.start()),
             Offered::Stopped
         ));
-        assert_eq!(idle.inboxes.len(), 1);
+        assert_eq!(idle.inboxes.len(), 2);
         // No readers at all: every batch is read on the fetching thread,
         // and none is started.
         let mut none = Crew::new(0);
@@ -1738,7 +1743,7 @@ mod tests {
             Offered::Busy(back) if back.len() == 3
         ));
         assert!(none.readers.is_empty());
-        assert_eq!(idle.inboxes.len(), 1);
+        assert_eq!(idle.inboxes.len(), 2);
     }
 
     /// What was read is taken in in the order the batches were made: a
