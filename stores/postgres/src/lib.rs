@@ -47,10 +47,10 @@ use bilateral::{
     AgreementBuilder, AgreementId, Change, Clock, Event, EventId, Occasion, Policy, SystemClock,
     Tracker,
 };
-use bilateral_store::{Ledger, Rows, SCHEMA_VERSION, StoreError};
+use bilateral_store::{Ledger, RowCursor, RowRef, Rows, SCHEMA_VERSION, StoreError};
 use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{AsyncMessage, Client, GenericClient, NoTls, Statement, Transaction};
+use tokio_postgres::{AsyncMessage, Client, GenericClient, NoTls, Row, Statement, Transaction};
 
 pub use bilateral_store;
 pub use tokio_postgres;
@@ -271,8 +271,13 @@ impl PostgresStore {
         fresh.check_policy(&recorded)?;
         let statements = Statements::prepare(&client).await?;
         let occasions = read_occasions(&client, &statements, 0).await?;
-        let rows = read_rows(&client, &statements.rows, 0).await?;
-        let ledger = Ledger::load_with_occasions(policy, clock, occasions, rows)?;
+        // The rows as PostgreSQL sent them, each lent to the ledger with its
+        // text borrowed: nothing is copied before the agreement it goes to.
+        let rows = client
+            .query(&statements.rows, &[&0_i64])
+            .await
+            .map_err(database)?;
+        let ledger = Ledger::load_in_log_order(policy, clock, occasions, Lent(rows.iter()))?;
         Ok(PostgresStore {
             client,
             statements,
@@ -740,25 +745,38 @@ async fn read_rows(
     statement: &Statement,
     seen: i64,
 ) -> Result<Vec<(i64, Rows)>, StoreError> {
-    let rows = client
+    client
         .query(statement, &[&seen])
         .await
         .map_err(database)?
-        .into_iter()
-        .map(|row| {
-            Ok((
-                row.try_get::<_, i64>(0)?,
-                Rows {
-                    agreement: row.try_get(1)?,
-                    version: u64::try_from(row.try_get::<_, i64>(2)?).unwrap_or(0),
-                    entry: row.try_get(3)?,
-                    header: row.try_get(4)?,
-                },
-            ))
-        })
+        .iter()
+        .map(|row| row_ref(row).map(|(position, row)| (position, row.into())))
         .collect::<Result<Vec<_>, tokio_postgres::Error>>()
-        .map_err(database)?;
-    Ok(rows)
+        .map_err(database)
+}
+
+/// A row of the log, with its sequence number, as a select of
+/// [`ROWS_SINCE`]'s columns gives it, its text borrowed from the row.
+fn row_ref(row: &Row) -> Result<(i64, RowRef<'_>), tokio_postgres::Error> {
+    Ok((
+        row.try_get(0)?,
+        RowRef {
+            agreement: row.try_get(1)?,
+            version: u64::try_from(row.try_get::<_, i64>(2)?).unwrap_or(0),
+            entry: row.try_get(3)?,
+            header: row.try_get(4)?,
+        },
+    ))
+}
+
+/// The rows of a select of [`ROWS_SINCE`]'s columns, lent one at a time
+/// as [`row_ref`] reads them.
+struct Lent<'r>(std::slice::Iter<'r, Row>);
+
+impl RowCursor for Lent<'_> {
+    fn next_row(&mut self) -> Option<Result<(i64, RowRef<'_>), StoreError>> {
+        self.0.next().map(|row| row_ref(row).map_err(database))
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! The in-memory half every store shares: a tracker, the validation of a
 //! change into the rows to write, and the rows read back into agreements.
 
-use std::collections::hash_map::Entry as Place;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -1115,6 +1114,62 @@ impl Ledger {
         occasions: impl IntoIterator<Item = (i64, String)>,
         rows: impl IntoIterator<Item = (i64, Rows)>,
     ) -> Result<Ledger, StoreError> {
+        Ledger::load_in_log_order(
+            policy,
+            clock,
+            occasions,
+            OwnedRows::new(rows.into_iter().map(Ok)),
+        )
+    }
+
+    /// [`load_with_occasions`](Ledger::load_with_occasions) from rows lent
+    /// one at a time (a [`RowCursor`]), in the order they were written:
+    /// each row's text is copied once, straight into the agreement it
+    /// belongs to, so that rows a database client already holds (a
+    /// PostgreSQL result, say) need no strings of their own. A row that
+    /// fails ends the load with its error.
+    ///
+    /// # Errors
+    ///
+    /// As [`load_with_occasions`](Ledger::load_with_occasions), and the
+    /// error of a row that failed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use bilateral::{Agreement, Event, EventKind, FixedClock, Parties, Party, Policy};
+    /// use bilateral_store::{Ledger, RowCursor, RowRef, StoreError};
+    ///
+    /// /// Rows as a database client might hold them: text it owns, lent.
+    /// struct Held(Vec<(i64, String, u64, String, Option<String>)>, usize);
+    ///
+    /// impl RowCursor for Held {
+    ///     fn next_row(&mut self) -> Option<Result<(i64, RowRef<'_>), StoreError>> {
+    ///         let (position, agreement, version, entry, header) = self.0.get(self.1)?;
+    ///         self.1 += 1;
+    ///         let row = RowRef { agreement, version: *version, entry: Some(entry), header: header.as_deref() };
+    ///         Some(Ok((*position, row)))
+    ///     }
+    /// }
+    ///
+    /// let clock = Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse()?));
+    /// let writer = Ledger::new(Policy::standard(), clock.clone());
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let proposed = Event::new(EventKind::Proposed, "2024-03".parse()?);
+    /// let created = writer.prepare_create(Agreement::builder("Pact", parties), proposed)?;
+    /// let rows = vec![(4, created.id.to_string(), 1, created.entry, Some(created.header))];
+    /// let ledger = Ledger::load_in_log_order(Policy::standard(), clock, [], Held(rows, 0))?;
+    /// assert_eq!(ledger.tracker().len(), 1);
+    /// assert_eq!(ledger.seen(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_in_log_order(
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+        occasions: impl IntoIterator<Item = (i64, String)>,
+        mut rows: impl RowCursor,
+    ) -> Result<Ledger, StoreError> {
         let (mut ledger, tracker) = Ledger::begin(policy, clock, occasions)?;
         let spare = Spare::default();
         // Each agreement's rows in version order, agreements in the order
@@ -1124,29 +1179,28 @@ impl Ledger {
         // The place of the last row's agreement: a log written an agreement
         // at a time finds most rows there, without hashing their id.
         let mut last = 0;
-        for (position, row) in rows {
+        while let Some(row) = rows.next_row() {
+            let (position, row) = row?;
             ledger.seen = ledger.seen.max(position);
             let place = match row.header {
-                Some(header) => match places.entry(row.agreement) {
-                    Place::Occupied(taken) => {
+                Some(header) => {
+                    if places.contains_key(row.agreement) {
                         return Err(StoreError::unreadable(
-                            taken.key().clone(),
+                            row.agreement,
                             "a second header for one agreement",
                         ));
                     }
-                    Place::Vacant(place) => {
-                        pending.push(Pending::new_in(&spare, place.key(), &header));
-                        place.insert(pending.len() - 1);
-                        pending.len() - 1
-                    }
-                },
+                    pending.push(Pending::new_in(&spare, row.agreement, header));
+                    places.insert(row.agreement.to_owned(), pending.len() - 1);
+                    pending.len() - 1
+                }
                 None if pending
                     .get(last)
                     .is_some_and(|agreement| agreement.id == row.agreement) =>
                 {
                     last
                 }
-                None => match places.get(&row.agreement) {
+                None => match places.get(row.agreement) {
                     Some(&place) => place,
                     None => {
                         return Err(StoreError::unreadable(
@@ -1158,7 +1212,7 @@ impl Ledger {
             };
             last = place;
             if let Some(agreement) = pending.get_mut(place) {
-                agreement.take(row.version, row.entry.as_deref())?;
+                agreement.take(row.version, row.entry)?;
             }
         }
         drop(places);
@@ -1801,5 +1855,60 @@ mod tests {
         let refused = take_read(&mut order, &crew, false, &mut loader, &spare).unwrap_err();
         assert!(matches!(refused, StoreError::Invalid(_)), "{refused:?}");
         assert_eq!(loader.len(), 1);
+    }
+
+    /// Rows in the order written, lent by a cursor: they load as owned
+    /// rows do, and a row that fails (an error of the database's) ends
+    /// the load with its error, whatever came before it.
+    #[test]
+    fn a_failed_row_ends_a_load_in_log_order() {
+        let clock: Arc<dyn Clock> =
+            Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse().unwrap()));
+        let writer = Ledger::new(Policy::standard(), clock.clone());
+        let parties = Parties::new(
+            Party::state("IND", "India").unwrap(),
+            Party::state("JPN", "Japan").unwrap(),
+        )
+        .unwrap();
+        let written: Vec<(i64, Rows)> = (1..=2)
+            .map(|n| {
+                let created = writer
+                    .prepare_create(
+                        Agreement::builder(format!("Agreement {n}"), parties.clone()),
+                        Event::new(EventKind::Proposed, "2024-01-01".parse().unwrap()),
+                    )
+                    .unwrap();
+                let row = Rows {
+                    agreement: created.id.to_string(),
+                    version: 1,
+                    header: Some(created.header),
+                    entry: Some(created.entry),
+                };
+                (n * 10, row)
+            })
+            .collect();
+        let lent = Ledger::load_in_log_order(
+            Policy::standard(),
+            clock.clone(),
+            [],
+            OwnedRows::new(written.clone().into_iter().map(Ok)),
+        )
+        .unwrap();
+        let owned = Ledger::load(Policy::standard(), clock.clone(), written.clone()).unwrap();
+        assert_eq!(lent.tracker().len(), 2);
+        assert_eq!(lent.tracker(), owned.tracker());
+        assert_eq!(lent.seen(), 20);
+        let broken = vec![
+            Ok(written[0].clone()),
+            Err(StoreError::unreadable("x", "broken")),
+            Ok(written[1].clone()),
+        ];
+        let refused =
+            Ledger::load_in_log_order(Policy::standard(), clock, [], OwnedRows::new(broken))
+                .unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::Unreadable { reason, .. } if reason == "broken"),
+            "{refused:?}"
+        );
     }
 }
