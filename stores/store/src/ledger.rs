@@ -1,6 +1,7 @@
 //! The in-memory half every store shares: a tracker, the validation of a
 //! change into the rows to write, and the rows read back into agreements.
 
+use std::collections::hash_map::Entry as Place;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -1183,17 +1184,18 @@ impl Ledger {
             let (position, row) = row?;
             ledger.seen = ledger.seen.max(position);
             let place = match row.header {
-                Some(header) => {
-                    if places.contains_key(row.agreement) {
+                Some(header) => match places.entry(row.agreement.to_owned()) {
+                    Place::Occupied(taken) => {
                         return Err(StoreError::unreadable(
-                            row.agreement,
+                            taken.key().clone(),
                             "a second header for one agreement",
                         ));
                     }
-                    pending.push(Pending::new_in(&spare, row.agreement, header));
-                    places.insert(row.agreement.to_owned(), pending.len() - 1);
-                    pending.len() - 1
-                }
+                    Place::Vacant(place) => {
+                        pending.push(Pending::new_in(&spare, place.key(), header));
+                        *place.insert(pending.len() - 1)
+                    }
+                },
                 None if pending
                     .get(last)
                     .is_some_and(|agreement| agreement.id == row.agreement) =>
@@ -1446,6 +1448,23 @@ mod tests {
     /// `count` agreements as their rows would give them, each opened by a
     /// proposal, their header and first entry given to `edit` first.
     fn pending_with(count: usize, edit: impl Fn(usize, &mut String, &mut String)) -> Vec<Pending> {
+        created(count)
+            .into_iter()
+            .enumerate()
+            .map(|(n, created)| {
+                let (mut header, mut entry) = (created.header, created.entry);
+                edit(n, &mut header, &mut entry);
+                let mut agreement = Pending::new(&created.id.to_string(), &header);
+                agreement.take(1, Some(&entry)).unwrap();
+                agreement
+            })
+            .collect()
+    }
+
+    /// `count` agreements between India and Japan as their creation would
+    /// write them, agreement `n` with id `n + 1`, each opened by a
+    /// proposal.
+    fn created(count: usize) -> Vec<Created> {
         let clock = Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse().unwrap()));
         let ledger = Ledger::new(Policy::standard(), clock);
         let parties = Parties::new(
@@ -1456,17 +1475,12 @@ mod tests {
         (0..count)
             .map(|n| {
                 let id = AgreementId::from_uuid(bilateral::uuid::Uuid::from_u128(n as u128 + 1));
-                let created = ledger
+                ledger
                     .prepare_create(
                         Agreement::builder(format!("Agreement {n}"), parties.clone()).id(id),
                         Event::new(EventKind::Proposed, "2024-01-01".parse().unwrap()),
                     )
-                    .unwrap();
-                let (mut header, mut entry) = (created.header, created.entry);
-                edit(n, &mut header, &mut entry);
-                let mut agreement = Pending::new(&created.id.to_string(), &header);
-                agreement.take(1, Some(&entry)).unwrap();
-                agreement
+                    .unwrap()
             })
             .collect()
     }
@@ -1864,27 +1878,17 @@ mod tests {
     fn a_failed_row_ends_a_load_in_log_order() {
         let clock: Arc<dyn Clock> =
             Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse().unwrap()));
-        let writer = Ledger::new(Policy::standard(), clock.clone());
-        let parties = Parties::new(
-            Party::state("IND", "India").unwrap(),
-            Party::state("JPN", "Japan").unwrap(),
-        )
-        .unwrap();
-        let written: Vec<(i64, Rows)> = (1..=2)
-            .map(|n| {
-                let created = writer
-                    .prepare_create(
-                        Agreement::builder(format!("Agreement {n}"), parties.clone()),
-                        Event::new(EventKind::Proposed, "2024-01-01".parse().unwrap()),
-                    )
-                    .unwrap();
+        let written: Vec<(i64, Rows)> = created(2)
+            .into_iter()
+            .zip([10, 20])
+            .map(|(created, position)| {
                 let row = Rows {
                     agreement: created.id.to_string(),
                     version: 1,
                     header: Some(created.header),
                     entry: Some(created.entry),
                 };
-                (n * 10, row)
+                (position, row)
             })
             .collect();
         let lent = Ledger::load_in_log_order(
