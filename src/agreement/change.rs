@@ -138,15 +138,26 @@ struct Judgement {
     pending: Option<(Option<Stage>, usize)>,
 }
 
-/// Makes room for one more entry. Most agreements hold a handful of
-/// entries, and trackers hold millions of agreements: a log starts with
-/// room for four, then, while it is short, grows by exactly what it needs.
-/// (Memory only: no answer depends on it.)
+/// Makes room for one more entry. Trackers hold millions of agreements,
+/// most of them with a handful of entries (a whole lifecycle, from the
+/// proposal to the entry into force, is five): a log starts with room for
+/// four and grows by exactly one entry up to [`SHORT_LOG`]. A log past
+/// that is one being recorded on, and grows by half, so that recording
+/// moves it to a fresh allocation every few entries rather than at each.
+/// (Memory and speed only: no answer depends on it.)
 fn reserve_one_entry(log: &mut Vec<Entry>) {
-    if log.len() == log.capacity() && log.len() < 16 {
-        log.reserve_exact(if log.is_empty() { 4 } else { 1 });
+    if log.len() == log.capacity() {
+        let more = match log.len() {
+            0 => 4,
+            len if len < SHORT_LOG => 1,
+            len => len / 2,
+        };
+        log.reserve_exact(more);
     }
 }
+
+/// The longest log that grows by exactly one entry at a time.
+const SHORT_LOG: usize = 5;
 
 fn is_lifecycle(slot: &Slot) -> bool {
     slot.is_lifecycle()
@@ -852,6 +863,27 @@ mod tests {
 
     use crate::model::{Parties, Party, SubjectArea};
     use crate::test_support::Lcg;
+
+    #[test]
+    fn a_log_grows_by_one_entry_up_to_five_then_by_half() {
+        let mut log = Vec::new();
+        let mut capacities = Vec::new();
+        for n in 0..16_u64 {
+            reserve_one_entry(&mut log);
+            capacities.push(log.capacity());
+            log.push(Entry::at_micros(
+                0,
+                Change::Retract {
+                    id: EventId::from_uuid(uuid::Uuid::from_u128(u128::from(n))),
+                    reason: Box::from(""),
+                },
+            ));
+        }
+        assert_eq!(
+            capacities,
+            [4, 4, 4, 4, 5, 7, 7, 10, 10, 10, 15, 15, 15, 15, 15, 22]
+        );
+    }
 
     fn random_event(random: &mut Lcg, n: u128, years: u64) -> Event {
         let date = random.date(years);
