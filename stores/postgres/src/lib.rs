@@ -47,7 +47,7 @@ use bilateral::{
     AgreementBuilder, AgreementId, Change, Clock, Event, EventId, Occasion, Policy, SystemClock,
     Tracker,
 };
-use bilateral_store::{Ledger, RowCursor, RowRef, Rows, SCHEMA_VERSION, StoreError};
+use bilateral_store::{Ledger, RowRef, Rows, SCHEMA_VERSION, StoreError};
 use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{AsyncMessage, Client, GenericClient, NoTls, Row, Statement, Transaction};
@@ -271,13 +271,23 @@ impl PostgresStore {
         fresh.check_policy(&recorded)?;
         let statements = Statements::prepare(&client).await?;
         let occasions = read_occasions(&client, &statements, 0).await?;
-        // The rows as PostgreSQL sent them, each lent to the ledger with its
-        // text borrowed: nothing is copied before the agreement it goes to.
+        // The rows as PostgreSQL sends them, each taken in as it arrives
+        // (its text borrowed: nothing is copied before the agreement it
+        // goes to), while the next are still on their way.
+        let mut load = Ledger::loading_in_log_order(policy, clock, occasions)?;
         let rows = client
-            .query(&statements.rows, &[&0_i64])
+            .query_raw(&statements.rows, [0_i64])
             .await
             .map_err(database)?;
-        let ledger = Ledger::load_in_log_order(policy, clock, occasions, Lent(rows.iter()))?;
+        let mut rows = std::pin::pin!(rows);
+        while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows)
+            .await
+            .map_err(database)?
+        {
+            let (position, row) = row_ref(&row).map_err(database)?;
+            load.take(position, row)?;
+        }
+        let ledger = load.finish()?;
         Ok(PostgresStore {
             client,
             statements,
@@ -767,16 +777,6 @@ fn row_ref(row: &Row) -> Result<(i64, RowRef<'_>), tokio_postgres::Error> {
             header: row.try_get(4)?,
         },
     ))
-}
-
-/// The rows of a select of [`ROWS_SINCE`]'s columns, lent one at a time
-/// as [`row_ref`] reads them.
-struct Lent<'r>(std::slice::Iter<'r, Row>);
-
-impl RowCursor for Lent<'_> {
-    fn next_row(&mut self) -> Option<Result<(i64, RowRef<'_>), StoreError>> {
-        self.0.next().map(|row| row_ref(row).map_err(database))
-    }
 }
 
 #[cfg(test)]

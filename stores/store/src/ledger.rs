@@ -160,6 +160,114 @@ impl Spare {
     }
 }
 
+/// A load of rows in log order, taken one at a time: made by
+/// [`Ledger::loading_in_log_order`], ended by [`finish`](LogOrderLoad::finish).
+///
+/// Each row's text is copied once, into the agreement it belongs to; the
+/// agreements are read (on this thread and the load's readers) when the
+/// rows are all in, since in log order the last row of an agreement may
+/// come last.
+pub struct LogOrderLoad {
+    ledger: Ledger,
+    tracker: Tracker,
+    spare: Spare,
+    /// Each agreement's rows in version order, agreements in the order
+    /// they were created.
+    pending: Vec<Pending>,
+    /// Each agreement's place in `pending`.
+    places: HashMap<String, usize>,
+    /// The place of the last row's agreement: a log written an agreement
+    /// at a time finds most rows there, without hashing their id.
+    last: usize,
+}
+
+impl std::fmt::Debug for LogOrderLoad {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogOrderLoad")
+            .field("policy", &self.ledger.policy.name())
+            .field("agreements", &self.pending.len())
+            .field("seen", &self.ledger.seen)
+            .finish()
+    }
+}
+
+impl LogOrderLoad {
+    /// Takes the row at `position` in the store's log, the next in log
+    /// order. A row refused leaves the load as it was.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unreadable`] naming the agreement when the row is a
+    /// second header for it, a row of an agreement with no header yet, or
+    /// a version other than the one after its last (or any after its
+    /// removal).
+    ///
+    /// # Example
+    ///
+    /// See [`Ledger::loading_in_log_order`].
+    pub fn take(&mut self, position: i64, row: RowRef<'_>) -> Result<(), StoreError> {
+        let place = match row.header {
+            Some(header) => match self.places.entry(row.agreement.to_owned()) {
+                Place::Occupied(taken) => {
+                    return Err(StoreError::unreadable(
+                        taken.key().clone(),
+                        "a second header for one agreement",
+                    ));
+                }
+                Place::Vacant(place) => {
+                    let mut agreement = Pending::new_in(&self.spare, place.key(), header);
+                    agreement.take(row.version, row.entry)?;
+                    self.pending.push(agreement);
+                    *place.insert(self.pending.len() - 1)
+                }
+            },
+            None => {
+                let place = match self.pending.get(self.last) {
+                    Some(agreement) if agreement.id == row.agreement => self.last,
+                    _ => *self.places.get(row.agreement).ok_or_else(|| {
+                        StoreError::unreadable(
+                            row.agreement,
+                            "a row for an agreement with no header",
+                        )
+                    })?,
+                };
+                if let Some(agreement) = self.pending.get_mut(place) {
+                    agreement.take(row.version, row.entry)?;
+                }
+                place
+            }
+        };
+        self.last = place;
+        self.ledger.seen = self.ledger.seen.max(position);
+        Ok(())
+    }
+
+    /// Reads the agreements whose rows were taken, in the order they were
+    /// created, through the crate's loader, and returns the ledger.
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::load_with_occasions`]: the first agreement in order
+    /// whose rows break a rule, named with its entry.
+    ///
+    /// # Example
+    ///
+    /// See [`Ledger::loading_in_log_order`].
+    pub fn finish(self) -> Result<Ledger, StoreError> {
+        let LogOrderLoad {
+            mut ledger,
+            tracker,
+            spare,
+            pending,
+            places,
+            ..
+        } = self;
+        drop(places);
+        ledger.take_in(tracker, pending.into_iter().map(Ok), &spare)?;
+        Ok(ledger)
+    }
+}
+
 /// A row of a store's log as a cursor lends it, until the next: what
 /// [`Rows`] holds, borrowed from where it was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1171,55 +1279,62 @@ impl Ledger {
         occasions: impl IntoIterator<Item = (i64, String)>,
         mut rows: impl RowCursor,
     ) -> Result<Ledger, StoreError> {
-        let (mut ledger, tracker) = Ledger::begin(policy, clock, occasions)?;
-        let spare = Spare::default();
-        // Each agreement's rows in version order, agreements in the order
-        // they were created; the map holds each one's place in that order.
-        let mut pending: Vec<Pending> = Vec::new();
-        let mut places: HashMap<String, usize> = HashMap::new();
-        // The place of the last row's agreement: a log written an agreement
-        // at a time finds most rows there, without hashing their id.
-        let mut last = 0;
+        let mut load = Ledger::loading_in_log_order(policy, clock, occasions)?;
         while let Some(row) = rows.next_row() {
             let (position, row) = row?;
-            ledger.seen = ledger.seen.max(position);
-            let place = match row.header {
-                Some(header) => match places.entry(row.agreement.to_owned()) {
-                    Place::Occupied(taken) => {
-                        return Err(StoreError::unreadable(
-                            taken.key().clone(),
-                            "a second header for one agreement",
-                        ));
-                    }
-                    Place::Vacant(place) => {
-                        pending.push(Pending::new_in(&spare, place.key(), header));
-                        *place.insert(pending.len() - 1)
-                    }
-                },
-                None if pending
-                    .get(last)
-                    .is_some_and(|agreement| agreement.id == row.agreement) =>
-                {
-                    last
-                }
-                None => match places.get(row.agreement) {
-                    Some(&place) => place,
-                    None => {
-                        return Err(StoreError::unreadable(
-                            row.agreement,
-                            "a row for an agreement with no header",
-                        ));
-                    }
-                },
-            };
-            last = place;
-            if let Some(agreement) = pending.get_mut(place) {
-                agreement.take(row.version, row.entry)?;
-            }
+            load.take(position, row)?;
         }
-        drop(places);
-        ledger.take_in(tracker, pending.into_iter().map(Ok), &spare)?;
-        Ok(ledger)
+        load.finish()
+    }
+
+    /// [`load_in_log_order`](Ledger::load_in_log_order) row by row: a load
+    /// that takes each row as it comes ([`LogOrderLoad::take`]) and reads
+    /// the agreements when told the rows are all in
+    /// ([`LogOrderLoad::finish`]). For a store whose rows arrive while it
+    /// waits on something else (an asynchronous client's stream, say),
+    /// so that they are taken in while the rest are still on their way.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Invalid`] when the occasions break a rule.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use bilateral::{Agreement, Event, EventKind, FixedClock, Parties, Party, Policy};
+    /// use bilateral_store::{Ledger, RowRef};
+    ///
+    /// let clock = Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse()?));
+    /// let writer = Ledger::new(Policy::standard(), clock.clone());
+    /// let parties = Parties::new(Party::state("IND", "India")?, Party::state("JPN", "Japan")?)?;
+    /// let proposed = Event::new(EventKind::Proposed, "2024-03".parse()?);
+    /// let created = writer.prepare_create(Agreement::builder("Pact", parties), proposed)?;
+    /// let id = created.id.to_string();
+    ///
+    /// let mut load = Ledger::loading_in_log_order(Policy::standard(), clock, [])?;
+    /// // Each row as it arrives, its text lent.
+    /// let row = RowRef { agreement: &id, version: 1, entry: Some(&created.entry), header: Some(&created.header) };
+    /// load.take(7, row)?;
+    /// let ledger = load.finish()?;
+    /// assert_eq!(ledger.tracker().len(), 1);
+    /// assert_eq!(ledger.seen(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn loading_in_log_order(
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+        occasions: impl IntoIterator<Item = (i64, String)>,
+    ) -> Result<LogOrderLoad, StoreError> {
+        let (ledger, tracker) = Ledger::begin(policy, clock, occasions)?;
+        Ok(LogOrderLoad {
+            ledger,
+            tracker,
+            spare: Spare::default(),
+            pending: Vec::new(),
+            places: HashMap::new(),
+            last: 0,
+        })
     }
 
     /// [`load_with_occasions`](Ledger::load_with_occasions) from rows
@@ -1914,5 +2029,87 @@ mod tests {
             matches!(&refused, StoreError::Unreadable { reason, .. } if reason == "broken"),
             "{refused:?}"
         );
+    }
+
+    /// A load fed row by row takes each row or refuses it leaving the load
+    /// as it was: a refused header adds no agreement (its agreement may
+    /// still come), a refused row moves no version, and neither counts as
+    /// seen.
+    #[test]
+    fn a_row_refused_leaves_a_load_in_log_order_as_it_was() {
+        let clock: Arc<dyn Clock> =
+            Arc::new(FixedClock::new("2025-01-01T00:00:00Z".parse().unwrap()));
+        let mut writer = Ledger::new(Policy::standard(), clock.clone());
+        let [a, b]: [Created; 2] = created(2).try_into().unwrap();
+        let (a_id, b_id) = (a.id, b.id);
+        let row = |created: &Created| Rows {
+            agreement: created.id.to_string(),
+            version: 1,
+            header: Some(created.header.clone()),
+            entry: Some(created.entry.clone()),
+        };
+        let (a_row, b_row) = (row(&a), row(&b));
+        writer.commit_create(a, 1);
+        writer.commit_create(b, 2);
+        let met = Event::new(EventKind::Meeting, "2024-02-01".parse().unwrap());
+        let recorded = writer.prepare(a_id, 1, Change::Record(met)).unwrap();
+        let a_next = Rows {
+            agreement: a_id.to_string(),
+            version: 2,
+            header: None,
+            entry: Some(recorded.entry.clone()),
+        };
+        writer.commit(recorded, 3);
+
+        let mut load = Ledger::loading_in_log_order(Policy::standard(), clock.clone(), []).unwrap();
+        load.take(1, a_row.as_row_ref()).unwrap();
+        assert_eq!(
+            format!("{load:?}"),
+            r#"LogOrderLoad { policy: "standard", agreements: 1, seen: 1 }"#
+        );
+        let reason = |error: StoreError| match error {
+            StoreError::Unreadable { agreement, reason } => (agreement, reason),
+            other => panic!("{other:?}"),
+        };
+        let early = Rows {
+            version: 2,
+            ..b_row.clone()
+        };
+        assert_eq!(
+            reason(load.take(50, early.as_row_ref()).unwrap_err()),
+            (b_id.to_string(), "version 2 follows version 0".to_owned())
+        );
+        let skipped = Rows {
+            version: 3,
+            ..a_next.clone()
+        };
+        assert_eq!(
+            reason(load.take(51, skipped.as_row_ref()).unwrap_err()),
+            (a_id.to_string(), "version 3 follows version 1".to_owned())
+        );
+        let stranger = Rows {
+            agreement: "someone".to_owned(),
+            ..a_next.clone()
+        };
+        assert_eq!(
+            reason(load.take(52, stranger.as_row_ref()).unwrap_err()),
+            (
+                "someone".to_owned(),
+                "a row for an agreement with no header".to_owned()
+            )
+        );
+        assert_eq!(
+            reason(load.take(53, a_row.as_row_ref()).unwrap_err()),
+            (
+                a_id.to_string(),
+                "a second header for one agreement".to_owned()
+            )
+        );
+        load.take(2, b_row.as_row_ref()).unwrap();
+        load.take(3, a_next.as_row_ref()).unwrap();
+        let loaded = load.finish().unwrap();
+        assert_eq!(loaded.seen(), 3);
+        assert_eq!(loaded.tracker(), writer.tracker());
+        assert_eq!(loaded.tracker().get(a_id).unwrap().entries().len(), 2);
     }
 }

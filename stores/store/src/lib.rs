@@ -54,7 +54,8 @@ pub mod contract;
 
 pub use error::StoreError;
 pub use ledger::{
-    Created, Ledger, OwnedRows, Prepared, PreparedOccasion, Removal, RowCursor, RowRef, Rows,
+    Created, Ledger, LogOrderLoad, OwnedRows, Prepared, PreparedOccasion, Removal, RowCursor,
+    RowRef, Rows,
 };
 pub use memory::{MemoryStore, SharedMemory};
 
