@@ -280,11 +280,11 @@ impl PostgresStore {
             .await
             .map_err(database)?;
         let mut rows = std::pin::pin!(rows);
-        while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows)
+        while let Some(sent) = futures_util::TryStreamExt::try_next(&mut rows)
             .await
             .map_err(database)?
         {
-            let (position, row) = row_ref(&row).map_err(database)?;
+            let (position, row) = row_ref(&sent).map_err(database)?;
             load.take(position, row)?;
         }
         let ledger = load.finish()?;
