@@ -2067,44 +2067,47 @@ mod tests {
             format!("{load:?}"),
             r#"LogOrderLoad { policy: "standard", agreements: 1, seen: 1 }"#
         );
-        let reason = |error: StoreError| match error {
-            StoreError::Unreadable { agreement, reason } => (agreement, reason),
-            other => panic!("{other:?}"),
-        };
-        let early = Rows {
-            version: 2,
-            ..b_row.clone()
-        };
-        assert_eq!(
-            reason(load.take(50, early.as_row_ref()).unwrap_err()),
-            (b_id.to_string(), "version 2 follows version 0".to_owned())
-        );
-        let skipped = Rows {
-            version: 3,
-            ..a_next.clone()
-        };
-        assert_eq!(
-            reason(load.take(51, skipped.as_row_ref()).unwrap_err()),
-            (a_id.to_string(), "version 3 follows version 1".to_owned())
-        );
-        let stranger = Rows {
-            agreement: "someone".to_owned(),
-            ..a_next.clone()
-        };
-        assert_eq!(
-            reason(load.take(52, stranger.as_row_ref()).unwrap_err()),
+        // Each refused, in turn: the row, and the agreement and rule named.
+        let refusals = [
             (
-                "someone".to_owned(),
-                "a row for an agreement with no header".to_owned()
-            )
-        );
-        assert_eq!(
-            reason(load.take(53, a_row.as_row_ref()).unwrap_err()),
+                Rows {
+                    version: 2,
+                    ..b_row.clone()
+                },
+                b_id.to_string(),
+                "version 2 follows version 0",
+            ),
             (
+                Rows {
+                    version: 3,
+                    ..a_next.clone()
+                },
                 a_id.to_string(),
-                "a second header for one agreement".to_owned()
-            )
-        );
+                "version 3 follows version 1",
+            ),
+            (
+                Rows {
+                    agreement: "someone".to_owned(),
+                    ..a_next.clone()
+                },
+                "someone".to_owned(),
+                "a row for an agreement with no header",
+            ),
+            (
+                a_row.clone(),
+                a_id.to_string(),
+                "a second header for one agreement",
+            ),
+        ];
+        for ((row, agreement, reason), position) in refusals.into_iter().zip(50..) {
+            match load.take(position, row.as_row_ref()).unwrap_err() {
+                StoreError::Unreadable {
+                    agreement: named,
+                    reason: broken,
+                } => assert_eq!((named, broken.as_str()), (agreement, reason)),
+                other => panic!("{other:?}"),
+            }
+        }
         load.take(2, b_row.as_row_ref()).unwrap();
         load.take(3, a_next.as_row_ref()).unwrap();
         let loaded = load.finish().unwrap();
