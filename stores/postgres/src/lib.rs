@@ -50,6 +50,7 @@ use bilateral::{
 use bilateral_store::{Ledger, RowRef, Rows, SCHEMA_VERSION, StoreError};
 use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{AsyncMessage, Client, GenericClient, NoTls, Row, Statement, Transaction};
 
 pub use bilateral_store;
@@ -107,7 +108,9 @@ const ROWS_SINCE: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
 const OCCASIONS_SINCE: &str =
     "SELECT seq, occasion FROM bilateral_occasions WHERE seq > $1 ORDER BY seq";
 
-/// The statements of a write, prepared once: each is one round trip.
+/// The statements of a write and of a catch-up, prepared once. A write
+/// makes three round trips: BEGIN; the lock with the log's state; its
+/// insert (two for a creation) with COMMIT.
 struct Statements {
     /// Takes the writers' lock.
     lock: Statement,
@@ -351,10 +354,10 @@ impl PostgresStore {
     }
 
     /// Writes one row in `transaction` (the header too for a creation,
-    /// `expected` 0) and commits; its position. Other writers are notified.
-    /// The ledger, caught up under the lock, has judged the version
-    /// already; a row of that version written past it anyway is refused by
-    /// the table's unique (agreement, version).
+    /// `expected` 0) and commits, in one round trip; its position. Other
+    /// writers are notified. The ledger, caught up under the lock, has
+    /// judged the version already; a row of that version written past it
+    /// anyway is refused by the table's unique (agreement, version).
     async fn append(
         transaction: Transaction<'_>,
         statements: &Statements,
@@ -363,48 +366,40 @@ impl PostgresStore {
         header: Option<&str>,
         row: (u64, &str, &str, Option<&str>),
     ) -> Result<i64, StoreError> {
-        match Self::insert_row(&transaction, statements, id, expected, header, row).await {
-            Ok(seq) => {
-                transaction.commit().await.map_err(database)?;
-                Ok(seq)
-            }
-            Err(error) => give_up(transaction, error).await,
-        }
-    }
-
-    /// Writes one row in `transaction`; its position.
-    async fn insert_row(
-        transaction: &Transaction<'_>,
-        statements: &Statements,
-        id: AgreementId,
-        expected: u64,
-        header: Option<&str>,
-        row: (u64, &str, &str, Option<&str>),
-    ) -> Result<i64, StoreError> {
         let (version, action, recorded_at, entry) = row;
         let agreement = id.to_string();
-        if let Some(header) = header {
-            transaction
-                .execute(&statements.header, &[&agreement, &header])
-                .await
-                .map_err(|error| conflict_or(error, id, expected))?;
-        }
-        transaction
-            .query_one(
-                &statements.entry,
-                &[
-                    &agreement,
-                    &sql_version(version),
-                    &action,
-                    &recorded_at,
-                    &entry,
-                    &CHANNEL,
-                ],
-            )
-            .await
-            .map_err(|error| conflict_or(error, id, expected))?
-            .try_get(0)
-            .map_err(database)
+        let version = sql_version(version);
+        let header_written = async {
+            match header {
+                Some(header) => transaction
+                    .execute(&statements.header, &[&agreement, &header])
+                    .await
+                    .map(drop),
+                None => Ok(()),
+            }
+        };
+        let params: [&(dyn ToSql + Sync); 6] = [
+            &agreement,
+            &version,
+            &action,
+            &recorded_at,
+            &entry,
+            &CHANNEL,
+        ];
+        let entry_written = transaction.query_one(&statements.entry, &params);
+        // Each is sent when first polled, and `join3` polls them in order:
+        // the header, the entry, then COMMIT.
+        let (header_written, entry_written, committed) = futures_util::future::join3(
+            header_written,
+            entry_written,
+            transaction.batch_execute("COMMIT"),
+        )
+        .await;
+        let position = header_written
+            .and(entry_written)
+            .and_then(|row| row.try_get(0))
+            .map_err(|error| conflict_or(error, id, expected));
+        ended(transaction, position, committed)
     }
 
     /// Creates an agreement with its first event, at version 1.
@@ -560,22 +555,23 @@ impl PostgresStore {
             Ok(prepared) => prepared,
             Err(error) => return give_up(transaction, error).await,
         };
-        let inserted = transaction
-            .query_one(
+        // The insert and COMMIT in one round trip, as in `append`.
+        let (inserted, committed) = futures_util::future::join(
+            transaction.query_one(
                 &self.statements.occasion,
                 &[
                     &prepared.name.as_str(),
                     &prepared.document.as_str(),
                     &CHANNEL,
                 ],
-            )
-            .await
-            .and_then(|row| row.try_get::<_, i64>(0));
-        let position = match inserted {
-            Ok(position) => position,
-            Err(error) => return give_up(transaction, database(error)).await,
-        };
-        transaction.commit().await.map_err(database)?;
+            ),
+            transaction.batch_execute("COMMIT"),
+        )
+        .await;
+        let position = inserted
+            .and_then(|row| row.try_get::<_, i64>(0))
+            .map_err(database);
+        let position = ended(transaction, position, committed)?;
         self.ledger.commit_occasion(prepared, position);
         Ok(())
     }
@@ -651,6 +647,26 @@ impl PostgresStore {
 async fn give_up<T>(transaction: Transaction<'_>, error: StoreError) -> Result<T, StoreError> {
     let _ = transaction.rollback().await;
     Err(error)
+}
+
+/// Ends a write whose COMMIT was sent behind its statements, in the same
+/// round trip: what they wrote, once committed.
+///
+/// PostgreSQL has ended the transaction either way: it runs a COMMIT that
+/// follows a failed statement as a ROLLBACK, and a COMMIT that fails rolls
+/// back too. So `transaction` is forgotten rather than dropped (its drop
+/// would send a ROLLBACK the server can only answer with a warning). It
+/// holds nothing of its own to free: a borrow of the client, and no
+/// savepoint.
+fn ended<T>(
+    transaction: Transaction<'_>,
+    written: Result<T, StoreError>,
+    committed: Result<(), tokio_postgres::Error>,
+) -> Result<T, StoreError> {
+    std::mem::forget(transaction);
+    let written = written?;
+    committed.map_err(database)?;
+    Ok(written)
 }
 
 /// A unique constraint broken by a racing writer is a conflict; anything

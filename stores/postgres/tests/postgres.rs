@@ -51,6 +51,31 @@ impl Schema {
     fn run(&self, query: &str) {
         admin(&format!("SET search_path = {}; {query}", self.name));
     }
+
+    /// How many rows `table` holds, read on a connection of its own.
+    fn count(&self, table: &str) -> i64 {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (client, connection) = bilateral_postgres::tokio_postgres::connect(
+                &self.config(),
+                bilateral_postgres::tokio_postgres::NoTls,
+            )
+            .await
+            .unwrap();
+            let driver = tokio::spawn(connection);
+            let count = client
+                .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+                .await
+                .unwrap()
+                .get(0);
+            drop(client);
+            let _ = driver.await;
+            count
+        })
+    }
 }
 
 impl Drop for Schema {
@@ -168,6 +193,91 @@ fn a_newer_schema_is_refused_and_the_tables_refuse_edits() {
     schema.run("UPDATE bilateral_meta SET value = '2' WHERE key = 'schema_version'");
     let store = PostgresStore::connect(&schema.config(), Policy::standard()).unwrap();
     assert_eq!(store.tracker().version(id), Some(1));
+}
+
+/// A write the database refuses, in a statement or only at COMMIT (a
+/// write's statements and its COMMIT go in one round trip), leaves nothing
+/// behind: no row, no header of a creation, the store's tracker as it was,
+/// and the writers' lock free for another client at once.
+#[test]
+fn a_write_the_database_refuses_leaves_nothing_behind() {
+    let schema = Schema::fresh("refused");
+    let mut store = PostgresStore::connect(&schema.config(), Policy::standard()).unwrap();
+    let id = store
+        .create(Agreement::builder("Pact", parties()), proposal())
+        .unwrap();
+    schema.run(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'refused by hand'; END $$",
+    );
+    // Another client gives up on the writers' lock after five seconds,
+    // rather than waiting for one left held.
+    let impatient = format!(
+        "{} options='-c search_path={} -c lock_timeout=5000'",
+        server(),
+        schema.name
+    );
+    for (when, trigger) in [
+        ("at the insert", "BEFORE INSERT ON {table} FOR EACH ROW"),
+        (
+            "at commit",
+            "AFTER INSERT ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW",
+        ),
+    ] {
+        for table in ["bilateral_entries", "bilateral_occasions"] {
+            let kind = if when == "at commit" {
+                "CONSTRAINT "
+            } else {
+                ""
+            };
+            let on = trigger.replace("{table}", table);
+            schema.run(&format!(
+                "CREATE {kind}TRIGGER refuse_{table} {on} EXECUTE FUNCTION refuse()"
+            ));
+        }
+        let before = store.tracker().clone();
+        let created = store.create(Agreement::builder("Accord", parties()), proposal());
+        let recorded = store.record(id, 1, meeting());
+        let occasion =
+            bilateral::Occasion::new("Summit", "2024".parse().unwrap(), "2024".parse().unwrap())
+                .unwrap();
+        let added = store.add_occasion(occasion);
+        for (what, result) in [
+            ("create", created.map(drop)),
+            ("record", recorded.map(drop)),
+            ("add_occasion", added),
+        ] {
+            match result {
+                Err(StoreError::Database(error)) => assert!(
+                    format!("{error:?}").contains("refused by hand"),
+                    "{when}, {what}: {error:?}"
+                ),
+                other => panic!("{when}, {what}: {other:?}"),
+            }
+        }
+        assert!(store.tracker() == &before, "{when}: the tracker changed");
+        assert_eq!(
+            schema.count("bilateral_agreements"),
+            1,
+            "{when}: a header kept"
+        );
+        assert_eq!(schema.count("bilateral_entries"), 1, "{when}");
+        assert_eq!(schema.count("bilateral_occasions"), 0, "{when}");
+        let other = PostgresStore::connect(&impatient, Policy::standard());
+        assert!(other.is_ok(), "{when}: the lock was held: {other:?}");
+        for table in ["bilateral_entries", "bilateral_occasions"] {
+            schema.run(&format!("DROP TRIGGER refuse_{table} ON {table}"));
+        }
+    }
+    // The store's own connection writes again, and so does another client.
+    assert_eq!(store.record(id, 1, meeting()).unwrap(), 2);
+    let mut other = PostgresStore::connect(&impatient, Policy::standard()).unwrap();
+    assert_eq!(other.record(id, 2, meeting()).unwrap(), 3);
+    assert_eq!(store.record(id, 3, meeting()).unwrap(), 4);
+    drop((store, other));
+    let reopened = PostgresStore::connect(&schema.config(), Policy::standard()).unwrap();
+    assert_eq!(reopened.tracker().len(), 1);
+    assert_eq!(reopened.tracker().version(id), Some(4));
 }
 
 /// Two clients race on three agreements, each retrying after a conflict:
