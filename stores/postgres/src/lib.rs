@@ -25,6 +25,13 @@
 //! is what lets a reader catch up by sequence alone. Writes to one
 //! database are therefore one at a time; reads are never blocked.
 //!
+//! A write takes two round trips when no other writer has written since
+//! the store last caught up: BEGIN, then the lock, the insert and COMMIT
+//! sent together, the insert writing only if the log is still where the
+//! store saw it. Otherwise it catches up under the lock and judges the
+//! change again (at least three round trips more), so that a change is
+//! always judged against everything written before it.
+//!
 //! ```no_run
 //! use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy};
 //! use bilateral_postgres::PostgresStore;
@@ -47,7 +54,9 @@ use bilateral::{
     AgreementBuilder, AgreementId, Change, Clock, Event, EventId, Occasion, Policy, SystemClock,
     Tracker,
 };
-use bilateral_store::{Ledger, RowRef, Rows, SCHEMA_VERSION, StoreError};
+use bilateral_store::{
+    Created, Ledger, Prepared, PreparedOccasion, Removal, RowRef, Rows, SCHEMA_VERSION, StoreError,
+};
 use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
@@ -108,9 +117,7 @@ const ROWS_SINCE: &str = "SELECT e.seq, e.agreement, e.version, e.entry,
 const OCCASIONS_SINCE: &str =
     "SELECT seq, occasion FROM bilateral_occasions WHERE seq > $1 ORDER BY seq";
 
-/// The statements of a write and of a catch-up, prepared once. A write
-/// makes three round trips: BEGIN; the lock with the log's state; its
-/// insert (two for a creation) with COMMIT.
+/// The statements of a write and of a catch-up, prepared once.
 struct Statements {
     /// Takes the writers' lock.
     lock: Statement,
@@ -121,12 +128,27 @@ struct Statements {
     rows: Statement,
     /// Every occasion after a sequence number.
     occasions: Statement,
-    /// Inserts an occasion and notifies; its sequence number.
+    /// Inserts an occasion and notifies; its sequence number. Each insert
+    /// writes only if the log is where the writer last saw it, and returns
+    /// no row otherwise (see [`unmoved`]).
     occasion: Statement,
-    /// Inserts a header.
-    header: Statement,
+    /// Inserts a header with its first entry and notifies; the entry's
+    /// sequence number.
+    created: Statement,
     /// Inserts an entry and notifies; its sequence number.
     entry: Statement,
+}
+
+/// The condition under which a write inserts: the log's last row and last
+/// occasion are those the writer has seen, parameters `$first` and the
+/// one after it. Read after the writers' lock is granted, it holds until
+/// the lock is released.
+fn unmoved(first: usize) -> String {
+    format!(
+        "(SELECT coalesce(max(seq), 0) FROM bilateral_entries) = ${first}::bigint
+         AND (SELECT coalesce(max(seq), 0) FROM bilateral_occasions) = ${}::bigint",
+        first + 1
+    )
 }
 
 impl Statements {
@@ -146,27 +168,44 @@ impl Statements {
             rows: client.prepare(ROWS_SINCE).await.map_err(database)?,
             occasions: client.prepare(OCCASIONS_SINCE).await.map_err(database)?,
             occasion: client
-                .prepare(
+                .prepare(&format!(
                     "WITH added AS (
-                        INSERT INTO bilateral_occasions (name, occasion) VALUES ($1, $2)
+                        INSERT INTO bilateral_occasions (name, occasion)
+                        SELECT $1::text, $2::text WHERE {UNMOVED}
                         RETURNING seq
                      )
                      SELECT seq, pg_notify($3, 'occasion')::text FROM added",
-                )
+                    UNMOVED = unmoved(4)
+                ))
                 .await
                 .map_err(database)?,
-            header: client
-                .prepare("INSERT INTO bilateral_agreements (id, header) VALUES ($1, $2)")
+            created: client
+                .prepare(&format!(
+                    "WITH unmoved AS (SELECT WHERE {UNMOVED}),
+                     header AS (
+                        INSERT INTO bilateral_agreements (id, header)
+                        SELECT $1::text, $2::text FROM unmoved
+                     ),
+                     added AS (
+                        INSERT INTO bilateral_entries (agreement, version, action, recorded_at, entry)
+                        SELECT $1::text, $3::bigint, $4::text, $5::text, $6::text FROM unmoved
+                        RETURNING seq
+                     )
+                     SELECT seq, pg_notify($7, seq::text)::text FROM added",
+                    UNMOVED = unmoved(8)
+                ))
                 .await
                 .map_err(database)?,
             entry: client
-                .prepare(
+                .prepare(&format!(
                     "WITH added AS (
                         INSERT INTO bilateral_entries (agreement, version, action, recorded_at, entry)
-                        VALUES ($1, $2, $3, $4, $5) RETURNING seq
+                        SELECT $1::text, $2::bigint, $3::text, $4::text, $5::text WHERE {UNMOVED}
+                        RETURNING seq
                      )
                      SELECT seq, pg_notify($6, seq::text)::text FROM added",
-                )
+                    UNMOVED = unmoved(7)
+                ))
                 .await
                 .map_err(database)?,
         })
@@ -353,52 +392,145 @@ impl PostgresStore {
         }
     }
 
-    /// Writes one row in `transaction` (the header too for a creation,
-    /// `expected` 0) and commits, in one round trip; its position. Other
-    /// writers are notified. The ledger, caught up under the lock, has
-    /// judged the version already; a row of that version written past it
-    /// anyway is refused by the table's unique (agreement, version).
-    async fn append(
+    /// Judges a change with `judge` and writes it; what was judged, and
+    /// where it was written.
+    ///
+    /// First as the ledger stands, in two round trips: BEGIN, then the
+    /// writers' lock, the insert and COMMIT together. The insert writes
+    /// only if the log is still where the ledger last saw it, which nobody
+    /// else can change while the lock is held. If other writers had moved
+    /// it on (or the ledger refused the change, perhaps for want of their
+    /// rows), the change is judged again in a write that catches up under
+    /// the lock first ([`begin_write`](Self::begin_write)): what it
+    /// refuses is refused.
+    async fn write<J: Judged>(
+        &mut self,
+        judge: impl Fn(&Ledger) -> Result<J, StoreError>,
+    ) -> Result<(J, i64), StoreError> {
+        if let Ok(judged) = judge(&self.ledger) {
+            let transaction = self.client.transaction().await.map_err(database)?;
+            let written = Self::insert(
+                transaction,
+                &self.statements,
+                Lock::Take,
+                &self.ledger,
+                &judged,
+            )
+            .await?;
+            if let Some(position) = written {
+                return Ok((judged, position));
+            }
+        }
+        let transaction =
+            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        let judged = match judge(&self.ledger) {
+            Ok(judged) => judged,
+            Err(error) => return give_up(transaction, error).await,
+        };
+        let written = Self::insert(
+            transaction,
+            &self.statements,
+            Lock::Held,
+            &self.ledger,
+            &judged,
+        )
+        .await?;
+        match written {
+            Some(position) => Ok((judged, position)),
+            None => Err(StoreError::database(MovedUnderLock)),
+        }
+    }
+
+    /// Inserts what `judged` writes in `transaction` and commits, in one
+    /// round trip (the writers' lock first, if it is to be taken). Its
+    /// position, or `None` when the log had moved past what `ledger` has
+    /// seen and nothing was written. Other writers are notified.
+    ///
+    /// A row of a version written past the ledger anyway (by hand, say) is
+    /// refused by the table's unique (agreement, version).
+    async fn insert(
         transaction: Transaction<'_>,
         statements: &Statements,
-        id: AgreementId,
-        expected: u64,
-        header: Option<&str>,
-        row: (u64, &str, &str, Option<&str>),
-    ) -> Result<i64, StoreError> {
-        let (version, action, recorded_at, entry) = row;
-        let agreement = id.to_string();
-        let version = sql_version(version);
-        let header_written = async {
-            match header {
-                Some(header) => transaction
-                    .execute(&statements.header, &[&agreement, &header])
+        lock: Lock,
+        ledger: &Ledger,
+        judged: &impl Judged,
+    ) -> Result<Option<i64>, StoreError> {
+        let seen = ledger.seen();
+        let seen_occasions = ledger.seen_occasions();
+        let insert = judged.insert();
+        let (statement, params): (&Statement, Vec<&(dyn ToSql + Sync)>) = match &insert {
+            Insert::Entry {
+                agreement,
+                header: Some(header),
+                version,
+                action,
+                recorded_at,
+                entry,
+                ..
+            } => (
+                &statements.created,
+                vec![
+                    agreement,
+                    header,
+                    version,
+                    action,
+                    recorded_at,
+                    entry,
+                    &CHANNEL,
+                    &seen,
+                    &seen_occasions,
+                ],
+            ),
+            Insert::Entry {
+                agreement,
+                header: None,
+                version,
+                action,
+                recorded_at,
+                entry,
+                ..
+            } => (
+                &statements.entry,
+                vec![
+                    agreement,
+                    version,
+                    action,
+                    recorded_at,
+                    entry,
+                    &CHANNEL,
+                    &seen,
+                    &seen_occasions,
+                ],
+            ),
+            Insert::Occasion { name, document } => (
+                &statements.occasion,
+                vec![name, document, &CHANNEL, &seen, &seen_occasions],
+            ),
+        };
+        let locked = async {
+            match lock {
+                Lock::Take => transaction
+                    .execute(&statements.lock, &[&WRITE_LOCK])
                     .await
                     .map(drop),
-                None => Ok(()),
+                Lock::Held => Ok(()),
             }
         };
-        let params: [&(dyn ToSql + Sync); 6] = [
-            &agreement,
-            &version,
-            &action,
-            &recorded_at,
-            &entry,
-            &CHANNEL,
-        ];
-        let entry_written = transaction.query_one(&statements.entry, &params);
         // Each is sent when first polled, and `join3` polls them in order:
-        // the header, the entry, then COMMIT.
-        let (header_written, entry_written, committed) = futures_util::future::join3(
-            header_written,
-            entry_written,
+        // the lock, the insert, then COMMIT.
+        let (locked, written, committed) = futures_util::future::join3(
+            locked,
+            transaction.query_opt(statement, &params),
             transaction.batch_execute("COMMIT"),
         )
         .await;
-        let position = header_written
-            .and(entry_written)
-            .and_then(|row| row.try_get(0))
-            .map_err(|error| conflict_or(error, id, expected));
+        let position = locked
+            .and(written)
+            .and_then(|row| row.map(|row| row.try_get(0)).transpose())
+            .map_err(|error| match &insert {
+                Insert::Entry { id, expected, .. } => conflict_or(error, *id, *expected),
+                Insert::Occasion { .. } => database(error),
+            });
         ended(transaction, position, committed)
     }
 
@@ -412,22 +544,9 @@ impl PostgresStore {
         builder: AgreementBuilder,
         first: Event,
     ) -> Result<AgreementId, StoreError> {
-        let transaction =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
-        let created = match self.ledger.prepare_create(builder, first) {
-            Ok(created) => created,
-            Err(error) => return give_up(transaction, error).await,
-        };
-        let recorded_at = created.recorded_at.to_rfc3339();
-        let position = Self::append(
-            transaction,
-            &self.statements,
-            created.id,
-            0,
-            Some(&created.header),
-            (1, "record", &recorded_at, Some(&created.entry)),
-        )
-        .await?;
+        let (created, position) = self
+            .write(|ledger| ledger.prepare_create(builder.clone(), first.clone()))
+            .await?;
         let id = created.id;
         self.ledger.commit_create(created, position);
         Ok(id)
@@ -445,27 +564,9 @@ impl PostgresStore {
         expected: u64,
         change: Change,
     ) -> Result<u64, StoreError> {
-        let transaction =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
-        let prepared = match self.ledger.prepare(id, expected, change) {
-            Ok(prepared) => prepared,
-            Err(error) => return give_up(transaction, error).await,
-        };
-        let recorded_at = prepared.recorded_at.to_rfc3339();
-        let position = Self::append(
-            transaction,
-            &self.statements,
-            id,
-            expected,
-            None,
-            (
-                prepared.version,
-                prepared.action,
-                &recorded_at,
-                Some(&prepared.entry),
-            ),
-        )
-        .await?;
+        let (prepared, position) = self
+            .write(|ledger| ledger.prepare(id, expected, change.clone()))
+            .await?;
         Ok(self.ledger.commit(prepared, position))
     }
 
@@ -523,22 +624,9 @@ impl PostgresStore {
     ///
     /// As [`bilateral_store::Store::remove`].
     pub async fn remove(&mut self, id: AgreementId, expected: u64) -> Result<(), StoreError> {
-        let transaction =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
-        let removal = match self.ledger.prepare_remove(id, expected) {
-            Ok(removal) => removal,
-            Err(error) => return give_up(transaction, error).await,
-        };
-        let recorded_at = removal.recorded_at.to_rfc3339();
-        let position = Self::append(
-            transaction,
-            &self.statements,
-            id,
-            expected,
-            None,
-            (removal.version, "remove", &recorded_at, None),
-        )
-        .await?;
+        let (removal, position) = self
+            .write(|ledger| ledger.prepare_remove(id, expected))
+            .await?;
         self.ledger.commit_remove(removal, position);
         Ok(())
     }
@@ -549,29 +637,9 @@ impl PostgresStore {
     ///
     /// As [`bilateral_store::Store::add_occasion`].
     pub async fn add_occasion(&mut self, occasion: Occasion) -> Result<(), StoreError> {
-        let transaction =
-            Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
-        let prepared = match self.ledger.prepare_occasion(occasion) {
-            Ok(prepared) => prepared,
-            Err(error) => return give_up(transaction, error).await,
-        };
-        // The insert and COMMIT in one round trip, as in `append`.
-        let (inserted, committed) = futures_util::future::join(
-            transaction.query_one(
-                &self.statements.occasion,
-                &[
-                    &prepared.name.as_str(),
-                    &prepared.document.as_str(),
-                    &CHANNEL,
-                ],
-            ),
-            transaction.batch_execute("COMMIT"),
-        )
-        .await;
-        let position = inserted
-            .and_then(|row| row.try_get::<_, i64>(0))
-            .map_err(database);
-        let position = ended(transaction, position, committed)?;
+        let (prepared, position) = self
+            .write(|ledger| ledger.prepare_occasion(occasion.clone()))
+            .await?;
         self.ledger.commit_occasion(prepared, position);
         Ok(())
     }
@@ -648,6 +716,105 @@ async fn give_up<T>(transaction: Transaction<'_>, error: StoreError) -> Result<T
     let _ = transaction.rollback().await;
     Err(error)
 }
+
+/// Whether a write takes the writers' lock, or holds it already.
+#[derive(Clone, Copy)]
+enum Lock {
+    Take,
+    Held,
+}
+
+/// What a write inserts, as its statement's parameters take it.
+enum Insert<'a> {
+    /// An agreement's row, with its header for a creation.
+    Entry {
+        id: AgreementId,
+        expected: u64,
+        agreement: String,
+        header: Option<&'a str>,
+        version: i64,
+        action: &'a str,
+        recorded_at: String,
+        entry: Option<&'a str>,
+    },
+    /// An occasion.
+    Occasion { name: &'a str, document: &'a str },
+}
+
+/// A change the ledger has judged, ready to write.
+trait Judged {
+    /// What writing it inserts.
+    fn insert(&self) -> Insert<'_>;
+}
+
+impl Judged for Created {
+    fn insert(&self) -> Insert<'_> {
+        Insert::Entry {
+            id: self.id,
+            expected: 0,
+            agreement: self.id.to_string(),
+            header: Some(&self.header),
+            version: 1,
+            action: "record",
+            recorded_at: self.recorded_at.to_rfc3339(),
+            entry: Some(&self.entry),
+        }
+    }
+}
+
+impl Judged for Prepared {
+    fn insert(&self) -> Insert<'_> {
+        Insert::Entry {
+            id: self.id,
+            expected: self.expected,
+            agreement: self.id.to_string(),
+            header: None,
+            version: sql_version(self.version),
+            action: self.action,
+            recorded_at: self.recorded_at.to_rfc3339(),
+            entry: Some(&self.entry),
+        }
+    }
+}
+
+impl Judged for Removal {
+    fn insert(&self) -> Insert<'_> {
+        Insert::Entry {
+            id: self.id,
+            expected: self.expected,
+            agreement: self.id.to_string(),
+            header: None,
+            version: sql_version(self.version),
+            action: "remove",
+            recorded_at: self.recorded_at.to_rfc3339(),
+            entry: None,
+        }
+    }
+}
+
+impl Judged for PreparedOccasion {
+    fn insert(&self) -> Insert<'_> {
+        Insert::Occasion {
+            name: &self.name,
+            document: &self.document,
+        }
+    }
+}
+
+/// The log moved while a writer held the writers' lock: something wrote
+/// to it without taking the lock.
+#[derive(Debug)]
+struct MovedUnderLock;
+
+impl std::fmt::Display for MovedUnderLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "the log moved while the writers' lock was held: something wrote to it without taking the lock",
+        )
+    }
+}
+
+impl std::error::Error for MovedUnderLock {}
 
 /// Ends a write whose COMMIT was sent behind its statements, in the same
 /// round trip: what they wrote, once committed.

@@ -635,8 +635,10 @@ pub fn a_writer_judges_against_what_others_wrote<B: Backend>(backend: &B) {
             event(120, EventKind::Proposed, "2024-06"),
         )
         .unwrap();
-    // The second writer has not read the first's agreement, nor, next, its
-    // occasion: its event outside the occasion is refused all the same.
+    // The second writer has read the first's agreement but not, next, its
+    // occasion (nothing else it has not read): its event outside the
+    // occasion is refused all the same.
+    second.refresh().unwrap();
     first.add_occasion(admm()).unwrap();
     assert!(second.tracker().occasion("11th ADMM-Plus").is_none());
     assert!(matches!(
