@@ -30,7 +30,10 @@
 //! sent together, the insert writing only if the log is still where the
 //! store saw it. Otherwise it catches up under the lock and judges the
 //! change again (at least three round trips more), so that a change is
-//! always judged against everything written before it.
+//! always judged against everything written before it. While other
+//! writers write too, that first try would mostly be lost: a store whose
+//! last write caught up with others' rows catches up first, until a write
+//! finds nothing new.
 //!
 //! ```no_run
 //! use bilateral::{Agreement, Event, EventKind, Parties, Party, Policy};
@@ -229,6 +232,9 @@ pub struct PostgresStore {
     /// Signalled when another writer notifies (if this store drives its
     /// connection: see [`PostgresStore::connect`]).
     notified: Arc<Notify>,
+    /// Whether this store's last write caught up with rows or occasions
+    /// other writers had written: its next write then catches up first.
+    contended: bool,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -335,6 +341,7 @@ impl PostgresStore {
             statements,
             ledger,
             notified: Arc::new(Notify::new()),
+            contended: false,
         })
     }
 
@@ -357,12 +364,13 @@ impl PostgresStore {
     /// The lock and the read of the log's state go in one round trip:
     /// pipelined, the read runs after the lock is granted, with a snapshot
     /// taken then. Only when the log holds rows or occasions past what the
-    /// ledger has seen are they read.
+    /// ledger has seen are they read; whether it did comes back with the
+    /// transaction.
     async fn begin_write<'c>(
         client: &'c mut Client,
         statements: &Statements,
         ledger: &mut Ledger,
-    ) -> Result<Transaction<'c>, StoreError> {
+    ) -> Result<(Transaction<'c>, bool), StoreError> {
         let transaction = client.transaction().await.map_err(database)?;
         let caught_up = async {
             let (_, state) = futures_util::future::try_join(
@@ -383,11 +391,12 @@ impl PostgresStore {
             } else {
                 Vec::new()
             };
-            ledger.catch_up_with(occasions, rows).map(drop)
+            let moved = !(occasions.is_empty() && rows.is_empty());
+            ledger.catch_up_with(occasions, rows).map(|_| moved)
         }
         .await;
         match caught_up {
-            Ok(()) => Ok(transaction),
+            Ok(moved) => Ok((transaction, moved)),
             Err(error) => give_up(transaction, error).await,
         }
     }
@@ -403,11 +412,17 @@ impl PostgresStore {
     /// rows), the change is judged again in a write that catches up under
     /// the lock first ([`begin_write`](Self::begin_write)): what it
     /// refuses is refused.
+    ///
+    /// While other writers are writing too, that first try would mostly
+    /// be lost: a store whose last write caught up with others' rows
+    /// catches up first, until a write finds nothing new.
     async fn write<J: Judged>(
         &mut self,
         judge: impl Fn(&Ledger) -> Result<J, StoreError>,
     ) -> Result<(J, i64), StoreError> {
-        if let Ok(judged) = judge(&self.ledger) {
+        if !self.contended
+            && let Ok(judged) = judge(&self.ledger)
+        {
             let transaction = self.client.transaction().await.map_err(database)?;
             let written = Self::insert(
                 transaction,
@@ -421,8 +436,9 @@ impl PostgresStore {
                 return Ok((judged, position));
             }
         }
-        let transaction =
+        let (transaction, moved) =
             Self::begin_write(&mut self.client, &self.statements, &mut self.ledger).await?;
+        self.contended = moved;
         let judged = match judge(&self.ledger) {
             Ok(judged) => judged,
             Err(error) => return give_up(transaction, error).await,
