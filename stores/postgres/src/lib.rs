@@ -982,6 +982,21 @@ fn row_ref(row: &Row) -> Result<(i64, RowRef<'_>), tokio_postgres::Error> {
 mod tests {
     use super::*;
 
+    /// The error of a log that moved under the writers' lock says what
+    /// happened and what to look for.
+    #[test]
+    fn a_log_moved_under_the_lock_is_named() {
+        let error = StoreError::database(MovedUnderLock);
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(
+            source.as_deref(),
+            Some(
+                "the log moved while the writers' lock was held: \
+                 something wrote to it without taking the lock"
+            )
+        );
+    }
+
     /// An error of the server's own, from a statement on a temporary
     /// table (which lives and dies with this session).
     async fn error_of(client: &Client, statement: &str) -> tokio_postgres::Error {
