@@ -473,51 +473,55 @@ impl PostgresStore {
     ) -> Result<Option<i64>, StoreError> {
         let seen = ledger.seen();
         let seen_occasions = ledger.seen_occasions();
+        // An agreement's row as its columns take it: id and time as text.
+        let row: (String, i64, String);
         let insert = judged.insert();
         let (statement, params): (&Statement, Vec<&(dyn ToSql + Sync)>) = match &insert {
             Insert::Entry {
-                agreement,
-                header: Some(header),
+                id,
+                header,
                 version,
                 action,
                 recorded_at,
                 entry,
                 ..
-            } => (
-                &statements.created,
-                vec![
-                    agreement,
-                    header,
-                    version,
-                    action,
-                    recorded_at,
-                    entry,
-                    &CHANNEL,
-                    &seen,
-                    &seen_occasions,
-                ],
-            ),
-            Insert::Entry {
-                agreement,
-                header: None,
-                version,
-                action,
-                recorded_at,
-                entry,
-                ..
-            } => (
-                &statements.entry,
-                vec![
-                    agreement,
-                    version,
-                    action,
-                    recorded_at,
-                    entry,
-                    &CHANNEL,
-                    &seen,
-                    &seen_occasions,
-                ],
-            ),
+            } => {
+                row = (
+                    id.to_string(),
+                    sql_version(*version),
+                    recorded_at.to_rfc3339(),
+                );
+                let (agreement, version, recorded_at) = &row;
+                match header {
+                    Some(header) => (
+                        &statements.created,
+                        vec![
+                            agreement,
+                            header,
+                            version,
+                            action,
+                            recorded_at,
+                            entry,
+                            &CHANNEL,
+                            &seen,
+                            &seen_occasions,
+                        ],
+                    ),
+                    None => (
+                        &statements.entry,
+                        vec![
+                            agreement,
+                            version,
+                            action,
+                            recorded_at,
+                            entry,
+                            &CHANNEL,
+                            &seen,
+                            &seen_occasions,
+                        ],
+                    ),
+                }
+            }
             Insert::Occasion { name, document } => (
                 &statements.occasion,
                 vec![name, document, &CHANNEL, &seen, &seen_occasions],
@@ -740,17 +744,16 @@ enum Lock {
     Held,
 }
 
-/// What a write inserts, as its statement's parameters take it.
+/// What a write inserts, from the change the ledger judged.
 enum Insert<'a> {
     /// An agreement's row, with its header for a creation.
     Entry {
         id: AgreementId,
         expected: u64,
-        agreement: String,
         header: Option<&'a str>,
-        version: i64,
+        version: u64,
         action: &'a str,
-        recorded_at: String,
+        recorded_at: bilateral::chrono::DateTime<bilateral::chrono::Utc>,
         entry: Option<&'a str>,
     },
     /// An occasion.
@@ -768,11 +771,10 @@ impl Judged for Created {
         Insert::Entry {
             id: self.id,
             expected: 0,
-            agreement: self.id.to_string(),
             header: Some(&self.header),
             version: 1,
             action: "record",
-            recorded_at: self.recorded_at.to_rfc3339(),
+            recorded_at: self.recorded_at,
             entry: Some(&self.entry),
         }
     }
@@ -783,11 +785,10 @@ impl Judged for Prepared {
         Insert::Entry {
             id: self.id,
             expected: self.expected,
-            agreement: self.id.to_string(),
             header: None,
-            version: sql_version(self.version),
+            version: self.version,
             action: self.action,
-            recorded_at: self.recorded_at.to_rfc3339(),
+            recorded_at: self.recorded_at,
             entry: Some(&self.entry),
         }
     }
@@ -798,11 +799,10 @@ impl Judged for Removal {
         Insert::Entry {
             id: self.id,
             expected: self.expected,
-            agreement: self.id.to_string(),
             header: None,
-            version: sql_version(self.version),
+            version: self.version,
             action: "remove",
-            recorded_at: self.recorded_at.to_rfc3339(),
+            recorded_at: self.recorded_at,
             entry: None,
         }
     }

@@ -54,26 +54,9 @@ impl Schema {
 
     /// How many rows `table` holds, read on a connection of its own.
     fn count(&self, table: &str) -> i64 {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let (client, connection) = bilateral_postgres::tokio_postgres::connect(
-                &self.config(),
-                bilateral_postgres::tokio_postgres::NoTls,
-            )
-            .await
-            .unwrap();
-            let driver = tokio::spawn(connection);
-            let count = client
-                .query_one(&format!("SELECT count(*) FROM {table}"), &[])
-                .await
-                .unwrap()
-                .get(0);
-            drop(client);
-            let _ = driver.await;
-            count
+        on_connection(&self.config(), async |client| {
+            let query = format!("SELECT count(*) FROM {table}");
+            client.query_one(&query, &[]).await.unwrap().get(0)
         })
     }
 }
@@ -88,22 +71,34 @@ impl Drop for Schema {
 
 /// Runs `query` on a connection of its own.
 fn admin(query: &str) {
+    on_connection(&server(), async |client| {
+        client.batch_execute(query).await.unwrap();
+    });
+}
+
+/// Runs `run` with a client of a connection of its own to `config`, closed
+/// after.
+fn on_connection<T>(
+    config: &str,
+    run: impl AsyncFnOnce(&bilateral_postgres::tokio_postgres::Client) -> T,
+) -> T {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
         let (client, connection) = bilateral_postgres::tokio_postgres::connect(
-            &server(),
+            config,
             bilateral_postgres::tokio_postgres::NoTls,
         )
         .await
         .unwrap();
         let driver = tokio::spawn(connection);
-        client.batch_execute(query).await.unwrap();
+        let answer = run(&client).await;
         drop(client);
         let _ = driver.await;
-    });
+        answer
+    })
 }
 
 impl Backend for Schema {
