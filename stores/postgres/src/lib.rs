@@ -492,34 +492,23 @@ impl PostgresStore {
                     recorded_at.to_rfc3339(),
                 );
                 let (agreement, version, recorded_at) = &row;
+                let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+                    agreement,
+                    version,
+                    action,
+                    recorded_at,
+                    entry,
+                    &CHANNEL,
+                    &seen,
+                    &seen_occasions,
+                ];
+                // A creation's statement takes the header second.
                 match header {
-                    Some(header) => (
-                        &statements.created,
-                        vec![
-                            agreement,
-                            header,
-                            version,
-                            action,
-                            recorded_at,
-                            entry,
-                            &CHANNEL,
-                            &seen,
-                            &seen_occasions,
-                        ],
-                    ),
-                    None => (
-                        &statements.entry,
-                        vec![
-                            agreement,
-                            version,
-                            action,
-                            recorded_at,
-                            entry,
-                            &CHANNEL,
-                            &seen,
-                            &seen_occasions,
-                        ],
-                    ),
+                    Some(header) => {
+                        params.insert(1, header);
+                        (&statements.created, params)
+                    }
+                    None => (&statements.entry, params),
                 }
             }
             Insert::Occasion { name, document } => (
